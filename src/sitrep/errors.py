@@ -1,0 +1,81 @@
+"""One exception tree for sitrep. Every error carries a stable code (E001 …) and a clear message.
+
+Reject codes (R…) name why one input record was refused; they are data, not exceptions.
+"""
+
+from __future__ import annotations
+
+
+class SitrepError(Exception):
+    """Base of every error sitrep raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"[{self.code}] {message}")
+        self.message = message
+
+
+class ConfigError(SitrepError):
+    """A settings file or override is malformed or names an unknown setting."""
+
+    code = "E001"
+
+
+class UsageError(SitrepError):
+    """The command line asks for something impossible (missing input, bad option)."""
+
+    code = "E002"
+
+
+class ModelLoadError(SitrepError):
+    """The configured spaCy pipeline is not installed or lacks a needed component."""
+
+    code = "E003"
+
+
+class StoreError(SitrepError):
+    """The DuckDB store cannot be opened, migrated or written."""
+
+    code = "E004"
+
+
+class KnowledgeBaseError(SitrepError):
+    """A knowledge-base data file (actors, lexicons) is malformed."""
+
+    code = "E005"
+
+
+class FetchError(SitrepError):
+    """A URL could not be fetched safely (private address, too large, timeout, HTTP error)."""
+
+    code = "E006"
+
+
+class InputRejected(SitrepError):
+    """One input record is refused; the run goes on without it.
+
+    `reject_code` is the stable R-code stored in the `rejects` table.
+    """
+
+    code = "E007"
+
+    def __init__(self, reject_code: str, message: str) -> None:
+        super().__init__(message)
+        self.reject_code = reject_code
+
+
+# Reject codes: stable, documented in docs/cli.md ("Rejects").
+REJECT_CODES: dict[str, str] = {
+    "R001": "malformed JSON line",
+    "R002": "record is not a JSON object or has fields of the wrong type",
+    "R003": "no text: missing, empty or whitespace only",
+    "R004": "binary content (NUL or control bytes)",
+    "R005": "undecodable bytes (not valid UTF-8)",
+    "R006": "HTML page without article text",
+    "R007": "text larger than ingest.max_chars",
+    "R008": "fetch refused or failed (private address, size cap, timeout, HTTP error)",
+    "R009": "feed could not be parsed",
+    "R010": "unsupported or unreadable input path",
+    "R011": "too little text to be an article (below ingest.min_chars)",
+}

@@ -1,0 +1,40 @@
+"""Pure dataclasses for sitrep's records; no I/O, no spaCy."""
+
+from sitrep.model.article import Article, Extraction, Reject, Sentence
+from sitrep.model.ids import article_id_for, normalise_text, record_id
+from sitrep.model.records import (
+    FACTUALITIES,
+    PLOVER_TYPES,
+    Attribution,
+    Entity,
+    Event,
+    EventDate,
+    Participant,
+    Place,
+    Quote,
+    Span,
+    Time,
+    ViaLink,
+)
+
+__all__ = [
+    "FACTUALITIES",
+    "PLOVER_TYPES",
+    "Article",
+    "Attribution",
+    "Entity",
+    "Event",
+    "EventDate",
+    "Extraction",
+    "Participant",
+    "Place",
+    "Quote",
+    "Reject",
+    "Sentence",
+    "Span",
+    "Time",
+    "ViaLink",
+    "article_id_for",
+    "normalise_text",
+    "record_id",
+]

@@ -1,0 +1,49 @@
+"""Articles as they come out of ingest, and the rejects that did not make it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sitrep.model.records import Entity, Event, Place, Quote, Time
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article. `text` is the exact string every span points into."""
+
+    id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    # Where it came from (path:line, URL); not part of the output contract.
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input record that was refused, with the reason why."""
+
+    origin: str
+    code: str
+    reason: str
+    snippet: str = ""
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything sitrep extracted from one article: one line of `sitrep extract`."""
+
+    article: Article
+    entities: list[Entity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)

@@ -1,0 +1,139 @@
+"""The records of the output contract (DESIGN.md), as plain dataclasses.
+
+Field names and nesting mirror the JSON contract exactly, so `dataclasses.asdict`
+gives contract JSON. No I/O and no spaCy here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FACTUALITIES = (
+    "asserted",
+    "reported",
+    "uncertain",
+    "hypothetical",
+    "conditional",
+    "future",
+    "negated",
+)
+
+PLOVER_TYPES = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets into `Article.text` (end exclusive) and the text they cover."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Participant:
+    """A mention resolved (where possible) to an actor of the knowledge base."""
+
+    span: Span | None
+    name: str
+    actor_id: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    span: Span | None
+    name: str
+    actor_id: str | None
+    country: str | None
+    sector: str | None
+    label: str
+
+
+@dataclass(slots=True)
+class Place:
+    span: Span | None
+    name: str
+    geonameid: int | None = None
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None
+
+
+@dataclass(slots=True)
+class Time:
+    span: Span | None
+    type: str
+    value: str
+
+
+@dataclass(slots=True)
+class ViaLink:
+    """One outer link of a source chain: "according to BelTA", "told Newsweek"."""
+
+    cue: Span | None
+    source: Participant
+    source_type: str | None = None
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    kind: str
+    content: Span
+    cue: Span | None
+    speaker: Participant | None
+    addressee: Participant | None = None
+    via: list[ViaLink] = field(default_factory=list)
+    hedged: bool = False
+
+
+@dataclass(slots=True)
+class EventDate:
+    value: str
+    span: Span | None
+
+
+@dataclass(slots=True)
+class Attribution:
+    speaker: Participant | None
+    via: list[ViaLink] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Event:
+    id: str
+    type: str
+    mode: str | None
+    context: list[str]
+    source: Participant | None
+    target: Participant | None
+    trigger: Span
+    sentence: Span
+    date: EventDate | None
+    place: Place | None
+    factuality: str
+    attribution: Attribution | None
+    cameo: str | None
+    intensity: float
+    confidence: float

