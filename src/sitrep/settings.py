@@ -42,6 +42,9 @@ class ExtractSettings:
     entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
     place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
     min_event_confidence: float = 0.3
+    trigger_lexicons: tuple[str, ...] = ()
+    actor_files: tuple[str, ...] = ()
+    min_city_population: int = 15000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,10 @@ class Settings:
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return {
-            f.name: {g.name: getattr(getattr(self, f.name), g.name) for g in fields(getattr(self, f.name))}
+            f.name: {
+                g.name: getattr(getattr(self, f.name), g.name)
+                for g in fields(getattr(self, f.name))
+            }
             for f in fields(self)
         }
 

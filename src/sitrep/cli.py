@@ -1,0 +1,311 @@
+"""sitrep's command line: the only module that prints.
+
+Exit codes: 0 all input accepted, 3 some records rejected, 2 usage error, 1 fatal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from sitrep import CREDITS, __version__
+from sitrep.errors import REJECT_CODES, ConfigError, SitrepError, UsageError
+from sitrep.model import Reject
+from sitrep.settings import Settings, load_settings
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
+
+EVENT_COLUMNS = [
+    "date",
+    "type",
+    "factuality",
+    "source",
+    "source_country",
+    "target",
+    "target_country",
+    "place",
+    "trigger",
+    "intensity",
+    "outlet",
+    "article_id",
+]
+QUOTE_COLUMNS = [
+    "published",
+    "speaker",
+    "speaker_country",
+    "via",
+    "addressee",
+    "kind",
+    "hedged",
+    "content",
+    "outlet",
+    "article_id",
+]
+ARTICLE_COLUMNS = ["id", "published", "outlet", "title", "chars", "events", "quotes", "url"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitrep",
+        description="Turn news articles about armed conflict into sourced, structured records.",
+        epilog=CREDITS,
+    )
+    parser.add_argument("--version", action="version", version=f"sitrep {__version__}\n{CREDITS}")
+    parser.add_argument(
+        "--config", type=Path, help="TOML settings file (same shape as defaults.toml)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="override one setting, e.g. --set nlp.batch_size=64 (repeatable)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser("extract", help="print one contract JSON object per article")
+    extract.add_argument(
+        "inputs",
+        nargs="*",
+        default=["-"],
+        metavar="PATH",
+        help="files, directories, URLs or - for stdin (default: -)",
+    )
+    _ingest_options(extract)
+
+    run = commands.add_parser("run", help="ingest, extract and store articles in DuckDB")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, URLs or -")
+    _db(run)
+    _ingest_options(run)
+    run.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="extract articles again even when the store has them",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    stats = commands.add_parser("stats", help="row counts of the store")
+    _db(stats)
+    stats.add_argument("--format", choices=["json", "table"], default="table")
+
+    for name, what in (("events", "events"), ("quotes", "quotes"), ("articles", "articles")):
+        listing = commands.add_parser(name, help=f"list stored {what} with filters")
+        _db(listing)
+        listing.add_argument(
+            "--type",
+            help="PLOVER type (events), quote kind (quotes), "
+            "or articles having events of that type",
+        )
+        listing.add_argument("--actor", help="actor name or id (substring, case-insensitive)")
+        listing.add_argument("--country", help="ISO 3166 alpha-3 country code")
+        listing.add_argument("--since", help="first date, YYYY[-MM[-DD]]")
+        listing.add_argument("--until", help="last date, YYYY[-MM[-DD]] (inclusive)")
+        listing.add_argument("--limit", type=int, help="at most this many rows")
+        listing.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+
+    export = commands.add_parser("export", help="write every table to a folder")
+    _db(export)
+    export.add_argument("--format", choices=["parquet", "csv", "jsonl"], default="parquet")
+    export.add_argument("--out", type=Path, required=True, help="output folder")
+
+    summary = commands.add_parser("summary", help="readable overview: events, actors, quotes")
+    _db(summary)
+    summary.add_argument("--format", choices=["table", "json"], default="table")
+    return parser
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="DuckDB store (default: store.db setting)")
+
+
+def _ingest_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching from loopback and private network addresses",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, args.overrides)
+        if getattr(args, "allow_private", False):
+            settings = settings.with_overrides({"ingest": {"allow_private": True}})
+        handler = _HANDLERS[args.command]
+        return handler(args, settings)
+    except (ConfigError, UsageError) as exc:
+        print(f"sitrep: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SitrepError as exc:
+        print(f"sitrep: error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("sitrep: interrupted", file=sys.stderr)
+        return EXIT_FATAL
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.db) if args.db else Path(settings.store.db)
+
+
+def _print_reject(reject: Reject) -> None:
+    print(f"sitrep: rejected {reject.origin}: {reject.code} {reject.reason}", file=sys.stderr)
+
+
+def _items(args: argparse.Namespace, settings: Settings) -> Any:
+    from sitrep.ingest import read_inputs
+
+    return read_inputs(args.inputs, settings.ingest, stdin=sys.stdin.buffer)
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.model.serialize import extraction_to_dict
+    from sitrep.run.local import Extractor
+
+    extractor = Extractor(settings)
+    rejected = 0
+    out: TextIO = sys.stdout
+    for result in extractor.stream(_items(args, settings)):
+        if isinstance(result, Reject):
+            rejected += 1
+            _print_reject(result)
+            continue
+        out.write(json.dumps(extraction_to_dict(result), ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_REJECTS if rejected else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.run.local import run_to_store
+
+    show = settings.run.progress and not args.no_progress and sys.stderr.isatty()
+    bar: Any = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" records", file=sys.stderr)
+    try:
+        report = run_to_store(
+            _items(args, settings),
+            settings,
+            _db_path(args, settings),
+            reprocess=args.reprocess,
+            on_reject=_print_reject,
+            on_progress=bar.update if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    print(
+        f"sitrep: {report.articles} articles stored, {report.skipped} already stored, "
+        f"{len(report.rejects)} rejected, {report.events} events, {report.quotes} quotes "
+        f"in {report.seconds:.1f}s → {_db_path(args, settings)}",
+        file=sys.stderr,
+    )
+    return EXIT_REJECTS if report.rejects else EXIT_OK
+
+
+def _open_read(args: argparse.Namespace, settings: Settings) -> Any:
+    from sitrep.store.db import connect
+
+    return connect(_db_path(args, settings), read_only=True)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.store.read import stats
+    from sitrep.views.render import table
+
+    con = _open_read(args, settings)
+    counts = stats(con)
+    con.close()
+    if args.format == "json":
+        print(json.dumps(counts))
+    else:
+        print(table([{"table": k, "rows": v} for k, v in counts.items()], ["table", "rows"]))
+    return EXIT_OK
+
+
+def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -> int:
+    from sitrep.store import read
+    from sitrep.views.render import csv_text, jsonl, table
+
+    filters = read.Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
+    query = {
+        "events": read.list_events,
+        "quotes": read.list_quotes,
+        "articles": read.list_articles,
+    }[args.command]
+    con = _open_read(args, settings)
+    rows = query(con, filters)
+    con.close()
+    if args.format == "jsonl":
+        records = [
+            {"article_id": r["article_id"], "outlet": r["outlet"], **read.decode_record(r)}
+            if "record" in r
+            else r
+            for r in rows
+        ]
+        if records:
+            print(jsonl(records))
+    elif args.format == "csv":
+        print(csv_text(rows, columns))
+    else:
+        print(table(rows, columns))
+    return EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, EVENT_COLUMNS)
+
+
+def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, QUOTE_COLUMNS)
+
+
+def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, ARTICLE_COLUMNS)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.store.read import export
+
+    con = _open_read(args, settings)
+    written = export(con, args.format, args.out)
+    con.close()
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.store.read import summary
+    from sitrep.views.summary import summary_text
+
+    con = _open_read(args, settings)
+    data = summary(con)
+    con.close()
+    print(json.dumps(data, default=str) if args.format == "json" else summary_text(data))
+    return EXIT_OK
+
+
+_HANDLERS = {
+    "extract": cmd_extract,
+    "run": cmd_run,
+    "stats": cmd_stats,
+    "events": cmd_events,
+    "quotes": cmd_quotes,
+    "articles": cmd_articles,
+    "export": cmd_export,
+    "summary": cmd_summary,
+}
+
+__all__ = ["REJECT_CODES", "build_parser", "main"]

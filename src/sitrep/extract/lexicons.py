@@ -1,0 +1,96 @@
+"""Load the packaged lexicons (event triggers, intensities, reporting cues) plus user files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitrep.errors import KnowledgeBaseError
+from sitrep.model import PLOVER_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    type: str
+    mode: str | None
+    cameo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    verb_triggers: dict[str, Trigger]
+    noun_triggers: dict[str, Trigger]
+    light_verbs: frozenset[str]
+    type_intensity: dict[str, float]
+    mode_intensity: dict[tuple[str, str], float]
+    reporting_verbs: frozenset[str]
+    hedging_verbs: frozenset[str]
+    hedges: frozenset[str]
+    uncertainty_phrases: tuple[str, ...]
+
+    def intensity(self, event_type: str, mode: str | None) -> float:
+        if mode is not None and (event_type, mode) in self.mode_intensity:
+            return self.mode_intensity[(event_type, mode)]
+        return self.type_intensity.get(event_type, 0.0)
+
+
+def _packaged(name: str) -> tuple[str, Any]:
+    text = resources.files("sitrep").joinpath("data", "lexicons", name).read_text("utf-8")
+    return name, yaml.safe_load(text)
+
+
+def _user(path: str) -> tuple[str, Any]:
+    try:
+        return path, yaml.safe_load(Path(path).read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"cannot read trigger lexicon {path}: {exc}") from exc
+
+
+def _triggers(where: str, table: Any) -> dict[str, Trigger]:
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise KnowledgeBaseError(f"{where}: trigger table must be a mapping")
+    out: dict[str, Trigger] = {}
+    for lemma, entry in table.items():
+        if not isinstance(entry, dict) or entry.get("type") not in PLOVER_TYPES:
+            raise KnowledgeBaseError(f"{where}: trigger {lemma!r} needs a PLOVER type")
+        out[str(lemma).lower()] = Trigger(entry["type"], entry.get("mode"), entry.get("cameo"))
+    return out
+
+
+def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
+    """Packaged lexicons, with user trigger files layered on top (later files win)."""
+    where, triggers = _packaged("event_triggers.yaml")
+    verbs = _triggers(where, triggers.get("verbs"))
+    nouns = _triggers(where, triggers.get("nouns"))
+    light = set(triggers.get("light_verbs", []))
+    for path in extra_trigger_files:
+        where, extra = _user(path)
+        if not isinstance(extra, dict):
+            raise KnowledgeBaseError(f"{where}: expected a mapping with verbs/nouns")
+        verbs.update(_triggers(where, extra.get("verbs")))
+        nouns.update(_triggers(where, extra.get("nouns")))
+        light.update(extra.get("light_verbs", []))
+    _, intensity = _packaged("intensity.yaml")
+    modes = {
+        (etype, mode): float(weight)
+        for etype, table in intensity["modes"].items()
+        for mode, weight in table.items()
+    }
+    _, reporting = _packaged("reporting.yaml")
+    return Lexicons(
+        verb_triggers=verbs,
+        noun_triggers=nouns,
+        light_verbs=frozenset(light),
+        type_intensity={k: float(v) for k, v in intensity["types"].items()},
+        mode_intensity=modes,
+        reporting_verbs=frozenset(reporting["verbs"]),
+        hedging_verbs=frozenset(reporting["hedging_verbs"]),
+        hedges=frozenset(reporting["hedges"]),
+        uncertainty_phrases=tuple(reporting["uncertainty_phrases"]),
+    )

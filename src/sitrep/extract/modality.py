@@ -1,0 +1,150 @@
+"""Factuality of an event trigger: asserted, reported, uncertain, hypothetical, conditional,
+future or negated, read off the dependency parse and a few cue lexicons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sitrep.extract.lexicons import Lexicons
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_HYPOTHETICAL_AUX = {"may", "might", "could", "would", "should"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+# Verbs whose complement has not happened (yet): plans, threats, promises.
+_FUTURE_HEADS = {
+    "plan",
+    "intend",
+    "prepare",
+    "aim",
+    "expect",
+    "threaten",
+    "pledge",
+    "promise",
+    "vow",
+    "seek",
+    "hope",
+    "want",
+    "decide",
+    "agree",
+    "offer",
+    "propose",
+}
+_NEGATING_HEADS = {"deny", "refuse", "reject", "fail", "decline", "avoid"}
+_CONDITIONAL_MARKS = {"if", "unless", "provided"}
+
+
+def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
+    """The strongest modality that governs the trigger.
+
+    Order matters: a doubt about the whole claim ("it was not immediately clear whether
+    Ukraine had proposed …") outranks the negation inside the doubt phrase; negation of the
+    trigger itself outranks condition, possibility and futurity; reporting comes last.
+    """
+    chain = _governing_chain(trigger)
+    if _uncertain_scope(trigger, chain, lex):
+        return "uncertain"
+    if _negated(trigger, chain):
+        return "negated"
+    if _conditional(trigger, chain):
+        return "conditional"
+    auxes = {c.lower_ for t in chain[:2] for c in t.children if c.dep_ in {"aux", "auxpass"}}
+    if auxes & _HYPOTHETICAL_AUX:
+        return "hypothetical"
+    if (
+        auxes & _FUTURE_AUX
+        or _going_to(trigger)
+        or any(t.lemma_ in _FUTURE_HEADS for t in chain[1:3])
+    ):
+        return "future"
+    if _uncertain(trigger, chain, lex):
+        return "uncertain"
+    if in_quote or any(t.lemma_ in lex.reporting_verbs and t.i != trigger.i for t in chain[1:]):
+        return "reported"
+    if _according_to(trigger):
+        return "reported"
+    return "asserted"
+
+
+def _governing_chain(trigger: Token) -> list[Token]:
+    """The trigger and the heads above it, up to the sentence root."""
+    chain = [trigger]
+    token = trigger
+    while token.head.i != token.i and len(chain) < 8:
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def _negated(trigger: Token, chain: list[Token]) -> bool:
+    if any(c.dep_ == "neg" for c in trigger.children):
+        return True
+    # "did not send troops or tanks": the negation sits on the first verb of a coordination.
+    if trigger.dep_ == "conj" and any(c.dep_ == "neg" for c in trigger.head.children):
+        return True
+    for token in chain[1:3]:
+        if token.lemma_ in _NEGATING_HEADS and trigger.dep_ in {"xcomp", "ccomp", "dobj", "pobj"}:
+            return True
+    return any(
+        c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"} for c in trigger.children
+    )
+
+
+def _conditional(trigger: Token, chain: list[Token]) -> bool:
+    for token in chain:
+        for child in token.children:
+            if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
+                return True
+            if child.dep_ == "advcl" and any(
+                g.dep_ == "mark" and g.lower_ in _CONDITIONAL_MARKS for g in child.children
+            ):
+                return token.i == trigger.i or token is chain[1]
+    return False
+
+
+def _going_to(trigger: Token) -> bool:
+    head = trigger.head
+    return (
+        trigger.dep_ == "xcomp"
+        and head.lemma_ == "go"
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children)
+    )
+
+
+def _uncertain_scope(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
+    """An uncertainty phrase ("not immediately clear whether") that governs the trigger."""
+    sentence = trigger.sent
+    text = sentence.text.lower()
+    for phrase in lex.uncertainty_phrases:
+        at = text.find(phrase)
+        if at < 0:
+            continue
+        phrase_start = sentence.start_char + at
+        # The phrase governs what follows it ("unclear whether X") or a claim it closes
+        # ("X, which could not be independently verified").
+        if trigger.idx > phrase_start or "verif" in phrase or "confirm" in phrase:
+            return True
+    return False
+
+
+def _uncertain(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
+    for token in chain[:3]:
+        for child in token.children:
+            if child.dep_ == "advmod" and child.lower_ in lex.hedges:
+                return True
+        hedging = token.lemma_ in {"seem", "appear"} or token.lemma_ in lex.hedging_verbs
+        if hedging and token.i != trigger.i:
+            return True
+    return False
+
+
+def _according_to(trigger: Token) -> bool:
+    for token in trigger.sent:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(token.doc)
+            and token.nbor(1).lower_ == "to"
+        ):
+            return True
+    return False

@@ -1,0 +1,105 @@
+"""Helpers that turn spaCy tokens and spans into contract `Span`s and participants."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sitrep.model import Participant, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from sitrep.kb.actors import ActorKB, ActorMatch
+
+# Dependency labels that belong to a noun phrase's core (not relative clauses or appositions).
+_NP_CORE = {"compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat", "quantmod"}
+_NP_KEEP = _NP_CORE | {"prep", "pobj", "cc", "conj", "punct"}
+
+
+def char_span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def token_span(tokens: SpacySpan) -> Span:
+    return Span(tokens.start_char, tokens.end_char, tokens.text)
+
+
+def noun_phrase(token: Token) -> SpacySpan:
+    """The token's noun phrase: its core modifiers plus 'of'-phrases (Ministry of Defense of X)."""
+    left = token.i
+    right = token.i
+    for child in token.children:
+        if child.dep_ in _NP_CORE and child.i < token.i:
+            left = min(left, child.left_edge.i)
+    for child in token.rights:
+        of_phrase = child.dep_ == "prep" and child.lower_ == "of"
+        if child.dep_ in {"compound", "flat", "nmod"} or of_phrase:
+            right = max(right, child.right_edge.i)
+        elif child.dep_ in {"case"}:
+            right = max(right, child.i)
+    doc = token.doc
+    while left < token.i and doc[left].dep_ in {"det", "punct"}:
+        left += 1
+    while right > token.i and doc[right].is_punct:
+        right -= 1
+    return doc[left : right + 1]
+
+
+def entity_for(token: Token) -> SpacySpan | None:
+    """The named entity that covers the token, if any."""
+    if token.ent_type_:
+        for ent in token.doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    return None
+
+
+# Matches that name the whole mention exactly; safe even when spaCy's label was wrong.
+_EXACT_MATCHES = {"alias", "metonym", "country", "capital", "code", "surname"}
+
+
+def resolve_mention(
+    kb: ActorKB, text: str, label: str | None, on: date | None
+) -> ActorMatch | None:
+    """Resolve with spaCy's label; when that fails, accept an exact name match without it
+    (the small model often labels an agency such as BelTA as a PERSON)."""
+    match = kb.resolve(text, label, on)
+    if match is None and label is not None:
+        unlabelled = kb.resolve(text, None, on)
+        if unlabelled is not None and unlabelled.match in _EXACT_MATCHES:
+            return unlabelled
+    return match
+
+
+def participant_for(token: Token, kb: ActorKB, on: date | None = None) -> Participant | None:
+    """Resolve the phrase headed by `token` to a participant; None when nothing actor-like."""
+    phrase = noun_phrase(token)
+    match = None
+    ent = entity_for(token)
+    if ent is not None:
+        # The name the head word belongs to beats its modifiers ("Russian ally Belarus").
+        match = resolve_mention(kb, ent.text, ent.label_, on)
+        if match is not None and ent.label_ not in {"NORP"}:
+            phrase = ent
+        elif match is not None:
+            match = None
+    if match is None:
+        match = kb.resolve(phrase.text, None, on)
+    if match is None:
+        for candidate in phrase.ents:
+            match = resolve_mention(kb, candidate.text, candidate.label_, on)
+            if match is not None:
+                break
+    if match is None:
+        if token.pos_ == "PRON" or (ent is None and token.pos_ not in {"PROPN", "NOUN"}):
+            return None
+        return Participant(span=token_span(phrase), name=phrase.text)
+    return Participant(
+        span=token_span(phrase),
+        name=match.name,
+        actor_id=match.actor_id,
+        country=match.country,
+        sector=match.sector,
+    )

@@ -1,0 +1,63 @@
+"""Open a DuckDB store and bring its schema up to date with the numbered migrations."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from sitrep.errors import StoreError
+
+_MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every packaged migration, in order."""
+    folder = resources.files("sitrep").joinpath("store", "migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the store. Read-only opens never migrate."""
+    target = str(path)
+    if read_only and target != ":memory:" and not Path(target).exists():
+        raise StoreError(f"store {target} does not exist (create it with `sitrep run`)")
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open store {target}: {exc}") from exc
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations the store lacks; returns the resulting schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    version = max(applied, default=0)
+    for number, name, sql in migrations():
+        if number in applied:
+            continue
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
+            )
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migration {name} failed: {exc}") from exc
+        version = number
+    return version

@@ -1,0 +1,202 @@
+"""Read queries over the store: stats, filtered listings, exports. All SQL lives in store/."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sitrep.errors import UsageError
+
+TABLES = ("articles", "entities", "places", "times", "quotes", "events", "rejects")
+EXPORT_FORMATS = {
+    "parquet": "(FORMAT PARQUET)",
+    "csv": "(FORMAT CSV, HEADER)",
+    "jsonl": "(FORMAT JSON)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Filters shared by the listing commands; None means "any"."""
+
+    type: str | None = None
+    actor: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def stats(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = {}
+    for table in TABLES:
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+def _limit(sql: str, params: list[Any], limit: int | None) -> str:
+    if limit is not None:
+        params.append(limit)
+        return sql + " LIMIT ?"
+    return sql
+
+
+def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    where: list[str] = ["1=1"]
+    params: list[Any] = []
+    if f.type:
+        where.append("e.type = ?")
+        params.append(f.type.upper())
+    if f.actor:
+        where.append(
+            "(e.source_name ILIKE ? OR e.target_name ILIKE ? OR e.source_actor_id ILIKE ? "
+            "OR e.target_actor_id ILIKE ?)"
+        )
+        params.extend([f"%{f.actor}%"] * 4)
+    if f.country:
+        where.append("(e.source_country = ? OR e.target_country = ? OR e.place_country = ?)")
+        params.extend([f.country.upper()] * 3)
+    if f.since:
+        where.append("e.event_date >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("substr(e.event_date, 1, ?) <= ?")
+        params.extend([len(f.until), f.until])
+    sql = (
+        "SELECT e.id, e.article_id, e.event_date AS date, e.type, e.mode, e.factuality, "
+        "e.source_name AS source, e.source_country, e.target_name AS target, "
+        "e.target_country, e.place_name AS place, e.place_country, e.trigger_text AS trigger, "
+        "e.intensity, e.confidence, e.sentence_text AS sentence, a.outlet, e.record "
+        "FROM events e JOIN articles a ON a.id = e.article_id "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY e.event_date NULLS LAST, e.article_id, e.sentence_start, e.id"
+    )
+    return _rows(con, _limit(sql, params, f.limit), params)
+
+
+def list_quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    where: list[str] = ["1=1"]
+    params: list[Any] = []
+    if f.actor:
+        where.append(
+            "(q.speaker_name ILIKE ? OR q.speaker_actor_id ILIKE ? OR q.via_sources ILIKE ?)"
+        )
+        params.extend([f"%{f.actor}%"] * 3)
+    if f.country:
+        where.append("q.speaker_country = ?")
+        params.append(f.country.upper())
+    if f.type:
+        where.append("q.kind = ?")
+        params.append(f.type.lower())
+    if f.since:
+        where.append("a.published >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("substr(a.published, 1, ?) <= ?")
+        params.extend([len(f.until), f.until])
+    sql = (
+        "SELECT q.id, q.article_id, a.published, q.kind, q.speaker_name AS speaker, "
+        "q.speaker_country, q.via_sources AS via, q.addressee_name AS addressee, q.hedged, "
+        "q.cue_text AS cue, q.content_text AS content, a.outlet, q.record "
+        "FROM quotes q JOIN articles a ON a.id = q.article_id "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY a.published NULLS LAST, q.article_id, q.content_start"
+    )
+    return _rows(con, _limit(sql, params, f.limit), params)
+
+
+def list_articles(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    where: list[str] = ["1=1"]
+    params: list[Any] = []
+    if f.since:
+        where.append("a.published >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append("substr(a.published, 1, ?) <= ?")
+        params.extend([len(f.until), f.until])
+    if f.actor:
+        where.append(
+            "a.id IN (SELECT article_id FROM entities WHERE name ILIKE ? OR actor_id ILIKE ?)"
+        )
+        params.extend([f"%{f.actor}%"] * 2)
+    if f.country:
+        where.append("a.id IN (SELECT article_id FROM entities WHERE country = ?)")
+        params.append(f.country.upper())
+    if f.type:
+        where.append("a.id IN (SELECT article_id FROM events WHERE type = ?)")
+        params.append(f.type.upper())
+    sql = (
+        "SELECT a.id, a.published, a.outlet, a.title, a.url, length(a.text) AS chars, "
+        "(SELECT count(*) FROM events e WHERE e.article_id = a.id) AS events, "
+        "(SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes "
+        f"FROM articles a WHERE {' AND '.join(where)} ORDER BY a.published NULLS LAST, a.id"
+    )
+    return _rows(con, _limit(sql, params, f.limit), params)
+
+
+def summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> dict[str, Any]:
+    """What the demo prints: counts, events by type and factuality, top actors, quotes."""
+    by_type = con.execute(
+        "SELECT type, count(*) FROM events GROUP BY type ORDER BY count(*) DESC, type"
+    ).fetchall()
+    by_fact = con.execute(
+        "SELECT factuality, count(*) FROM events GROUP BY factuality ORDER BY count(*) DESC"
+    ).fetchall()
+    actors = con.execute(
+        "SELECT name, country, sector, count(*) AS n FROM ("
+        " SELECT source_name AS name, source_country AS country, source_sector AS sector"
+        " FROM events WHERE source_actor_id IS NOT NULL"
+        " UNION ALL SELECT target_name, target_country, target_sector FROM events"
+        " WHERE target_actor_id IS NOT NULL) GROUP BY ALL ORDER BY n DESC, name LIMIT ?",
+        [top],
+    ).fetchall()
+    quotes = _rows(
+        con,
+        "SELECT q.speaker_name AS speaker, q.via_sources AS via, q.kind, q.hedged, "
+        "q.content_text AS content FROM quotes q JOIN articles a ON a.id = q.article_id "
+        "WHERE q.speaker_actor_id IS NOT NULL ORDER BY a.published, q.article_id, "
+        "q.content_start LIMIT ?",
+        [top],
+    )
+    return {
+        "counts": stats(con),
+        "events_by_type": [{"type": t, "events": n} for t, n in by_type],
+        "events_by_factuality": [{"factuality": t, "events": n} for t, n in by_fact],
+        "top_actors": [
+            {"actor": a, "country": c, "sector": s, "events": n} for a, c, s, n in actors
+        ],
+        "quotes": quotes,
+    }
+
+
+def export(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: Path) -> list[Path]:
+    """Every table to OUT_DIR/<table>.<fmt>; DuckDB writes the files itself."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {sorted(EXPORT_FORMATS)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in TABLES:
+        target = out_dir / f"{table}.{fmt}"
+        escaped = str(target).replace("'", "''")
+        con.execute(
+            f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{escaped}' {EXPORT_FORMATS[fmt]}"
+        )
+        written.append(target)
+    return written
+
+
+def decode_record(row: dict[str, Any]) -> dict[str, Any]:
+    """The contract record stored with an event or quote row."""
+    record: dict[str, Any] = json.loads(row["record"])
+    return record

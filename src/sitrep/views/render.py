@@ -1,0 +1,54 @@
+"""Render rows as an aligned text table, CSV or JSON lines. Text from articles is hostile:
+control characters (terminal escape sequences) are removed before anything is shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(value: object) -> str:
+    """A single-line, control-free rendering of a cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = _CONTROL.sub("", str(value))
+    return " ".join(text.split())
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int = 60) -> str:
+    if not rows:
+        return "(no rows)"
+    cells = [[safe_text(row.get(c)) for c in columns] for row in rows]
+    cells = [
+        [c if len(c) <= max_width else c[: max_width - 1] + "…" for c in line] for line in cells
+    ]
+    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    head = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
+    ]
+    return "\n".join([head.rstrip(), rule, *body])
+
+
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c) for c in columns})
+    return buffer.getvalue().rstrip("\n")
+
+
+def jsonl(records: Sequence[dict[str, Any]]) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in records)

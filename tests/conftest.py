@@ -1,0 +1,32 @@
+"""Shared fixtures. The spaCy pipeline and knowledge load once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitrep.run.local import Extractor
+from sitrep.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "articles.jsonl"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def extractor(settings: Settings) -> Extractor:
+    return Extractor(settings)
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared (evaluation data); tests that need it skip cleanly when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present (evaluation data lives beside the project)")
+    return SHARED

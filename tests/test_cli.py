@@ -1,0 +1,170 @@
+"""End-to-end tests of every command: real ingest, real spaCy, real DuckDB."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitrep.cli import EXIT_OK, EXIT_REJECTS, EXIT_USAGE, build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "s.duckdb"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--no-progress"]) == EXIT_OK
+    return db
+
+
+def _json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_every_command_is_tested_here() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    source = Path(__file__).read_text()
+    for name in sub.choices:  # type: ignore[attr-defined]
+        assert f'"{name}"' in source, f"command {name} has no end-to-end test"
+
+
+def test_extract_prints_one_object_per_article_in_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SAMPLES)]) == EXIT_OK
+    records = _json_lines(capsys.readouterr().out)
+    ids = [json.loads(line)["id"] for line in SAMPLES.read_text().splitlines()]
+    assert [r["article"]["id"] for r in records] == ids  # type: ignore[index]
+
+
+def test_extract_rejects_bad_lines_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text(
+        '{"id": "ok", "text": "Russian troops shelled the town of Vovchansk on Monday."}\n'
+        "{not json\n"
+        '{"id": "empty", "text": "   "}\n'
+        '["not", "an", "object"]\n'
+    )
+    assert main(["extract", str(bad)]) == EXIT_REJECTS
+    captured = capsys.readouterr()
+    assert [r["article"]["id"] for r in _json_lines(captured.out)] == ["ok"]  # type: ignore[index]
+    assert "R001" in captured.err and "R003" in captured.err and "R002" in captured.err
+    assert f"{bad}:2" in captured.err
+
+
+def test_run_is_idempotent_and_stats_count(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(store), "--format", "json"]) == EXIT_OK
+    first = json.loads(capsys.readouterr().out)
+    assert first["articles"] == 10 and first["events"] > 0 and first["quotes"] > 0
+    assert first["rejects"] == 0
+    assert main(["run", str(SAMPLES), "--db", str(store), "--no-progress"]) == EXIT_OK
+    assert "10 already stored" in capsys.readouterr().err
+    assert main(["run", str(SAMPLES), "--db", str(store), "--reprocess", "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["stats", "--db", str(store), "--format", "json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out) == first
+    assert main(["stats", "--db", str(store)]) == EXIT_OK
+    assert "articles" in capsys.readouterr().out
+
+
+def test_run_stores_rejects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"text": "\xff\xfe broken bytes in a line"}\n{"id": 3}\n')
+    db = tmp_path / "r.duckdb"
+    assert main(["run", str(bad), "--db", str(db), "--no-progress"]) == EXIT_REJECTS
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db), "--format", "json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["rejects"] == 2
+
+
+def test_events_filters_and_formats(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["events", "--db", str(store), "--format", "jsonl"]) == EXIT_OK
+    events = _json_lines(capsys.readouterr().out)
+    assert events and all("factuality" in e and "article_id" in e for e in events)
+    assert main(["events", "--db", str(store), "--type", "SANCTION", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and {r["type"] for r in rows} == {"SANCTION"}
+    assert (
+        main(
+            [
+                "events",
+                "--db",
+                str(store),
+                "--country",
+                "RUS",
+                "--since",
+                "2024-01",
+                "--until",
+                "2024-03",
+            ]
+        )
+        == EXIT_OK
+    )
+    table = capsys.readouterr().out
+    assert "RUS" in table and "2023-12" not in table
+    assert main(["events", "--db", str(store), "--actor", "no such actor"]) == EXIT_OK
+    assert "(no rows)" in capsys.readouterr().out
+
+
+def test_quotes_and_articles(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["quotes", "--db", str(store), "--actor", "Lukashenko", "--format", "jsonl"]) == 0
+    quotes = _json_lines(capsys.readouterr().out)
+    assert quotes and all(q["speaker"] or q["via"] for q in quotes)
+    assert main(["articles", "--db", str(store), "--format", "csv", "--limit", "3"]) == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 3 and all(r["id"].startswith("sample-") for r in rows)
+
+
+def test_export_all_formats(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt in ("parquet", "csv", "jsonl"):
+        out = tmp_path / fmt
+        assert main(["export", "--db", str(store), "--format", fmt, "--out", str(out)]) == 0
+        assert (out / f"events.{fmt}").stat().st_size > 0
+    assert "events.jsonl" in capsys.readouterr().out
+
+
+def test_summary(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--db", str(store)]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert "Events by type" in text and "Top actors" in text and "Quotes" in text
+    assert main(["summary", "--db", str(store), "--format", "json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["counts"]["articles"] == 10
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["events", "--format", "xml"])
+    assert exited.value.code == EXIT_USAGE
+    assert main(["--set", "nlp.nope=1", "stats", "--db", str(tmp_path / "x.duckdb")]) == EXIT_USAGE
+    assert main(["stats", "--db", str(tmp_path / "missing.duckdb")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_hostile_text_is_shown_without_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "hostile.jsonl"
+    text = "Russian troops \x1b[31mshelled\x1b[0m Kharkiv on Friday, officials said."
+    hostile.write_text(json.dumps({"id": "h\x1b[2J", "title": "\x1b]0;pwned\x07", "text": text}))
+    db = tmp_path / "h.duckdb"
+    main(["run", str(hostile), "--db", str(db), "--no-progress"])
+    capsys.readouterr()
+    assert main(["articles", "--db", str(db)]) == EXIT_OK
+    assert "\x1b" not in capsys.readouterr().out
+
+
+def test_python_dash_m_and_version() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sitrep", "--version"], capture_output=True, text=True, check=True
+    )
+    assert "sitrep 0.1.0" in done.stdout and "GeoNames" in done.stdout

@@ -1,0 +1,141 @@
+"""The DuckDB store: migrations, idempotent upserts, atomic batches, filters, exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sitrep.errors import StoreError
+from sitrep.model import (
+    Article,
+    Event,
+    EventDate,
+    Extraction,
+    Participant,
+    Quote,
+    Reject,
+    Span,
+    ViaLink,
+)
+from sitrep.store import read
+from sitrep.store.db import connect, migrations
+from sitrep.store.write import existing_article_ids, write_batch
+
+TEXT = "Belarus moved tanks to the border on Friday, Lukashenko said, according to BelTA."
+
+
+def _extraction(article_id: str = "a1", published: str = "2023-02-24") -> Extraction:
+    article = Article(id=article_id, text=TEXT, outlet="Wire", published=published)
+    blr = Participant(Span(0, 7, "Belarus"), "Belarus", "BLR", "BLR", "GOV")
+    event = Event(
+        id=f"e-{article_id}",
+        type="MOBILIZE",
+        mode="weapons",
+        context=["military"],
+        source=blr,
+        target=None,
+        trigger=Span(8, 13, "moved"),
+        sentence=Span(0, len(TEXT), TEXT),
+        date=EventDate("2023-02-24", Span(37, 43, "Friday")),
+        place=None,
+        factuality="reported",
+        attribution=None,
+        cameo="154",
+        intensity=-6.5,
+        confidence=0.8,
+    )
+    speaker = Participant(
+        Span(45, 55, "Lukashenko"), "Alexander Lukashenko", "BLR.GOV.lukashenko", "BLR", "GOV"
+    )
+    belta = Participant(Span(75, 80, "BelTA"), "BelTA", "BLR.MED.belta", "BLR", "MED")
+    quote = Quote(
+        id=f"q-{article_id}",
+        kind="indirect",
+        content=Span(0, 43, TEXT[:43]),
+        cue=Span(56, 60, "said"),
+        speaker=speaker,
+        via=[ViaLink(Span(62, 74, "according to"), belta, "state_media")],
+    )
+    return Extraction(article, events=[event], quotes=[quote])
+
+
+def test_migrations_are_numbered_and_applied_once(tmp_path: Path) -> None:
+    assert [m[0] for m in migrations()] == list(range(1, len(migrations()) + 1))
+    db = tmp_path / "s.duckdb"
+    connect(db).close()
+    con = connect(db)
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (len(migrations()),)
+    con.close()
+
+
+def test_writing_twice_changes_nothing(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    reject = Reject("in.jsonl:3", "R001", "malformed JSON line", "{oops")
+    write_batch(con, [_extraction()], [reject])
+    first = read.stats(con)
+    write_batch(con, [_extraction()], [reject])
+    assert (
+        read.stats(con)
+        == first
+        == {
+            "articles": 1,
+            "entities": 0,
+            "places": 0,
+            "times": 0,
+            "quotes": 1,
+            "events": 1,
+            "rejects": 1,
+        }
+    )
+    assert existing_article_ids(con, ["a1", "zz"]) == {"a1"}
+
+
+def test_failed_batch_leaves_no_trace(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    con.execute("DROP TABLE times")  # make the batch fail half-way
+    with pytest.raises(StoreError):
+        write_batch(con, [_extraction()], [])
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+
+
+def test_filters_and_records(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    write_batch(con, [_extraction("a1", "2023-02-24"), _extraction("a2", "2022-01-01")], [])
+    everything = read.Filters()
+    assert len(read.list_events(con, everything)) == 2
+    assert len(read.list_events(con, read.Filters(type="mobilize", country="blr"))) == 2
+    assert read.list_events(con, read.Filters(type="ASSAULT")) == []
+    assert len(read.list_events(con, read.Filters(actor="belarus", limit=1))) == 1
+    assert len(read.list_quotes(con, read.Filters(actor="BelTA"))) == 2
+    assert [r["id"] for r in read.list_articles(con, read.Filters(since="2023"))] == ["a1"]
+    assert [r["id"] for r in read.list_articles(con, read.Filters(until="2022-12"))] == ["a2"]
+    row = read.list_events(con, everything)[0]
+    record = read.decode_record(row)
+    assert record["source"]["country"] == "BLR" and record["date"]["value"] == "2023-02-24"
+    summary = read.summary(con)
+    assert summary["events_by_type"] == [{"type": "MOBILIZE", "events": 2}]
+    assert summary["quotes"][0]["via"] == "BelTA"
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_every_table(tmp_path: Path, fmt: str) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    write_batch(con, [_extraction()], [])
+    written = read.export(con, fmt, tmp_path / "out")
+    assert sorted(p.name for p in written) == sorted(f"{t}.{fmt}" for t in read.TABLES)
+    reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[fmt]
+    events = duckdb.sql(
+        f"SELECT * FROM {reader}('{tmp_path / 'out' / f'events.{fmt}'}')"
+    ).fetchall()
+    assert len(events) == 1
+    if fmt == "jsonl":
+        line = (tmp_path / "out" / "events.jsonl").read_text().splitlines()[0]
+        assert json.loads(line)["type"] == "MOBILIZE"
+
+
+def test_read_only_open_of_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        connect(tmp_path / "nope.duckdb", read_only=True)
