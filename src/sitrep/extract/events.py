@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
 from sitrep.extract.modality import factuality
-from sitrep.extract.spans import participant_for, token_span
+from sitrep.extract.spans import participant_for, sentence_span
 from sitrep.model import (
     Attribution,
     Event,
@@ -171,7 +171,7 @@ def _event(
         source=source,
         target=target,
         trigger=Span(token.idx, token.idx + len(token.text), token.text),
-        sentence=token_span(sent),
+        sentence=sentence_span(sent),
         date=_event_date(ctx, token, times),
         place=_event_place(token, places, source, target),
         factuality=modality,

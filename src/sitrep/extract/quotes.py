@@ -43,12 +43,17 @@ def extract_quotes(ctx: ArticleContext) -> list[Quote]:
             if quote is not None:
                 quotes.append(quote)
                 covered.append((quote.content.start, quote.content.end))
-    quotes.sort(key=lambda q: q.content.start)
-    return quotes
+    unique: dict[str, Quote] = {}
+    for quote in quotes:
+        unique.setdefault(quote.id, quote)  # one record per content span; the first wins
+    return sorted(unique.values(), key=lambda q: q.content.start)
 
 
 def _direct_quote(ctx: ArticleContext, start: int, end: int) -> Quote | None:
     doc = ctx.doc
+    # The comma before a closing mark belongs to the attribution ("…harsh," he said).
+    while end > start and doc.text[end - 1] in ",;: ":
+        end -= 1
     inside = doc.char_span(start, end, alignment_mode="expand")
     if inside is None or len(inside) == 0:
         return None

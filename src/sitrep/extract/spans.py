@@ -26,6 +26,12 @@ def token_span(tokens: SpacySpan) -> Span:
     return Span(tokens.start_char, tokens.end_char, tokens.text)
 
 
+def sentence_span(sent: SpacySpan) -> Span:
+    """The sentence without the line breaks and spaces that trail it."""
+    text = sent.text.rstrip()
+    return Span(sent.start_char, sent.start_char + len(text), text)
+
+
 def noun_phrase(token: Token) -> SpacySpan:
     """The token's noun phrase: its core modifiers plus 'of'-phrases (Ministry of Defense of X)."""
     left = token.i
