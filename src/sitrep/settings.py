@@ -32,6 +32,7 @@ class IngestSettings:
     max_redirects: int = 5
     allow_private: bool = False
     user_agent: str = "sitrep/0.1"
+    text_keys: tuple[str, ...] = ("text",)
     id_keys: tuple[str, ...] = ("id",)
     published_keys: tuple[str, ...] = ("published",)
     outlet_keys: tuple[str, ...] = ("outlet",)

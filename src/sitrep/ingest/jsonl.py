@@ -84,7 +84,7 @@ def record_to_article(record: object, origin: str, settings: IngestSettings) -> 
             snippet=snippet(json.dumps(record, ensure_ascii=False)[:200]),
         )
     try:
-        text = _field(record, "text")
+        text = _alias_text(record, settings.text_keys)
         html = _field(record, "html")
         url = _field(record, "url")
         title = _field(record, "title")
