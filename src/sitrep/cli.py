@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from sitrep import CREDITS, __version__
 from sitrep.errors import REJECT_CODES, ConfigError, SitrepError, UsageError
+from sitrep.eval import STAGES
 from sitrep.model import Reject
 from sitrep.settings import Settings, load_settings
 
@@ -112,6 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     _db(export)
     export.add_argument("--format", choices=["parquet", "csv", "jsonl"], default="parquet")
     export.add_argument("--out", type=Path, required=True, help="output folder")
+
+    evaluate = commands.add_parser("eval", help="score a stage against gold data")
+    evaluate.add_argument("stage", choices=sorted(STAGES), help="the stage to score")
+    evaluate.add_argument("--gold", type=Path, required=True, help="gold file or folder")
+    evaluate.add_argument(
+        "--format",
+        dest="gold_format",
+        help="gold format (default: the stage's first; see docs/evaluation.md)",
+    )
+    evaluate.add_argument("--limit", type=int, help="score only the first N gold items")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
 
     summary = commands.add_parser("summary", help="readable overview: events, actors, quotes")
     _db(summary)
@@ -286,6 +298,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.eval import run_eval
+    from sitrep.views.eval_report import report_text
+
+    report = run_eval(args.stage, args.gold, args.gold_format, settings, args.limit)
+    print(json.dumps(report.as_dict()) if args.json else report_text(report))
+    return EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.store.read import summary
     from sitrep.views.summary import summary_text
@@ -306,6 +327,7 @@ _HANDLERS = {
     "articles": cmd_articles,
     "export": cmd_export,
     "summary": cmd_summary,
+    "eval": cmd_eval,
 }
 
 __all__ = ["REJECT_CODES", "build_parser", "main"]

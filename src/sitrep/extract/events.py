@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sitrep.extract.anchoring import event_date, event_place
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
 from sitrep.extract.modality import factuality
@@ -11,7 +12,6 @@ from sitrep.extract.spans import participant_for, sentence_span
 from sitrep.model import (
     Attribution,
     Event,
-    EventDate,
     Participant,
     Place,
     Quote,
@@ -172,47 +172,11 @@ def _event(
         target=target,
         trigger=Span(token.idx, token.idx + len(token.text), token.text),
         sentence=sentence_span(sent),
-        date=_event_date(ctx, token, times),
-        place=_event_place(token, places, source, target),
+        date=event_date(ctx, token, times),
+        place=event_place(token, places, source, target),
         factuality=modality,
         attribution=Attribution(speaker=quote.speaker, via=list(quote.via)) if quote else None,
         cameo=trigger.cameo,
         intensity=lex.intensity(trigger.type, trigger.mode),
         confidence=round(min(confidence, 1.0), 3),
     )
-
-
-def _event_date(ctx: ArticleContext, token: Token, times: list[Time]) -> EventDate | None:
-    """The nearest date in the trigger's sentence, else the publication date."""
-    sent = token.sent
-    in_sentence = [
-        t
-        for t in times
-        if t.span is not None
-        and t.type in {"DATE", "TIME"}
-        and sent.start_char <= t.span.start < sent.end_char
-        and t.value[:1].isdigit()
-    ]
-    if in_sentence:
-        best = min(in_sentence, key=lambda t: abs(t.span.start - token.idx) if t.span else 0)
-        return EventDate(value=best.value, span=best.span)
-    if ctx.anchor is not None:
-        return EventDate(value=ctx.anchor.isoformat(), span=None)
-    return None
-
-
-def _event_place(
-    token: Token, places: list[Place], source: Participant | None, target: Participant | None
-) -> Place | None:
-    sent = token.sent
-    taken = {p.span.start for p in (source, target) if p is not None and p.span is not None}
-    candidates = [
-        p
-        for p in places
-        if p.span is not None
-        and sent.start_char <= p.span.start < sent.end_char
-        and p.span.start not in taken
-    ]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda p: abs(p.span.start - token.idx) if p.span else 0)
