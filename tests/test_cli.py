@@ -89,15 +89,16 @@ def test_events_filters_and_formats(store: Path, capsys: pytest.CaptureFixture[s
     assert main(["events", "--db", str(store), "--format", "jsonl"]) == EXIT_OK
     events = _json_lines(capsys.readouterr().out)
     assert events and all("factuality" in e and "article_id" in e for e in events)
-    assert main(["events", "--db", str(store), "--type", "SANCTION", "--format", "csv"]) == 0
+    assert main(["events", "--db", str(store), "--type", "ASSAULT", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert rows and {r["type"] for r in rows} == {"SANCTION"}
+    assert rows and {r["type"] for r in rows} == {"ASSAULT"}
     assert (
         main(
             [
                 "events",
                 "--db",
                 str(store),
+                "--mentions",
                 "--country",
                 "RUS",
                 "--since",
@@ -112,6 +113,24 @@ def test_events_filters_and_formats(store: Path, capsys: pytest.CaptureFixture[s
     assert "RUS" in table and "2023-12" not in table
     assert main(["events", "--db", str(store), "--actor", "no such actor"]) == EXIT_OK
     assert "(no rows)" in capsys.readouterr().out
+
+
+def test_stories_and_canonical_events(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stories", "--db", str(store), "--format", "jsonl"]) == EXIT_OK
+    stories = _json_lines(capsys.readouterr().out)
+    wire = [s for s in stories if "sample-10-wirecopy" in s["article_ids"]]  # type: ignore[operator]
+    assert wire and "sample-05-sanctions" in wire[0]["article_ids"]  # type: ignore[operator]
+    assert {"story_id", "title", "first_seen", "last_seen", "outlets"} <= set(wire[0])
+    assert main(["events", "--db", str(store), "--type", "SANCTION", "--format", "csv"]) == 0
+    (row,) = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["reports"] == "2" and row["independent_sources"] == "1"  # a reprint is no witness
+    assert (
+        main(["events", "--db", str(store), "--mentions", "--type", "SANCTION", "--format", "csv"])
+        == EXIT_OK
+    )
+    assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 2
+    assert main(["stories", "--db", str(store)]) == EXIT_OK
+    assert "AFP, Kyiv Post" in capsys.readouterr().out
 
 
 def test_quotes_and_articles(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,6 +160,49 @@ def test_summary(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["counts"]["articles"] == 10
 
 
+def test_eval_scores_a_gold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "roundups.jsonl"
+    stories = [
+        (
+            1,
+            "2024-01-16",
+            [
+                "Russian missiles strike Kharkiv hotel, killing four civilians",
+                "Four civilians killed as Russian missiles strike Kharkiv hotel",
+            ],
+        ),
+        (
+            2,
+            "2024-01-17",
+            [
+                "EU adopts new Belarus sanctions package over war support",
+                "New EU sanctions package targets Belarus over war support",
+            ],
+        ),
+    ]
+    lines = []
+    for sid, day, titles in stories:
+        news = {
+            side: {"newsSource": f"Outlet {side}", "newsTitle": t, "newBody": [t + "."]}
+            for side, t in zip(("left", "right"), titles, strict=True)
+        }
+        lines.append(json.dumps({"id": sid, "date": day, "news": news}))
+    gold.write_text("\n".join(lines) + "\n")
+    assert main(["eval", "stories", "--gold", str(gold), "--format", "allsides", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["metrics"]["bcubed_f1"] == 1.0 and report["metrics"]["gold_stories"] == 2
+    assert main(["eval", "stories", "--gold", str(gold), "--format", "nope"]) == EXIT_USAGE
+    assert main(["eval", "stories", "--gold", str(tmp_path / "missing")]) == EXIT_USAGE
+
+
+def test_bench_reports_the_ratio_to_plain_spacy(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--corpus", str(SAMPLES), "--n", "4", "--format", "json"]) == EXIT_OK
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"] == 4 and report["ratio_to_plain_spacy"] > 0
+    assert {"spacy", "events", "quotes", "store", "resolve"} <= set(report["stage_share"])
+    assert report["peak_rss_mb"] > 0
+
+
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["events", "--format", "xml"])
@@ -168,3 +230,52 @@ def test_python_dash_m_and_version() -> None:
         [sys.executable, "-m", "sitrep", "--version"], capture_output=True, text=True, check=True
     )
     assert "sitrep 0.1.0" in done.stdout and "GeoNames" in done.stdout
+
+
+def test_serve_binds_loopback_and_is_read_only_without_a_token(
+    store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.delenv("SITREP_TOKEN", raising=False)
+    assert main(["serve", "--db", str(store)]) == EXIT_OK
+    assert started["host"] == "127.0.0.1" and started["port"] == 8000
+    assert "read-only" in capsys.readouterr().err
+    client = TestClient(started["app"], base_url="http://127.0.0.1:8000")  # type: ignore[arg-type]
+    assert client.get("/api/events").json()["total"] > 0
+    assert client.post("/api/articles", json={"text": "x"}).status_code == 403
+    # Loopback servers refuse other Host names (DNS rebinding).
+    assert TestClient(started["app"]).get("/api/events").status_code == 400  # type: ignore[arg-type]
+    monkeypatch.setenv("SITREP_TOKEN", "t0ken")
+    assert main(["serve", "--db", str(store), "--host", "0.0.0.0", "--port", "9001"]) == EXIT_OK
+    assert started["host"] == "0.0.0.0" and started["port"] == 9001
+    assert "ingest enabled" in capsys.readouterr().err
+    assert main(["serve", "--db", str(store.parent / "missing.duckdb")]) == 1
+
+
+def test_alerts_show_what_fired_and_why(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["alerts", "--db", str(store), "--format", "jsonl"]) == EXIT_OK
+    alerts = _json_lines(capsys.readouterr().out)
+    assert {a["rule"] for a in alerts} >= {"escalation-z", "leader-threaten-neighbour"}
+    assert all(a["why"] and a["evidence"] and a["article_ids"] for a in alerts)
+    assert main(["alerts", "--db", str(store), "--since", "2024-05-01"]) == EXIT_OK
+    table = capsys.readouterr().out
+    assert "leader-threaten-neighbour" in table and "Kyiv Independent" in table
+    assert "2023-" not in table.split("\n", 2)[2][:12]
+
+
+def test_brief_markdown_and_html(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["brief", "--db", str(store)]) == EXIT_OK
+    text = capsys.readouterr().out
+    assert text.startswith("# Situation briefing") and "## Who said what" in text
+    assert "via BelTA (state media)" in text
+    out = tmp_path / "brief.html"
+    assert main(["brief", "--db", str(store), "--format", "html", "--out", str(out)]) == 0
+    assert out.read_text().startswith("<!doctype html>")
+    assert main(["brief", "--db", str(store), "--since", "2024-06-01"]) == EXIT_OK
+    assert "Germany" in capsys.readouterr().out

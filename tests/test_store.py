@@ -88,6 +88,8 @@ def test_writing_twice_changes_nothing(tmp_path: Path) -> None:
             "quotes": 1,
             "events": 1,
             "rejects": 1,
+            "stories": 0,
+            "canonical_events": 0,
         }
     )
     assert existing_article_ids(con, ["a1", "zz"]) == {"a1"}
@@ -139,3 +141,18 @@ def test_export_every_table(tmp_path: Path, fmt: str) -> None:
 def test_read_only_open_of_missing_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         connect(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_reading_an_older_store_migrates_it_first(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+        "applied_at TIMESTAMP DEFAULT now())"
+    )
+    first = migrations()[0]
+    con.execute(first[2])
+    con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [1, first[1]])
+    con.close()
+    reader = connect(db, read_only=True)
+    assert read.stats(reader)["canonical_events"] == 0

@@ -46,6 +46,20 @@ QUOTE_COLUMNS = [
     "outlet",
     "article_id",
 ]
+STORY_COLUMNS = ["story_id", "first_seen", "last_seen", "articles", "outlets", "title"]
+CANONICAL_COLUMNS = [
+    "date",
+    "type",
+    "factuality",
+    "source",
+    "target",
+    "place",
+    "reports",
+    "independent_sources",
+    "outlets",
+    "trigger",
+    "article_id",
+]
 ARTICLE_COLUMNS = ["id", "published", "outlet", "title", "chars", "events", "quotes", "url"]
 
 
@@ -94,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     _db(stats)
     stats.add_argument("--format", choices=["json", "table"], default="table")
 
-    for name, what in (("events", "events"), ("quotes", "quotes"), ("articles", "articles")):
+    for name, what in (
+        ("events", "events"),
+        ("quotes", "quotes"),
+        ("articles", "articles"),
+        ("stories", "stories"),
+    ):
         listing = commands.add_parser(name, help=f"list stored {what} with filters")
         _db(listing)
         listing.add_argument(
@@ -108,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
         listing.add_argument("--until", help="last date, YYYY[-MM[-DD]] (inclusive)")
         listing.add_argument("--limit", type=int, help="at most this many rows")
         listing.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+        if name == "events":
+            listing.add_argument(
+                "--mentions",
+                action="store_true",
+                help="one row per mention in an article, not per real event",
+            )
 
     export = commands.add_parser("export", help="write every table to a folder")
     _db(export)
@@ -125,10 +150,49 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="score only the first N gold items")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    bench = commands.add_parser(
+        "bench", help="time sitrep end to end against a plain spaCy pass over the same articles"
+    )
+    bench.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("samples/articles.jsonl"),
+        help="articles to time (any input sitrep reads)",
+    )
+    bench.add_argument("--n", type=int, default=300, help="at most this many articles")
+    bench.add_argument("--format", choices=["table", "json"], default="table")
+
     summary = commands.add_parser("summary", help="readable overview: events, actors, quotes")
     _db(summary)
     summary.add_argument("--format", choices=["table", "json"], default="table")
+    _analyst_commands(commands)
     return parser
+
+
+def _analyst_commands(commands: Any) -> None:
+    """serve, alerts, brief: the analyst interfaces (docs/api.md)."""
+    serve = commands.add_parser(
+        "serve",
+        help="HTTP API and dashboard (read-only unless SITREP_TOKEN is set)",
+        description="Serve the JSON/CSV API (/api/..., OpenAPI at /docs) and the dashboard "
+        "(/). With SITREP_TOKEN in the environment, POST /api/articles ingests articles "
+        "sent with 'Authorization: Bearer $SITREP_TOKEN'.",
+    )
+    _db(serve)
+    serve.add_argument("--host", help="address to bind (default: api.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="TCP port (default: api.port, 8000)")
+
+    alerts = commands.add_parser("alerts", help="escalation and watchlist alerts: what fired, why")
+    _db(alerts)
+    alerts.add_argument("--since", help="alerts from this day on, YYYY[-MM[-DD]]")
+    alerts.add_argument("--format", choices=["table", "jsonl"], default="table")
+
+    brief = commands.add_parser("brief", help="situation briefing, every line cited")
+    _db(brief)
+    brief.add_argument("--story", help="only this story (id from `sitrep stories`)")
+    brief.add_argument("--since", help="only events and quotes from this day on")
+    brief.add_argument("--format", choices=["md", "html"], default="md")
+    brief.add_argument("--out", type=Path, help="write to this file instead of stdout")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -219,8 +283,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             bar.close()
     print(
         f"sitrep: {report.articles} articles stored, {report.skipped} already stored, "
-        f"{len(report.rejects)} rejected, {report.events} events, {report.quotes} quotes "
-        f"in {report.seconds:.1f}s → {_db_path(args, settings)}",
+        f"{len(report.rejects)} rejected, {report.events} events, {report.quotes} quotes; "
+        f"store: {report.stories} stories, {report.canonical_events} canonical events, "
+        f"{report.duplicates} copies; {report.seconds:.1f}s → {_db_path(args, settings)}",
         file=sys.stderr,
     )
     return EXIT_REJECTS if report.rejects else EXIT_OK
@@ -251,21 +316,21 @@ def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -
     from sitrep.views.render import csv_text, jsonl, table
 
     filters = read.Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
+    from sitrep.store.resolution import list_stories
+
     query = {
-        "events": read.list_events,
+        "events": read.list_canonical_events,
         "quotes": read.list_quotes,
         "articles": read.list_articles,
+        "stories": list_stories,
     }[args.command]
+    if getattr(args, "mentions", False):
+        query = read.list_events
     con = _open_read(args, settings)
     rows = query(con, filters)
     con.close()
     if args.format == "jsonl":
-        records = [
-            {"article_id": r["article_id"], "outlet": r["outlet"], **read.decode_record(r)}
-            if "record" in r
-            else r
-            for r in rows
-        ]
+        records = [_json_record(r) for r in rows]
         if records:
             print(jsonl(records))
     elif args.format == "csv":
@@ -275,8 +340,33 @@ def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -
     return EXIT_OK
 
 
+# Fields a canonical event adds to the contract's Event record in JSON output.
+CANONICAL_FIELDS = (
+    "reports",
+    "independent_sources",
+    "outlets",
+    "article_ids",
+    "mention_ids",
+    "story_id",
+    "disputes",
+)
+
+
+def _json_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A listing row as JSON: the contract record where one is stored, plus context."""
+    from sitrep.store.read import decode_record
+
+    if "record" not in row:
+        return row
+    record = {"article_id": row["article_id"], "outlet": row["outlet"], **decode_record(row)}
+    if "reports" in row:
+        record["canonical_id"] = row["id"]
+        record.update({name: row[name] for name in CANONICAL_FIELDS})
+    return record
+
+
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
-    return _listing(args, settings, EVENT_COLUMNS)
+    return _listing(args, settings, EVENT_COLUMNS if args.mentions else CANONICAL_COLUMNS)
 
 
 def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
@@ -285,6 +375,10 @@ def cmd_quotes(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     return _listing(args, settings, ARTICLE_COLUMNS)
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, STORY_COLUMNS)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -307,6 +401,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.run.bench import run_bench
+    from sitrep.views.render import table
+
+    data = run_bench(args.corpus, args.n, settings).as_dict()
+    if args.format == "json":
+        print(json.dumps(data))
+        return EXIT_OK
+    shares = data.pop("stage_share")
+    print(table([{"measure": k, "value": v} for k, v in data.items()], ["measure", "value"]))
+    print()
+    print(table([{"stage": k, "share": v} for k, v in shares.items()], ["stage", "share"]))
+    return EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.store.read import summary
     from sitrep.views.summary import summary_text
@@ -318,6 +427,75 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    import uvicorn
+
+    from sitrep.views.api import create_app
+
+    db = _db_path(args, settings)
+    _open_read(args, settings).close()  # fail now, with a clear message, if the store is bad
+    host = args.host or settings.api.host
+    port = args.port or settings.api.port
+    token = os.environ.get("SITREP_TOKEN") or None
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if host in _LOOPBACK else None
+    app = create_app(db, settings, token=token, allowed_hosts=hosts)
+    mode = "ingest enabled (token set)" if token else "read-only"
+    print(f"sitrep: serving {db} on http://{host}:{port}/ ({mode})", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return EXIT_OK
+
+
+ALERT_COLUMNS = ["day", "kind", "rule", "source_country", "target_country", "events", "zscore"]
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.analyze.alerts import evaluate_alerts
+    from sitrep.views.render import jsonl, safe_text, table
+
+    con = _open_read(args, settings)
+    alerts = [
+        a for a in evaluate_alerts(con, settings) if not args.since or a.last_day >= args.since
+    ]
+    con.close()
+    if args.format == "jsonl":
+        if alerts:
+            print(jsonl([a.as_dict() for a in alerts]))
+        return EXIT_OK
+    if not alerts:
+        print("(no alerts)")
+    for a in alerts:
+        print(table([a.as_dict()], ALERT_COLUMNS))
+        print(f"  {safe_text(a.title)}: {safe_text(a.why)}")
+        for e in a.evidence:
+            print(
+                f"  - {safe_text(e['day'])} {safe_text(e['type'])} ({safe_text(e['factuality'])}) "
+                f"{safe_text(e['sentence'])[:160]} [{safe_text(e['outlet'])}, "
+                f"{safe_text(e['published'])}, {safe_text(e['article_id'])}]"
+            )
+        print()
+    return EXIT_OK
+
+
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.views.brief import build_brief, render_html, render_markdown
+
+    con = _open_read(args, settings)
+    brief = build_brief(con, settings, story=args.story, since=args.since)
+    con.close()
+    text = render_html(brief) if args.format == "html" else render_markdown(brief)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"sitrep: briefing written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 _HANDLERS = {
     "extract": cmd_extract,
     "run": cmd_run,
@@ -325,9 +503,14 @@ _HANDLERS = {
     "events": cmd_events,
     "quotes": cmd_quotes,
     "articles": cmd_articles,
+    "stories": cmd_stories,
     "export": cmd_export,
     "summary": cmd_summary,
     "eval": cmd_eval,
+    "bench": cmd_bench,
+    "serve": cmd_serve,
+    "alerts": cmd_alerts,
+    "brief": cmd_brief,
 }
 
 __all__ = ["REJECT_CODES", "build_parser", "main"]

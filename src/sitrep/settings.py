@@ -45,7 +45,20 @@ class ExtractSettings:
     min_event_confidence: float = 0.3
     trigger_lexicons: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
-    min_city_population: int = 15000
+    min_city_population: int = 0
+    gazetteer_cache: str = "~/.cache/sitrep/gazetteer.pickle"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveSettings:
+    dedup_threshold: float = 0.5
+    shingle_words: int = 3
+    minhash_permutations: int = 128
+    story_threshold: float = 0.16
+    story_window_days: int = 3
+    story_max_block: int = 2500
+    story_weights: tuple[float, ...] = (0.3, 0.2, 0.2, 0.3)
+    event_window_days: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +73,42 @@ class RunSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AnalyzeSettings:
+    baseline_days: int = 14
+    z_threshold: float = 2.0
+    min_score: float = 3.0
+    min_spread: float = 1.0
+    weights: str = ""
+    watchlists: tuple[str, ...] = ()
+    default_watchlists: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_limit: int = 100
+    max_limit: int = 1000
+    max_body_bytes: int = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSettings:
+    max_items: int = 12
+    trend_days: int = 7
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     nlp: NlpSettings = field(default_factory=NlpSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    resolve: ResolveSettings = field(default_factory=ResolveSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
+    brief: BriefSettings = field(default_factory=BriefSettings)
 
     def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Settings:
         """A copy with `{section: {key: value}}` applied; unknown names are errors."""
@@ -119,13 +162,26 @@ def _coerce(name: str, old: Any, value: Any) -> Any:
             except ValueError:
                 pass
     elif isinstance(old, tuple):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        if isinstance(value, str):
-            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return _coerce_tuple(name, old, value)
     elif isinstance(old, str) and isinstance(value, str):
         return value
     raise ConfigError(f"setting {name} expects {type(old).__name__}, got {value!r}")
+
+
+def _coerce_tuple(name: str, old: tuple[Any, ...], value: Any) -> tuple[Any, ...]:
+    """Lists of strings, or of numbers where the default holds numbers."""
+    numeric = bool(old) and all(isinstance(v, float) for v in old)
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ConfigError(f"setting {name} expects a list, got {value!r}")
+    try:
+        if numeric:
+            return tuple(float(v) for v in items)
+        if all(isinstance(v, str) for v in items):
+            return tuple(v.strip() for v in items if v.strip())
+    except ValueError as exc:
+        raise ConfigError(f"setting {name} expects numbers, got {value!r}") from exc
+    raise ConfigError(f"setting {name} expects a list of strings, got {value!r}")
 
 
 def _read_toml(text: str, where: str) -> dict[str, dict[str, Any]]:

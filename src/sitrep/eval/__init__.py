@@ -21,6 +21,7 @@ STAGES: dict[str, str] = {
     "hedges": "sitrep.eval.hedges",
     "places": "sitrep.eval.places",
     "times": "sitrep.eval.times",
+    "stories": "sitrep.eval.stories",
 }
 
 __all__ = ["STAGES", "EvalReport", "run_eval", "stage_module"]

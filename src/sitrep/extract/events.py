@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep.extract.anchoring import event_date, event_place
 from sitrep.extract.context import ArticleContext
-from sitrep.extract.lexicons import Trigger
+from sitrep.extract.event_rules import (
+    STORES,
+    THREAT_NOUN,
+    THREAT_NOUNS,
+    derived_trigger,
+    intent_token,
+    refine,
+)
+from sitrep.extract.lexicons import Lexicons, Trigger
 from sitrep.extract.modality import factuality
 from sitrep.extract.spans import participant_for, sentence_span
 from sitrep.model import (
@@ -27,6 +36,11 @@ _TARGET_PREPS = {"against", "on", "at", "into", "to", "toward", "towards", "upon
 # Types whose "with" phrase names the other party (met with, agreed with), not a companion.
 _WITH_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
 _SUBJECTS = {"nsubj", "csubj"}
+_STRIKE_ACTION = Trigger("PROTEST", "strike", "143")
+_FACT_WEIGHT = {"uncertain": 0.9, "future": 0.8, "conditional": 0.8, "hypothetical": 0.8}
+_FACT_WEIGHT["negated"] = 0.75
+_BARE_VERB = 0.3
+_WITHDRAW = Trigger("RETREAT", "withdraw", "0872")
 # PLOVER context each type most often carries; a first cut refined by later extractors.
 _CONTEXT = {
     "ASSAULT": ["military"],
@@ -54,23 +68,49 @@ def extract_events(
         if found is None:
             continue
         trigger, actor_head = found
+        refined = refine(trigger, token, actor_head)
+        if refined is None:
+            continue
+        trigger = refined
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
-        if event is not None and event.confidence >= ctx.settings.min_event_confidence:
-            events.append(event)
+        if event is None or event.confidence < ctx.settings.min_event_confidence:
+            continue
+        if trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS:
+            if event.factuality not in {"future", "conditional"}:
+                continue  # "the response came quickly" announces nothing
+            event.factuality = "conditional" if event.factuality == "conditional" else "future"
+        events.append(event)
+        implied = derived_trigger(event.type, event.factuality, actor_head)
+        where = intent_token(token)
+        if implied is not None and where is not None:
+            events.append(_implied(ctx, event, implied, where))
     return events
+
+
+def _implied(ctx: ArticleContext, event: Event, trigger: Trigger, token: Token) -> Event:
+    """The announced intent or threat behind a future/conditional event (see event_rules)."""
+    lex = ctx.knowledge.lexicons
+    return replace(
+        event,
+        id=record_id("e", ctx.article.id, token.idx, trigger.type),
+        type=trigger.type,
+        mode=trigger.mode,
+        context=list(_CONTEXT.get(trigger.type, [])),
+        trigger=Span(token.idx, token.idx + len(token.text), token.text),
+        factuality="reported" if event.attribution is not None else "asserted",
+        cameo=trigger.cameo,
+        intensity=lex.intensity(trigger.type, trigger.mode),
+        confidence=round(min(event.confidence + 0.05, 1.0), 3),
+    )
 
 
 def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     """The lexicon entry for a trigger token and the token that carries its roles."""
     lex = ctx.knowledge.lexicons
     if token.pos_ == "VERB":
-        particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
-        if particle and f"{token.lemma_} {particle}" in lex.verb_triggers:
-            return lex.verb_triggers[f"{token.lemma_} {particle}"], token
-        entry = lex.verb_triggers.get(token.lemma_.lower())
-        return (entry, token) if entry else None
+        return _verb_trigger(lex, token)
     if token.pos_ == "NOUN":
-        entry = lex.noun_triggers.get(token.lemma_.lower())
+        entry = THREAT_NOUN if token.lemma_.lower() in THREAT_NOUNS else _noun_entry(lex, token)
         if entry is None:
             return None
         carrier = token
@@ -79,9 +119,58 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
             carrier = token.head.head
         if carrier.dep_ in {"dobj", "nsubjpass"} and carrier.head.lemma_ in lex.light_verbs:
             return entry, carrier.head
-        if any(c.dep_ == "poss" for c in token.children):
+        if any(c.dep_ in {"poss", "compound", "amod"} for c in token.children):
+            # "Russia's attack on Kyiv", "Russian strikes", "EU sanctions": own roles.
+            return entry, token
+        if token.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            # "Protests erupted in Tbilisi": the noun is the event; roles from its phrase.
             return entry, token
     return None
+
+
+def _verb_trigger(lex: Lexicons, token: Token) -> tuple[Trigger, Token] | None:
+    # Multi-word verbs first: particles ("pull back") and governed prepositions ("call for").
+    for child in token.children:
+        if child.dep_ == "prt" or (child.dep_ == "prep" and not _temporal(child)):
+            entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
+            if entry is not None:
+                return _pull_out(entry, token, child), token
+    entry = lex.verb_triggers.get(token.lemma_.lower())
+    if entry is None:
+        return None
+    if token.lemma_.lower() in lex.light_verbs and any(
+        c.dep_ == "dobj" and _noun_entry(lex, c) is not None for c in token.children
+    ):
+        return None  # "sent aid", "launched strikes": the noun names the event
+    return entry, token
+
+
+def _temporal(prep: Token) -> bool:
+    """'called on Tuesday' is no 'call on': a date object makes the preposition temporal."""
+    return any(g.dep_ == "pobj" and g.ent_type_ in {"DATE", "TIME"} for g in prep.children)
+
+
+def _noun_entry(lex: Lexicons, token: Token) -> Trigger | None:
+    entry = lex.noun_triggers.get(token.lemma_.lower())
+    if entry is not None and token.lemma_.lower() == "strike" and token.head.lemma_ == "go":
+        return _STRIKE_ACTION  # "workers went on strike"
+    return entry
+
+
+def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
+    """'pull out of storage' moves forces (MOBILIZE); 'pull out of a country/deal' retreats."""
+    if entry.type != "MOBILIZE":
+        return entry
+    place = [
+        g
+        for p in [*verb.children, *particle.children]
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
+    if place and place[0].lemma_.lower() not in STORES:
+        return _WITHDRAW
+    return entry
 
 
 def _roles(
@@ -103,6 +192,10 @@ def _roles(
             named_source = _is_name(child)
         elif child.dep_ == "poss" and source is None:
             source = participant_for(child, kb, ctx.anchor)
+        elif child.dep_ in {"compound", "amod"} and head.pos_ == "NOUN" and source is None:
+            candidate = participant_for(child, kb, ctx.anchor)
+            if candidate is not None and candidate.actor_id is not None:
+                source = candidate  # "Russian strikes", "EU sanctions"
         elif child.dep_ == "nsubjpass" and target is None:
             target = participant_for(child, kb, ctx.anchor)
         elif child.dep_ == "agent":
@@ -113,6 +206,10 @@ def _roles(
             candidate = participant_for(child, kb, ctx.anchor)
             if candidate is not None and candidate.actor_id is not None:
                 target = candidate
+        elif child.dep_ == "prep" and child.lower_ == "by" and head.pos_ == "NOUN":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and source is None:
+                source = participant_for(pobj, kb, ctx.anchor)  # "an attack by militants"
         elif child.dep_ == "prep" and child.lower_ in preps and target is None:
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None:
@@ -126,6 +223,25 @@ def _roles(
         # "Russian troops have been stationed in Belarus": the moved force is the actor.
         source, target = target, None
     return source, target
+
+
+def _speaker_side(
+    trigger: Trigger, source: Participant | None, quote: Quote | None
+) -> Participant | None:
+    """Fill an unnamed source from the speaker: a threat in a quote is the speaker's
+    ("the answer will be most cruel"); "one of the missile units is moving", written by a
+    defence ministry, is that country's military."""
+    speaker = quote.speaker if quote is not None else None
+    if speaker is None or speaker.actor_id is None:
+        return source
+    if trigger.type == "THREATEN" and source is None:
+        return speaker
+    own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
+    if own_forces and source is not None and source.actor_id is None:
+        return Participant(
+            span=source.span, name=source.name, country=speaker.country, sector="MIL"
+        )
+    return source
 
 
 def _is_name(token: Token) -> bool:
@@ -149,9 +265,13 @@ def _event(
     if target is None and head.i != token.i:
         # "sanctions against Russia": the noun's own phrase names the target.
         _, target = _roles(ctx, token, trigger.type, token)
-    if source is None and target is None:
-        return None
+    if source is not None and target is not None and source.actor_id == target.actor_id:
+        target = None if source.actor_id else target  # an actor is not its own recipient
     quote = next((q for q in quotes if q.content.start <= token.idx < q.content.end), None)
+    source = _speaker_side(trigger, source, quote)
+    threat_noun = trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS
+    if source is None and target is None and token.pos_ != "VERB" and not threat_noun:
+        return None  # a bare noun ("the attack") is background unless someone is named
     modality = factuality(head, ctx.knowledge.lexicons, quote is not None)
     if token.i != head.i and any(
         c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg"} for c in token.children
@@ -162,6 +282,11 @@ def _event(
     confidence += 0.25 if source is not None and source.actor_id else 0.0
     confidence += 0.2 if target is not None and target.actor_id else 0.0
     confidence += 0.1 if token.pos_ == "VERB" else 0.0
+    # What happened outranks what might, will or did not happen when picking the main event.
+    # (never below the floor of a bare verb: "no arrests were made" is still recorded).
+    confidence = max(confidence * _FACT_WEIGHT.get(modality, 1.0), _BARE_VERB)
+    if source is None and target is None:
+        confidence = _BARE_VERB  # kept for recall, but any event with a named party wins
     lex = ctx.knowledge.lexicons
     return Event(
         id=record_id("e", ctx.article.id, token.idx, trigger.type),

@@ -30,6 +30,10 @@ _FUTURE_HEADS = {
     "agree",
     "offer",
     "propose",
+    "willing",
+    "ready",
+    "prepared",
+    "set",
 }
 _NEGATING_HEADS = {"deny", "refuse", "reject", "fail", "decline", "avoid"}
 _CONDITIONAL_MARKS = {"if", "unless", "provided"}
@@ -52,11 +56,7 @@ def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
     auxes = {c.lower_ for t in chain[:2] for c in t.children if c.dep_ in {"aux", "auxpass"}}
     if auxes & _HYPOTHETICAL_AUX:
         return "hypothetical"
-    if (
-        auxes & _FUTURE_AUX
-        or _going_to(trigger)
-        or any(t.lemma_ in _FUTURE_HEADS for t in chain[1:3])
-    ):
+    if auxes & _FUTURE_AUX or _going_to(trigger) or _intended(chain):
         return "future"
     if _uncertain(trigger, chain, lex):
         return "uncertain"
@@ -83,6 +83,9 @@ def _negated(trigger: Token, chain: list[Token]) -> bool:
     # "did not send troops or tanks": the negation sits on the first verb of a coordination.
     if trigger.dep_ == "conj" and any(c.dep_ == "neg" for c in trigger.head.children):
         return True
+    # "are not going to attack", "did not want to send": the negation sits on the governor.
+    if trigger.dep_ == "xcomp" and any(c.dep_ == "neg" for c in trigger.head.children):
+        return True
     for token in chain[1:3]:
         if token.lemma_ in _NEGATING_HEADS and trigger.dep_ in {"xcomp", "ccomp", "dobj", "pobj"}:
             return True
@@ -101,6 +104,15 @@ def _conditional(trigger: Token, chain: list[Token]) -> bool:
             ):
                 return token.i == trigger.i or token is chain[1]
     return False
+
+
+def _intended(chain: list[Token]) -> bool:
+    """'plans to send', 'ready to fight': the trigger is the complement of a verb of intent
+    (a coordinated verb, as in 'agreed … and thanked', is not)."""
+    return any(
+        chain[k].lemma_ in _FUTURE_HEADS and chain[k - 1].dep_ in {"xcomp", "ccomp"}
+        for k in range(1, min(3, len(chain)))
+    )
 
 
 def _going_to(trigger: Token) -> bool:

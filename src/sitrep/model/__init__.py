@@ -16,8 +16,13 @@ from sitrep.model.records import (
     Time,
     ViaLink,
 )
+from sitrep.model.story import ArticleRef, CanonicalEvent, EventMention, Story
 
 __all__ = [
+    "ArticleRef",
+    "CanonicalEvent",
+    "EventMention",
+    "Story",
     "FACTUALITIES",
     "PLOVER_TYPES",
     "Article",

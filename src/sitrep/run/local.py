@@ -10,15 +10,19 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from sitrep.analyze.alerts import record_alerts
 from sitrep.extract.document import extract_article, load_knowledge
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.pipeline import load_pipeline, parse_texts
+from sitrep.resolve import resolve
 from sitrep.settings import Settings
 from sitrep.store.db import connect
+from sitrep.store.resolution import resolution_inputs, write_resolution
 from sitrep.store.write import existing_article_ids, write_batch
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from sitrep.extract.context import Knowledge
 
@@ -31,10 +35,19 @@ class Extractor:
         self.nlp: Language = load_pipeline(settings.nlp)
         self.knowledge: Knowledge = load_knowledge(settings.extract)
 
-    def extract(self, articles: list[Article]) -> list[Extraction]:
-        docs = parse_texts(self.nlp, (a.text for a in articles), self.settings.nlp)
+    def extract(
+        self, articles: list[Article], timings: dict[str, float] | None = None
+    ) -> list[Extraction]:
+        """Parse and extract; `timings`, when given, accumulates seconds per stage."""
+        texts = (a.text for a in articles)
+        if timings is None:
+            docs: Iterable[Doc] = parse_texts(self.nlp, texts, self.settings.nlp)
+        else:
+            started = time.perf_counter()
+            docs = list(parse_texts(self.nlp, texts, self.settings.nlp))
+            timings["spacy"] = timings.get("spacy", 0.0) + time.perf_counter() - started
         return [
-            extract_article(article, doc, self.knowledge, self.settings.extract)
+            extract_article(article, doc, self.knowledge, self.settings.extract, timings)
             for article, doc in zip(articles, docs, strict=True)
         ]
 
@@ -63,6 +76,9 @@ class RunReport:
     rejects: list[Reject] = field(default_factory=list)
     events: int = 0
     quotes: int = 0
+    duplicates: int = 0
+    stories: int = 0
+    canonical_events: int = 0
     seconds: float = 0.0
 
 
@@ -90,10 +106,26 @@ def run_to_store(
                 _commit(con, extractor, chunk, reprocess, report, on_reject, on_progress)
                 chunk = []
         _commit(con, extractor, chunk, reprocess, report, on_reject, on_progress)
+        resolve_store(con, settings, report)
+        record_alerts(con, settings)  # watchlists and escalation, evaluated on every run
     finally:
         con.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def resolve_store(
+    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport | None = None
+) -> None:
+    """Recompute copies, stories and canonical events over the whole store. It runs over
+    everything stored, in a canonical order, so the result never depends on arrival order."""
+    articles, mentions = resolution_inputs(con)
+    result = resolve(articles, mentions, settings.resolve)
+    write_resolution(con, result)
+    if report is not None:
+        report.duplicates = len(result.duplicate_of)
+        report.stories = len(result.stories)
+        report.canonical_events = len(result.events)
 
 
 def _commit(

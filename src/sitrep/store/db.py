@@ -31,11 +31,26 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise StoreError(f"store {target} does not exist (create it with `sitrep run`)")
     try:
         con = duckdb.connect(target, read_only=read_only)
+        if read_only and _version(con) < migrations()[-1][0]:
+            # A store written by an older sitrep: bring it up to date once, then read.
+            con.close()
+            migrate_con = duckdb.connect(target)
+            migrate(migrate_con)
+            migrate_con.close()
+            con = duckdb.connect(target, read_only=True)
     except duckdb.Error as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
     if not read_only:
         migrate(con)
     return con
+
+
+def _version(con: duckdb.DuckDBPyConnection) -> int:
+    try:
+        row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

@@ -11,7 +11,17 @@ import duckdb
 
 from sitrep.errors import UsageError
 
-TABLES = ("articles", "entities", "places", "times", "quotes", "events", "rejects")
+TABLES = (
+    "articles",
+    "entities",
+    "places",
+    "times",
+    "quotes",
+    "events",
+    "rejects",
+    "stories",
+    "canonical_events",
+)
 EXPORT_FORMATS = {
     "parquet": "(FORMAT PARQUET)",
     "csv": "(FORMAT CSV, HEADER)",
@@ -52,7 +62,7 @@ def _limit(sql: str, params: list[Any], limit: int | None) -> str:
     return sql
 
 
-def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+def _event_filters(f: Filters) -> tuple[list[str], list[Any]]:
     where: list[str] = ["1=1"]
     params: list[Any] = []
     if f.type:
@@ -73,14 +83,40 @@ def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, An
     if f.until:
         where.append("substr(e.event_date, 1, ?) <= ?")
         params.extend([len(f.until), f.until])
+    return where, params
+
+
+_EVENT_COLUMNS = (
+    "e.event_date AS date, e.type, e.mode, e.factuality, "
+    "e.source_name AS source, e.source_country, e.target_name AS target, "
+    "e.target_country, e.place_name AS place, e.place_country, e.trigger_text AS trigger, "
+    "e.intensity, e.confidence, e.sentence_text AS sentence, a.outlet, e.record"
+)
+
+
+def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    """Event mentions: one row per event found in one article."""
+    where, params = _event_filters(f)
     sql = (
-        "SELECT e.id, e.article_id, e.event_date AS date, e.type, e.mode, e.factuality, "
-        "e.source_name AS source, e.source_country, e.target_name AS target, "
-        "e.target_country, e.place_name AS place, e.place_country, e.trigger_text AS trigger, "
-        "e.intensity, e.confidence, e.sentence_text AS sentence, a.outlet, e.record "
+        f"SELECT e.id, e.article_id, {_EVENT_COLUMNS} "
         "FROM events e JOIN articles a ON a.id = e.article_id "
         f"WHERE {' AND '.join(where)} "
         "ORDER BY e.event_date NULLS LAST, e.article_id, e.sentence_start, e.id"
+    )
+    return _rows(con, _limit(sql, params, f.limit), params)
+
+
+def list_canonical_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    """Canonical events: one row per real event, described by its earliest report."""
+    where, params = _event_filters(f)
+    sql = (
+        f"SELECT c.id, c.first_article_id AS article_id, {_EVENT_COLUMNS}, c.reports, "
+        "c.independent_sources, c.outlets, c.article_ids, c.mention_ids, c.story_id, "
+        "c.disputes "
+        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
+        "JOIN articles a ON a.id = e.article_id "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY e.event_date NULLS LAST, c.first_reported NULLS LAST, c.id"
     )
     return _rows(con, _limit(sql, params, f.limit), params)
 

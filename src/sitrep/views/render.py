@@ -19,6 +19,8 @@ def safe_text(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(safe_text(v) for v in value)
     text = _CONTROL.sub("", str(value))
     return " ".join(text.split())
 

@@ -1,0 +1,1 @@
+"""Escalation index, indicator watchlists and alerts over the stored events."""

@@ -1,0 +1,116 @@
+"""`sitrep bench`: sitrep end to end against a plain spaCy pass over the same articles.
+
+Both run in the same process on the same texts, so the ratio is meaningful on any machine:
+`ratio` = plain spaCy seconds / sitrep seconds (≥ 1.0: sitrep is at least as fast as just
+parsing the articles with the full pipeline).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sitrep.ingest import read_inputs
+from sitrep.model import Article
+from sitrep.settings import Settings
+
+
+@dataclass(slots=True)
+class BenchReport:
+    corpus: str
+    articles: int
+    words: int
+    baseline_seconds: float
+    sitrep_seconds: float
+    load_seconds: float
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.baseline_seconds / self.sitrep_seconds if self.sitrep_seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        total = sum(self.stage_seconds.values()) or 1.0
+        return {
+            "corpus": self.corpus,
+            "articles": self.articles,
+            "words": self.words,
+            "spacy_plain_seconds": round(self.baseline_seconds, 2),
+            "sitrep_seconds": round(self.sitrep_seconds, 2),
+            "sitrep_articles_per_s": round(self.articles / self.sitrep_seconds, 2)
+            if self.sitrep_seconds
+            else 0.0,
+            "sitrep_words_per_s": round(self.words / self.sitrep_seconds)
+            if self.sitrep_seconds
+            else 0,
+            "ratio_to_plain_spacy": round(self.ratio, 3),
+            "load_seconds": round(self.load_seconds, 2),
+            "stage_share": {k: round(v / total, 3) for k, v in self.stage_seconds.items()},
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
+    """Time ingest → extract → store → resolve for the first `n` articles of `corpus`,
+    and a plain `nlp.pipe` pass of the configured spaCy model (nothing excluded)."""
+    import spacy
+
+    from sitrep.run.local import Extractor, resolve_store
+    from sitrep.store.db import connect
+    from sitrep.store.write import write_batch
+
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+    items = list(islice(read_inputs([str(corpus)], settings.ingest), n))
+    articles = [a for a in items if isinstance(a, Article)]
+    stages["ingest"] = time.perf_counter() - started
+    texts = [a.text for a in articles]
+
+    plain = spacy.load(settings.nlp.model)
+    started = time.perf_counter()
+    for _ in plain.pipe(texts, batch_size=settings.nlp.batch_size):
+        pass
+    baseline = time.perf_counter() - started
+    del plain
+
+    started = time.perf_counter()
+    extractor = Extractor(settings)
+    load = time.perf_counter() - started
+    run_started = time.perf_counter()
+    size = max(1, settings.nlp.batch_size)
+    extractions = []
+    for i in range(0, len(articles), size):
+        extractions.extend(extractor.extract(articles[i : i + size], stages))
+    with tempfile.TemporaryDirectory() as folder:
+        con = connect(Path(folder) / "bench.duckdb")
+        started = time.perf_counter()
+        write_batch(con, extractions, [])
+        stages["store"] = time.perf_counter() - started
+        started = time.perf_counter()
+        resolve_store(con, settings)
+        stages["resolve"] = time.perf_counter() - started
+        con.close()
+    sitrep_seconds = time.perf_counter() - run_started + stages["ingest"]
+    return BenchReport(
+        corpus=str(corpus),
+        articles=len(articles),
+        words=sum(len(t.split()) for t in texts),
+        baseline_seconds=baseline,
+        sitrep_seconds=sitrep_seconds,
+        load_seconds=load,
+        stage_seconds=stages,
+        peak_rss_mb=_peak_rss_mb(),
+    )

@@ -1,0 +1,354 @@
+"""Read queries behind the HTTP API, the dashboard, the escalation index and the briefing.
+
+All of sitrep's SQL lives in store/; callers get plain dicts. Two derived columns matter:
+
+* `day`: the day an event counts on. An exact event date (YYYY-MM-DD…) wins; a coarse or
+  missing date counts on the publication day when it is consistent with it ("2023-01" in
+  an article of 2023-01-24); otherwise (e.g. "last fall" in a January article, PAST_REF)
+  the event is background and has no day, so it never inflates a daily series.
+* the actor pair: source country → target country; an event without a target whose place
+  lies in another country counts against that country (troops moved *to* the border).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from sitrep.store.read import _rows
+
+DAY_SQL = (
+    "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
+    "THEN substr(e.event_date, 1, 10) "
+    "WHEN a.published IS NOT NULL AND (e.event_date IS NULL "
+    "OR starts_with(a.published, e.event_date)) THEN substr(a.published, 1, 10) END"
+)
+TARGET_SQL = (
+    "coalesce(e.target_country, CASE WHEN e.place_country <> e.source_country "
+    "THEN e.place_country END)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """API filters; None means "any". `factuality` is a set of allowed values."""
+
+    type: str | None = None
+    actor: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+    factuality: tuple[str, ...] = ()
+    story: str | None = None
+    hedged: bool | None = None
+    state_media: bool | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _event_where(q: Query) -> tuple[str, list[Any]]:
+    where = ["1=1"]
+    params: list[Any] = []
+    if q.type:
+        types = [t.strip().upper() for t in q.type.split(",") if t.strip()]
+        where.append("e.type IN (SELECT unnest(?))")
+        params.append(types)
+    if q.actor:
+        where.append(
+            "(e.source_name ILIKE ? OR e.target_name ILIKE ? OR e.source_actor_id ILIKE ? "
+            "OR e.target_actor_id ILIKE ?)"
+        )
+        params.extend([f"%{q.actor}%"] * 4)
+    if q.country:
+        where.append("(e.source_country = ? OR e.target_country = ? OR e.place_country = ?)")
+        params.extend([q.country.upper()] * 3)
+    if q.since:
+        where.append(f"({DAY_SQL}) >= ?")
+        params.append(q.since)
+    if q.until:
+        where.append(f"substr(({DAY_SQL}), 1, ?) <= ?")
+        params.extend([len(q.until), q.until])
+    if q.factuality:
+        where.append("e.factuality IN (SELECT unnest(?))")
+        params.append(list(q.factuality))
+    return " AND ".join(where), params
+
+
+_EVENT_SELECT = (
+    f"({DAY_SQL}) AS day, e.event_date AS date, e.type, e.mode, e.factuality, "
+    "e.source_name AS source, e.source_actor_id, e.source_country, e.source_sector, "
+    "e.target_name AS target, e.target_actor_id, e.target_country, e.target_sector, "
+    "e.place_name AS place, e.place_country, e.lat, e.lon, e.trigger_text AS trigger, "
+    "e.sentence_start, e.sentence_end, e.sentence_text AS sentence, e.intensity, "
+    "e.confidence, a.outlet, a.published, a.title, e.record"
+)
+
+
+def _page(
+    con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], q: Query
+) -> tuple[int, list[dict[str, Any]]]:
+    """(total matching rows, the requested page)."""
+    row = con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
+    total = int(row[0]) if row else 0
+    page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
+    return total, page
+
+
+def events(
+    con: duckdb.DuckDBPyConnection, q: Query, *, mentions: bool = False
+) -> tuple[int, list[dict[str, Any]]]:
+    """Canonical events (one per real event, described by its first report) or mentions."""
+    where, params = _event_where(q)
+    if mentions:
+        if q.story:
+            where += " AND a.story_id = ?"
+            params.append(q.story)
+        base = (
+            f"SELECT e.id, e.article_id, {_EVENT_SELECT} FROM events e "
+            f"JOIN articles a ON a.id = e.article_id WHERE {where}"
+        )
+        return _page(con, base, "day NULLS LAST, article_id, sentence_start, id", params, q)
+    if q.story:
+        where += " AND c.story_id = ?"
+        params.append(q.story)
+    base = (
+        f"SELECT c.id, e.id AS mention_id, c.first_article_id AS article_id, {_EVENT_SELECT}, "
+        "c.reports, c.independent_sources, c.outlets, c.article_ids, c.mention_ids, "
+        "c.story_id, c.disputes FROM canonical_events c "
+        "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id "
+        f"WHERE {where}"
+    )
+    return _page(con, base, "day NULLS LAST, published NULLS LAST, id", params, q)
+
+
+def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
+    where = ["1=1"]
+    params: list[Any] = []
+    if q.actor:
+        where.append(
+            "(q.speaker_name ILIKE ? OR q.speaker_actor_id ILIKE ? OR q.via_sources ILIKE ?)"
+        )
+        params.extend([f"%{q.actor}%"] * 3)
+    if q.country:
+        where.append("q.speaker_country = ?")
+        params.append(q.country.upper())
+    if q.type:
+        where.append("q.kind = ?")
+        params.append(q.type.lower())
+    if q.since:
+        where.append("a.published >= ?")
+        params.append(q.since)
+    if q.until:
+        where.append("substr(a.published, 1, ?) <= ?")
+        params.extend([len(q.until), q.until])
+    if q.story:
+        where.append("a.story_id = ?")
+        params.append(q.story)
+    if q.hedged is not None:
+        where.append("q.hedged = ?")
+        params.append(q.hedged)
+    if q.state_media is not None:
+        # The via chain is typed by the actor KB; state media is source_type "state_media".
+        where.append(("" if q.state_media else "NOT ") + "contains(q.record, '\"state_media\"')")
+    base = (
+        "SELECT q.id, q.article_id, a.published, a.outlet, a.title, q.kind, "
+        "q.speaker_name AS speaker, q.speaker_actor_id, q.speaker_country, q.speaker_sector, "
+        "q.via_sources AS via, q.addressee_name AS addressee, q.hedged, q.cue_text AS cue, "
+        "q.content_start, q.content_end, q.content_text AS content, a.story_id, q.record "
+        f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}"
+    )
+    return _page(con, base, "published NULLS LAST, article_id, content_start", params, q)
+
+
+def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
+    """Stories with corroboration: canonical events, their reports and the best-sourced one."""
+    where = ["1=1"]
+    params: list[Any] = []
+    if q.since:
+        where.append("s.last_seen >= ?")
+        params.append(q.since)
+    if q.until:
+        where.append("substr(s.first_seen, 1, ?) <= ?")
+        params.extend([len(q.until), q.until])
+    if q.actor:
+        where.append("list_contains(list_transform(s.key_actors, x -> lower(x)), lower(?))")
+        params.append(q.actor)
+    if q.story:
+        where.append("s.story_id = ?")
+        params.append(q.story)
+    base = (
+        "SELECT s.story_id, s.title, s.first_seen, s.last_seen, s.articles, s.outlets, "
+        "s.key_actors, s.article_ids, count(c.id) AS events, "
+        "coalesce(sum(c.reports), 0) AS reports, "
+        "coalesce(max(c.independent_sources), 0) AS independent_sources "
+        "FROM stories s LEFT JOIN canonical_events c ON c.story_id = s.story_id "
+        f"WHERE {' AND '.join(where)} GROUP BY ALL"
+    )
+    return _page(con, base, "articles DESC, first_seen NULLS LAST, story_id", params, q)
+
+
+def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
+    """Actors of canonical events, with how often they act and are acted on."""
+    where, params = _event_where(Query(since=q.since, until=q.until, type=q.type))
+    sides = []
+    for side, role in (("source", "as_source"), ("target", "as_target")):
+        sides.append(
+            f"SELECT coalesce(e.{side}_actor_id, lower(e.{side}_name)) AS key, "
+            f"e.{side}_name AS name, e.{side}_actor_id AS actor_id, "
+            f"e.{side}_country AS country, e.{side}_sector AS sector, '{role}' AS role "
+            "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
+            f"JOIN articles a ON a.id = e.article_id WHERE {where} AND e.{side}_name IS NOT NULL"
+        )
+    having = ""
+    extra: list[Any] = []
+    if q.actor:
+        having = "WHERE name ILIKE ? OR actor_id ILIKE ?"
+        extra = [f"%{q.actor}%"] * 2
+    if q.country:
+        having += (" AND " if having else "WHERE ") + "country = ?"
+        extra.append(q.country.upper())
+    base = (
+        "SELECT any_value(actor_id) AS actor_id, mode(name) AS name, any_value(country) "
+        "AS country, any_value(sector) AS sector, count(*) AS events, "
+        "count(*) FILTER (role = 'as_source') AS as_source, "
+        "count(*) FILTER (role = 'as_target') AS as_target "
+        f"FROM ({' UNION ALL '.join(sides)}) {having} GROUP BY key"
+    )
+    return _page(con, base, "events DESC, name", [*params, *params, *extra], q)
+
+
+def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
+    """Places of canonical events with coordinates, with counts by PLOVER type."""
+    where, params = _event_where(q)
+    if q.story:
+        where += " AND c.story_id = ?"
+        params.append(q.story)
+    base = (
+        "SELECT e.place_name AS name, e.place_country AS country, e.lat, e.lon, "
+        "count(*) AS events, list(DISTINCT e.type ORDER BY e.type) AS types, "
+        "list(c.id ORDER BY c.id) AS event_ids "
+        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
+        "JOIN articles a ON a.id = e.article_id "
+        f"WHERE {where} AND e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY ALL"
+    )
+    return _page(con, base, "events DESC, name", params, q)
+
+
+def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
+    """Canonical events per day and key: count and summed intensity (signed, PLOVER scale)."""
+    key = {
+        "type": "e.type",
+        "pair": f"e.source_country || '>' || {TARGET_SQL}",
+        "country": "coalesce(e.place_country, e.source_country)",
+        "factuality": "e.factuality",
+        "all": "'all'",
+    }[by]
+    where, params = _event_where(q)
+    if q.story:
+        where += " AND c.story_id = ?"
+        params.append(q.story)
+    sql = (
+        f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
+        f"SELECT ({DAY_SQL}) AS day, {key} AS key, e.intensity "
+        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
+        f"JOIN articles a ON a.id = e.article_id WHERE {where}) "
+        "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL ORDER BY day, key"
+    )
+    return _rows(con, sql, params)
+
+
+def scored_events(con: duckdb.DuckDBPyConnection, since: str | None = None) -> list[dict[str, Any]]:
+    """Every canonical event with a day, its pair and what rules match on: the input of the
+    escalation index and of the watchlists."""
+    where = "1=1"
+    params: list[Any] = []
+    if since:
+        where = "day >= ?"
+        params.append(since)
+    sql = (
+        f"SELECT * FROM (SELECT c.id, c.story_id, c.reports, c.independent_sources, "
+        f"c.outlets, c.disputes, e.id AS mention_id, e.article_id, {_EVENT_SELECT}, "
+        f"{TARGET_SQL} AS pair_target FROM canonical_events c "
+        "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id) "
+        f"WHERE {where} ORDER BY day NULLS LAST, id"
+    )
+    return _rows(con, sql, params)
+
+
+def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] | None:
+    """One article with every record that points into it (records as stored JSON)."""
+    found = _rows(
+        con,
+        "SELECT id, url, title, outlet, published, text, duplicate_of, story_id "
+        "FROM articles WHERE id = ?",
+        [article_id],
+    )
+    if not found:
+        return None
+    result = found[0]
+    by_article = [article_id]
+    result["events"] = _rows(
+        con,
+        "SELECT e.id, c.id AS canonical_id, e.record FROM events e LEFT JOIN canonical_events c "
+        "ON list_contains(c.mention_ids, e.id) WHERE e.article_id = ? ORDER BY e.sentence_start",
+        by_article,
+    )
+    result["quotes"] = _rows(
+        con, "SELECT record FROM quotes WHERE article_id = ? ORDER BY content_start", by_article
+    )
+    for table in ("entities", "places", "times"):
+        result[table] = _rows(
+            con,
+            f"SELECT * EXCLUDE (article_id) FROM {table} "
+            "WHERE article_id = ? ORDER BY span_start, idx",
+            by_article,
+        )
+    return result
+
+
+def articles(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
+    where = ["1=1"]
+    params: list[Any] = []
+    if q.since:
+        where.append("a.published >= ?")
+        params.append(q.since)
+    if q.until:
+        where.append("substr(a.published, 1, ?) <= ?")
+        params.extend([len(q.until), q.until])
+    if q.story:
+        where.append("a.story_id = ?")
+        params.append(q.story)
+    base = (
+        "SELECT a.id, a.published, a.outlet, a.title, a.url, a.story_id, a.duplicate_of, "
+        "length(a.text) AS chars FROM articles a "
+        f"WHERE {' AND '.join(where)}"
+    )
+    return _page(con, base, "published NULLS LAST, id", params, q)
+
+
+def article_refs(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id → outlet, published, title (what a citation needs)."""
+    rows = _rows(
+        con,
+        "SELECT id, outlet, published, title FROM articles WHERE id IN (SELECT unnest(?))",
+        [ids],
+    )
+    return {r["id"]: r for r in rows}
+
+
+def story_article_ids(con: duckdb.DuckDBPyConnection, story_id: str) -> list[str]:
+    rows = con.execute("SELECT id FROM articles WHERE story_id = ? ORDER BY id", [story_id])
+    return [r[0] for r in rows.fetchall()]
+
+
+def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """First and last day any canonical event counts on, and the PLOVER types present."""
+    row = con.execute(
+        f"SELECT min(day), max(day), list(DISTINCT type ORDER BY type) FROM ("
+        f"SELECT ({DAY_SQL}) AS day, e.type FROM canonical_events c "
+        "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id)"
+    ).fetchone()
+    first, last, types = row if row else (None, None, [])
+    return {"first_day": first, "last_day": last, "types": types or []}

@@ -1,0 +1,372 @@
+"""The HTTP API and the dashboard: `create_app(db, settings, token)` builds the FastAPI app.
+
+Read-only unless a token is passed in (the CLI takes it from SITREP_TOKEN; nothing here
+reads the environment); with one, POST /api/articles ingests. Errors are JSON:
+`{"error": {"status": 404, "message": "..."}}`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from sitrep import __version__, model
+from sitrep.errors import ConfigError, StoreError
+from sitrep.settings import Settings
+from sitrep.store import api_queries as q
+from sitrep.store.read import stats
+from sitrep.views import api_rows
+from sitrep.views.api_store import Store
+
+log = logging.getLogger(__name__)
+
+PLOVER_TYPES = frozenset(model.PLOVER_TYPES)
+FACTUALITY = frozenset(model.FACTUALITIES)
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_COUNTRY = re.compile(r"^[A-Za-z]{3}$")
+# The dashboard only ever loads its own files; inline script and style are refused, so an
+# injected <script> or onerror= would not run even if escaping failed somewhere.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+Format = Literal["json", "csv"]
+
+
+def _static_dir() -> Path:
+    return Path(str(resources.files("sitrep.views").joinpath("static")))
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "message": message, **extra}}, status)
+
+
+def create_app(
+    db: Path,
+    settings: Settings,
+    *,
+    token: str | None = None,
+    allowed_hosts: Sequence[str] | None = None,
+) -> FastAPI:
+    """The app over the store at `db`. `allowed_hosts` guards against DNS rebinding when
+    the server listens on loopback (the CLI passes localhost names)."""
+    store = Store(db, settings)
+    cfg = settings.api
+    app = FastAPI(
+        title="sitrep",
+        version=__version__,
+        description="Sourced, structured situation picture: PLOVER events, quotes, stories, "
+        "places, escalation and alerts. Every record cites its article and character span.",
+    )
+    app.state.store = store
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+
+    @app.middleware("http")
+    async def headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers["Content-Security-Policy"] = _CSP
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
+        ]
+        return _error(422, "invalid request: " + "; ".join(parts))
+
+    @app.exception_handler(StoreError)
+    async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        return _error(503, f"store unavailable (a run may be writing it; retry): {exc}")
+
+    @app.exception_handler(ConfigError)
+    async def config_error(_: Request, exc: ConfigError) -> JSONResponse:
+        return _error(500, f"server configuration error: {exc}")
+
+    @app.exception_handler(Exception)
+    async def crash(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return _error(500, "internal error")
+
+    def query(
+        type: str | None,
+        actor: str | None,
+        country: str | None,
+        since: str | None,
+        until: str | None,
+        factuality: str | None,
+        story: str | None,
+        limit: int | None,
+        offset: int,
+        **extra: Any,
+    ) -> q.Query:
+        """Validate the shared filters, with messages that say what is allowed."""
+        for name, value in (("since", since), ("until", until)):
+            if value is not None and not _DATE.match(value):
+                raise HTTPException(400, f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        if country is not None and not _COUNTRY.match(country):
+            raise HTTPException(400, "country must be an ISO 3166 alpha-3 code such as UKR")
+        facts = tuple(f.strip().lower() for f in (factuality or "").split(",") if f.strip())
+        if set(facts) - FACTUALITY:
+            raise HTTPException(400, f"factuality must be among {sorted(FACTUALITY)}")
+        size = cfg.default_limit if limit is None else limit
+        if size > cfg.max_limit:
+            raise HTTPException(400, f"limit may be at most {cfg.max_limit}")
+        return q.Query(
+            type, actor, country, since, until, facts, story, limit=size, offset=offset, **extra
+        )
+
+    def check_types(value: str | None) -> None:
+        bad = {t.strip().upper() for t in (value or "").split(",") if t.strip()} - PLOVER_TYPES
+        if bad:
+            raise HTTPException(
+                400, f"unknown PLOVER type {sorted(bad)}; one of {sorted(PLOVER_TYPES)}"
+            )
+
+    def listing(
+        name: str, fmt: Format, flt: q.Query, total: int, items: list[dict[str, Any]]
+    ) -> Response:
+        if fmt == "csv":
+            return Response(
+                api_rows.to_csv(items),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        body = {"total": total, "limit": flt.limit, "offset": flt.offset, "items": items}
+        return Response(json.dumps(body, default=str), media_type="application/json")
+
+    Type = Query(None, description="PLOVER type(s), comma-separated")
+    Actor = Query(None, description="actor name or id (substring, case-insensitive)")
+    Country = Query(None, description="ISO 3166 alpha-3 (source, target or place)")
+    Since = Query(None, description="first day, YYYY[-MM[-DD]]")
+    Until = Query(None, description="last day, inclusive, YYYY[-MM[-DD]]")
+    Fact = Query(None, description="factuality value(s), comma-separated")
+    Story = Query(None, description="story id")
+    Limit = Query(
+        None, ge=1, description=f"rows per page (default {cfg.default_limit}, max {cfg.max_limit})"
+    )
+    Offset = Query(0, ge=0, description="rows to skip")
+    Fmt = Query("json", description="json or csv")
+
+    @app.get("/api/events", summary="Events: canonical (one per real event) or raw mentions")
+    def events(
+        type: str | None = Type,
+        actor: str | None = Actor,
+        country: str | None = Country,
+        since: str | None = Since,
+        until: str | None = Until,
+        factuality: str | None = Fact,
+        story: str | None = Story,
+        mentions: bool = Query(False, description="raw mentions"),
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        check_types(type)
+        flt = query(type, actor, country, since, until, factuality, story, limit, offset)
+        with store.read() as con:
+            total, rows = q.events(con, flt, mentions=mentions)
+        return listing("events", format, flt, total, [api_rows.event_row(r) for r in rows])
+
+    @app.get("/api/quotes", summary="Quotes with speaker, via chain and state-media flag")
+    def quotes(
+        kind: str | None = Query(None, description="direct, indirect or mixed"),
+        actor: str | None = Actor,
+        country: str | None = Country,
+        since: str | None = Since,
+        until: str | None = Until,
+        story: str | None = Story,
+        hedged: bool | None = Query(None),
+        state_media: bool | None = Query(None),
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        flt = query(
+            kind,
+            actor,
+            country,
+            since,
+            until,
+            None,
+            story,
+            limit,
+            offset,
+            hedged=hedged,
+            state_media=state_media,
+        )
+        with store.read() as con:
+            total, rows = q.quotes(con, flt)
+        return listing("quotes", format, flt, total, [api_rows.quote_row(r) for r in rows])
+
+    @app.get("/api/stories", summary="Stories with outlets and corroboration counts")
+    def stories(
+        actor: str | None = Actor,
+        since: str | None = Since,
+        until: str | None = Until,
+        story: str | None = Story,
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        flt = query(None, actor, None, since, until, None, story, limit, offset)
+        with store.read() as con:
+            total, rows = q.stories(con, flt)
+        return listing("stories", format, flt, total, rows)
+
+    @app.get("/api/actors", summary="Actors of events, with counts as source and target")
+    def actors(
+        type: str | None = Type,
+        actor: str | None = Actor,
+        country: str | None = Country,
+        since: str | None = Since,
+        until: str | None = Until,
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        check_types(type)
+        flt = query(type, actor, country, since, until, None, None, limit, offset)
+        with store.read() as con:
+            total, rows = q.actors(con, flt)
+        return listing("actors", format, flt, total, rows)
+
+    @app.get("/api/places", summary="Event places with coordinates and counts")
+    def places(
+        type: str | None = Type,
+        actor: str | None = Actor,
+        country: str | None = Country,
+        since: str | None = Since,
+        until: str | None = Until,
+        factuality: str | None = Fact,
+        story: str | None = Story,
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        check_types(type)
+        flt = query(type, actor, country, since, until, factuality, story, limit, offset)
+        with store.read() as con:
+            total, rows = q.places(con, flt)
+        return listing("places", format, flt, total, rows)
+
+    @app.get("/api/timeseries", summary="Events and summed intensity per day and key")
+    def timeseries(
+        by: Literal["type", "pair", "country", "factuality", "all"] = Query("type"),
+        type: str | None = Type,
+        actor: str | None = Actor,
+        country: str | None = Country,
+        since: str | None = Since,
+        until: str | None = Until,
+        factuality: str | None = Fact,
+        story: str | None = Story,
+        format: Format = Fmt,
+    ) -> Response:
+        check_types(type)
+        flt = query(type, actor, country, since, until, factuality, story, None, 0)
+        with store.read() as con:
+            rows = q.timeseries(con, flt, by)
+        return listing("timeseries", format, flt, len(rows), rows)
+
+    @app.get("/api/articles", summary="Articles (without text)")
+    def articles(
+        since: str | None = Since,
+        until: str | None = Until,
+        story: str | None = Story,
+        limit: int | None = Limit,
+        offset: int = Offset,
+        format: Format = Fmt,
+    ) -> Response:
+        flt = query(None, None, None, since, until, None, story, limit, offset)
+        with store.read() as con:
+            total, rows = q.articles(con, flt)
+        return listing("articles", format, flt, total, rows)
+
+    @app.get("/api/articles/{article_id:path}", summary="Article text and the spans of its records")
+    def article(article_id: str) -> dict[str, Any]:
+        with store.read() as con:
+            found = q.article(con, article_id)
+        if found is None:
+            raise HTTPException(404, f"no article with id {article_id!r}")
+        return api_rows.article_detail(found)
+
+    from sitrep.views import api_analysis
+
+    api_analysis.add_routes(app, store, query, listing)
+
+    @app.post("/api/articles", status_code=201, summary="Ingest articles (token required)")
+    async def ingest(request: Request) -> dict[str, Any]:
+        if token is None:
+            raise HTTPException(
+                403, "read-only server: start `sitrep serve` with SITREP_TOKEN set to enable ingest"
+            )
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise HTTPException(401, "missing or wrong token (send Authorization: Bearer TOKEN)")
+        body = await _capped_body(request, cfg.max_body_bytes)
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise HTTPException(400, f"body is not JSON: {exc}") from exc
+        records = data if isinstance(data, list) else [data]
+        if not records:
+            raise HTTPException(400, "no articles in the body")
+        report = await run_in_threadpool(store.ingest, records)
+        return {
+            "stored": report.stored,
+            "rejected": report.rejected,
+            "events": report.events,
+            "quotes": report.quotes,
+            "alerts": report.alerts,
+        }
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(_static_dir() / "index.html", media_type="text/html")
+
+    @app.get("/api/stats", summary="Row counts and the store's date range")
+    def store_stats() -> dict[str, Any]:
+        with store.read() as con:
+            return {"counts": stats(con), **q.date_range(con)}
+
+    app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+    return app
+
+
+async def _capped_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over `limit` bytes without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)

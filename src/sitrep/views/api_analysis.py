@@ -1,0 +1,117 @@
+"""API routes of the analysis layer: alerts, escalation series and actor pairs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+from fastapi import FastAPI, Query
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from sitrep.analyze.alerts import evaluate_alerts
+from sitrep.analyze.escalation import daily, load_weights, pair_totals, series, trend
+from sitrep.store import api_queries as q
+from sitrep.views.api_store import Store
+
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+# Columns of the alerts CSV (the evidence stays in JSON).
+ALERT_COLUMNS = [
+    "id",
+    "kind",
+    "rule",
+    "title",
+    "day",
+    "last_day",
+    "source_country",
+    "target_country",
+    "events",
+    "score",
+    "zscore",
+    "baseline",
+    "event_ids",
+    "article_ids",
+    "first_fired",
+    "why",
+]
+
+
+def add_routes(
+    app: FastAPI,
+    store: Store,
+    query: Callable[..., q.Query],
+    listing: Callable[..., Response],
+) -> None:
+    settings = store.settings
+
+    @app.get("/api/alerts", summary="Alerts: escalation spikes and watchlist rules that fired")
+    def alerts(
+        kind: Literal["escalation", "watchlist"] | None = Query(None),
+        rule: str | None = Query(None, description="watchlist rule id"),
+        since: str | None = Query(None, description="alerts from this day on"),
+        limit: int | None = Query(None, ge=1),
+        offset: int = Query(0, ge=0),
+        format: Literal["json", "csv"] = Query("json"),
+    ) -> Response:
+        flt = query(None, None, None, since, None, None, None, limit, offset)
+        with store.read() as con:
+            found = [a.as_dict() for a in evaluate_alerts(con, settings)]
+        found = [
+            a
+            for a in found
+            if (kind is None or a["kind"] == kind)
+            and (rule is None or a["rule"] == rule)
+            and (since is None or a["last_day"] >= since)
+        ]
+        page = found[flt.offset : flt.offset + flt.limit]
+        if format == "csv":
+            page = [{c: a.get(c) for c in ALERT_COLUMNS} for a in page]
+        return listing("alerts", format, flt, len(found), page)
+
+    @app.get("/api/pairs", summary="Actor pairs (source → target country) by escalation score")
+    def pairs(limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
+        with store.read() as con:
+            rows = q.scored_events(con)
+        scores = daily(rows, load_weights(settings.analyze.weights))
+        return {"items": pair_totals(scores)[:limit]}
+
+    @app.get("/api/escalation", summary="Daily escalation index of one pair, with alerts")
+    def escalation(
+        source: str = Query(..., description="source country, alpha-3"),
+        target: str = Query(..., description="target country, alpha-3"),
+    ) -> dict[str, Any]:
+        pair = (source.upper(), target.upper())
+        if not all(_COUNTRY.match(c) for c in pair):
+            raise HTTPException(400, "source and target must be ISO 3166 alpha-3 codes")
+        cfg = settings.analyze
+        with store.read() as con:
+            rows = q.scored_events(con)
+            fired = evaluate_alerts(con, settings)
+        days = daily(rows, load_weights(cfg.weights)).get(pair, {})
+        points = series(days, cfg.baseline_days, cfg.min_spread, dense=True)
+        return {
+            "source_country": pair[0],
+            "target_country": pair[1],
+            "baseline_days": cfg.baseline_days,
+            "z_threshold": cfg.z_threshold,
+            "series": [
+                {
+                    "day": p.day,
+                    "score": p.score,
+                    "events": p.events,
+                    "baseline": p.baseline,
+                    "spread": p.spread,
+                    "z": p.z,
+                    "event_ids": list(p.event_ids),
+                }
+                for p in points
+            ],
+            "trend": trend(points, store.settings.brief.trend_days),
+            "alerts": [
+                a.as_dict()
+                for a in fired
+                if (a.source_country, a.target_country) == pair
+                or any(pair == (e.get("source_country"), e.get("pair_target")) for e in a.evidence)
+            ],
+        }

@@ -1,0 +1,95 @@
+"""How the API reaches the DuckDB file, and ingest for POST /api/articles.
+
+DuckDB lets one process write a file, and while it writes no other process may open it.
+So the API holds no connection between requests: each request opens the file read-only
+and closes it, and a `sitrep run` in another process can take the write lock in between
+(requests made while it holds the lock get 503 "store busy"). Inside this process one lock
+serialises access, because DuckDB refuses a read-only and a read-write connection to the
+same file at once in one process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from sitrep.model import Article, Reject
+from sitrep.settings import Settings
+from sitrep.store.db import connect
+
+if TYPE_CHECKING:
+    from sitrep.run.local import Extractor
+
+
+@dataclass(slots=True)
+class IngestReport:
+    stored: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    events: int = 0
+    quotes: int = 0
+    alerts: int = 0
+
+
+class Store:
+    def __init__(self, db: Path, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._extractor: Extractor | None = None
+        self._extractor_lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            con = connect(self.db, read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def _extract(self, articles: list[Article]) -> Any:
+        # The spaCy pipeline loads on the first ingest only: a read-only server never pays.
+        with self._extractor_lock:
+            if self._extractor is None:
+                from sitrep.run.local import Extractor
+
+                self._extractor = Extractor(self.settings)
+            return self._extractor.extract(articles)
+
+    def ingest(self, records: Sequence[object]) -> IngestReport:
+        """Extract and store input records (the contract's input shape), then recompute
+        stories, canonical events and alerts, as `sitrep run` does."""
+        from sitrep.analyze.alerts import record_alerts
+        from sitrep.ingest.jsonl import record_to_article
+        from sitrep.run.local import resolve_store
+        from sitrep.store.write import write_batch
+
+        report = IngestReport()
+        articles: list[Article] = []
+        rejects: list[Reject] = []
+        for n, record in enumerate(records, 1):
+            item = record_to_article(record, f"api:{n}", self.settings.ingest)
+            (articles if isinstance(item, Article) else rejects).append(item)  # type: ignore[arg-type]
+        extractions = self._extract(articles) if articles else []
+        with self._lock:
+            con = connect(self.db)
+            try:
+                write_batch(con, extractions, rejects)
+                if extractions:
+                    resolve_store(con, self.settings)
+                report.alerts = len(record_alerts(con, self.settings))
+            finally:
+                con.close()
+        report.stored = [e.article.id for e in extractions]
+        report.rejected = [
+            {"origin": r.origin, "code": r.code, "reason": r.reason} for r in rejects
+        ]
+        report.events = sum(len(e.events) for e in extractions)
+        report.quotes = sum(len(e.quotes) for e in extractions)
+        return report

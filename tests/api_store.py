@@ -1,0 +1,21 @@
+"""Build the store the API, dashboard and briefing tests share: the samples plus one
+hostile article (markup and script in every field). Not a test module."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sitrep.cli import EXIT_OK, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "articles.jsonl"
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile.jsonl"
+HOSTILE_ID = json.loads(HOSTILE.read_text().splitlines()[0])["id"]
+
+
+def build_store(folder: Path) -> Path:
+    db = folder / "api.duckdb"
+    for source in (SAMPLES, HOSTILE):
+        assert main(["run", str(source), "--db", str(db), "--no-progress"]) == EXIT_OK
+    return db

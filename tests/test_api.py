@@ -1,0 +1,208 @@
+"""The HTTP API with FastAPI's TestClient over a store built from the samples."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api_store import HOSTILE_ID, build_store
+from sitrep.settings import Settings
+from sitrep.views import api_rows
+from sitrep.views.api import create_app
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="module")
+def client(db: Path, settings: Settings) -> TestClient:
+    return TestClient(create_app(db, settings))
+
+
+def _items(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
+    response = client.get(url, params=params)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def test_events_are_canonical_by_default_and_mentions_on_request(client: TestClient) -> None:
+    canonical = client.get("/api/events", params={"limit": 1000}).json()
+    mentions = client.get("/api/events", params={"limit": 1000, "mentions": "true"}).json()
+    assert 0 < canonical["total"] < mentions["total"]
+    first = canonical["items"][0]
+    for key in ("reports", "independent_sources", "outlets", "sentence_start", "trigger_start"):
+        assert key in first
+    assert "reports" not in mentions["items"][0]
+
+
+def test_event_filters(client: TestClient) -> None:
+    mobilize = _items(client, "/api/events", type="MOBILIZE")
+    assert mobilize and {e["type"] for e in mobilize} == {"MOBILIZE"}
+    blr = _items(client, "/api/events", country="BLR")
+    assert blr and all("BLR" in (e["source_country"], e["target_country"], e["place_country"])
+                       for e in blr)  # fmt: skip
+    dated = _items(client, "/api/events", since="2024-01-01", until="2024-02")
+    assert dated and all("2024-01-01" <= e["day"] <= "2024-02-31" for e in dated)
+    negated = _items(client, "/api/events", factuality="negated", mentions="true")
+    assert all(e["factuality"] == "negated" for e in negated)
+    story = _items(client, "/api/stories")[0]["story_id"]
+    assert all(e["story_id"] == story for e in _items(client, "/api/events", story=story))
+    lukashenko = _items(client, "/api/events", actor="lukashenko")
+    assert lukashenko and all("Lukashenko" in f"{e['source']}{e['target']}" for e in lukashenko)
+
+
+def test_pagination(client: TestClient) -> None:
+    everything = _items(client, "/api/events", limit=1000)
+    page = client.get("/api/events", params={"limit": 3, "offset": 2}).json()
+    assert page["limit"] == 3 and page["offset"] == 2 and page["total"] == len(everything)
+    assert [e["id"] for e in page["items"]] == [e["id"] for e in everything[2:5]]
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "words"),
+    [
+        ({"limit": 100000}, 400, "at most"),
+        ({"limit": 0}, 422, "limit"),
+        ({"type": "BOMB"}, 400, "PLOVER"),
+        ({"since": "last week"}, 400, "YYYY"),
+        ({"country": "Ukraine"}, 400, "alpha-3"),
+        ({"factuality": "maybe"}, 400, "factuality"),
+        ({"format": "xml"}, 422, "format"),
+    ],
+)
+def test_bad_requests_are_json_errors(
+    client: TestClient, params: dict[str, Any], status: int, words: str
+) -> None:
+    response = client.get("/api/events", params=params)
+    assert response.status_code == status
+    assert words in response.json()["error"]["message"]
+
+
+def test_unknown_paths_and_articles_are_json_404(client: TestClient) -> None:
+    assert client.get("/api/nothing").json()["error"]["status"] == 404
+    response = client.get("/api/articles/no-such-article")
+    assert response.status_code == 404 and "no-such-article" in response.json()["error"]["message"]
+
+
+def test_csv_output(client: TestClient) -> None:
+    response = client.get("/api/events", params={"format": "csv", "limit": 5})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 5 and rows[0]["type"] and rows[0]["article_id"]
+    quotes = client.get("/api/quotes", params={"format": "csv", "state_media": "true"}).text
+    assert "[state media]" in quotes
+
+
+def test_quotes_carry_via_chain_and_state_media(client: TestClient) -> None:
+    relayed = _items(client, "/api/quotes", state_media="true", actor="Lukashenko")
+    assert relayed and all(q["state_media"] for q in relayed)
+    assert any(v["name"] == "BelTA" and v["state_media"] for q in relayed for v in q["via"])
+    hedged = _items(client, "/api/quotes", hedged="true", limit=1000)
+    plain = _items(client, "/api/quotes", hedged="false", limit=1000)
+    assert all(q["hedged"] for q in hedged) and not any(q["hedged"] for q in plain)
+    assert len(hedged) + len(plain) == len(_items(client, "/api/quotes", limit=1000))
+
+
+def test_stories_actors_places_timeseries(client: TestClient) -> None:
+    stories = _items(client, "/api/stories")
+    sanctions = next(s for s in stories if "sanctions" in s["title"])
+    assert sorted(sanctions["outlets"]) == ["AFP", "Kyiv Post"]
+    assert sanctions["independent_sources"] == 1  # the Kyiv Post copy is not a second witness
+    actors = _items(client, "/api/actors", limit=50)
+    assert any(a["actor_id"] == "BLR.GOV.lukashenko" for a in actors)
+    places = _items(client, "/api/places")
+    assert places and all(p["lat"] is not None and p["events"] >= 1 for p in places)
+    by_type = _items(client, "/api/timeseries", by="type")
+    assert by_type and {"day", "key", "events", "intensity"} <= set(by_type[0])
+    pairs = {r["key"] for r in _items(client, "/api/timeseries", by="pair")}
+    assert "RUS>UKR" in pairs
+
+
+def test_article_has_text_and_every_records_spans(client: TestClient) -> None:
+    event = _items(client, "/api/events", type="ASSAULT")[0]
+    article = client.get(f"/api/articles/{event['article_id']}").json()
+    text = article["text"]
+    assert text[event["sentence_start"] : event["sentence_end"]] == event["sentence"]
+    kinds = {s["kind"] for s in article["spans"]}
+    assert {"event_sentence", "event_trigger", "quote_content", "entity", "place"} <= kinds
+    assert all(0 <= s["start"] < s["end"] <= len(text) for s in article["spans"])
+
+
+def test_alerts_escalation_and_pairs(client: TestClient) -> None:
+    alerts = _items(client, "/api/alerts")
+    rules = {a["rule"] for a in alerts}
+    assert "leader-threaten-neighbour" in rules and "escalation-z" in rules
+    assert all(a["why"] and a["evidence"] for a in alerts)
+    pairs = client.get("/api/pairs").json()["items"]
+    assert pairs[0]["score"] >= pairs[-1]["score"]
+    series = client.get("/api/escalation", params={"source": "RUS", "target": "UKR"}).json()
+    days = [p["day"] for p in series["series"]]
+    assert days == sorted(days) and len(days) >= 2 and series["alerts"]
+
+
+def test_read_only_without_token(client: TestClient) -> None:
+    response = client.post("/api/articles", json={"text": "Troops moved."})
+    assert response.status_code == 403 and "SITREP_TOKEN" in response.json()["error"]["message"]
+
+
+def test_ingest_with_token(tmp_path: Path, settings: Settings) -> None:
+    db = tmp_path / "ingest.duckdb"
+    from sitrep.store.db import connect
+
+    connect(db).close()
+    app = TestClient(create_app(db, settings, token="s3cret"))
+    body = {
+        "id": "posted-1",
+        "outlet": "Reuters",
+        "published": "2024-05-02",
+        "text": "Russian forces shelled the city of Kharkiv on Thursday, regional officials said.",
+    }
+    assert app.post("/api/articles", json=body).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert app.post("/api/articles", json=body, headers=wrong).status_code == 401
+    auth = {"Authorization": "Bearer s3cret"}
+    huge = "x" * (settings.api.max_body_bytes + 1)
+    assert app.post("/api/articles", content=huge, headers=auth).status_code == 413
+    assert app.post("/api/articles", content=b"{nope", headers=auth).status_code == 400
+    response = app.post("/api/articles", json=[body, {"id": 3}], headers=auth)
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["stored"] == ["posted-1"] and report["events"] >= 1
+    assert report["rejected"][0]["code"]
+    assert app.get("/api/articles/posted-1").json()["outlet"] == "Reuters"
+
+
+def test_hostile_article_is_returned_as_data(client: TestClient) -> None:
+    article = client.get(f"/api/articles/{HOSTILE_ID}").json()
+    assert "<script>" in article["text"] and "onerror=" in article["outlet"]
+    csv_text = client.get("/api/articles", params={"format": "csv"}).text
+    assert "<img src=x onerror" in csv_text  # CSV is data: kept verbatim, never rendered
+    # …but a cell a spreadsheet would run as a formula is quoted; numbers stay numbers.
+    assert api_rows.to_csv([{"a": "=HYPERLINK(1)", "b": -5.5}]) == "a,b\n'=HYPERLINK(1),-5.5\n"
+
+
+def test_dashboard_is_served_offline_with_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "sitrep" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "http" not in page.text.replace("http://www.w3.org", "")  # no CDN
+    script = client.get("/static/app.js").text
+    assert "innerHTML" not in script.replace("never innerHTML", "")
+    topo = client.get("/static/vendor/world-atlas/countries-50m.json")
+    assert topo.status_code == 200 and topo.json()["type"] == "Topology"
+    assert client.get("/openapi.json").json()["paths"]["/api/events"]
+
+
+def test_store_errors_are_503(tmp_path: Path, settings: Settings) -> None:
+    app = TestClient(create_app(tmp_path / "missing.duckdb", settings))
+    response = app.get("/api/events")
+    assert response.status_code == 503 and "does not exist" in response.json()["error"]["message"]

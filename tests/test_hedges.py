@@ -1,0 +1,32 @@
+"""Hedge and weasel cues read in context, and the CoNLL-2010 reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitrep.eval.hedges import read_conll
+from sitrep.extract.hedges import sentence_hedged
+from sitrep.run.local import Extractor
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedged"),
+    [
+        ("Many critics consider the film his finest work.", True),
+        ("The bridge is widely believed to have been built by the Romans.", True),
+        ("The treaty was allegedly signed in secret.", True),
+        ("The treaty was signed by both ministers in May.", False),
+        ("Some 20 people attended the meeting.", False),
+        ("The village is known to have been settled by Norsemen, it is said.", True),
+    ],
+)
+def test_sentence_hedged(extractor: Extractor, sentence: str, hedged: bool) -> None:
+    assert sentence_hedged(extractor.nlp(sentence)) is hedged
+
+
+def test_read_conll_undoes_ptb_escapes(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.csv"
+    gold.write_text('text,label\n"A -LRB- b -RRB- c.\n",1\n"Plain.\n",0\n', "utf-8")
+    assert read_conll(gold, None) == [("A ( b ) c.", True), ("Plain.", False)]

@@ -1,0 +1,67 @@
+"""Quotes: speakers, pronouns, parentheticals, continuations, chains, scare quotes."""
+
+from __future__ import annotations
+
+from sitrep.model import Article, Extraction
+from sitrep.run.local import Extractor
+
+
+def _extract(extractor: Extractor, text: str, outlet: str | None = None) -> Extraction:
+    (result,) = extractor.extract([Article(id="t", text=text, outlet=outlet)])
+    return result
+
+
+def test_pronoun_speaker_keeps_its_span_and_takes_the_name(extractor: Extractor) -> None:
+    text = "Oleh Nikolenko spoke on Monday. He said that Kyiv had no plans to attack Belarus."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None and quote.speaker.span is not None
+    assert quote.speaker.span.text == "He"
+    assert "Nikolenko" in quote.speaker.name
+    assert quote.content.text.startswith("that Kyiv")
+
+
+def test_parenthetical_attribution_splits_the_content(extractor: Extractor) -> None:
+    text = "Two battlegroups, TASS says, have been conducting joint exercises near Brest."
+    quotes = _extract(extractor, text).quotes
+    assert quotes and all(q.cue is not None and q.cue.text == "says" for q in quotes)
+    assert any(q.content.text.startswith("have been conducting") for q in quotes)
+    assert all(q.speaker is not None and q.speaker.name == "TASS" for q in quotes)
+
+
+def test_continuation_quote_shares_cue_and_speaker(extractor: Extractor) -> None:
+    text = (
+        "“We will not attack first,” Lukashenko said. “But if they attack us, the answer "
+        "will be harsh and immediate.”"
+    )
+    quotes = [q for q in _extract(extractor, text).quotes if q.kind == "direct"]
+    assert len(quotes) == 2
+    assert quotes[0].cue == quotes[1].cue
+    assert quotes[1].speaker is not None and quotes[1].speaker.actor_id == "BLR.GOV.lukashenko"
+
+
+def test_dash_attribution(extractor: Extractor) -> None:
+    text = "“Imagination is more important than knowledge.” — Albert Einstein"
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.cue is not None and quote.cue.text == "—"
+    assert quote.speaker is not None and quote.speaker.name.endswith("Einstein")
+
+
+def test_told_outlet_without_known_outlet_is_addressee_only(extractor: Extractor) -> None:
+    text = "Hanna Liubakova told Newsweek that the comments were an attempt to send a signal."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.addressee is not None and quote.addressee.name == "Newsweek"
+    assert quote.via == []
+
+
+def test_nested_attribution_keeps_the_outer_one(extractor: Extractor) -> None:
+    text = "The minister said that Moscow claimed the bridge had been destroyed."
+    quotes = _extract(extractor, text).quotes
+    assert [q.cue.text for q in quotes if q.cue] == ["said"]
+    assert quotes[0].hedged is False or quotes[0].cue is not None
+
+
+def test_claim_is_hedged_and_scare_quote_is_not_speech(extractor: Extractor) -> None:
+    claimed = _extract(extractor, "Russia claimed that Ukrainian drones hit the depot.").quotes
+    assert claimed and claimed[0].hedged
+    scare = _extract(extractor, "It was unclear whether Kyiv proposed a “non-aggression pact”.")
+    assert scare.quotes == []

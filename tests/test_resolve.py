@@ -1,0 +1,159 @@
+"""Across articles: duplicates, stories and canonical events (no NLP needed here)."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitrep.eval.stories import bcubed
+from sitrep.model import ArticleRef, EventMention
+from sitrep.resolve import resolve
+from sitrep.resolve.dedup import find_duplicates
+from sitrep.resolve.merge import merge_events
+from sitrep.resolve.stories import cluster_stories
+from sitrep.settings import ResolveSettings
+
+RS = ResolveSettings()
+
+STRIKE = (
+    "Russian forces struck the centre of Kharkiv with ballistic missiles late on Tuesday, "
+    "killing four people and injuring at least 30, the regional governor said. The missiles "
+    "hit a residential building and a hotel near the main square, officials said, and "
+    "rescue workers searched the rubble through the night for people trapped inside."
+)
+STRIKE_SPUN = (
+    "Russian forces hit the centre of Kharkiv with ballistic missiles late on Tuesday, "
+    "killing four people and wounding at least 30, the regional governor said. The missiles "
+    "struck a residential building and a hotel near the main square, officials said, and "
+    "rescue crews searched the rubble through the night for people trapped inside."
+)
+STRIKE_OWN = (
+    "Four people were killed in Kharkiv when Russian ballistic missiles struck the city centre "
+    "on Tuesday night, Kharkiv governor Oleh Syniehubov said on Wednesday. About 30 people were "
+    "wounded; a hotel near the main square and a residential building were hit, and our "
+    "correspondent saw rescue workers pulling residents from the rubble of the hotel."
+)
+SANCTIONS = (
+    "The European Union adopted a new package of sanctions against Belarus on Friday, adding "
+    "dozens of officials and companies to its blacklist over support for Russia's war. "
+    "Minsk's foreign ministry condemned the decision and promised countermeasures."
+)
+
+
+def _ref(aid: str, text: str, outlet: str, day: str = "2024-01-17", title: str = "") -> ArticleRef:
+    return ArticleRef(aid, text, title or None, outlet, day)
+
+
+ARTICLES = [
+    _ref("ap", STRIKE, "AP", "2024-01-16", "Missiles hit Kharkiv"),
+    _ref(
+        "copy",
+        STRIKE + "\n\nThe post Missiles hit Kharkiv appeared first on Daily Wire.",
+        "Daily Wire",
+        "2024-01-17",
+        "Missiles hit Kharkiv",
+    ),
+    _ref("spun", STRIKE_SPUN, "Spin News", "2024-01-17", "Kharkiv hit by missiles"),
+    _ref("mayor", STRIKE_OWN, "Kyiv Independent", "2024-01-17", "Kharkiv counts the damage"),
+    _ref("eu", SANCTIONS, "AFP", "2024-01-19", "EU sanctions Belarus"),
+]
+
+
+def test_exact_and_reworded_copies_point_at_the_earliest_original() -> None:
+    dup = find_duplicates(ARTICLES, RS)
+    assert dup == {"copy": "ap", "spun": "ap"}
+
+
+def test_stories_group_the_strike_and_keep_the_sanctions_apart() -> None:
+    stories = cluster_stories(ARTICLES, RS)
+    groups = sorted(sorted(s.article_ids) for s in stories)
+    assert groups == [["ap", "copy", "mayor", "spun"], ["eu"]]
+    strike = next(s for s in stories if "ap" in s.article_ids)
+    assert strike.first_seen == "2024-01-16" and strike.last_seen == "2024-01-17"
+    assert strike.title == "Missiles hit Kharkiv"
+    assert strike.outlets == ["AP", "Daily Wire", "Kyiv Independent", "Spin News"]
+
+
+def test_articles_far_apart_in_time_are_different_stories() -> None:
+    later = _ref("later", STRIKE_SPUN, "AP", "2024-06-01")
+    stories = cluster_stories([ARTICLES[0], later], RS)
+    assert len(stories) == 2
+
+
+def _mention(
+    mid: str,
+    aid: str,
+    etype: str = "ASSAULT",
+    fact: str = "asserted",
+    source: str | None = "RUS",
+    day: str | None = "2024-01-16",
+) -> EventMention:
+    return EventMention(mid, aid, etype, source, "UKR", day, "UKR", fact, 0.8)
+
+
+def test_copies_never_raise_independent_sources_but_own_reports_do() -> None:
+    mentions = [
+        _mention("e1", "ap"),
+        _mention("e2", "copy"),
+        _mention("e3", "spun"),
+        _mention("e4", "mayor", source=None, day="2024-01-17"),
+        _mention("e5", "eu", etype="SANCTION", source="EU", day="2024-01-19"),
+    ]
+    result = resolve(ARTICLES, mentions, RS)
+    strike = next(e for e in result.events if e.type == "ASSAULT")
+    assert strike.reports == 4
+    assert strike.article_ids == ["ap", "copy", "mayor", "spun"]
+    assert strike.independent_sources == 2  # AP (with its copies) and the Kyiv Independent
+    assert strike.first_article_id == "ap"
+
+
+def test_different_factuality_dates_or_actors_are_different_events() -> None:
+    story = {a: "s1" for a in ("ap", "mayor")}
+    outlets = {"ap": "AP", "mayor": "KI"}
+    published = {"ap": "2024-01-16", "mayor": "2024-01-17"}
+    mentions = [
+        _mention("a", "ap"),
+        _mention("b", "mayor", fact="negated"),
+        _mention("c", "mayor", day="2024-01-20"),
+        _mention("d", "mayor", source="BLR"),
+        _mention("e", "mayor", fact="reported", day="2024-01-17"),
+    ]
+    events = merge_events(mentions, story, {}, outlets, published, RS)
+    assert sorted(e.mention_ids for e in events) == [["a", "e"], ["b"], ["c"], ["d"]]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_input_order_changes_nothing(rnd: random.Random) -> None:
+    shuffled = list(ARTICLES)
+    rnd.shuffle(shuffled)
+    mentions = [_mention(f"e{i}", a.id) for i, a in enumerate(ARTICLES)]
+    shuffled_mentions = list(mentions)
+    rnd.shuffle(shuffled_mentions)
+    one = resolve(ARTICLES, mentions, RS)
+    two = resolve(shuffled, shuffled_mentions, RS)
+    assert one.duplicate_of == two.duplicate_of
+    assert one.stories == two.stories
+    assert one.events == two.events
+
+
+def test_bcubed() -> None:
+    assert bcubed([1, 1, 2], ["a", "a", "b"]) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed([1, 1, 1], ["a", "a", "b"])
+    assert round(p, 3) == 0.556 and r == 1.0 and 0.7 < f < 0.72
+
+
+def test_a_denial_in_another_article_disputes_the_claim() -> None:
+    story = {"claim": "s1", "deny": "s1"}
+    outlets = {"claim": "BelTA", "deny": "Ukrinform"}
+    published = {"claim": "2023-01-24", "deny": "2023-01-25"}
+    claim = EventMention("c1", "claim", "AGREE", "UKR", "BLR", "2023-01-24", None, "reported", 0.7)
+    denial = EventMention("d1", "deny", "AGREE", "UKR", None, "2023-01-25", None, "negated", 0.7)
+    other = EventMention("o1", "deny", "ASSAULT", "RUS", "UKR", "2023-01-25", None, "negated", 0.7)
+    events = merge_events([claim, denial, other], story, {}, outlets, published, RS)
+    by_first = {e.mention_ids[0]: e for e in events}
+    assert by_first["c1"].disputes == [by_first["d1"].id]
+    assert by_first["d1"].disputes == [by_first["c1"].id]
+    assert by_first["o1"].disputes == []

@@ -1,0 +1,150 @@
+"""Staying power: a killed run resumes to exactly the clean result; extraction never emits
+offsets outside the text, whatever the text."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep.model import Article
+from sitrep.run.local import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples" / "articles.jsonl"
+
+
+def _corpus(tmp_path: Path, copies: int = 4) -> Path:
+    """The samples several times over under new ids: enough batches to kill a run mid-way."""
+    lines = []
+    for round_ in range(copies):
+        for line in SAMPLES.read_text().splitlines():
+            record = json.loads(line)
+            record["id"] = f"{record['id']}-{round_}"
+            record["text"] = (
+                record["text"] + f"\n\nUpdate {round_}: officials said talks would resume."
+            )
+            lines.append(json.dumps(record))
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _run(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sitrep",
+            "--set",
+            "store.commit_every=3",
+            "--set",
+            "nlp.batch_size=3",
+            "run",
+            str(corpus),
+            "--db",
+            str(db),
+            "--no-progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = duckdb.connect(str(db), read_only=True)
+    tables = {
+        "articles": "SELECT id, text, duplicate_of, story_id FROM articles",
+        "events": "SELECT id, article_id, type, factuality, record FROM events",
+        "quotes": "SELECT id, article_id, record FROM quotes",
+        "places": "SELECT article_id, idx, name, geonameid FROM places",
+        "stories": "SELECT story_id, article_ids FROM stories",
+        "canonical_events": "SELECT id, mention_ids, independent_sources FROM canonical_events",
+    }
+    snapshot = {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in tables.items()}
+    con.close()
+    return snapshot
+
+
+def test_sigkill_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
+    started = time.monotonic()
+    assert _run(corpus, clean).wait(timeout=600) == 0
+    duration = time.monotonic() - started
+    process = _run(corpus, killed)
+    time.sleep(duration * 0.7)  # past loading, in the middle of the batches
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _run(corpus, killed).wait(timeout=600) == 0
+    assert _snapshot(killed) == _snapshot(clean)
+    # And running again over the same input changes nothing.
+    assert _run(corpus, killed).wait(timeout=600) == 0
+    assert _snapshot(killed) == _snapshot(clean)
+
+
+WORDS = st.sampled_from(
+    [
+        "Russia",
+        "Belarus",
+        "Kyiv",
+        "Minsk",
+        "troops",
+        "attacked",
+        "said",
+        "“",
+        "”",
+        '"',
+        "according",
+        "to",
+        "BelTA",
+        "on",
+        "Friday",
+        "last",
+        "fall",
+        "will",
+        "not",
+        "may",
+        "if",
+        "Lukashenko",
+        ",",
+        ".",
+        "—",
+        "\n",
+        "\n\n",
+        "(",
+        ")",
+        "2023",
+        "border",
+        "missiles",
+        "the",
+        "a",
+        "of",
+    ]
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(WORDS, st.text(max_size=8)), min_size=1, max_size=60))
+def test_extraction_offsets_always_point_into_the_text(
+    extractor: Extractor, words: list[str]
+) -> None:
+    text = " ".join(words).strip() or "x"
+    (result,) = extractor.extract([Article(id="h", text=text, published="2023-02-24")])
+    spans = [e.span for e in result.entities] + [p.span for p in result.places]
+    spans += [t.span for t in result.times]
+    for quote in result.quotes:
+        spans += [quote.content, quote.cue] + [v.cue for v in quote.via]
+    for event in result.events:
+        spans += [event.trigger, event.sentence]
+    for span in spans:
+        if span is not None:
+            assert 0 <= span.start <= span.end <= len(text)
+            assert text[span.start : span.end] == span.text

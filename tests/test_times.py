@@ -1,0 +1,61 @@
+"""End-to-end time extraction and the times scorer (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sitrep.eval.times import score as score_times
+from sitrep.model import Article
+from sitrep.run.local import Extractor
+from sitrep.settings import Settings
+
+FRIDAY = "2023-02-24"
+
+
+def _times(extractor: Extractor, text: str, published: str = FRIDAY) -> dict[str, str]:
+    result = extractor.extract([Article(id="t", text=text, published=published)])[0]
+    return {t.span.text: t.value for t in result.times if t.span}
+
+
+def test_future_clause_reads_weekdays_and_months_forward(extractor: Extractor) -> None:
+    found = _times(extractor, "The ministers will meet on Monday and again in January.")
+    assert found.get("Monday") == "2023-02-27"
+    assert found.get("January") == "2024-01"
+
+
+def test_past_clause_keeps_the_latest_date(extractor: Extractor) -> None:
+    found = _times(extractor, "The ministers met on Monday, as they did in January.")
+    assert found.get("Monday") == "2023-02-20"
+    assert found.get("January") == "2023-01"
+
+
+def test_longest_expression_wins(extractor: Extractor) -> None:
+    found = _times(extractor, "The convoy left at noon Thursday, officials said.")
+    assert found.get("noon Thursday") == "2023-02-23T12:00"
+
+
+def test_vague_adverbs_are_not_times(extractor: Extractor) -> None:
+    found = _times(extractor, "Talks were previously planned and will resume soon.")
+    assert "previously" not in found and "soon" not in found
+
+
+def test_scorer_on_a_small_gold_file(tmp_path: Path, settings: Settings) -> None:
+    text = "Belarus moved troops on Friday. Last fall it held drills for three days."
+    timexes = []
+    for phrase, typ, value in (
+        ("Friday", "DATE", FRIDAY),
+        ("Last fall", "DATE", "2022-FA"),
+        ("three days", "DURATION", "P3D"),
+    ):
+        at = text.index(phrase)
+        timexes.append(
+            {"start": at, "end": at + len(phrase), "text": phrase, "type": typ, "value": value}
+        )
+    gold = tmp_path / "gold.jsonl"
+    record = {"doc_id": "d1", "dct": FRIDAY, "text": text, "timexes": timexes}
+    gold.write_text(json.dumps(record) + "\n")
+    report = score_times(gold, "tbaq", settings, None)
+    assert report.metrics["gold_value_acc"] == 1.0
+    assert report.metrics["value_f1"] >= 0.66
+    assert report.metrics["span_f1"] >= 0.66
