@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from sitrep.store.read import _rows
+from sitrep.store.read import _rows, quote_filters
 
 DAY_SQL = (
     "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
@@ -124,25 +124,7 @@ def events(
 
 
 def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    where = ["1=1"]
-    params: list[Any] = []
-    if q.actor:
-        where.append(
-            "(q.speaker_name ILIKE ? OR q.speaker_actor_id ILIKE ? OR q.via_sources ILIKE ?)"
-        )
-        params.extend([f"%{q.actor}%"] * 3)
-    if q.country:
-        where.append("q.speaker_country = ?")
-        params.append(q.country.upper())
-    if q.type:
-        where.append("q.kind = ?")
-        params.append(q.type.lower())
-    if q.since:
-        where.append("a.published >= ?")
-        params.append(q.since)
-    if q.until:
-        where.append("substr(a.published, 1, ?) <= ?")
-        params.extend([len(q.until), q.until])
+    where, params = quote_filters(q.actor, q.country, q.type, q.since, q.until)
     if q.story:
         where.append("a.story_id = ?")
         params.append(q.story)

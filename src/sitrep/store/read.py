@@ -121,26 +121,34 @@ def list_canonical_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[di
     return _rows(con, _limit(sql, params, f.limit), params)
 
 
-def list_quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+def quote_filters(
+    actor: str | None, country: str | None, kind: str | None, since: str | None, until: str | None
+) -> tuple[list[str], list[Any]]:
+    """WHERE terms over quotes `q` joined to articles `a`; shared by the CLI and the API."""
     where: list[str] = ["1=1"]
     params: list[Any] = []
-    if f.actor:
+    if actor:
         where.append(
             "(q.speaker_name ILIKE ? OR q.speaker_actor_id ILIKE ? OR q.via_sources ILIKE ?)"
         )
-        params.extend([f"%{f.actor}%"] * 3)
-    if f.country:
+        params.extend([f"%{actor}%"] * 3)
+    if country:
         where.append("q.speaker_country = ?")
-        params.append(f.country.upper())
-    if f.type:
+        params.append(country.upper())
+    if kind:
         where.append("q.kind = ?")
-        params.append(f.type.lower())
-    if f.since:
+        params.append(kind.lower())
+    if since:
         where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
+        params.append(since)
+    if until:
         where.append("substr(a.published, 1, ?) <= ?")
-        params.extend([len(f.until), f.until])
+        params.extend([len(until), until])
+    return where, params
+
+
+def list_quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
+    where, params = quote_filters(f.actor, f.country, f.type, f.since, f.until)
     sql = (
         "SELECT q.id, q.article_id, a.published, q.kind, q.speaker_name AS speaker, "
         "q.speaker_country, q.via_sources AS via, q.addressee_name AS addressee, q.hedged, "
