@@ -50,10 +50,17 @@ def find_duplicates(articles: Sequence[ArticleRef], settings: ResolveSettings) -
             x = parent[x]
         return x
 
+    # Random permutations are drawn once and shared: drawing them per article is slow.
+    template = MinHash(num_perm=settings.minhash_permutations, seed=1)
     for article in ordered:
         if not sets[article.id]:
             continue
-        signature = MinHash(num_perm=settings.minhash_permutations, seed=1)
+        signature = MinHash(
+            num_perm=settings.minhash_permutations,
+            seed=1,
+            permutations=template.permutations,
+            scheme=template.scheme,
+        )
         signature.update_batch([s.encode("utf-8") for s in sets[article.id]])
         for other in lsh.query(signature):
             if jaccard(sets[article.id], sets[other]) >= settings.dedup_threshold:

@@ -7,9 +7,10 @@ from typing import Any
 import duckdb
 
 from sitrep.errors import StoreError
-from sitrep.model import ArticleRef, EventMention
+from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
 from sitrep.store.read import Filters, _limit, _rows
+from sitrep.store.write import insert_rows
 
 
 def resolution_inputs(
@@ -54,43 +55,43 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None
                 [ids, [story_of[i] for i in ids]],
             )
         con.execute("DELETE FROM stories")
-        for s in result.stories:
-            con.execute(
-                "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    s.story_id,
-                    s.title,
-                    s.first_seen,
-                    s.last_seen,
-                    len(s.article_ids),
-                    s.outlets,
-                    s.key_actors,
-                    s.article_ids,
-                ],
-            )
+        insert_rows(con, "stories", [_story_row(s) for s in result.stories])
         con.execute("DELETE FROM canonical_events")
-        for e in result.events:
-            con.execute(
-                "INSERT INTO canonical_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    e.id,
-                    e.type,
-                    e.story_id,
-                    e.reports,
-                    e.independent_sources,
-                    e.outlets,
-                    e.article_ids,
-                    e.mention_ids,
-                    e.first_article_id,
-                    e.mention_ids[0],
-                    e.first_reported,
-                    e.disputes,
-                ],
-            )
+        insert_rows(con, "canonical_events", [_event_row(e) for e in result.events])
         con.execute("COMMIT")
     except duckdb.Error as exc:
         con.execute("ROLLBACK")
         raise StoreError(f"writing the resolution failed: {exc}") from exc
+
+
+def _story_row(s: Story) -> dict[str, Any]:
+    return {
+        "story_id": s.story_id,
+        "title": s.title,
+        "first_seen": s.first_seen,
+        "last_seen": s.last_seen,
+        "articles": len(s.article_ids),
+        "outlets": s.outlets,
+        "key_actors": s.key_actors,
+        "article_ids": s.article_ids,
+    }
+
+
+def _event_row(e: CanonicalEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "story_id": e.story_id,
+        "reports": e.reports,
+        "independent_sources": e.independent_sources,
+        "outlets": e.outlets,
+        "article_ids": e.article_ids,
+        "mention_ids": e.mention_ids,
+        "first_article_id": e.first_article_id,
+        "first_mention_id": e.mention_ids[0],
+        "first_reported": e.first_reported,
+        "disputes": e.disputes,
+    }
 
 
 def list_stories(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from sitrep.store.rows import Row, extraction_rows, reject_row
 CHILD_TABLES = ("entities", "places", "times", "quotes", "events")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[Row]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[Row]) -> None:
     """Column-wise bulk insert (one statement per table, far faster than executemany)."""
     if not rows:
         return
@@ -52,16 +52,16 @@ def write_batch(
         articles = list({row["id"]: row for row in tables.pop("articles")}.values())
         for row in articles:
             row["ingested_at"] = None
-        _insert(con, "articles", articles)
+        insert_rows(con, "articles", articles)
         con.execute(
             "UPDATE articles SET ingested_at = now() WHERE ingested_at IS NULL",
         )
         for name, rows in tables.items():
             unique = list({_key(name, row): row for row in rows}.values())
-            _insert(con, name, unique)
+            insert_rows(con, name, unique)
         for row in reject_rows:
             row["rejected_at"] = None
-        _insert(con, "rejects", reject_rows)
+        insert_rows(con, "rejects", reject_rows)
         con.execute("UPDATE rejects SET rejected_at = now() WHERE rejected_at IS NULL")
         con.execute("COMMIT")
     except duckdb.Error as exc:
