@@ -20,6 +20,12 @@ from sitrep.run.local import Extractor
         ("The treaty was signed by both ministers in May.", False),
         ("Some 20 people attended the meeting.", False),
         ("The village is known to have been settled by Norsemen, it is said.", True),
+        ("Some historians suggest that the fort was never finished.", True),
+        ("The painter is best known for his portraits of sailors.", True),
+        ("Several scholars doubt the attribution of the poem.", True),
+        ("The museum was opened in several cities in 1990.", False),
+        ("It is unlikely that the road was paved before 1800.", True),
+        ("She was one of the most influential painters of her generation.", True),
     ],
 )
 def test_sentence_hedged(extractor: Extractor, sentence: str, hedged: bool) -> None:

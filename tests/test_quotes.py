@@ -65,3 +65,28 @@ def test_claim_is_hedged_and_scare_quote_is_not_speech(extractor: Extractor) -> 
     assert claimed and claimed[0].hedged
     scare = _extract(extractor, "It was unclear whether Kyiv proposed a “non-aggression pact”.")
     assert scare.quotes == []
+
+
+def test_object_of_an_evaluative_verb_is_attributed(extractor: Extractor) -> None:
+    text = "The foreign minister criticized the decision to close the border crossing."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.cue is not None and quote.cue.text == "criticized"
+    assert quote.content.text == "the decision to close the border crossing"
+    assert quote.speaker is not None and quote.speaker.span is not None
+    assert quote.speaker.span.text.endswith("minister")
+
+
+def test_naming_verb_needs_a_predicate_or_for(extractor: Extractor) -> None:
+    called_for = _extract(extractor, "The mayor called for a ceasefire in the region.").quotes
+    assert [q.content.text for q in called_for] == ["for a ceasefire in the region"]
+    assert _extract(extractor, "The mayor called a meeting on Monday.").quotes == []
+    passive = _extract(extractor, "The plan was praised by several governments.").quotes
+    assert passive == []
+
+
+def test_doubled_single_marks_delimit_a_direct_quote(extractor: Extractor) -> None:
+    text = "''We will hold the line no matter what,'' the commander said on Friday."
+    quotes = _extract(extractor, text).quotes
+    assert [q.kind for q in quotes] == ["direct"]
+    assert quotes[0].content.text.startswith("We will hold the line")
+    assert quotes[0].cue is not None and quotes[0].cue.text == "said"

@@ -59,3 +59,33 @@ def test_scorer_on_a_small_gold_file(tmp_path: Path, settings: Settings) -> None
     assert report.metrics["gold_value_acc"] == 1.0
     assert report.metrics["value_f1"] >= 0.66
     assert report.metrics["span_f1"] >= 0.66
+
+
+def test_year_ago_compares_with_the_quarter_in_focus(extractor: Extractor) -> None:
+    text = (
+        "The company earned $5 million in the third quarter of 2022, up from $3 million "
+        "a year earlier."
+    )
+    found = _times(extractor, text)
+    assert found.get("a year earlier") == "2021-Q3"
+
+
+def test_period_and_closing_date_are_split(extractor: Extractor) -> None:
+    found = _times(extractor, "Profit rose in the quarter ended Dec. 31, the ministry said.")
+    assert found.get("the quarter") == "2022-Q4"
+    assert found.get("Dec. 31") == "2022-12-31"
+
+
+def test_weekday_of_the_next_day_is_read_forward(extractor: Extractor) -> None:
+    found = _times(extractor, "Talks resume Saturday in Minsk.")
+    assert found.get("Saturday") == "2023-02-25"
+
+
+def test_following_year_is_read_from_the_date_in_focus(extractor: Extractor) -> None:
+    found = _times(extractor, "The plant opened in 1995 and closed the following year.")
+    assert found.get("the following year") == "1996"
+
+
+def test_sentence_initial_now_is_a_discourse_marker(extractor: Extractor) -> None:
+    found = _times(extractor, "Now, the talks are stalled. They are stalled now.")
+    assert list(found) == ["now"]

@@ -307,3 +307,8 @@ def test_iso_week_year_boundary() -> None:
     assert ta.iso_week_value(dt.date(2021, 1, 1)) == "2020-W53"
     assert ta.resolve_two_digit_year(FRI, 98) == 1998
     assert ta.resolve_decade(FRI, 20) == 202
+
+
+def test_next_years_quarter() -> None:
+    assert normalise_timex("next year's first quarter", FRI) == ("DATE", "2024-Q1")
+    assert normalise_timex("last year's second half", FRI) == ("DATE", "2022-H2")

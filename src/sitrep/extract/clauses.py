@@ -39,6 +39,36 @@ def complement(verb: Token, *, xcomp: bool) -> list[SpacySpan]:
     return []
 
 
+# Right-hand dependents that belong to what a verb like "criticized" or "called" attributes.
+_OBJECT_PARTS = {"dobj", "oprd", "prep", "dative", "xcomp", "ccomp", "acomp", "attr", "npadvmod"}
+
+
+def object_complement(verb: Token, *, naming: bool = False) -> SpacySpan | None:
+    """What an evaluative or naming verb attributes: its object and what follows it
+    ("praised [her effort]", "called [Trump 'unhinged']", "called [for a ban]").
+    With `naming`, a bare object is not enough: "called" needs a predicate or "for"."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
+        return None  # "was praised by …", "is called …": the subject is not the source
+    parts = []
+    for child in verb.rights:
+        if child.dep_ in {"cc", "conj", "punct", "advcl", "relcl", "parataxis"}:
+            break
+        if child.dep_ in _OBJECT_PARTS:
+            parts.append(child)
+    if not parts or not any(c.dep_ in {"dobj", "prep", "ccomp", "xcomp"} for c in parts):
+        return None
+    # A leading preposition must say what about ("talked about", "called on"), not when.
+    topical = {"for", "about", "of", "to", "on"} if naming else {"for", "about", "of", "to"}
+    if parts[0].dep_ == "prep" and parts[0].lower_ not in topical:
+        return None
+    if naming:
+        predicate = any(c.dep_ in {"oprd", "xcomp", "ccomp", "attr"} for c in parts)
+        calls_for = parts[0].dep_ == "prep" and parts[0].lower_ in {"for", "on"}
+        if not (predicate or calls_for):
+            return None
+    return trim(verb.doc[parts[0].left_edge.i : parts[-1].right_edge.i + 1])
+
+
 def noun_complement(noun: Token) -> SpacySpan | None:
     """ "the claim [that …]", "a statement [saying …]" is left to the verb "saying"."""
     for child in noun.children:

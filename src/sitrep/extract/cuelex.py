@@ -20,6 +20,8 @@ class CueLexicon:
     intent_verbs: frozenset[str]
     direct_verbs: frozenset[str]
     cue_nouns: frozenset[str]
+    object_verbs: frozenset[str]
+    naming_verbs: frozenset[str]
     hedging_verbs: frozenset[str]
     hedges: frozenset[str]
     uncertainty_phrases: tuple[str, ...]
@@ -45,6 +47,8 @@ def cue_lexicon() -> CueLexicon:
         intent_verbs=words("intent_verbs"),
         direct_verbs=speech | words("direct_verbs"),
         cue_nouns=words("cue_nouns"),
+        object_verbs=words("object_verbs"),
+        naming_verbs=words("naming_verbs"),
         hedging_verbs=words("hedging_verbs"),
         hedges=words("hedges"),
         uncertainty_phrases=tuple(str(p).lower() for p in table.get("uncertainty_phrases", [])),

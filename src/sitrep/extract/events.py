@@ -40,7 +40,17 @@ _STRIKE_ACTION = Trigger("PROTEST", "strike", "143")
 _FACT_WEIGHT = {"uncertain": 0.9, "future": 0.8, "conditional": 0.8, "hypothetical": 0.8}
 _FACT_WEIGHT["negated"] = 0.75
 _BARE_VERB = 0.3
+_BARE_MAIN = 0.32
+_CONTAINERS = {"effort", "mission", "bid", "initiative", "campaign", "operation", "plan"}
+_CONTAINERS |= {"convoy", "package", "shipment", "delivery", "flight"}
+_MOTION = {"arrive", "come", "go", "travel", "fly", "head", "leave", "embark", "put", "place"}
+# Lemmatizer slips seen on news text ("staged" → "stag").
+_LEMMA_FIXES = {"stag": "stage"}
+_SUBORDINATE = 0.7
+_SUBORDINATE_DEPS = {"relcl", "acl", "advcl", "pcomp"}
+_PEER_DEPS = {"conj", "appos", "cc"}
 _WITHDRAW = Trigger("RETREAT", "withdraw", "0872")
+_MARTIAL_LAW = Trigger("COERCE", "martial-law", "1724")
 # PLOVER context each type most often carries; a first cut refined by later extractors.
 _CONTEXT = {
     "ASSAULT": ["military"],
@@ -62,29 +72,66 @@ _CONTEXT = {
 def extract_events(
     ctx: ArticleContext, quotes: list[Quote], times: list[Time], places: list[Place]
 ) -> list[Event]:
-    events: list[Event] = []
+    found: list[tuple[Event, Token, Token]] = []
     for token in ctx.doc:
-        found = _trigger(ctx, token)
-        if found is None:
+        hit = _trigger(ctx, token)
+        if hit is None:
             continue
-        trigger, actor_head = found
+        trigger, actor_head = hit
         refined = refine(trigger, token, actor_head)
         if refined is None:
             continue
         trigger = refined
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
-        if event is None or event.confidence < ctx.settings.min_event_confidence:
+        if event is None:
             continue
         if trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS:
             if event.factuality not in {"future", "conditional"}:
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
+        found.append((event, token, actor_head))
+    triggers = {token.i for _, token, _ in found}
+    events: list[Event] = []
+    for event, token, actor_head in found:
+        event.confidence = _main_event_weight(event.confidence, token, actor_head, triggers)
+        if event.confidence < ctx.settings.min_event_confidence:
+            continue
         events.append(event)
         implied = derived_trigger(event.type, event.factuality, actor_head)
         where = intent_token(token)
         if implied is not None and where is not None:
             events.append(_implied(ctx, event, implied, where))
     return events
+
+
+def _main_event_weight(
+    confidence: float, token: Token, carrier: Token, triggers: set[int]
+) -> float:
+    """Prefer the sentence's main event: an event inside a relative, adverbial or
+    prepositional clause, or governed by another trigger ("threatened to *shell*",
+    "demanded that Ankara *provide*", "accused Moscow of *shelling*"), is demoted once per
+    level of embedding; a bare main-clause event edges out a bare subordinate one."""
+    depth = _depth(token, carrier, triggers)
+    if depth:
+        return round(max(confidence * _SUBORDINATE**depth, _BARE_VERB), 3)
+    return _BARE_MAIN if confidence <= _BARE_VERB else confidence
+
+
+def _depth(token: Token, carrier: Token, triggers: set[int]) -> int:
+    """How many subordinating links lie between the trigger and the sentence root."""
+    depth = 0
+    phrase = carrier if carrier.pos_ == "NOUN" else token
+    if phrase.pos_ == "NOUN" and phrase.dep_ == "pobj":
+        depth += 1  # "after days of *fighting*", "in protest of the *arrest*"
+    node = token
+    for _ in range(12):
+        if node.head.i == node.i:
+            break
+        governed = node.dep_ not in _PEER_DEPS and node.head.i in triggers
+        if node.dep_ in _SUBORDINATE_DEPS or (governed and node.head.i != token.i):
+            depth += 1
+        node = node.head
+    return min(depth, 3)
 
 
 def _implied(ctx: ArticleContext, event: Event, trigger: Trigger, token: Token) -> Event:
@@ -117,7 +164,16 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
         # "a new package of sanctions", "a wave of strikes": the container carries the roles.
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             carrier = token.head.head
-        if carrier.dep_ in {"dobj", "nsubjpass"} and carrier.head.lemma_ in lex.light_verbs:
+        # "launched a mediation effort", "undertook a mediation mission".
+        if token.dep_ == "compound" and token.head.lemma_.lower() in _CONTAINERS:
+            carrier = token.head
+        # "arrived on a visit", "was put under investigation": the motion verb carries it.
+        if token.dep_ == "pobj" and token.head.lower_ in {"on", "under"}:
+            verb = token.head.head
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in _MOTION:
+                return entry, verb
+        governor = _LEMMA_FIXES.get(carrier.head.lemma_, carrier.head.lemma_)
+        if carrier.dep_ in {"dobj", "nsubjpass"} and governor in lex.light_verbs:
             return entry, carrier.head
         if any(c.dep_ in {"poss", "compound", "amod"} for c in token.children):
             # "Russia's attack on Kyiv", "Russian strikes", "EU sanctions": own roles.
@@ -139,10 +195,19 @@ def _verb_trigger(lex: Lexicons, token: Token) -> tuple[Trigger, Token] | None:
     if entry is None:
         return None
     if token.lemma_.lower() in lex.light_verbs and any(
-        c.dep_ == "dobj" and _noun_entry(lex, c) is not None for c in token.children
+        c.dep_ == "dobj" and _names_event(lex, c) for c in token.children
     ):
         return None  # "sent aid", "launched strikes": the noun names the event
     return entry, token
+
+
+def _names_event(lex: Lexicons, noun: Token) -> bool:
+    """The object is an event noun, or a container of one ("a mediation mission")."""
+    if _noun_entry(lex, noun) is not None:
+        return True
+    return noun.lemma_.lower() in _CONTAINERS and any(
+        c.dep_ == "compound" and _noun_entry(lex, c) is not None for c in noun.children
+    )
 
 
 def _temporal(prep: Token) -> bool:
@@ -154,6 +219,12 @@ def _noun_entry(lex: Lexicons, token: Token) -> Trigger | None:
     entry = lex.noun_triggers.get(token.lemma_.lower())
     if entry is not None and token.lemma_.lower() == "strike" and token.head.lemma_ == "go":
         return _STRIKE_ACTION  # "workers went on strike"
+    if (
+        entry is None
+        and token.lemma_.lower() == "law"
+        and any(c.lower_ == "martial" for c in token.children)
+    ):
+        return _MARTIAL_LAW  # "imposed martial law"
     return entry
 
 
@@ -270,7 +341,8 @@ def _event(
     quote = next((q for q in quotes if q.content.start <= token.idx < q.content.end), None)
     source = _speaker_side(trigger, source, quote)
     threat_noun = trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS
-    if source is None and target is None and token.pos_ != "VERB" and not threat_noun:
+    bare_noun = token.pos_ != "VERB" and head.i == token.i
+    if source is None and target is None and bare_noun and not threat_noun:
         return None  # a bare noun ("the attack") is background unless someone is named
     modality = factuality(head, ctx.knowledge.lexicons, quote is not None)
     if token.i != head.i and any(
@@ -281,7 +353,8 @@ def _event(
     confidence = 0.35
     confidence += 0.25 if source is not None and source.actor_id else 0.0
     confidence += 0.2 if target is not None and target.actor_id else 0.0
-    confidence += 0.1 if token.pos_ == "VERB" else 0.0
+    # A verb, or a noun a light verb carries ("staged rallies"), is a clause's event.
+    confidence += 0.1 if token.pos_ == "VERB" or head.pos_ == "VERB" else 0.0
     # What happened outranks what might, will or did not happen when picking the main event.
     # (never below the floor of a bare verb: "no arrests were made" is still recorded).
     confidence = max(confidence * _FACT_WEIGHT.get(modality, 1.0), _BARE_VERB)

@@ -150,8 +150,12 @@ _WEASEL_WORDS = {
     "allegedly", "alleged", "seemingly", "supposedly", "purportedly",
     "arguably", "largely", "notable", "famous", "controversial", "mainstream", "might",
     "presumably", "rumored", "rumoured", "unclear", "unconfirmed", "unverified", "disputed",
-    "seems",
+    "seems", "likely", "unlikely", "whether",
 }  # fmt: skip
+# Verbs that present a claim as one side's view, whatever their form ("some suggest").
+_ARGUING_LEMMAS = {"suggest", "argue", "speculate", "contend", "theorize", "theorise", "posit"}
+# Renown asserted without a source ("is well known for", "best known as").
+_RENOWN_ADVERBS = {"well", "best", "widely", "better"}
 # Verbs that hide their source when passive ("is considered", "was reported", "is said to").
 _PASSIVE_LEMMAS = {
     "consider", "believe", "think", "regard", "view", "perceive", "accept", "suggest",
@@ -171,14 +175,28 @@ def _is_weasel(token: Token) -> bool:
         return False
     if lower == "some":  # "some critics", not "some 20 km"
         return token.dep_ in {"det", "nsubj", "nsubjpass", "dobj", "pobj"}
+    if lower == "several":  # "several scholars argue", not "in several countries"
+        return token.dep_.startswith("nsubj") or token.head.dep_.startswith("nsubj")
     if lower == "certain":
         return token.dep_ == "amod"
     if lower in _WEASEL_WORDS:
         return True
-    if token.lemma_.lower() in _PASSIVE_LEMMAS and token.tag_ == "VBN":
+    lemma = token.lemma_.lower()
+    if lemma in _ARGUING_LEMMAS and token.pos_ == "VERB":
+        return True
+    if lower == "known" and any(c.lower_ in _RENOWN_ADVERBS for c in token.children):
+        return True
+    if token.tag_ in {"JJS", "RBS"} and _after_one_of(token):
+        return True  # "one of the most influential", "one of the best": praise without a source
+    if lemma in _PASSIVE_LEMMAS and token.tag_ == "VBN":
         passive = any(c.dep_ == "auxpass" for c in token.children) or token.dep_ == "acl"
         return passive and not any(c.dep_ == "agent" for c in token.children)
     return False
+
+
+def _after_one_of(token: Token) -> bool:
+    i = token.i
+    return i >= 3 and token.doc[i - 3].lower_ == "one" and token.doc[i - 2].lower_ == "of"
 
 
 def sentence_hedged(tokens: Iterable[Token], *, weasel: bool = True) -> bool:

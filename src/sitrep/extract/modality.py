@@ -23,6 +23,7 @@ _FUTURE_HEADS = {
     "pledge",
     "promise",
     "vow",
+    "swear",
     "seek",
     "hope",
     "want",
@@ -83,6 +84,12 @@ def _negated(trigger: Token, chain: list[Token]) -> bool:
     # "did not send troops or tanks": the negation sits on the first verb of a coordination.
     if trigger.dep_ == "conj" and any(c.dep_ == "neg" for c in trigger.head.children):
         return True
+    if any(
+        c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in trigger.children
+    ):
+        return True  # "will no longer be allowed"
+    if trigger.dep_ == "pcomp" and trigger.head.lower_ == "without":
+        return True  # "agreed to resign without returning"
     # "are not going to attack", "did not want to send": the negation sits on the governor.
     if trigger.dep_ == "xcomp" and any(c.dep_ == "neg" for c in trigger.head.children):
         return True

@@ -8,10 +8,17 @@ is kept: a cue inside another quote's content is part of what was said.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from sitrep.extract.chains import chain
-from sitrep.extract.clauses import complement, main_clause_without, noun_complement, split_around
+from sitrep.extract.clauses import (
+    complement,
+    main_clause_without,
+    noun_complement,
+    object_complement,
+    split_around,
+)
 from sitrep.extract.cuelex import CueLexicon, cue_lexicon
 from sitrep.extract.hedges import span_hedged
 from sitrep.extract.quotemarks import find_quoted
@@ -29,6 +36,7 @@ MIN_QUOTE_WORDS = 4
 # How many tokens after a closing mark the attribution may start (", the minister said").
 AFTER_WINDOW = 8
 _DASHES = {"—", "–", "--", "-"}
+_DOUBLED = re.compile(r"(?<!')''(?!')")
 
 
 def extract_quotes(ctx: ArticleContext) -> list[Quote]:
@@ -68,7 +76,7 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
     quotes: list[Quote] = []
     previous: Quote | None = None
     text = ctx.doc.text
-    for start, end in find_quoted(text):
+    for start, end in find_quoted(_straighten_doubled(text)):
         quote = _direct_quote(ctx, lex, start, end)
         if quote is None:
             continue
@@ -86,6 +94,20 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+def _straighten_doubled(text: str) -> str:
+    """Doubled single marks (''Like this,'' in some newspaper styles) read as one straight
+    double mark; the result has the same length, so offsets still point into `text`."""
+    if "''" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        end = match.end()
+        opening = end < len(text) and not text[end].isspace() and text[end] not in ",.;:"
+        return ' "' if opening else '" '
+
+    return _DOUBLED.sub(one, text)
 
 
 def _opens_paragraph(text: str, start: int) -> bool:
@@ -172,7 +194,7 @@ def _after_tokens(doc: Doc, last: int) -> list[Token]:
         i += 1
     while i < len(doc) and len(out) < AFTER_WINDOW:
         token = doc[i]
-        if token.is_space or token.text in {"“", "„", "«", '"'} or "\n" in token.text:
+        if token.is_space or token.text in {"“", "„", "«", '"', "''"} or "\n" in token.text:
             break
         out.append(token)
         if token.text in {".", "!", "?"} or "\n" in token.whitespace_:
@@ -184,14 +206,14 @@ def _after_tokens(doc: Doc, last: int) -> list[Token]:
 def _before_tokens(doc: Doc, first: int) -> list[Token]:
     """Tokens before the opening mark in its sentence, nearest first."""
     i = first - 1
-    while i >= 0 and doc[i].text in {"“", "„", "«", '"', "'", "‘"}:
+    while i >= 0 and doc[i].text in {"“", "„", "«", '"', "'", "‘", "''"}:
         i -= 1
     if i < 0:
         return []
     sent_start = doc[first].sent.start
     out = []
     while i >= sent_start and not doc[i].is_space and "\n" not in doc[i].whitespace_:
-        if doc[i].text in {"”", "»", '"'}:
+        if doc[i].text in {"”", "»", '"', "''"}:
             break  # another quote: its own attribution
         out.append(doc[i])
         i -= 1
@@ -213,6 +235,10 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
             if token.lemma_ not in lex.clause_verbs:
                 clauses = [c for c in clauses if c[0].lower_ == "to"]
             pieces = [token_span(c) for c in clauses]
+        if not pieces and token.lemma_ in lex.object_verbs:
+            pieces = _object_pieces(lex, token)
+    elif token.pos_ == "VERB" and token.lemma_ in lex.object_verbs:
+        pieces = _object_pieces(lex, token)
     elif token.pos_ == "NOUN" and token.lemma_ in lex.cue_nouns:
         clause = noun_complement(token)
         pieces = [token_span(clause)] if clause is not None else []
@@ -243,6 +269,11 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
             )
         )
     return out
+
+
+def _object_pieces(lex: CueLexicon, verb: Token) -> list[Span]:
+    span = object_complement(verb, naming=verb.lemma_ in lex.naming_verbs)
+    return [token_span(span)] if span is not None else []
 
 
 def cue_span(cue: Token | None) -> Span | None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract import timex_anchor as ta
 from sitrep.extract.context import ArticleContext
-from sitrep.extract.timex import MONTHS, WEEKDAYS, clean, find_timexes, normalise_timex
+from sitrep.extract.timex import find_timexes, normalise_exact, normalise_timex
+from sitrep.extract.timex_lexicon import MONTHS, WEEKDAYS, clean
 from sitrep.model import Span, Time
 
 if TYPE_CHECKING:
@@ -31,7 +32,12 @@ _BARE_MONTH = re.compile(rf"^(?:in |on |by |until |since |early |late |mid )?({'
 _BARE_MONTH_DAY = re.compile(
     rf"^(?:on |by |until |since )?({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?$"
 )
-_BARE_WEEKDAY = re.compile(rf"^(?:on |by |until )?({'|'.join(WEEKDAYS)})$")
+_BARE_WEEKDAY = re.compile(
+    rf"^(?:on |by |until )?({'|'.join(WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$"
+)
+# A weekday this close after the publication date, in a clause not in the past tense, is
+# the coming one ("talks resume Tuesday" in a Monday paper), not the one six days ago.
+NEAR_FUTURE_DAYS = 1
 _FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
 _FUTURE_VERBS = frozenset({"expect", "schedule", "plan", "due", "set", "intend", "hope"})
 
@@ -42,7 +48,7 @@ def _proposals(ctx: ArticleContext) -> list[Time]:
     for ent in ctx.doc.ents:
         if ent.label_ not in {"DATE", "TIME"}:
             continue
-        normalised = normalise_timex(ent.text, ctx.anchor)
+        normalised = normalise_exact(ent.text, ctx.anchor)
         if normalised is None:
             # The entity may hold more than a time ("the one-year anniversary"): scan inside.
             for match in find_timexes(ent.text, ctx.anchor):
@@ -112,16 +118,20 @@ def _tense(doc: Doc, start: int, end: int) -> str | None:
 def _retense(t: Time, tense: str | None, anchor: dt.date) -> Time:
     """Re-read a year-less month, month-day or weekday in a future clause forwards.
 
-    Past clauses keep the default reading (the latest such date, which already allows a
-    few weeks ahead): the head verb found is often a reporting verb ("said"), so moving
-    dates back on it costs more than it gains."""
-    if tense is None or t.span is None:
+    A weekday naming the day after publication also reads forwards unless the clause is
+    in the past tense ("talks resume Saturday" in a Friday paper). Past clauses keep the
+    default reading (the latest such date, which already allows a few weeks ahead): the
+    head verb found is often a reporting verb ("said"), so moving dates back on it costs
+    more than it gains."""
+    if t.span is None:
         return t
     s = clean(t.span.text)
     value: str | None = None
     m = _BARE_WEEKDAY.match(s)
-    if m and tense == "future":
-        value = ta.weekday_after(anchor, WEEKDAYS[m.group(1)]).isoformat()
+    if m and tense != "past" and re.fullmatch(r"\d{4}-\d\d-\d\d(?:T[A-Z]{2})?", t.value):
+        ahead = ta.weekday_after(anchor, WEEKDAYS[m.group(1)])
+        if tense == "future" or (ahead - anchor).days <= NEAR_FUTURE_DAYS:
+            value = ahead.isoformat() + t.value[10:]
     m2 = _BARE_MONTH.match(s)
     if m2:
         month = MONTHS[m2.group(1)]
@@ -143,12 +153,132 @@ def _retense(t: Time, tense: str | None, anchor: dt.date) -> Time:
     return Time(t.span, t.type, value)
 
 
+# "a year ago", "a year earlier", "the year-ago quarter", "year-earlier": in reporting of
+# results these compare with the period under discussion, i.e. the last quarter mentioned.
+_YEAR_AGO = re.compile(
+    r"^(?:the |a |an )?(?:comparable |corresponding )?(?:year ago|year earlier)"
+    r"(?: (?:quarter|period))?$"
+)
+_YEAR_AGO_QUARTER = re.compile(
+    r"^(?:the )?(?:year ago|year earlier|last year) (?:\w+ )?(?:quarter|period)$"
+)
+_QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR_PERIOD = re.compile(r"^(?:the )?(\d{4}) (?:quarter|period)$")
+
+
+# "the following year", "that month", "the next morning": relative to the date in focus.
+_FOLLOWING = re.compile(
+    r"^(?:the (following|next|previous|preceding)|that) (day|morning|month|year)$"
+)
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)(?!\d)")
+
+
+def _following(match: re.Match[str], last: str | None) -> str | None:
+    """Value of "the following year" etc. from the last calendar value mentioned."""
+    if last is None:
+        return None
+    shift = {None: 0, "following": 1, "next": 1, "previous": -1, "preceding": -1}[match.group(1)]
+    unit = match.group(2)
+    if unit in {"day", "morning"} and (d := _DAY_VALUE.match(last)):
+        day = dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+        return ta.shift_days(day, shift).isoformat()
+    if unit == "month" and (m := _MONTH_VALUE.match(last)):
+        year, month = ta.shift_months(int(m.group(1)), int(m.group(2)), shift)
+        return f"{year}-{month:02d}"
+    if unit == "year" and re.match(r"^\d{4}", last):
+        return str(int(last[:4]) + shift)
+    return None
+
+
+def _in_context(chosen: list[Time]) -> list[Time]:
+    """Re-read comparisons with the period in focus ("a year ago" after "third quarter")."""
+    out: list[Time] = []
+    focus: tuple[int, int] | None = None  # (year, quarter) of the last quarter mentioned
+    last: str | None = None  # the last calendar value mentioned
+    for t in chosen:
+        if t.span is None:
+            out.append(t)
+            continue
+        s = clean(t.span.text)
+        value: str | None = None
+        if (f := _FOLLOWING.match(s)) is not None:
+            value = _following(f, last)
+        elif focus is not None and (_YEAR_AGO.match(s) or _YEAR_AGO_QUARTER.match(s)):
+            value = f"{focus[0] - 1}-Q{focus[1]}"
+        elif focus is not None and (m := _YEAR_PERIOD.match(s)):
+            value = f"{m.group(1)}-Q{focus[1]}"
+        elif (q := _QUARTER_VALUE.match(t.value)) and re.search(r"\byear (?:ago|earlier)", s):
+            value = f"{int(q.group(1)) - 1}-Q{q.group(2)}"
+        if value is not None and value != t.value:
+            t = Time(t.span, "DATE", value)
+        elif q := _QUARTER_VALUE.match(t.value):
+            focus = (int(q.group(1)), int(q.group(2)))
+        if re.match(r"^\d{4}(?:$|-\d\d)", t.value):
+            last = t.value
+        out.append(t)
+    return out
+
+
+# "the quarter ended Sept. 30": TimeML marks the period and the closing date apart.
+_ENDED = re.compile(
+    r"^(?P<period>.*?\b(?:quarter|year|period|months|half))\s+(?:that |which )?"
+    r"(?:ended|ending|ends|to)\s+(?P<date>\S.*)$",
+    re.IGNORECASE,
+)
+_LEAD_ARTICLE = re.compile(r"^(?:(?:its|their|the|a|an|fiscal)\b[\s-]*)+", re.IGNORECASE)
+
+
+def _split_ended(t: Time, anchor: dt.date | None) -> list[Time]:
+    """Split "the quarter ended Sept. 30" into the period and its end date."""
+    if t.span is None or (m := _ENDED.match(t.span.text)) is None:
+        return [t]
+    end_res = normalise_timex(m.group("date"), anchor)
+    if end_res is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", end_res[1]):
+        return [t]
+    end_day = dt.date.fromisoformat(end_res[1])
+    period = m.group("period")
+    start = t.span.start
+    # TimeBank keeps "the" in the period but not a possessive ("its fourth quarter").
+    lead = re.match(r"^(?:its|their)\s+", period, re.IGNORECASE)
+    if lead:
+        start += lead.end()
+        period = period[lead.end() :]
+    core = clean(_LEAD_ARTICLE.sub("", period))
+    if core in {"quarter", "latest quarter", "period"}:
+        value = f"{end_day.year}-Q{ta.quarter_of(end_day)}"
+    elif core in {"year", "full year", "latest year"}:
+        value = str(end_day.year)
+    else:
+        found = normalise_timex(period, anchor)
+        if found is None:
+            return [t]
+        value = found[1]
+    date_start = t.span.start + m.start("date")
+    text = t.span.text
+    return [
+        Time(Span(start, start + len(period), period), "DATE", value),
+        Time(Span(date_start, t.span.end, text[m.start("date") :]), "DATE", end_res[1]),
+    ]
+
+
+def _discourse_now(text: str, span: Span) -> bool:
+    """Sentence-initial "Now," is a discourse marker, not a reference to the present."""
+    if span.text.lower() != "now" or not text.startswith(",", span.end):
+        return False
+    before = text[: span.start].rstrip()
+    return not before or before[-1] in ".!?\"'\u201d"
+
+
 def extract_times(ctx: ArticleContext) -> list[Time]:
     chosen = [
         t
         for t in _select(_proposals(ctx))
-        if t.span is not None and t.span.text.lower() not in _NOT_TIMES
+        if t.span is not None
+        and t.span.text.lower() not in _NOT_TIMES
+        and not _discourse_now(ctx.doc.text, t.span)
     ]
+    chosen = [part for t in chosen for part in _split_ended(t, ctx.anchor)]
     if ctx.anchor is not None:
         anchor = ctx.anchor
         chosen = [
@@ -156,4 +286,4 @@ def extract_times(ctx: ArticleContext) -> list[Time]:
             for t in chosen
         ]
     chosen.sort(key=lambda t: t.span.start if t.span else -1)
-    return chosen
+    return _in_context(chosen)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-FUTURE_WINDOW_DAYS = 45
+FUTURE_WINDOW_DAYS = 60
 """How far after the anchor a year-less month, month-day or quarter may still fall."""
 
 SEASONS = ("SP", "SU", "FA", "WI")
