@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.eval.report import EvalReport, prf
-from sitrep.model import Article, Event
+from sitrep.model import FACTUALITIES, Article, Event
 from sitrep.settings import Settings
 
 FORMATS: tuple[str, ...] = ("plv", "plover-gsr", "cameo-examples", "sitrep-modality")
@@ -58,15 +58,7 @@ _OLD_NAMES = {
     "RETREAT": "YIELD",
 }
 _FORCE = ("THREATEN", "MOBILIZE", "ASSAULT")
-_FACTUALITY = (
-    "asserted",
-    "reported",
-    "uncertain",
-    "hypothetical",
-    "conditional",
-    "future",
-    "negated",
-)
+_FACTUALITY = FACTUALITIES  # the contract's order
 _BATCH = 64
 
 
