@@ -206,3 +206,12 @@ def test_store_errors_are_503(tmp_path: Path, settings: Settings) -> None:
     app = TestClient(create_app(tmp_path / "missing.duckdb", settings))
     response = app.get("/api/events")
     assert response.status_code == 503 and "does not exist" in response.json()["error"]["message"]
+
+
+def test_openapi_docs_are_served_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "sitrep"

@@ -19,7 +19,8 @@ from typing import Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -68,6 +69,9 @@ def create_app(
     store = Store(db, settings)
     cfg = settings.api
     app = FastAPI(
+        # /docs is served below from the vendored Swagger UI: nothing loads from a CDN.
+        docs_url=None,
+        redoc_url=None,
         title="sitrep",
         version=__version__,
         description="Sourced, structured situation picture: PLOVER events, quotes, stories, "
@@ -354,6 +358,18 @@ def create_app(
             return {"counts": stats(con), **q.date_range(con)}
 
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        vendor = "/static/vendor/swagger-ui"
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="sitrep API",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+        )
+
     return app
 
 
