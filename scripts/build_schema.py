@@ -91,6 +91,8 @@ def build() -> dict[str, Any]:
                     "addressee": nullable({"$ref": "#/$defs/Participant"}),
                     "via": {"type": "array", "items": {"$ref": "#/$defs/Via"}},
                     "hedged": {"type": "boolean"},
+                    "denial": {"type": "boolean"},
+                    "denies": nullable(STR),
                 }
             ),
             "Event": obj(
@@ -119,6 +121,8 @@ def build() -> dict[str, Any]:
                     "cameo": nullable(STR),
                     "intensity": {**NUM, "minimum": -10, "maximum": 10},
                     "confidence": {**NUM, "minimum": 0, "maximum": 1},
+                    "sources": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
+                    "targets": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
                 }
             ),
         },

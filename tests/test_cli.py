@@ -279,3 +279,25 @@ def test_brief_markdown_and_html(
     assert out.read_text().startswith("<!doctype html>")
     assert main(["brief", "--db", str(store), "--since", "2024-06-01"]) == EXIT_OK
     assert "Germany" in capsys.readouterr().out
+
+
+def test_kb_show_resolves_a_title_on_a_date(capsys: pytest.CaptureFixture[str]) -> None:
+    # "kb import" is tested end to end in tests/test_kb_import.py.
+    assert main(["kb", "show", "Russia's defence minister", "--on", "2025-01-10"]) == EXIT_OK
+    assert "RUS.GOV.belousov" in capsys.readouterr().out
+
+
+def test_train_events_writes_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "labelled.jsonl"
+    rows = [
+        {"text": "Artillery shelled the village of Orlivka overnight.", "label": "ASSAULT"},
+        {"text": "Rebels attacked a police post near the river.", "label": "ASSAULT"},
+        {"text": "Students protested outside the parliament in Riga.", "label": "PROTEST"},
+        {"text": "Farmers protested in Vilnius over grain prices.", "label": "PROTEST"},
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "model.json"
+    args = ["train", "events", "--data", str(data), "--out", str(out), "--folds", "0"]
+    assert main(args) == EXIT_OK
+    assert "wrote" in capsys.readouterr().out
+    assert json.loads(out.read_text())["classes"] == ["ASSAULT", "PROTEST"]

@@ -26,6 +26,15 @@ from sitrep.run.local import Extractor
         ("The museum was opened in several cities in 1990.", False),
         ("It is unlikely that the road was paved before 1800.", True),
         ("She was one of the most influential painters of her generation.", True),
+        ("Most historians date the chapel to the twelfth century.", True),
+        ("Others view the treaty as a surrender.", True),
+        ("The dish is traditionally served with rye bread.", True),
+        ("The fort may have been built by the Romans.", True),
+        ("The band toured numerous cities that year.", True),
+        ("It became the most prestigious prize in the region.", True),
+        ("The most recent census was held in 2001.", False),
+        ("His supporters marched to the square on Sunday.", False),
+        ("The committee may meet on Tuesday to approve the budget.", False),
     ],
 )
 def test_sentence_hedged(extractor: Extractor, sentence: str, hedged: bool) -> None:

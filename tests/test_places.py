@@ -11,6 +11,7 @@ from sitrep.eval.places import auc, great_circle_km
 from sitrep.eval.places import score as score_places
 from sitrep.extract.anchoring import dateline_place
 from sitrep.extract.places import resolve_names
+from sitrep.extract.toponyms import names_a_location
 from sitrep.kb.gazetteer import Gazetteer, load_gazetteer
 from sitrep.model import Article, Place, Span
 from sitrep.run.local import Extractor
@@ -97,3 +98,68 @@ def test_scorer_on_a_small_gold_file(tmp_path: Path, settings: Settings) -> None
     assert report.metrics["gold_acc161"] == 1.0
     assert report.metrics["e2e_acc161"] >= 0.5
     assert 0.0 <= report.metrics["gold_auc"] < 0.2
+
+
+def _places(extractor: Extractor, text: str) -> dict[str, Place]:
+    result = extractor.extract([Article(id="t", text=text, published="2023-02-24")])[0]
+    return {p.span.text: p for p in result.places if p.span is not None}
+
+
+def test_matcher_finds_what_the_ner_misses(extractor: Extractor) -> None:
+    text = (
+        "TORRINGTON — The Torrington Police Department said on Monday that Russian "
+        "investors bought the mill. Palestinians and African diplomats visited the town. "
+        "Its mayor met officials from Harwinton and Litchfield, Conn., at noon."
+    )
+    places = _places(extractor, text)
+    dateline = places.get("TORRINGTON")
+    assert dateline is not None and dateline.admin1 == "US.CT"
+    assert places["Russian"].country == "RUS" and places["Russian"].feature == "PCLI"
+    assert places["Palestinians"].country == "PSE"
+    assert places["African"].name == "Africa"
+    assert places["Conn."].admin1 == "US.CT"
+    inside = [p for p in places.values() if p.span and p.span.start == text.index("Torrington ")]
+    assert inside and inside[0].admin1 == "US.CT"  # the town inside the department's name
+
+
+def test_matcher_leaves_common_words_and_people_alone(extractor: Extractor) -> None:
+    text = (
+        "In March the council met. Most members agreed with Nadia Lombard. "
+        "Later Lombard said the bank would reopen. Police said nothing."
+    )
+    places = _places(extractor, text)
+    assert not {"March", "Most", "Lombard", "Police"} & set(places)
+
+
+def test_matcher_can_be_switched_off(settings: Settings) -> None:
+    off = settings.with_overrides({"extract": {"toponym_matcher": False}})
+    text = "Russian investors met African diplomats."
+    result = Extractor(off).extract([Article(id="o", text=text)])[0]
+    assert not [p for p in result.places if p.span and p.span.text in {"Russian", "African"}]
+
+
+def test_nationality_and_organisation_places_are_not_event_places(
+    extractor: Extractor,
+) -> None:
+    text = "Russian troops shelled Kharkiv on Friday. The EU condemned the strike."
+    result = extractor.extract([Article(id="e", text=text, published="2023-02-24")])[0]
+    names = {p.span.text for p in result.places if p.span}
+    assert {"Russian", "Kharkiv"} <= names
+    placed = [e.place for e in result.events if e.place is not None]
+    assert placed and all(p.name not in {"Russia", "Europe"} for p in placed)
+
+
+def test_state_abbreviations(gazetteer: Gazetteer) -> None:
+    for name, code in (("W.Va.", "US.WV"), ("Ill.", "US.IL"), ("Fla.", "US.FL")):
+        state = resolve_names(gazetteer, [name])[0]
+        assert state is not None and state.admin1 == code and state.feature == "ADM1"
+
+
+def test_names_a_location(extractor: Extractor) -> None:
+    text = "Russian troops shelled Kharkiv. The Athens Police Department and the EU protested."
+    doc = extractor.nlp(text)
+    result = extractor.extract([Article(id="l", text=text)])[0]
+    verdict = {p.span.text: names_a_location(doc, p) for p in result.places if p.span}
+    assert verdict["Kharkiv"] is True
+    assert verdict["Russian"] is False
+    assert verdict.get("Athens") is False and verdict.get("EU") is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sitrep.eval.times import canonical_value
 from sitrep.eval.times import score as score_times
 from sitrep.model import Article
 from sitrep.run.local import Extractor
@@ -89,3 +90,46 @@ def test_following_year_is_read_from_the_date_in_focus(extractor: Extractor) -> 
 def test_sentence_initial_now_is_a_discourse_marker(extractor: Extractor) -> None:
     found = _times(extractor, "Now, the talks are stalled. They are stalled now.")
     assert list(found) == ["now"]
+
+
+def test_phrases_anchored_on_the_day_in_focus(extractor: Extractor) -> None:
+    text = (
+        "The convoy was ambushed on Feb. 14 near Bakhmut. Later that day a second column "
+        "arrived, and at 10 p.m. the shelling resumed. Kyiv said that year had been hard."
+    )
+    found = _times(extractor, text)
+    assert found.get("Feb. 14") == "2023-02-14"
+    assert found.get("Later that day") == "2023-02-14"
+    assert found.get("10 p.m.") == "2023-02-14T22:00"
+    assert found.get("that year") == "2023"
+
+
+def test_that_day_without_a_focus_is_dropped(extractor: Extractor) -> None:
+    found = _times(extractor, "Nobody who saw that day will forget it.")
+    assert "that day" not in found
+
+
+def test_deferrals_plans_and_present_perfect_point_forward(extractor: Extractor) -> None:
+    # Published on a Friday: each weekday below is the coming one (a present perfect is not
+    # a past clause, so the day after publication reads forwards as in a present one).
+    text = (
+        "The court postponed the hearing until Tuesday. Protesters were planning to march "
+        "on Monday. Officials have given the families until 9 a.m. Saturday to leave."
+    )
+    found = _times(extractor, text)
+    assert found.get("Tuesday") == "2023-02-28"
+    assert found.get("Monday") == "2023-02-27"
+    assert found.get("9 a.m. Saturday") == "2023-02-25T09:00"
+
+
+def test_holidays_are_found_in_text(extractor: Extractor) -> None:
+    found = _times(extractor, "Families gathered last Thanksgiving and voted on Election Day.")
+    assert found.get("last Thanksgiving") == "2022-11-24"
+    assert found.get("Election Day") == "2022-11-08"  # the Tuesday after the first Monday
+
+
+def test_scorer_reads_gold_spellings_as_one() -> None:
+    assert canonical_value("2000-W8") == "2000-W08"
+    assert canonical_value("2000-W8-WE") == "2000-W08-WE"
+    assert canonical_value("196X") == "196"
+    assert canonical_value("1968") == "1968"

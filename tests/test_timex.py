@@ -34,7 +34,7 @@ TUE = dt.date(2023, 1, 24)  # a Tuesday
         ("tomorrow", ("DATE", "2023-02-25")),
         ("the day before yesterday", ("DATE", "2023-02-22")),
         ("three days ago", ("DATE", "2023-02-21")),
-        ("two weeks ago", ("DATE", "2023-02-10")),
+        ("two weeks ago", ("DATE", "2023-W06")),
         ("a year ago", ("DATE", "2022")),
         ("two years ago", ("DATE", "2021")),
         ("five months ago", ("DATE", "2022-09")),
@@ -226,6 +226,19 @@ def test_find_modal_may_and_verb_march_are_ignored() -> None:
 def test_find_anniversary_and_counts_are_ignored() -> None:
     text = "On the one-year anniversary of the siege, some 2000 troops and a 10-year-old boy left."
     assert _values(text) == []
+
+
+def test_find_year_ranges_time_zones_and_holidays() -> None:
+    text = "Raids ran from 1991 to 1997; up to 2000 troops left at 4 a.m. EST Saturday."
+    assert _values(text) == [
+        ("1991", "1991"),
+        ("1997", "1997"),
+        ("4 a.m. EST Saturday", "2023-02-18T04:00"),
+    ]
+    assert _values("They met on Thanksgiving Day and again last Christmas.") == [
+        ("Thanksgiving Day", "2022-11-24"),
+        ("last Christmas", "2022-12-25"),
+    ]
 
 
 def test_find_fall_of_city_is_not_a_season() -> None:

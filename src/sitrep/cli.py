@@ -115,9 +115,29 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_REJECTS if rejected else EXIT_OK
 
 
+def _run_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """--engine, --workers and --scheduler override the [run] settings."""
+    chosen = {"engine": args.engine, "workers": args.workers, "scheduler": args.scheduler}
+    given = {k: v for k, v in chosen.items() if v is not None}
+    if not given:
+        return settings
+    updated = settings.with_overrides({"run": given})
+    if updated.run.engine != "dask" and (args.workers is not None or args.scheduler):
+        raise UsageError("--workers and --scheduler need --engine dask")
+    return updated
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.run.local import run_to_store
 
+    settings = _run_settings(args, settings)
+    runner: Any = run_to_store
+    if settings.run.engine == "dask":
+        from sitrep.run.dask_engine import run_with_dask
+
+        runner = run_with_dask
+    elif settings.run.engine != "local":
+        raise UsageError(f"unknown engine {settings.run.engine!r} (local or dask)")
     show = settings.run.progress and not args.no_progress and sys.stderr.isatty()
     bar: Any = None
     if show:
@@ -125,7 +145,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
         bar = tqdm(unit=" records", file=sys.stderr)
     try:
-        report = run_to_store(
+        report = runner(
             _items(args, settings),
             settings,
             _db_path(args, settings),
@@ -256,6 +276,26 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.extract.event_model import save_event_model
+    from sitrep.run.train_events import read_labelled, train_events
+    from sitrep.views.render import table
+
+    items = read_labelled(args.data)
+    result = train_events(items, settings, folds=args.folds, c=args.c)
+    save_event_model(result.model, args.out)
+    if result.per_class:
+        print(f"{args.folds}-fold cross-validation (sentence label = the model's top type):")
+        print(table(result.per_class, ["class", "n", "p", "r", "f1"]))
+        print(f"macro-F1 {result.macro_f1:.3f}  accuracy {result.accuracy:.3f}")
+    print(
+        f"wrote {args.out}: {result.sentences} sentences, {result.rows} candidate rows, "
+        f"{result.uncovered} sentences without a rule candidate"
+    )
+    print(f"use it with: sitrep --set extract.event_model={args.out} …")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.run.bench import run_bench
     from sitrep.views.render import table
@@ -268,6 +308,26 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     print(table([{"measure": k, "value": v} for k, v in data.items()], ["measure", "value"]))
     print()
     print(table([{"stage": k, "share": v} for k, v in shares.items()], ["stage", "share"]))
+    return EXIT_OK
+
+
+def cmd_bench_queries(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.run.query_bench import run_query_bench
+    from sitrep.views.render import table
+
+    if args.events < 8 or args.repeat < 1:
+        raise UsageError("--events must be at least 8 and --repeat at least 1")
+    result = run_query_bench(
+        settings, events=args.events, db=args.db, repeat=args.repeat, only=args.only
+    )
+    data = result.as_dict()
+    if args.format == "json":
+        print(json.dumps(data))
+        return EXIT_OK
+    counts = ", ".join(f"{k} {v:,}" for k, v in result.counts.items() if v)
+    print(f"store {result.db}: {counts} (ready in {result.build_seconds} s)")
+    columns = ["query", "runs", "p50_ms", "p95_ms", "max_ms", "cpu_p95_ms", "rows"]
+    print(table(data["timings"], columns))
     return EXIT_OK
 
 
@@ -351,6 +411,63 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
+    if args.kb_command == "import":
+        return _kb_import(args)
+    return _kb_show(args, settings)
+
+
+def _kb_import(args: argparse.Namespace) -> int:
+    from sitrep.kb.petrarch import dump_yaml, parse_actors, to_yaml
+
+    try:
+        text = args.file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc}") from exc
+    data, warnings = to_yaml(parse_actors(text, str(args.file)), str(args.file))
+    for w in warnings:
+        print(f"sitrep: skipped {w}", file=sys.stderr)
+    out = dump_yaml(data, args.file.name)
+    if args.out is None:
+        sys.stdout.write(out)
+    else:
+        args.out.write_text(out, encoding="utf-8")
+        n_met = len(data.get("metonyms", []))
+        print(f"{len(data['actors'])} actors, {n_met} state names -> {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _kb_show(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+
+    from sitrep.kb.actors import ActorKB
+
+    try:
+        on = dt.date.fromisoformat(args.on) if args.on else dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"--on: not a YYYY-MM-DD date: {args.on!r}") from exc
+    kb = ActorKB.load(extra_files=[*settings.extract.actor_files, *args.actors])
+    found = kb.explain(args.name, args.label, on)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return EXIT_OK
+    if found is None:
+        print(f"{args.name!r} on {on}: no actor")
+        return EXIT_OK
+    role = f" as {found['role']}" if found["role"] else ""
+    print(f"{args.name!r} on {on} -> {found['actor_id']} ({found['actor']}){role}")
+    print(
+        f"  country {found['country']}, sector {found['sector']}, kind {found['kind']}, "
+        f"match {found['match']}, source type {found['source_type']}"
+    )
+    for r in found.get("roles", []):
+        mark = "*" if r["active"] else " "
+        print(f"  {mark} {r['role']} of {r['org']}: {r['from'] or '…'} to {r['to'] or '…'}")
+    if found.get("file"):
+        print(f"  from {found['file']}")
+    return EXIT_OK
+
+
 _HANDLERS = {
     "extract": cmd_extract,
     "run": cmd_run,
@@ -363,9 +480,12 @@ _HANDLERS = {
     "summary": cmd_summary,
     "eval": cmd_eval,
     "bench": cmd_bench,
+    "train": cmd_train,
+    "bench-queries": cmd_bench_queries,
     "serve": cmd_serve,
     "alerts": cmd_alerts,
     "brief": cmd_brief,
+    "kb": cmd_kb,
 }
 
 __all__ = ["REJECT_CODES", "build_parser", "main"]

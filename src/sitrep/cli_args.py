@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="extract articles again even when the store has them",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        help="local: one process; dask: Dask workers write Parquet shards (default: run.engine)",
+    )
+    where = run.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, help="dask: worker processes to start (default: run.workers)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="dask: use a running scheduler, e.g. tcp://host:8786"
+    )
 
     stats = commands.add_parser("stats", help="row counts of the store")
     _db(stats)
@@ -100,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="score only the first N gold items")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
 
+    train = commands.add_parser("train", help="train a classifier from labelled data")
+    train.add_argument("what", choices=["events"], help="what to train (the event-type model)")
+    train.add_argument(
+        "--data", type=Path, required=True, help="JSONL: {text, label} per line (docs/ontology.md)"
+    )
+    train.add_argument(
+        "--out", type=Path, default=Path("event_model.json"), help="model file to write"
+    )
+    train.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
+    train.add_argument("--c", type=float, default=0.3, help="inverse L2 regularisation strength")
+
     bench = commands.add_parser(
         "bench", help="time sitrep end to end against a plain spaCy pass over the same articles"
     )
@@ -111,6 +134,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--n", type=int, default=300, help="at most this many articles")
     bench.add_argument("--format", choices=["table", "json"], default="table")
+
+    qbench = commands.add_parser(
+        "bench-queries",
+        help="time the dashboard's API queries and the CLI listings on a large (synthetic) store",
+    )
+    qbench.add_argument(
+        "--events", type=int, default=1_000_000, help="event mentions in the synthetic store"
+    )
+    qbench.add_argument(
+        "--db",
+        type=Path,
+        help="benchmark this store; a path that does not exist gets the synthetic store, kept",
+    )
+    qbench.add_argument("--repeat", type=int, default=30, help="timed runs per query")
+    qbench.add_argument("--only", help="only queries whose name contains this text")
+    qbench.add_argument("--format", choices=["table", "json"], default="table")
+
+    _kb_commands(commands)
 
     summary = commands.add_parser("summary", help="readable overview: events, actors, quotes")
     _db(summary)
@@ -143,6 +184,33 @@ def _analyst_commands(commands: Any) -> None:
     brief.add_argument("--since", help="only events and quotes from this day on")
     brief.add_argument("--format", choices=["md", "html"], default="md")
     brief.add_argument("--out", type=Path, help="write to this file instead of stdout")
+
+
+def _kb_commands(commands: Any) -> None:
+    """kb import / kb show: the actor knowledge base (docs/ontology.md)."""
+    kb = commands.add_parser("kb", help="actor knowledge base: import dictionaries, look up names")
+    sub = kb.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+    imp = sub.add_parser(
+        "import",
+        help="convert an actor dictionary into sitrep actor YAML",
+        description="Convert a PETRARCH/Phoenix .actors dictionary into an actor YAML file "
+        "that extract.actor_files can load (CAMEO codes become country + sector).",
+    )
+    imp.add_argument("file", type=Path, help="the dictionary to import")
+    imp.add_argument("--format", choices=["petrarch"], default="petrarch", dest="kb_format")
+    imp.add_argument("--out", type=Path, help="write the YAML here instead of stdout")
+    show = sub.add_parser("show", help="how a name or title resolves, on a date")
+    show.add_argument("name", help='a name or title, e.g. "the Belarusian leader"')
+    show.add_argument("--on", help="the article date, YYYY-MM-DD (default: today)")
+    show.add_argument("--label", help="spaCy entity label (PERSON, ORG, GPE, NORP)")
+    show.add_argument(
+        "--actors",
+        type=Path,
+        action="append",
+        default=[],
+        help="extra actor YAML file (repeatable; added after extract.actor_files)",
+    )
+    show.add_argument("--json", action="store_true", help="print the answer as JSON")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:

@@ -21,6 +21,7 @@ class NlpSettings:
     batch_size: int = 32
     n_process: int = 1
     max_length: int = 2_000_000
+    fast_rules: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +43,14 @@ class IngestSettings:
 class ExtractSettings:
     entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC")
     place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
+    toponym_matcher: bool = True
     min_event_confidence: float = 0.3
     trigger_lexicons: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     min_city_population: int = 0
     gazetteer_cache: str = "~/.cache/sitrep/gazetteer.pickle"
+    event_model: str = "packaged"
+    event_model_weight: float = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,12 @@ class StoreSettings:
 @dataclass(frozen=True, slots=True)
 class RunSettings:
     progress: bool = True
+    engine: str = "local"
+    workers: int = 2
+    scheduler: str = ""
+    partition_size: int = 64
+    shard_dir: str = ""
+    max_pending: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,7 @@ class ApiSettings:
     default_limit: int = 100
     max_limit: int = 1000
     max_body_bytes: int = 2_000_000
+    keep_open_seconds: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ STAGES: dict[str, str] = {
     "places": "sitrep.eval.places",
     "times": "sitrep.eval.times",
     "stories": "sitrep.eval.stories",
+    "events-coref": "sitrep.eval.events_coref",
 }
 
 __all__ = ["STAGES", "EvalReport", "run_eval", "stage_module"]

@@ -8,7 +8,10 @@ Two views, as in Gritta et al. 2018 ("What's missing in geographical parsing?"):
 * gold spans: the resolver alone, given every gold toponym's text (`gold_*`);
 * end to end: sitrep's own `places` for the article, matched to gold by span overlap
   (`e2e_*`). `e2e_acc161` counts a gold toponym sitrep missed as wrong, so it is the product
-  of recognition recall and resolution accuracy; `e2e_acc161_found` is over found ones.
+  of recognition recall and resolution accuracy; `e2e_acc161_found` is over found ones;
+  `e2e_strict_acc161` also wants the exact gold offsets ("California" inside a gold
+  "University of California" counts as found, but not as strict). `e2e_span_p` is the share
+  of sitrep's place spans that overlap a gold span, so recall is not bought with junk.
 
 acc@161 km is the share of toponyms resolved within 161 km (100 miles) of the gold point;
 AUC is the area under the curve of log(1 + error km), scaled to [0, 1] by the largest
@@ -177,6 +180,7 @@ def score_end_to_end(docs: list[GoldDoc], settings: Settings) -> tuple[dict[str,
     found_errors: list[float] = []
     notes: list[str] = []
     pred_total = pred_ok = 0
+    strict_ok = 0  # same offsets as the gold span, and within 161 km
     for doc, places in zip(docs, _predict(docs, settings), strict=True):
         spans = [(p.span.start, p.span.end, p) for p in places if p.span is not None]
         pred_total += len(spans)
@@ -188,6 +192,10 @@ def score_end_to_end(docs: list[GoldDoc], settings: Settings) -> tuple[dict[str,
                 notes.append(f"{doc.doc_id}: missed {gold.text!r}")
                 continue
             err = min(_error_km(gold, p.lat, p.lon) for p in hits)
+            strict_ok += any(
+                (s, e) == (gold.start, gold.end) and _error_km(gold, p.lat, p.lon) <= ACC_KM
+                for s, e, p in spans
+            )
             all_errors.append(err)
             found_errors.append(err)
             if err > ACC_KM:
@@ -195,6 +203,7 @@ def score_end_to_end(docs: list[GoldDoc], settings: Settings) -> tuple[dict[str,
     metrics = _summary("e2e", all_errors)
     found = _summary("e2e_found", found_errors)
     metrics["e2e_acc161_found"] = found["e2e_found_acc161"]
+    metrics["e2e_strict_acc161"] = round(strict_ok / len(all_errors), 4) if all_errors else 0.0
     gold_total = sum(len(d.spans) for d in docs)
     recalled = len(found_errors)
     located = len(all_errors)

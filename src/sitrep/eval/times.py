@@ -13,6 +13,7 @@ Two views, as in TempEval-3:
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -49,6 +50,17 @@ class GoldDoc:
     timexes: tuple[GoldTimex, ...]
 
 
+# Gold spellings that TIMEX3 allows two ways, rewritten to the one sitrep writes: an
+# unpadded ISO week ("2000-W8", AQUAINT) and a decade with a placeholder digit ("196X").
+_UNPADDED_WEEK = re.compile(r"-W(\d)(?=$|-)")
+_DECADE_X = re.compile(r"^(\d{3})X$")
+
+
+def canonical_value(value: str) -> str:
+    """One spelling for values TimeML writes two ways, so that only meaning is scored."""
+    return _DECADE_X.sub(r"\1", _UNPADDED_WEEK.sub(r"-W0\1", value))
+
+
 def read_gold(path: Path, limit: int | None = None) -> Iterator[GoldDoc]:
     """Gold documents from a TimeML-derived JSONL file, in file order."""
     with path.open(encoding="utf-8") as handle:
@@ -64,7 +76,9 @@ def read_gold(path: Path, limit: int | None = None) -> Iterator[GoldDoc]:
                 dct=date.fromisoformat(dct[:10]) if dct else None,
                 text=raw["text"],
                 timexes=tuple(
-                    GoldTimex(t["start"], t["end"], t["text"], t["type"], t["value"])
+                    GoldTimex(
+                        t["start"], t["end"], t["text"], t["type"], canonical_value(t["value"])
+                    )
                     for t in raw["timexes"]
                 ),
             )

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from sitrep.extract.context import ArticleContext
+from sitrep.extract.toponyms import names_a_location
 from sitrep.model import EventDate, Participant, Place, Time
 
 if TYPE_CHECKING:
@@ -98,7 +99,10 @@ def event_place(
     free = [
         p
         for p in places
-        if p.span is not None and _in_sentence(token, p.span.start) and p.span.start not in taken
+        if p.span is not None
+        and _in_sentence(token, p.span.start)
+        and p.span.start not in taken
+        and names_a_location(token.doc, p)
     ]
 
     def distance(p: Place) -> int:

@@ -11,6 +11,7 @@ from sitrep.model import Article
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from sitrep.extract.event_model import EventModel
     from sitrep.extract.lexicons import Lexicons
     from sitrep.kb.actors import ActorKB
     from sitrep.kb.gazetteer import Gazetteer
@@ -24,6 +25,7 @@ class Knowledge:
     actors: ActorKB
     gazetteer: Gazetteer
     lexicons: Lexicons
+    event_model: EventModel | None = None  # the event-type classifier, when enabled
 
 
 @dataclass(frozen=True, slots=True)

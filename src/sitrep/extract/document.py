@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from sitrep.extract.context import ArticleContext, Knowledge, anchor_date
+from sitrep.extract.denials import link_denials
 from sitrep.extract.entities import extract_entities
+from sitrep.extract.event_model import load_event_model
 from sitrep.extract.events import extract_events
 from sitrep.extract.lexicons import load_lexicons
 from sitrep.extract.places import extract_places
@@ -29,6 +31,7 @@ def load_knowledge(settings: ExtractSettings) -> Knowledge:
         actors=ActorKB.load(extra_files=[*settings.actor_files]),
         gazetteer=load_gazetteer(settings),
         lexicons=load_lexicons(settings.trigger_lexicons),
+        event_model=load_event_model(settings.event_model),
     )
 
 
@@ -47,6 +50,7 @@ def extract_article(
     times = clock("times", extract_times, ctx)
     quotes = clock("quotes", extract_quotes, ctx)
     events = clock("events", lambda c: extract_events(c, quotes, times, places), ctx)
+    link_denials(doc, quotes, events)  # needs the events: a denial may deny one
     return Extraction(article, entities, places, times, quotes, events)
 
 

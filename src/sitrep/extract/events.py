@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.anchoring import event_date, event_place
 from sitrep.extract.context import ArticleContext
+from sitrep.extract.event_features import Features, candidate_features, sentence_features
+from sitrep.extract.event_model import EventModel
+from sitrep.extract.event_roles import roles, speaker_side
 from sitrep.extract.event_rules import (
     STORES,
     THREAT_NOUN,
@@ -17,11 +20,10 @@ from sitrep.extract.event_rules import (
 )
 from sitrep.extract.lexicons import Lexicons, Trigger
 from sitrep.extract.modality import factuality
-from sitrep.extract.spans import participant_for, sentence_span
+from sitrep.extract.spans import sentence_span
 from sitrep.model import (
     Attribution,
     Event,
-    Participant,
     Place,
     Quote,
     Span,
@@ -32,10 +34,6 @@ from sitrep.model import (
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_TARGET_PREPS = {"against", "on", "at", "into", "to", "toward", "towards", "upon"}
-# Types whose "with" phrase names the other party (met with, agreed with), not a companion.
-_WITH_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
-_SUBJECTS = {"nsubj", "csubj"}
 _STRIKE_ACTION = Trigger("PROTEST", "strike", "143")
 _FACT_WEIGHT = {"uncertain": 0.9, "future": 0.8, "conditional": 0.8, "hypothetical": 0.8}
 _FACT_WEIGHT["negated"] = 0.75
@@ -69,10 +67,36 @@ _CONTEXT = {
 }
 
 
+Candidate = tuple[Event, "Token", "Token"]  # the event, its trigger, its role carrier
+
+
 def extract_events(
     ctx: ArticleContext, quotes: list[Quote], times: list[Time], places: list[Place]
 ) -> list[Event]:
-    found: list[tuple[Event, Token, Token]] = []
+    found = event_candidates(ctx, quotes, times, places)
+    triggers = {token.i for _, token, _ in found}
+    model = ctx.knowledge.event_model
+    rescore = _Rescorer(ctx, model) if model is not None else None
+    events: list[Event] = []
+    for event, token, actor_head in found:
+        event.confidence = _main_event_weight(event.confidence, token, actor_head, triggers)
+        if event.confidence < ctx.settings.min_event_confidence:
+            continue
+        if rescore is not None:
+            event.confidence = rescore(event, token, actor_head)
+        events.append(event)
+        implied = derived_trigger(event.type, event.factuality, actor_head)
+        where = intent_token(token)
+        if implied is not None and where is not None:
+            events.append(_implied(ctx, event, implied, where))
+    return events
+
+
+def event_candidates(
+    ctx: ArticleContext, quotes: list[Quote], times: list[Time], places: list[Place]
+) -> list[Candidate]:
+    """Every event the trigger lexicon and the rules find, before the main-event choice."""
+    found: list[Candidate] = []
     for token in ctx.doc:
         hit = _trigger(ctx, token)
         if hit is None:
@@ -90,18 +114,46 @@ def extract_events(
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
         found.append((event, token, actor_head))
-    triggers = {token.i for _, token, _ in found}
-    events: list[Event] = []
-    for event, token, actor_head in found:
-        event.confidence = _main_event_weight(event.confidence, token, actor_head, triggers)
-        if event.confidence < ctx.settings.min_event_confidence:
-            continue
-        events.append(event)
-        implied = derived_trigger(event.type, event.factuality, actor_head)
-        where = intent_token(token)
-        if implied is not None and where is not None:
-            events.append(_implied(ctx, event, implied, where))
-    return events
+    return found
+
+
+def features_of(ctx: ArticleContext, candidate: Candidate) -> Features:
+    """All classifier features of a candidate (training reads them; inference splits them)."""
+    event, token, carrier = candidate
+    return {
+        **_own_features(event, token, carrier),
+        **sentence_features(token.sent, ctx.knowledge.lexicons),
+    }
+
+
+def _own_features(event: Event, token: Token, carrier: Token) -> Features:
+    sectors = (
+        event.source.sector if event.source else None,
+        event.target.sector if event.target else None,
+    )
+    return candidate_features(token, carrier, event.type, event.factuality, sectors)
+
+
+class _Rescorer:
+    """Mixes the classifier's belief in a candidate's type into its confidence, so that of
+    several candidates the one whose type the sentence supports becomes the main event.
+    The sentence's share of the scores is computed once per sentence."""
+
+    def __init__(self, ctx: ArticleContext, model: EventModel) -> None:
+        self.model = model
+        self.lex = ctx.knowledge.lexicons
+        self.weight = ctx.settings.event_model_weight
+        self.sentences: dict[int, dict[str, float]] = {}
+
+    def __call__(self, event: Event, token: Token, carrier: Token) -> float:
+        sent = token.sent
+        base = self.sentences.get(sent.start)
+        if base is None:
+            base = self.model.partial(sentence_features(sent, self.lex))
+            self.sentences[sent.start] = base
+        probs = self.model.probabilities(_own_features(event, token, carrier), base)
+        p = probs.get(event.type, 0.0)
+        return round((1 - self.weight) * event.confidence + self.weight * p, 3)
 
 
 def _main_event_weight(
@@ -244,85 +296,6 @@ def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
     return entry
 
 
-def _roles(
-    ctx: ArticleContext, head: Token, event_type: str, trigger: Token
-) -> tuple[Participant | None, Participant | None]:
-    kb = ctx.knowledge.actors
-    preps = _TARGET_PREPS | {"with"} if event_type in _WITH_TYPES else _TARGET_PREPS
-    if head.pos_ == "NOUN":
-        preps = preps | {"of"}
-    source: Participant | None = None
-    target: Participant | None = None
-    named_source = False
-    for child in head.children:
-        if child.i == trigger.i:
-            continue
-        if child.dep_ in _SUBJECTS and (source is None or (_is_name(child) and not named_source)):
-            # Of two subjects ("Russian ally Belarus pulls …") the proper name is the actor.
-            source = participant_for(child, kb, ctx.anchor) or source
-            named_source = _is_name(child)
-        elif child.dep_ == "poss" and source is None:
-            source = participant_for(child, kb, ctx.anchor)
-        elif child.dep_ in {"compound", "amod"} and head.pos_ == "NOUN" and source is None:
-            candidate = participant_for(child, kb, ctx.anchor)
-            if candidate is not None and candidate.actor_id is not None:
-                source = candidate  # "Russian strikes", "EU sanctions"
-        elif child.dep_ == "nsubjpass" and target is None:
-            target = participant_for(child, kb, ctx.anchor)
-        elif child.dep_ == "agent":
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                source = participant_for(pobj, kb, ctx.anchor)
-        elif child.dep_ in {"dobj", "dative"} and target is None:
-            candidate = participant_for(child, kb, ctx.anchor)
-            if candidate is not None and candidate.actor_id is not None:
-                target = candidate
-        elif child.dep_ == "prep" and child.lower_ == "by" and head.pos_ == "NOUN":
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if pobj is not None and source is None:
-                source = participant_for(pobj, kb, ctx.anchor)  # "an attack by militants"
-        elif child.dep_ == "prep" and child.lower_ in preps and target is None:
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                candidate = participant_for(pobj, kb, ctx.anchor)
-                if candidate is not None and candidate.actor_id is not None:
-                    target = candidate
-    if source is None and head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
-        # "Belarus has started removing vehicles": the subject sits on the governing verb.
-        source, _ = _roles(ctx, head.head, event_type, trigger)
-    if event_type == "MOBILIZE" and source is None and target is not None and _passive(head):
-        # "Russian troops have been stationed in Belarus": the moved force is the actor.
-        source, target = target, None
-    return source, target
-
-
-def _speaker_side(
-    trigger: Trigger, source: Participant | None, quote: Quote | None
-) -> Participant | None:
-    """Fill an unnamed source from the speaker: a threat in a quote is the speaker's
-    ("the answer will be most cruel"); "one of the missile units is moving", written by a
-    defence ministry, is that country's military."""
-    speaker = quote.speaker if quote is not None else None
-    if speaker is None or speaker.actor_id is None:
-        return source
-    if trigger.type == "THREATEN" and source is None:
-        return speaker
-    own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
-    if own_forces and source is not None and source.actor_id is None:
-        return Participant(
-            span=source.span, name=source.name, country=speaker.country, sector="MIL"
-        )
-    return source
-
-
-def _is_name(token: Token) -> bool:
-    return token.ent_type_ not in {"", "NORP"}
-
-
-def _passive(head: Token) -> bool:
-    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children)
-
-
 def _event(
     ctx: ArticleContext,
     token: Token,
@@ -332,14 +305,17 @@ def _event(
     times: list[Time],
     places: list[Place],
 ) -> Event | None:
-    source, target = _roles(ctx, head, trigger.type, token)
-    if target is None and head.i != token.i:
+    sources, targets = roles(ctx, head, trigger.type, token)
+    if not targets and head.i != token.i:
         # "sanctions against Russia": the noun's own phrase names the target.
-        _, target = _roles(ctx, token, trigger.type, token)
-    if source is not None and target is not None and source.actor_id == target.actor_id:
-        target = None if source.actor_id else target  # an actor is not its own recipient
+        _, targets = roles(ctx, token, trigger.type, token)
+    # An actor is not its own recipient.
+    own = {s.actor_id for s in sources if s.actor_id}
+    targets = [t for t in targets if t.actor_id is None or t.actor_id not in own]
     quote = next((q for q in quotes if q.content.start <= token.idx < q.content.end), None)
-    source = _speaker_side(trigger, source, quote)
+    sources = speaker_side(trigger, sources, quote)
+    source = sources[0] if sources else None
+    target = targets[0] if targets else None
     threat_noun = trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS
     bare_noun = token.pos_ != "VERB" and head.i == token.i
     if source is None and target is None and bare_noun and not threat_noun:
@@ -377,4 +353,6 @@ def _event(
         cameo=trigger.cameo,
         intensity=lex.intensity(trigger.type, trigger.mode),
         confidence=round(min(confidence, 1.0), 3),
+        sources=sources,
+        targets=targets,
     )

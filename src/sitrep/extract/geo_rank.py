@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sitrep.kb.gazetteer import Gazetteer, GeoEntry
+from sitrep.kb.gazetteer import US_STATE_ABBREVIATIONS, Gazetteer, GeoEntry
 from sitrep.kb.geofold import fold
 
 Mention = tuple[int, int, str]
@@ -37,22 +37,13 @@ _FEATURE_PRIOR = {
     "PPLA": 0.5,
     "PPL": 0.0,
 }
+_AREAS = {"PCLI", "CONT", "RGN"}
 W_OWN_NAME = 2.0  # the name is the place's main name, not one of many aliases
 W_COUNTRY = 2.0  # the document mentions the candidate's country
 W_ADMIN1 = 2.5  # the document mentions the candidate's first-level region
 W_PAIR = 6.0  # "Alexandria, La.": the next name contains this place
 W_NEAR = 1.5  # close to another mention's provisional choice
 
-# AP-style US state abbreviations as written after a town ("Pineville, La.").
-_US_STATES = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT",
-    "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "ky": "KY",
-    "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS",
-    "mo": "MO", "mont": "MT", "neb": "NE", "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM",
-    "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK", "ore": "OR", "pa": "PA", "ri": "RI",
-    "sc": "SC", "sd": "SD", "tenn": "TN", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV",
-    "wis": "WI", "wyo": "WY", "tex": "TX", "dc": "DC",
-}  # fmt: skip
 _AFTER_COMMA = re.compile(r"\s*,\s*([A-Z][A-Za-z.]{1,6}\.?|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
@@ -89,9 +80,11 @@ def _pair_hint(text: str, end: int) -> tuple[str | None, str | None]:
     if not m:
         return None, None
     word = m.group(1)
-    state = _US_STATES.get(word.replace(".", "").lower()) if word.endswith(".") else None
+    state = (
+        US_STATE_ABBREVIATIONS.get(word.replace(".", "").lower()) if word.endswith(".") else None
+    )
     if state is None and len(word) == 2 and word.isupper():
-        state = word if word in _US_STATES.values() else None
+        state = word if word in US_STATE_ABBREVIATIONS.values() else None
     return state, fold(word)
 
 
@@ -136,6 +129,9 @@ def _candidates(gazetteer: Gazetteer, name: str) -> list[GeoEntry]:
     """Candidates for the name; for an unknown facility ("Cottonport Fire Station") those of
     its longest leading part that is a place, so it is at least put in its town."""
     found = gazetteer.candidates(name)
+    if not found and name.endswith("s"):
+        # "Ukrainians", "Palestinians": the people's noun names their country too.
+        found = [e for e in gazetteer.candidates(name[:-1]) if e.feature in _AREAS]
     words = name.split()
     while not found and len(words) > 1:
         words = words[:-1]

@@ -143,15 +143,24 @@ def _bare_plural(noun: Token) -> bool:
 
 
 # Cues of a vague source or an unsupported claim in encyclopaedic/news prose, chosen by hand
-# and checked on CoNLL-2010 train: "may" and "could" are mostly non-committal there, not weasel.
+# and checked on CoNLL-2010: a bare "may" or "could" is mostly non-committal there, not weasel
+# ("may have been" is, below).
 _WEASEL_WORDS = {
-    "many", "widely", "critics", "scholars", "historians", "scientists", "fans", "supporters",
+    "many", "widely", "critics", "scholars", "historians", "scientists", "fans",
     "experts", "observers", "analysts", "commentators", "probably", "possibly", "perhaps",
     "allegedly", "alleged", "seemingly", "supposedly", "purportedly",
     "arguably", "largely", "notable", "famous", "controversial", "mainstream", "might",
     "presumably", "rumored", "rumoured", "unclear", "unconfirmed", "unverified", "disputed",
-    "seems", "likely", "unlikely", "whether",
+    "seems", "likely", "unlikely", "whether", "numerous", "notorious",
+    "acclaimed", "legendary",
 }  # fmt: skip
+_TIME_NOUNS = {"year", "time", "day", "week", "month", "decade", "century", "hour", "minute"}
+# Adverbs that generalise without a source ("is commonly held", "traditionally seen").
+_VAGUE_FREQUENCY = {"commonly", "traditionally", "popularly", "reputedly"}
+# Superlatives that state a checkable measure, not praise ("the most recent", "most common").
+_MEASURED = {"recent", "common", "frequent", "populous", "populated", "intense", "basic"}
+# Subjects that stand for an unnamed group of people.
+_VAGUE_CROWD = {"others", "majority", "many", "some", "most", "few"}
 # Verbs that present a claim as one side's view, whatever their form ("some suggest").
 _ARGUING_LEMMAS = {"suggest", "argue", "speculate", "contend", "theorize", "theorise", "posit"}
 # Renown asserted without a source ("is well known for", "best known as").
@@ -173,15 +182,31 @@ def _is_weasel(token: Token) -> bool:
     lower = token.lower_
     if token.tag_ in {"NNP", "NNPS"}:
         return False
+    if lower in {"some", "many"} and token.head.lemma_.lower() in _TIME_NOUNS:
+        return False  # "for many years", "some time later": a duration, not a vague source
     if lower == "some":  # "some critics", not "some 20 km"
         return token.dep_ in {"det", "nsubj", "nsubjpass", "dobj", "pobj"}
-    if lower == "several":  # "several scholars argue", not "in several countries"
-        return token.dep_.startswith("nsubj") or token.head.dep_.startswith("nsubj")
+    if lower == "supporters":  # "supporters claim", not "his supporters marched"
+        return token.dep_ == "nsubj" and _bare_plural(token)
     if lower == "certain":
         return token.dep_ == "amod"
     if lower in _WEASEL_WORDS:
         return True
+    if lower == "most":  # "the most influential", "most historians", "most of them"
+        if token.dep_ == "advmod":
+            return token.head.pos_ in {"ADJ", "ADV"} and token.head.lower_ not in _MEASURED
+        return token.dep_ in {"nsubj", "nsubjpass", "pobj"}
+    if lower in {"may", "could"} and token.tag_ == "MD" and _perfect_after(token):
+        return True  # "may have been": speculation about the past
+    if lower == "number" and _a_number_of(token):
+        return True  # "a number of critics"
     lemma = token.lemma_.lower()
+    if lemma in {"seem", "suppose"} and _infinitive_after(token):
+        return True  # "seemed to favour", "is supposed to have"
+    if lower in _VAGUE_FREQUENCY and token.dep_ == "advmod":
+        return True
+    if lower in _VAGUE_CROWD and token.dep_ in {"nsubj", "nsubjpass"}:
+        return True  # "others view it as", "the majority believe"
     if lemma in _ARGUING_LEMMAS and token.pos_ == "VERB":
         return True
     if lower == "known" and any(c.lower_ in _RENOWN_ADVERBS for c in token.children):
@@ -192,6 +217,21 @@ def _is_weasel(token: Token) -> bool:
         passive = any(c.dep_ == "auxpass" for c in token.children) or token.dep_ == "acl"
         return passive and not any(c.dep_ == "agent" for c in token.children)
     return False
+
+
+def _infinitive_after(verb: Token) -> bool:
+    doc, i = verb.doc, verb.i
+    return i + 1 < len(doc) and doc[i + 1].lower_ == "to" and verb.pos_ in {"VERB", "AUX"}
+
+
+def _perfect_after(modal: Token) -> bool:
+    doc, i = modal.doc, modal.i
+    return i + 2 < len(doc) and doc[i + 1].lower_ == "have" and doc[i + 2].tag_ == "VBN"
+
+
+def _a_number_of(token: Token) -> bool:
+    doc, i = token.doc, token.i
+    return 0 < i < len(doc) - 1 and doc[i - 1].lower_ == "a" and doc[i + 1].lower_ == "of"
 
 
 def _after_one_of(token: Token) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.geo_rank import rank_document
 from sitrep.extract.spans import resolve_mention
+from sitrep.extract.toponyms import context_regions, find_toponyms
 from sitrep.kb.gazetteer import Gazetteer, GeoEntry
 from sitrep.model import Place, Span
 
@@ -19,7 +20,7 @@ def _place(span: Span, name: str, entry: GeoEntry | None, country: str | None) -
         span=span,
         name=entry.name,
         geonameid=entry.geonameid,
-        country=entry.country,
+        country=entry.country or None,  # seas and continents have none
         admin1=entry.admin1,
         lat=entry.lat,
         lon=entry.lon,
@@ -109,6 +110,14 @@ def extract_places(ctx: ArticleContext) -> list[Place]:
             ent = ent[:-1]
         mentions.append((ent.start_char, ent.end_char, ent.text))
         labels_at[ent.start_char] = label
+    if ctx.settings.toponym_matcher:
+        gazetteer = ctx.knowledge.gazetteer
+        regions = context_regions(gazetteer, {m[2] for m in mentions})
+        taken = [(m[0], m[1]) for m in mentions]
+        extra = find_toponyms(ctx.doc, gazetteer, taken, regions)
+        mentions += extra
+        # A place found inside an organisation's name frees that stretch for repeats.
+        blocked = [b for b in blocked if not any(b[0] <= s < b[1] for s, _, _ in extra)]
     mentions += _repeats(ctx.doc.text, mentions, blocked)
     mentions.sort()
     resolved = resolve_mentions(ctx.knowledge.gazetteer, mentions, ctx.doc.text)

@@ -33,13 +33,24 @@ _BARE_MONTH_DAY = re.compile(
     rf"^(?:on |by |until |since )?({'|'.join(MONTHS)}) (\d{{1,2}})(?:st|nd|rd|th)?$"
 )
 _BARE_WEEKDAY = re.compile(
-    rf"^(?:on |by |until )?({'|'.join(WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$"
+    r"^(?:on |by |until )?(?:\d{1,2}(?::\d\d)? ?[ap]\.?m\.?(?: [a-z]{2,4})? )?"
+    rf"({'|'.join(WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$"
 )
 # A weekday this close after the publication date, in a clause not in the past tense, is
 # the coming one ("talks resume Tuesday" in a Monday paper), not the one six days ago.
 NEAR_FUTURE_DAYS = 1
-_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo"})
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "would"})
 _FUTURE_VERBS = frozenset({"expect", "schedule", "plan", "due", "set", "intend", "hope"})
+_DEFER_VERBS = frozenset({"postpone", "delay", "defer", "adjourn", "extend", "recess"})
+
+
+def _until(doc: Doc, start: int) -> bool:
+    """Whether the expression starting at `start` follows "until" or "till"."""
+    before = doc.text[max(0, start - 7) : start].lower().split()
+    inside = doc.text[start : start + 6].lower()
+    return inside.startswith(("until ", "till ")) or (
+        bool(before) and before[-1] in {"until", "till"}
+    )
 
 
 def _proposals(ctx: ArticleContext) -> list[Time]:
@@ -57,6 +68,8 @@ def _proposals(ctx: ArticleContext) -> list[Time]:
             continue
         kind, value = normalised
         found.append(Time(Span(ent.start_char, ent.end_char, ent.text), kind, value))
+    for hit in _CONTEXTUAL.finditer(text):
+        found.append(Time(Span(hit.start(), hit.end(), hit.group()), "DATE", _UNRESOLVED))
     for match in find_timexes(text, ctx.anchor):
         found.append(
             Time(
@@ -108,6 +121,14 @@ def _tense(doc: Doc, start: int, end: int) -> str | None:
     aux = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     if aux & _FUTURE_AUX or verb.lemma_ in _FUTURE_VERBS:
         return "future"
+    # "postponed until Tuesday": a deferral points past its own (past-tense) verb.
+    if verb.lemma_ in _DEFER_VERBS and _until(doc, start):
+        return "future"
+    # "planning to march on Monday": the plan's verb sets the time of what it governs.
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in _FUTURE_VERBS:
+        return "future"
+    if aux & {"has", "have", "'ve", "'s"} and "had" not in aux:
+        return None  # present perfect ("has given them until Tuesday") is not past
     if "going" in aux or (verb.lower_ == "going" and any(c.lower_ == "to" for c in verb.rights)):
         return "future"
     if verb.tag_ in {"VBD", "VBN"} or aux & {"did", "had", "was", "were"}:
@@ -128,7 +149,7 @@ def _retense(t: Time, tense: str | None, anchor: dt.date) -> Time:
     s = clean(t.span.text)
     value: str | None = None
     m = _BARE_WEEKDAY.match(s)
-    if m and tense != "past" and re.fullmatch(r"\d{4}-\d\d-\d\d(?:T[A-Z]{2})?", t.value):
+    if m and tense != "past" and re.fullmatch(r"\d{4}-\d\d-\d\d(?:T[A-Z]{2}|T[\d:]+)?", t.value):
         ahead = ta.weekday_after(anchor, WEEKDAYS[m.group(1)])
         if tense == "future" or (ahead - anchor).days <= NEAR_FUTURE_DAYS:
             value = ahead.isoformat() + t.value[10:]
@@ -168,8 +189,23 @@ _YEAR_PERIOD = re.compile(r"^(?:the )?(\d{4}) (?:quarter|period)$")
 
 # "the following year", "that month", "the next morning": relative to the date in focus.
 _FOLLOWING = re.compile(
-    r"^(?:the (following|next|previous|preceding)|that) (day|morning|month|year)$"
+    r"^(?:(?:earlier|later) )?(?:the (following|next|previous|preceding)|that|the same|that same)"
+    r" (day|morning|afternoon|evening|night|week|month|year)$"
 )
+# The same phrases found in running text; they have no value until the focus gives one.
+_CONTEXTUAL = re.compile(
+    r"\b(?:(?:[Ee]arlier|[Ll]ater) )?(?:[Tt]hat|[Tt]he same|[Tt]hat same) "
+    r"(?:day|morning|afternoon|evening|night|week|month|year)\b(?!['’]s|-)"
+)
+_UNRESOLVED = "CONTEXT"
+# A clock time without a day ("at 6 a.m.") falls on the day in focus when one was named
+# shortly before ("On Oct. 23 ... at 10 p.m."), as a reader takes it.
+_BARE_CLOCK = re.compile(
+    r"^(?:about |around |at |by |until |before |after )?"
+    r"(?:\d{1,2}(?::\d\d)? ?[ap]m|noon|midnight)(?: [a-z]{2,4})?$"
+)
+_CLOCK_VALUE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
+FOCUS_CHARS = 400
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
 _MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)(?!\d)")
 
@@ -180,8 +216,12 @@ def _following(match: re.Match[str], last: str | None) -> str | None:
         return None
     shift = {None: 0, "following": 1, "next": 1, "previous": -1, "preceding": -1}[match.group(1)]
     unit = match.group(2)
-    if unit in {"day", "morning"} and (d := _DAY_VALUE.match(last)):
+    if unit in {"day", "morning", "afternoon", "evening", "night", "week"} and (
+        d := _DAY_VALUE.match(last)
+    ):
         day = dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+        if unit == "week":
+            return ta.iso_week_value(ta.shift_days(day, 7 * shift))
         return ta.shift_days(day, shift).isoformat()
     if unit == "month" and (m := _MONTH_VALUE.match(last)):
         year, month = ta.shift_months(int(m.group(1)), int(m.group(2)), shift)
@@ -196,14 +236,26 @@ def _in_context(chosen: list[Time]) -> list[Time]:
     out: list[Time] = []
     focus: tuple[int, int] | None = None  # (year, quarter) of the last quarter mentioned
     last: str | None = None  # the last calendar value mentioned
+    last_end = 0  # where it was mentioned
     for t in chosen:
         if t.span is None:
             out.append(t)
             continue
+        span_end = t.span.end
         s = clean(t.span.text)
         value: str | None = None
         if (f := _FOLLOWING.match(s)) is not None:
             value = _following(f, last)
+            if value is None and t.value == _UNRESOLVED:
+                continue  # "that year" with nothing in focus: no record
+        elif (
+            _CLOCK_VALUE.match(t.value)
+            and _BARE_CLOCK.match(s)
+            and last is not None
+            and _DAY_VALUE.match(last)
+            and t.span.start - last_end <= FOCUS_CHARS
+        ):
+            value = last[:10] + t.value[10:]
         elif focus is not None and (_YEAR_AGO.match(s) or _YEAR_AGO_QUARTER.match(s)):
             value = f"{focus[0] - 1}-Q{focus[1]}"
         elif focus is not None and (m := _YEAR_PERIOD.match(s)):
@@ -211,11 +263,11 @@ def _in_context(chosen: list[Time]) -> list[Time]:
         elif (q := _QUARTER_VALUE.match(t.value)) and re.search(r"\byear (?:ago|earlier)", s):
             value = f"{int(q.group(1)) - 1}-Q{q.group(2)}"
         if value is not None and value != t.value:
-            t = Time(t.span, "DATE", value)
+            t = Time(t.span, "TIME" if _CLOCK_VALUE.match(value) else "DATE", value)
         elif q := _QUARTER_VALUE.match(t.value):
             focus = (int(q.group(1)), int(q.group(2)))
         if re.match(r"^\d{4}(?:$|-\d\d)", t.value):
-            last = t.value
+            last, last_end = t.value, span_end
         out.append(t)
     return out
 
@@ -270,6 +322,11 @@ def _discourse_now(text: str, span: Span) -> bool:
     return not before or before[-1] in ".!?\"'\u201d"
 
 
+# Lower-case "march" and "may" are a noun and a modal ("the march", "this march"), never
+# months, whichever proposer offered them.
+_LOWER_MONTH = re.compile(r"\b(?:march|may)\b")
+
+
 def extract_times(ctx: ArticleContext) -> list[Time]:
     chosen = [
         t
@@ -277,6 +334,7 @@ def extract_times(ctx: ArticleContext) -> list[Time]:
         if t.span is not None
         and t.span.text.lower() not in _NOT_TIMES
         and not _discourse_now(ctx.doc.text, t.span)
+        and not _LOWER_MONTH.search(t.span.text)
     ]
     chosen = [part for t in chosen for part in _split_ended(t, ctx.anchor)]
     if ctx.anchor is not None:

@@ -105,8 +105,11 @@ def _ago(s: str, anchor: dt.date | None) -> Result | None:
         return ("DATE", "PAST_REF" if m.group(3) == "ago" else "FUTURE_REF")
     sign = -1 if m.group(3) == "ago" else 1
     is_time, letter, mult = _unit(m.group(2))
-    if is_time or letter in "DW":
-        days = num * mult * (7 if letter == "W" else 1) if not is_time else 0
+    if letter == "W" and not is_time:
+        # TimeML keeps the unit's granularity: "six weeks ago" is a week, not a day.
+        return ("DATE", ta.iso_week_value(ta.shift_days(anchor, sign * num * mult * 7)))
+    if is_time or letter == "D":
+        days = num * mult if not is_time else 0
         return ("DATE", ta.shift_days(anchor, sign * days).isoformat())
     if letter == "M":
         y, mo = ta.shift_months(anchor.year, anchor.month, sign * num * mult)

@@ -254,17 +254,31 @@ _HOLIDAYS = {
     "independence day": (7, 4),
     "thanksgiving": (11, 0),
     "thanksgiving day": (11, 0),
+    "election day": (11, -1),
 }
 
 
-def _holiday(anchor: dt.date, name: str) -> dt.date | None:
+def _holiday_in(year: int, name: str) -> dt.date:
     month, day = _HOLIDAYS[name]
-    if day:
-        return ta.resolve_month_day(anchor, month, day)
-    # US Thanksgiving: fourth Thursday of November, resolved like a month-day.
-    first = ta.resolve_month_day(anchor, 11, 1) or dt.date(anchor.year - 1, 11, 1)
-    thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
-    return thursday if thursday <= ta.shift_days(anchor, ta.FUTURE_WINDOW_DAYS) else None
+    if day > 0:
+        return dt.date(year, month, day)
+    first = dt.date(year, 11, 1)
+    if day == 0:  # US Thanksgiving: the fourth Thursday of November
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    # US Election Day: the Tuesday after the first Monday of November
+    return first + dt.timedelta(days=(0 - first.weekday()) % 7 + 1)
+
+
+def _holiday(anchor: dt.date, name: str, shift: int = 0) -> dt.date | None:
+    """A holiday resolved like a month-day (latest in the future window); with ``shift``
+    -1 ("last Thanksgiving") the latest strictly before the anchor, +1 the first after."""
+    dates = [_holiday_in(y, name) for y in (anchor.year - 1, anchor.year, anchor.year + 1)]
+    if shift < 0:
+        return max(d for d in dates if d < anchor)
+    if shift > 0:
+        return min(d for d in dates if d > anchor)
+    limit = ta.shift_days(anchor, ta.FUTURE_WINDOW_DAYS)
+    return max(d for d in dates if d <= limit)
 
 
 def _d_relative_more(s: str, anchor: dt.date | None) -> str | None:
@@ -292,6 +306,10 @@ def _d_relative_more(s: str, anchor: dt.date | None) -> str | None:
         return ta.shift_quarter(anchor, -1)  # the most recently completed (reported) quarter
     if s in _HOLIDAYS:
         found = _holiday(anchor, s)
+        return found.isoformat() if found else None
+    m = re.fullmatch(r"(last|next) (.+)", s)
+    if m and m.group(2) in _HOLIDAYS:
+        found = _holiday(anchor, m.group(2), _SHIFT[m.group(1)])
         return found.isoformat() if found else None
     if s in ("year end", "the year end"):
         return f"{anchor.year}-12-31"

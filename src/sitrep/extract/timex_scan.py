@@ -51,16 +51,19 @@ _WORDS = _wordset(
     eighty ninety few several couple dozen half first third fourth
     in on at since until by from for over end beginning start middle moment
     before after
+    thanksgiving christmas halloween eve election
+    edt est cdt cst mdt mst pdt pst bst cet cest eet eest
     """
 )
 _NO_START = _wordset(
     ", of and or at on in since until by from for over before after so local time gmt utc "
-    "a.m. p.m. am pm"
+    "a.m. p.m. am pm edt est cdt cst mdt mst pdt pst bst cet cest eet eest"
 )
 _NO_END = _wordset(", of and or at on in since until by from for over the a an before after")
 _PREFIX_OK = ("in recent ", "in the past", "in the future", "in the coming ", "in the near ")
 _MONTH_CONTEXT = _wordset(
     "in on since until till by early late mid of from during before after through last next this"
+    " between throughout"
 )
 _SEASON_CONTEXT = _wordset(
     "in the since until by early late mid during through over last next this"
@@ -147,8 +150,10 @@ def _acceptable(text: str, toks: list[_Tok], i: int, j: int, typ: str, value: st
     bare_season = len(words) == 1 and prev not in _SEASON_CONTEXT
     if len(words) <= 2 and words[-1] in _SEASON_WORDS and (nxt == "of" or bare_season):
         return False  # "the fall of Kabul", "prices fall"
+    # "to" counts only in "up to 2000 troops"; "from 1991 to 1997" is a range of years.
+    quantity = prev in _QUANTITY_BEFORE and (prev != "to" or _word(toks, i - 2) == "up")
     if re.fullmatch(r"\d{4}", span) and (
-        prev in _QUANTITY_BEFORE or nxt in _COUNT_NOUNS or not 1900 <= int(span) <= 2099
+        quantity or nxt in _COUNT_NOUNS or not 1900 <= int(span) <= 2099
     ):
         return False  # "some 2000 troops"
     if typ == "DURATION":

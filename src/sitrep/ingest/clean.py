@@ -15,7 +15,9 @@ _TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
 _MANY_BLANKS = re.compile(r"\n{4,}")
 # C0 controls except \t \n \v \f \r, plus DEL. NUL is tested separately (always binary).
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
-_STRAY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STRAY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Lone surrogates come from JSON escapes ("\\ud800"); no UTF-8 file or table can hold them.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BOILERPLATE = re.compile(
     r"^[ \t]*(?:"
     r"the post\b.{1,500}?\bappeared first on\b.{1,200}"
@@ -54,6 +56,9 @@ def check(text: str, settings: IngestSettings) -> tuple[str, str] | None:
         return "R003", "no text: empty or whitespace only"
     if "\x00" in text:
         return "R004", "binary content: text contains NUL characters"
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        return "R005", f"invalid Unicode: lone surrogate at character {surrogate.start()}"
     controls = len(_CONTROL.findall(text))
     if controls and controls * 100 >= len(text):
         return "R004", f"binary content: {controls} control characters in {len(text)}"
@@ -117,7 +122,7 @@ def normalise_published(value: object) -> str | None:
 def _optional(value: str | None) -> str | None:
     if value is None:
         return None
-    value = " ".join(value.split())
+    value = " ".join(_SURROGATE.sub("\ufffd", value).split())
     return value or None
 
 
@@ -139,7 +144,7 @@ def make_article(
         found = check(text, settings)
     if found is not None:
         return Reject(origin=origin, code=found[0], reason=found[1], snippet=snippet(text))
-    given = "" if id is None or isinstance(id, bool) else str(id).strip()
+    given = "" if id is None or isinstance(id, bool) else _SURROGATE.sub("\ufffd", str(id)).strip()
     return Article(
         id=given or article_id_for(text),
         text=text,

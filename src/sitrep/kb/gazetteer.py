@@ -13,6 +13,7 @@ import math
 import os
 import pickle
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from sitrep.kb.gazetteer_build import FEATURES, GazetteerIndex, build_index, fingerprint
@@ -20,7 +21,7 @@ from sitrep.kb.gazetteer_build import write_index as _write_index
 from sitrep.kb.geofold import fold
 from sitrep.settings import ExtractSettings
 
-__all__ = ["Gazetteer", "GeoEntry", "fold", "load_gazetteer"]
+__all__ = ["US_STATE_ABBREVIATIONS", "Gazetteer", "GeoEntry", "fold", "load_gazetteer"]
 
 CREDIT = "Place data from GeoNames (geonames.org), licensed CC BY 4.0."
 
@@ -50,6 +51,17 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "uae": "AE",
     "drc": "CD",
 }
+
+# AP-style US state abbreviations as written after a town ("Pineville, La.").
+US_STATE_ABBREVIATIONS = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT",
+    "del": "DE", "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "ky": "KY",
+    "la": "LA", "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS",
+    "mo": "MO", "mont": "MT", "neb": "NE", "nev": "NV", "nh": "NH", "nj": "NJ", "nm": "NM",
+    "ny": "NY", "nc": "NC", "nd": "ND", "okla": "OK", "ore": "OR", "pa": "PA", "ri": "RI",
+    "sc": "SC", "sd": "SD", "tenn": "TN", "vt": "VT", "va": "VA", "wash": "WA", "wva": "WV",
+    "wis": "WI", "wyo": "WY", "tex": "TX", "dc": "DC",
+}  # fmt: skip
 
 # "Donetsk region", "Kursk Oblast", "Rapides Parish": the head names an administrative area.
 _REGION_SUFFIXES = (
@@ -89,12 +101,17 @@ class Gazetteer:
         self._index = index
         self._min_population = min_population
         self._country_rows: dict[str, int] = {}
+        self._us_states: dict[str, int] = {}  # "WV" → West Virginia's row
+        pcli, adm1 = FEATURES.index("PCLI"), FEATURES.index("ADM1")
         for row, feature in enumerate(index.feature):
-            if FEATURES[feature] == "PCLI":
+            if feature == pcli:
                 iso2, iso3 = index.countries[index.country[row]]
                 self._country_rows[iso2] = row
                 self._country_rows[iso3] = row
+            elif feature == adm1 and index.admin1[row].startswith("US."):
+                self._us_states[index.admin1[row][3:]] = row
         self.size = len(index.name)
+        self.not_toponyms = _not_toponyms()
 
     def entry(self, row: int) -> GeoEntry:
         idx = self._index
@@ -123,6 +140,9 @@ class Gazetteer:
         key = fold(name)
         if key in _COUNTRY_VARIANTS:
             return [self.entry(self._country_rows[_COUNTRY_VARIANTS[key]])]
+        state = US_STATE_ABBREVIATIONS.get(key.replace(" ", "")) if name.endswith(".") else None
+        if state in self._us_states:
+            return [self.entry(self._us_states[state])]  # "W.Va.", "Ill.": AP style
         rows = self._rows(key)
         regional = False
         if not rows:
@@ -149,6 +169,13 @@ class Gazetteer:
         """The country by ISO alpha-2 or alpha-3 code."""
         row = self._country_rows.get(code)
         return self.entry(row) if row is not None else None
+
+
+def _not_toponyms() -> frozenset[str]:
+    """Folded words the toponym matcher never takes alone (kb/data/not_toponyms.txt)."""
+    text = resources.files("sitrep.kb").joinpath("data", "not_toponyms.txt").read_text("utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
 
 
 def default_cache_path(setting: str) -> Path:

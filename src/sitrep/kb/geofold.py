@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[\u2019`´]")
@@ -26,6 +27,8 @@ _TRANSLIT = str.maketrans(
 )
 
 
+# Pure and called for every capitalised word of every article: worth remembering.
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Lower case, accents removed, whitespace collapsed, a leading "the" dropped."""
     text = unicodedata.normalize("NFKD", name.translate(_TRANSLIT))

@@ -106,6 +106,10 @@ class Quote:
     addressee: Participant | None = None
     via: list[ViaLink] = field(default_factory=list)
     hedged: bool = False
+    # A denial ("X denied that …", "no such proposal was made") and the id of the quote or
+    # event of the same article that it denies, when the text shows which.
+    denial: bool = False
+    denies: str | None = None
 
 
 @dataclass(slots=True)
@@ -137,3 +141,14 @@ class Event:
     cameo: str | None
     intensity: float
     confidence: float
+    # Every participant on each side ("Russia and Belarus held exercises": two sources);
+    # `source`/`target` stay the first of each, for readers of the older contract.
+    sources: list[Participant] = field(default_factory=list)
+    targets: list[Participant] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A record built the old way (one source, one target) keeps the lists consistent.
+        if not self.sources and self.source is not None:
+            self.sources = [self.source]
+        if not self.targets and self.target is not None:
+            self.targets = [self.target]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,13 +23,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
     """A line break always ends a sentence (headlines and paragraphs never run into the next
     line), and a dateline is a sentence of its own, so "KHARKIV" is never a subject.
     The parser keeps boundaries set before it runs."""
+    if len(doc) == 0:
+        return doc
+    text = doc.text  # built token by token: once per doc, not once per paragraph
     starts = [0]
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
-            starts.append(doc[token.i + 1].idx)
+    # Only whitespace tokens can hold a line break; skip the rest without making Tokens.
+    for i in numpy.flatnonzero(doc.to_array([IS_SPACE])[:-1]).tolist():
+        if "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
+            starts.append(doc[i + 1].idx)
     for start in starts:
-        match = DATELINE.match(doc.text, start)
+        match = DATELINE.match(text, start)
         if match is None:
             continue
         span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")

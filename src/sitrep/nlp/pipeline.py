@@ -36,6 +36,11 @@ def load_pipeline(settings: NlpSettings) -> Language:
     from sitrep.nlp.components import PARAGRAPH_BREAKS
 
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    if settings.fast_rules:
+        from sitrep.nlp.fast import use_fast_attribute_ruler, use_fast_lemma_index
+
+        use_fast_attribute_ruler(nlp)
+        use_fast_lemma_index(nlp)
     nlp.max_length = settings.max_length
     return nlp
 

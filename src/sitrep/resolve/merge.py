@@ -1,7 +1,8 @@
 """One record per real event: merge event mentions across (and within) articles.
 
 Two mentions are the same event when they share a story, a PLOVER type, a kind of
-factuality (real, unrealised, negated), compatible actors (equal, or one side unknown),
+factuality (real, unrealised, negated), compatible actors (equal, one side unknown, an actor
+and its country, or one unresolved name contained in the other, see `same_actor`),
 compatible places (same country or unknown) and dates no more than `event_window_days`
 apart (when both are exact days). Mentions are visited in a canonical order (date, article,
 id) and each joins the first compatible group, so the result ignores input order.
@@ -42,10 +43,30 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
+_FILLER = frozenset({"the", "a", "an", "'s", "’s", "of"})
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(w for w in key.replace("'s", " 's").split() if w not in _FILLER)
+
+
+def same_actor(a: str | None, b: str | None) -> bool:
+    """Actor keys that may name one actor: equal, one unknown, an actor id and its country
+    ("IND.MIL.navy" / "IND"), or one unresolved name inside the other ("earthquake" /
+    "powerful earthquake", "microsoft 's" / "microsoft"). "russian forces" and "ukrainian
+    forces" stay apart: neither name is contained in the other."""
+    if a is None or b is None or a == b:
+        return True
+    if a.startswith(b + ".") or b.startswith(a + "."):
+        return True
+    words_a, words_b = _words(a), _words(b)
+    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+
+
 def compatible(a: EventMention, b: EventMention, window_days: int) -> bool:
     if a.type != b.type or _KIND.get(a.factuality) != _KIND.get(b.factuality):
         return False
-    if not (_same(a.source_key, b.source_key) and _same(a.target_key, b.target_key)):
+    if not (same_actor(a.source_key, b.source_key) and same_actor(a.target_key, b.target_key)):
         return False
     if not _same(a.place_country, b.place_country):
         return False

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.ingest import read_inputs
-from sitrep.model import Article
+from sitrep.model import Article, Reject
 from sitrep.settings import Settings
 
 
@@ -31,10 +31,19 @@ class BenchReport:
     load_seconds: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
+    n_process: int = 1
+    baseline_cpu: float = 0.0
+    sitrep_cpu: float = 0.0
 
     @property
     def ratio(self) -> float:
         return self.baseline_seconds / self.sitrep_seconds if self.sitrep_seconds else 0.0
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The same ratio in CPU seconds (all processes): steadier than wall time when
+        other work shares the machine."""
+        return self.baseline_cpu / self.sitrep_cpu if self.sitrep_cpu else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         total = sum(self.stage_seconds.values()) or 1.0
@@ -51,6 +60,10 @@ class BenchReport:
             if self.sitrep_seconds
             else 0,
             "ratio_to_plain_spacy": round(self.ratio, 3),
+            "n_process": self.n_process,
+            "spacy_plain_cpu_seconds": round(self.baseline_cpu, 2),
+            "sitrep_cpu_seconds": round(self.sitrep_cpu, 2),
+            "cpu_ratio_to_plain_spacy": round(self.cpu_ratio, 3),
             "load_seconds": round(self.load_seconds, 2),
             "stage_share": {k: round(v / total, 3) for k, v in self.stage_seconds.items()},
             "peak_rss_mb": round(self.peak_rss_mb, 1),
@@ -63,9 +76,17 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (nlp.pipe workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
     """Time ingest → extract → store → resolve for the first `n` articles of `corpus`,
-    and a plain `nlp.pipe` pass of the configured spaCy model (nothing excluded)."""
+    and a plain `nlp.pipe` pass of the configured spaCy model (nothing excluded, the same
+    `nlp.batch_size` and `nlp.n_process`)."""
     import spacy
 
     from sitrep.run.local import Extractor, resolve_store
@@ -79,21 +100,22 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
     stages["ingest"] = time.perf_counter() - started
     texts = [a.text for a in articles]
 
+    n_process = settings.nlp.n_process
     plain = spacy.load(settings.nlp.model)
+    cpu = _cpu_seconds()
     started = time.perf_counter()
-    for _ in plain.pipe(texts, batch_size=settings.nlp.batch_size):
+    for _ in plain.pipe(texts, batch_size=settings.nlp.batch_size, n_process=n_process):
         pass
     baseline = time.perf_counter() - started
+    baseline_cpu = _cpu_seconds() - cpu
     del plain
 
     started = time.perf_counter()
     extractor = Extractor(settings)
     load = time.perf_counter() - started
+    cpu = _cpu_seconds()
     run_started = time.perf_counter()
-    size = max(1, settings.nlp.batch_size)
-    extractions = []
-    for i in range(0, len(articles), size):
-        extractions.extend(extractor.extract(articles[i : i + size], stages))
+    extractions = [e for e in extractor.stream(articles, stages) if not isinstance(e, Reject)]
     with tempfile.TemporaryDirectory() as folder:
         con = connect(Path(folder) / "bench.duckdb")
         started = time.perf_counter()
@@ -104,6 +126,7 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
         stages["resolve"] = time.perf_counter() - started
         con.close()
     sitrep_seconds = time.perf_counter() - run_started + stages["ingest"]
+    sitrep_cpu = _cpu_seconds() - cpu + stages["ingest"]
     return BenchReport(
         corpus=str(corpus),
         articles=len(articles),
@@ -113,4 +136,7 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
         load_seconds=load,
         stage_seconds=stages,
         peak_rss_mb=_peak_rss_mb(),
+        n_process=n_process,
+        baseline_cpu=baseline_cpu,
+        sitrep_cpu=sitrep_cpu,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,22 +52,35 @@ class Extractor:
             for article, doc in zip(articles, docs, strict=True)
         ]
 
-    def stream(self, items: Iterable[Article | Reject]) -> Iterator[Extraction | Reject]:
-        """Extractions and rejects in input order, parsing articles in batches."""
-        pending: list[Article | Reject] = []
-        size = max(1, self.settings.nlp.batch_size)
-        for item in items:
-            pending.append(item)
-            if sum(isinstance(p, Article) for p in pending) >= size:
-                yield from self._flush(pending)
-                pending = []
-        yield from self._flush(pending)
+    def stream(
+        self, items: Iterable[Article | Reject], timings: dict[str, float] | None = None
+    ) -> Iterator[Extraction | Reject]:
+        """Extractions and rejects in input order. All articles go through one `nlp.pipe`
+        call, which reads ahead `nlp.batch_size` texts at a time, so worker processes
+        (`nlp.n_process` > 1) start once and memory stays bounded by the batch."""
+        pending: deque[Article | Reject] = deque()
 
-    def _flush(self, pending: list[Article | Reject]) -> Iterator[Extraction | Reject]:
-        articles = [p for p in pending if isinstance(p, Article)]
-        done = iter(self.extract(articles))
-        for item in pending:
-            yield item if isinstance(item, Reject) else next(done)
+        def texts() -> Iterator[str]:
+            for item in items:
+                pending.append(item)
+                if isinstance(item, Article):
+                    yield item.text
+
+        docs = iter(parse_texts(self.nlp, texts(), self.settings.nlp))
+        while True:
+            started = time.perf_counter()
+            doc = next(docs, None)
+            if timings is not None:
+                timings["spacy"] = timings.get("spacy", 0.0) + time.perf_counter() - started
+            # Rejects read before this article (or after the last one) go out first.
+            while pending and isinstance(head := pending[0], Reject):
+                pending.popleft()
+                yield head
+            if doc is None:
+                break
+            article = pending.popleft()
+            assert isinstance(article, Article)
+            yield extract_article(article, doc, self.knowledge, self.settings.extract, timings)
 
 
 @dataclass(slots=True)
@@ -93,19 +107,24 @@ def run_to_store(
 ) -> RunReport:
     """Extract everything and write it to the store, committing every `store.commit_every`
     articles. Articles already in the store are skipped unless `reprocess`, so a killed run
-    started again picks up where it stopped."""
+    started again picks up where it stopped. Everything goes through one `nlp.pipe`
+    (worker processes start once); memory is bounded by the commit size, not the input."""
     started = time.perf_counter()
     report = RunReport()
     extractor = Extractor(settings)
     con = connect(db)
+    size = max(1, settings.store.commit_every)
     try:
-        chunk: list[Article | Reject] = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= settings.store.commit_every:
-                _commit(con, extractor, chunk, reprocess, report, on_reject, on_progress)
-                chunk = []
-        _commit(con, extractor, chunk, reprocess, report, on_reject, on_progress)
+        # Ids read but not yet committed: the store cannot tell those apart from new ones.
+        in_flight: set[str] = set()
+        todo = _unseen(con, items, size, reprocess, report, in_flight, on_progress)
+        done: list[Extraction | Reject] = []
+        for result in extractor.stream(todo):
+            done.append(result)
+            if len(done) >= size:
+                _commit(con, done, report, in_flight, on_reject, on_progress)
+                done = []
+        _commit(con, done, report, in_flight, on_reject, on_progress)
         resolve_store(con, settings, report)
         record_alerts(con, settings)  # watchlists and escalation, evaluated on every run
     finally:
@@ -128,39 +147,69 @@ def resolve_store(
         report.canonical_events = len(result.events)
 
 
-def _commit(
+def _unseen(
     con: duckdb.DuckDBPyConnection,
-    extractor: Extractor,
+    items: Iterable[Article | Reject],
+    size: int,
+    reprocess: bool,
+    report: RunReport,
+    in_flight: set[str],
+    on_progress: Callable[[int], None] | None,
+) -> Iterator[Article | Reject]:
+    """The input without articles already stored or already read in this run, checked
+    against the store `size` items at a time."""
+    chunk: list[Article | Reject] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield from _filter(con, chunk, reprocess, report, in_flight, on_progress)
+            chunk = []
+    yield from _filter(con, chunk, reprocess, report, in_flight, on_progress)
+
+
+def _filter(
+    con: duckdb.DuckDBPyConnection,
     chunk: list[Article | Reject],
     reprocess: bool,
     report: RunReport,
+    in_flight: set[str],
+    on_progress: Callable[[int], None] | None,
+) -> list[Article | Reject]:
+    ids = [i.id for i in chunk if isinstance(i, Article)]
+    known = set() if reprocess else existing_article_ids(con, ids)
+    todo: list[Article | Reject] = []
+    skipped = 0
+    for item in chunk:
+        if isinstance(item, Article):
+            if item.id in known or item.id in in_flight:
+                skipped += 1
+                continue
+            in_flight.add(item.id)
+        todo.append(item)
+    report.skipped += skipped
+    if on_progress and skipped:
+        on_progress(skipped)
+    return todo
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    done: list[Extraction | Reject],
+    report: RunReport,
+    in_flight: set[str],
     on_reject: Callable[[Reject], None] | None,
     on_progress: Callable[[int], None] | None,
 ) -> None:
-    ids = [i.id for i in chunk if isinstance(i, Article)]
-    known = set() if reprocess else existing_article_ids(con, ids)
-    seen: set[str] = set()
-    todo: list[Article | Reject] = []
-    for item in chunk:
-        if isinstance(item, Article):
-            if item.id in known or item.id in seen:
-                report.skipped += 1
-                continue
-            seen.add(item.id)
-        todo.append(item)
-    extractions: list[Extraction] = []
-    rejects: list[Reject] = []
-    for result in extractor.stream(todo):
-        if isinstance(result, Reject):
-            rejects.append(result)
-            if on_reject:
-                on_reject(result)
-        else:
-            extractions.append(result)
+    extractions = [r for r in done if not isinstance(r, Reject)]
+    rejects = [r for r in done if isinstance(r, Reject)]
+    if on_reject:
+        for reject in rejects:
+            on_reject(reject)
     write_batch(con, extractions, rejects)
+    in_flight.difference_update(e.article.id for e in extractions)
     report.articles += len(extractions)
     report.rejects.extend(rejects)
     report.events += sum(len(e.events) for e in extractions)
     report.quotes += sum(len(e.quotes) for e in extractions)
     if on_progress:
-        on_progress(len(chunk))
+        on_progress(len(done))

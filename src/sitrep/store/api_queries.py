@@ -17,18 +17,8 @@ from typing import Any
 
 import duckdb
 
-from sitrep.store.read import _rows, quote_filters
-
-DAY_SQL = (
-    "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
-    "THEN substr(e.event_date, 1, 10) "
-    "WHEN a.published IS NOT NULL AND (e.event_date IS NULL "
-    "OR starts_with(a.published, e.event_date)) THEN substr(a.published, 1, 10) END"
-)
-TARGET_SQL = (
-    "coalesce(e.target_country, CASE WHEN e.place_country <> e.source_country "
-    "THEN e.place_country END)"
-)
+from sitrep.store.read import DAY_SQL, _rows, date_where, event_where, quote_filters
+from sitrep.store.read_model import TARGET_SQL, facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,31 +38,18 @@ class Query:
     offset: int = 0
 
 
-def _event_where(q: Query) -> tuple[str, list[Any]]:
-    where = ["1=1"]
-    params: list[Any] = []
-    if q.type:
-        types = [t.strip().upper() for t in q.type.split(",") if t.strip()]
-        where.append("e.type IN (SELECT unnest(?))")
-        params.append(types)
-    if q.actor:
-        where.append(
-            "(e.source_name ILIKE ? OR e.target_name ILIKE ? OR e.source_actor_id ILIKE ? "
-            "OR e.target_actor_id ILIKE ?)"
-        )
-        params.extend([f"%{q.actor}%"] * 4)
-    if q.country:
-        where.append("(e.source_country = ? OR e.target_country = ? OR e.place_country = ?)")
-        params.extend([q.country.upper()] * 3)
-    if q.since:
-        where.append(f"({DAY_SQL}) >= ?")
-        params.append(q.since)
-    if q.until:
-        where.append(f"substr(({DAY_SQL}), 1, ?) <= ?")
-        params.extend([len(q.until), q.until])
-    if q.factuality:
-        where.append("e.factuality IN (SELECT unnest(?))")
-        params.append(list(q.factuality))
+def _event_where(q: Query, *, facts_day: bool = True) -> tuple[str, list[Any]]:
+    """The shared event filter (read.event_where) over `event_facts` (alias e), whose
+    `day` column is precomputed; `facts_day=False` over events joined to articles."""
+    where, params = event_where(
+        type=q.type,
+        actor=q.actor,
+        country=q.country,
+        since=q.since,
+        until=q.until,
+        factuality=q.factuality,
+        **({"day": "e.day"} if facts_day else {}),
+    )
     return " AND ".join(where), params
 
 
@@ -86,41 +63,76 @@ _EVENT_SELECT = (
 )
 
 
+def _total(con: duckdb.DuckDBPyConnection, base: str, params: list[Any]) -> int:
+    row = con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _page(
     con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], q: Query
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total matching rows, the requested page)."""
-    row = con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
-    total = int(row[0]) if row else 0
+    """(total matching rows, the requested page): a count, then a top-N the engine can stop
+    early on."""
+    total = _total(con, base, params)
     page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
     return total, page
+
+
+def _grouped_page(
+    con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], q: Query
+) -> tuple[int, list[dict[str, Any]]]:
+    """`_page` for aggregates: one pass, the total being a window over the groups computed
+    before LIMIT (a separate count would aggregate twice); a page past the end counts again."""
+    page = _rows(
+        con,
+        f"SELECT *, count(*) OVER () AS __total FROM ({base}) ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, q.limit, q.offset],
+    )
+    if not page:
+        return (_total(con, base, params) if q.offset else 0), []
+    total = int(page[0]["__total"])
+    for row in page:
+        del row["__total"]
+    return total, page
+
+
+_FACT_SELECT = (
+    "e.day, e.event_date AS date, e.type, e.mode, e.factuality, e.source_name AS source, "
+    "e.source_actor_id, e.source_country, e.source_sector, e.target_name AS target, "
+    "e.target_actor_id, e.target_country, e.target_sector, e.place_name AS place, "
+    "e.place_country, e.lat, e.lon, e.trigger_text AS trigger, e.sentence_start, "
+    "e.sentence_end, e.sentence_text AS sentence, e.intensity, e.confidence, e.outlet, "
+    "e.published, e.title, e.record"
+)
 
 
 def events(
     con: duckdb.DuckDBPyConnection, q: Query, *, mentions: bool = False
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Canonical events (one per real event, described by its first report) or mentions."""
+    """Canonical events (one per real event, described by its first report) or mentions:
+    a count and a top-N over `event_facts` (store/read_model.py)."""
     where, params = _event_where(q)
+    relation = facts(con)
     if mentions:
         if q.story:
-            where += " AND a.story_id = ?"
+            where += " AND e.article_story_id = ?"
+            params.append(q.story)
+        base = f"SELECT e.id, e.article_id, {_FACT_SELECT} FROM {relation} e WHERE {where}"
+        order = "e.day NULLS LAST, e.article_id, e.sentence_start, e.id"
+    else:
+        where += " AND e.canonical_id IS NOT NULL"
+        if q.story:
+            where += " AND e.story_id = ?"
             params.append(q.story)
         base = (
-            f"SELECT e.id, e.article_id, {_EVENT_SELECT} FROM events e "
-            f"JOIN articles a ON a.id = e.article_id WHERE {where}"
+            "SELECT e.canonical_id AS id, e.id AS mention_id, e.first_article_id AS article_id, "
+            f"{_FACT_SELECT}, e.reports, e.independent_sources, e.outlets, e.article_ids, "
+            f"e.mention_ids, e.story_id, e.disputes FROM {relation} e WHERE {where}"
         )
-        return _page(con, base, "day NULLS LAST, article_id, sentence_start, id", params, q)
-    if q.story:
-        where += " AND c.story_id = ?"
-        params.append(q.story)
-    base = (
-        f"SELECT c.id, e.id AS mention_id, c.first_article_id AS article_id, {_EVENT_SELECT}, "
-        "c.reports, c.independent_sources, c.outlets, c.article_ids, c.mention_ids, "
-        "c.story_id, c.disputes FROM canonical_events c "
-        "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id "
-        f"WHERE {where}"
-    )
-    return _page(con, base, "day NULLS LAST, published NULLS LAST, id", params, q)
+        order = "e.day NULLS LAST, e.published NULLS LAST, e.canonical_id"
+    total = _total(con, f"SELECT 1 FROM {relation} e WHERE {where}", params)
+    page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
+    return total, page
 
 
 def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
@@ -162,26 +174,29 @@ def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[st
         params.append(q.story)
     base = (
         "SELECT s.story_id, s.title, s.first_seen, s.last_seen, s.articles, s.outlets, "
-        "s.key_actors, s.article_ids, count(c.id) AS events, "
-        "coalesce(sum(c.reports), 0) AS reports, "
-        "coalesce(max(c.independent_sources), 0) AS independent_sources "
-        "FROM stories s LEFT JOIN canonical_events c ON c.story_id = s.story_id "
-        f"WHERE {' AND '.join(where)} GROUP BY ALL"
+        "s.key_actors, s.article_ids, coalesce(c.events, 0) AS events, "
+        "coalesce(c.reports, 0) AS reports, "
+        "coalesce(c.independent_sources, 0) AS independent_sources "
+        "FROM stories s LEFT JOIN (SELECT story_id, count(*) AS events, "
+        "sum(reports) AS reports, max(independent_sources) AS independent_sources "
+        "FROM canonical_events GROUP BY story_id) c ON c.story_id = s.story_id "
+        f"WHERE {' AND '.join(where)}"
     )
-    return _page(con, base, "articles DESC, first_seen NULLS LAST, story_id", params, q)
+    return _grouped_page(con, base, "articles DESC, first_seen NULLS LAST, story_id", params, q)
 
 
 def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
     """Actors of canonical events, with how often they act and are acted on."""
     where, params = _event_where(Query(since=q.since, until=q.until, type=q.type))
+    relation = facts(con)
     sides = []
     for side, role in (("source", "as_source"), ("target", "as_target")):
         sides.append(
             f"SELECT coalesce(e.{side}_actor_id, lower(e.{side}_name)) AS key, "
             f"e.{side}_name AS name, e.{side}_actor_id AS actor_id, "
             f"e.{side}_country AS country, e.{side}_sector AS sector, '{role}' AS role "
-            "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
-            f"JOIN articles a ON a.id = e.article_id WHERE {where} AND e.{side}_name IS NOT NULL"
+            f"FROM {relation} e WHERE e.canonical_id IS NOT NULL AND {where} "
+            f"AND e.{side}_name IS NOT NULL"
         )
     having = ""
     extra: list[Any] = []
@@ -198,47 +213,69 @@ def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
         "count(*) FILTER (role = 'as_target') AS as_target "
         f"FROM ({' UNION ALL '.join(sides)}) {having} GROUP BY key"
     )
-    return _page(con, base, "events DESC, name", [*params, *params, *extra], q)
+    return _grouped_page(con, base, "events DESC, name", [*params, *params, *extra], q)
 
 
 def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
     """Places of canonical events with coordinates, with counts by PLOVER type."""
     where, params = _event_where(q)
     if q.story:
-        where += " AND c.story_id = ?"
+        where += " AND e.story_id = ?"
         params.append(q.story)
     base = (
         "SELECT e.place_name AS name, e.place_country AS country, e.lat, e.lon, "
         "count(*) AS events, list(DISTINCT e.type ORDER BY e.type) AS types, "
-        "list(c.id ORDER BY c.id) AS event_ids "
-        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
-        "JOIN articles a ON a.id = e.article_id "
-        f"WHERE {where} AND e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY ALL"
+        "list(e.canonical_id ORDER BY e.canonical_id) AS event_ids "
+        f"FROM {facts(con)} e WHERE e.canonical_id IS NOT NULL AND {where} "
+        "AND e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY ALL"
     )
-    return _page(con, base, "events DESC, name", params, q)
+    return _grouped_page(con, base, "events DESC, name", params, q)
 
 
 def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
     """Canonical events per day and key: count and summed intensity (signed, PLOVER scale)."""
     key = {
         "type": "e.type",
-        "pair": f"e.source_country || '>' || {TARGET_SQL}",
+        "pair": "e.source_country || '>' || e.pair_target",
         "country": "coalesce(e.place_country, e.source_country)",
         "factuality": "e.factuality",
         "all": "'all'",
     }[by]
     where, params = _event_where(q)
     if q.story:
-        where += " AND c.story_id = ?"
+        where += " AND e.story_id = ?"
         params.append(q.story)
     sql = (
         f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
-        f"SELECT ({DAY_SQL}) AS day, {key} AS key, e.intensity "
-        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
-        f"JOIN articles a ON a.id = e.article_id WHERE {where}) "
+        f"SELECT e.day, {key} AS key, e.intensity FROM {facts(con)} e "
+        f"WHERE e.canonical_id IS NOT NULL AND {where}) "
         "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL ORDER BY day, key"
     )
     return _rows(con, sql, params)
+
+
+def pair_totals(
+    con: duckdb.DuckDBPyConnection, weights: dict[str, float], default: float
+) -> list[dict[str, Any]]:
+    """Actor pairs by total escalation score, aggregated in the store: the same numbers as
+    analyze.escalation.pair_totals over scored_events (score = Σ −intensity × the
+    factuality's weight over the pair's canonical events with a day), without loading every
+    event into Python."""
+    sql = (
+        "WITH w AS (SELECT unnest(?) AS factuality, unnest(?) AS weight), "
+        "d AS (SELECT e.source_country, e.pair_target, e.day, "
+        "sum(coalesce(-e.intensity * coalesce(w.weight, ?), 0)) AS score, count(*) AS events "
+        f"FROM {facts(con)} e LEFT JOIN w ON w.factuality = e.factuality "
+        "WHERE e.canonical_id IS NOT NULL AND e.day IS NOT NULL AND e.day <> '' "
+        "AND coalesce(e.source_country, '') <> '' AND coalesce(e.pair_target, '') <> '' "
+        "GROUP BY ALL) "
+        "SELECT source_country, pair_target AS target_country, round(sum(score), 3) AS score, "
+        "sum(events)::INTEGER AS events, count(*)::INTEGER AS days, min(day) AS first_day, "
+        "max(day) AS last_day FROM d GROUP BY ALL "
+        "ORDER BY score DESC, source_country, target_country"
+    )
+    names = sorted(weights)
+    return _rows(con, sql, [names, [float(weights[n]) for n in names], float(default)])
 
 
 def scored_events(con: duckdb.DuckDBPyConnection, since: str | None = None) -> list[dict[str, Any]]:
@@ -291,14 +328,8 @@ def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] |
 
 
 def articles(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    where = ["1=1"]
-    params: list[Any] = []
-    if q.since:
-        where.append("a.published >= ?")
-        params.append(q.since)
-    if q.until:
-        where.append("substr(a.published, 1, ?) <= ?")
-        params.extend([len(q.until), q.until])
+    where, params = date_where("a.published", q.since, q.until)
+    where.insert(0, "1=1")
     if q.story:
         where.append("a.story_id = ?")
         params.append(q.story)
@@ -328,9 +359,8 @@ def story_article_ids(con: duckdb.DuckDBPyConnection, story_id: str) -> list[str
 def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """First and last day any canonical event counts on, and the PLOVER types present."""
     row = con.execute(
-        f"SELECT min(day), max(day), list(DISTINCT type ORDER BY type) FROM ("
-        f"SELECT ({DAY_SQL}) AS day, e.type FROM canonical_events c "
-        "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id)"
+        f"SELECT min(day), max(day), list(DISTINCT type ORDER BY type) FROM {facts(con)} e "
+        "WHERE e.canonical_id IS NOT NULL"
     ).fetchone()
     first, last, types = row if row else (None, None, [])
     return {"first_day": first, "last_day": last, "types": types or []}

@@ -62,28 +62,72 @@ def _limit(sql: str, params: list[Any], limit: int | None) -> str:
     return sql
 
 
-def _event_filters(f: Filters) -> tuple[list[str], list[Any]]:
+# The day an event counts on (see docs/schema.md, "Event day"): an exact event date wins;
+# a coarse or missing date counts on the publication day when consistent with it; a date
+# that contradicts the publication day (PAST_REF, "last fall") leaves the event without a
+# day, so date filters and daily series never count background events.
+DAY_SQL = (
+    "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
+    "THEN substr(e.event_date, 1, 10) "
+    "WHEN a.published IS NOT NULL AND (e.event_date IS NULL "
+    "OR starts_with(a.published, e.event_date)) THEN substr(a.published, 1, 10) END"
+)
+
+
+def date_where(column: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """`since`/`until` as YYYY[-MM[-DD]], both inclusive, over an ISO text column."""
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until:
+        # "until 2024-03" keeps all of March: compare only as many characters as given.
+        where.append(f"substr({column}, 1, ?) <= ?")
+        params.extend([len(until), until])
+    return where, params
+
+
+def event_where(
+    *,
+    type: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    factuality: tuple[str, ...] = (),
+    day: str = DAY_SQL,
+) -> tuple[list[str], list[Any]]:
+    """WHERE terms over events `e` joined to their article `a`: the one event filter of the
+    CLI listings, the API, the dashboard and the briefing. `type` may list several types
+    ("ASSAULT,COERCE"); dates apply to the event's day: DAY_SQL, or `day` when the relation
+    has it precomputed (store/read_model.py)."""
     where: list[str] = ["1=1"]
     params: list[Any] = []
-    if f.type:
-        where.append("e.type = ?")
-        params.append(f.type.upper())
-    if f.actor:
+    types = [t.strip().upper() for t in (type or "").split(",") if t.strip()]
+    if types:
+        where.append("e.type IN (SELECT unnest(?))")
+        params.append(types)
+    if actor:
         where.append(
             "(e.source_name ILIKE ? OR e.target_name ILIKE ? OR e.source_actor_id ILIKE ? "
             "OR e.target_actor_id ILIKE ?)"
         )
-        params.extend([f"%{f.actor}%"] * 4)
-    if f.country:
+        params.extend([f"%{actor}%"] * 4)
+    if country:
         where.append("(e.source_country = ? OR e.target_country = ? OR e.place_country = ?)")
-        params.extend([f.country.upper()] * 3)
-    if f.since:
-        where.append("e.event_date >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("substr(e.event_date, 1, ?) <= ?")
-        params.extend([len(f.until), f.until])
+        params.extend([country.upper()] * 3)
+    dates, date_params = date_where(f"({day})", since, until)
+    where += dates
+    params += date_params
+    if factuality:
+        where.append("e.factuality IN (SELECT unnest(?))")
+        params.append(list(factuality))
     return where, params
+
+
+def _event_filters(f: Filters) -> tuple[list[str], list[Any]]:
+    return event_where(type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until)
 
 
 _EVENT_COLUMNS = (
@@ -138,13 +182,8 @@ def quote_filters(
     if kind:
         where.append("q.kind = ?")
         params.append(kind.lower())
-    if since:
-        where.append("a.published >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(a.published, 1, ?) <= ?")
-        params.extend([len(until), until])
-    return where, params
+    dates, date_params = date_where("a.published", since, until)
+    return where + dates, params + date_params
 
 
 def list_quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
@@ -161,14 +200,8 @@ def list_quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, An
 
 
 def list_articles(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
-    where: list[str] = ["1=1"]
-    params: list[Any] = []
-    if f.since:
-        where.append("a.published >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("substr(a.published, 1, ?) <= ?")
-        params.extend([len(f.until), f.until])
+    where, params = date_where("a.published", f.since, f.until)
+    where.insert(0, "1=1")
     if f.actor:
         where.append(
             "a.id IN (SELECT article_id FROM entities WHERE name ILIKE ? OR actor_id ILIKE ?)"

@@ -9,6 +9,7 @@ import duckdb
 from sitrep.errors import StoreError
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
+from sitrep.store import read_model
 from sitrep.store.read import Filters, _limit, _rows
 from sitrep.store.write import insert_rows
 
@@ -58,6 +59,7 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None
         insert_rows(con, "stories", [_story_row(s) for s in result.stories])
         con.execute("DELETE FROM canonical_events")
         insert_rows(con, "canonical_events", [_event_row(e) for e in result.events])
+        read_model.refresh(con)  # the dashboard's fast event table (store/read_model.py)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         con.execute("ROLLBACK")

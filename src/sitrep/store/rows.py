@@ -30,6 +30,16 @@ def _who(prefix: str, who: Participant | None) -> Row:
     }
 
 
+def _parties(sources: list[Participant], targets: list[Participant]) -> Row:
+    """Migration 005: every participant of each side, as JSON and as actor-id lists."""
+    return {
+        "sources": json.dumps([asdict(p) for p in sources], ensure_ascii=False),
+        "targets": json.dumps([asdict(p) for p in targets], ensure_ascii=False),
+        "source_actor_ids": [p.actor_id for p in sources if p.actor_id],
+        "target_actor_ids": [p.actor_id for p in targets if p.actor_id],
+    }
+
+
 def _published_date(published: str | None) -> date | None:
     try:
         return date.fromisoformat(published[:10]) if published else None
@@ -96,6 +106,8 @@ def extraction_rows(ex: Extraction) -> dict[str, list[Row]]:
             "addressee_name": q.addressee.name if q.addressee else None,
             "via_sources": " > ".join(v.source.name for v in q.via) or None,
             "hedged": q.hedged,
+            "denial": q.denial,
+            "denies": q.denies,
             "record": json.dumps(asdict(q), ensure_ascii=False),
         }
         for q in ex.quotes
@@ -123,6 +135,7 @@ def extraction_rows(ex: Extraction) -> dict[str, list[Row]]:
             "intensity": e.intensity,
             "confidence": e.confidence,
             "record": json.dumps(asdict(e), ensure_ascii=False),
+            **_parties(e.sources, e.targets),
         }
         for e in ex.events
     ]

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from sitrep.analyze.alerts import evaluate_alerts
-from sitrep.analyze.escalation import daily, load_weights, pair_totals, series, trend
+from sitrep.analyze.escalation import daily, load_weights, series, trend
 from sitrep.store import api_queries as q
 from sitrep.views.api_store import Store
 
@@ -71,10 +71,10 @@ def add_routes(
 
     @app.get("/api/pairs", summary="Actor pairs (source → target country) by escalation score")
     def pairs(limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
+        weights = load_weights(settings.analyze.weights)
         with store.read() as con:
-            rows = q.scored_events(con)
-        scores = daily(rows, load_weights(settings.analyze.weights))
-        return {"items": pair_totals(scores)[:limit]}
+            rows = q.pair_totals(con, dict(weights.factuality), weights.default)
+        return {"items": rows[:limit]}
 
     @app.get("/api/escalation", summary="Daily escalation index of one pair, with alerts")
     def escalation(

@@ -1,9 +1,10 @@
 """How the API reaches the DuckDB file, and ingest for POST /api/articles.
 
 DuckDB lets one process write a file, and while it writes no other process may open it.
-So the API holds no connection between requests: each request opens the file read-only
-and closes it, and a `sitrep run` in another process can take the write lock in between
-(requests made while it holds the lock get 503 "store busy"). Inside this process one lock
+So the API holds its read-only connection only while requests keep coming and closes it
+after `api.keep_open_seconds` of quiet (store/pool.py); a `sitrep run` in another process
+can take the write lock in between (requests made while it holds the lock get 503 "store
+busy"). Inside this process one lock
 serialises access, because DuckDB refuses a read-only and a read-write connection to the
 same file at once in one process.
 """
@@ -22,6 +23,7 @@ import duckdb
 from sitrep.model import Article, Reject
 from sitrep.settings import Settings
 from sitrep.store.db import connect
+from sitrep.store.pool import ReadConnection
 
 if TYPE_CHECKING:
     from sitrep.run.local import Extractor
@@ -43,15 +45,13 @@ class Store:
         self._lock = threading.Lock()
         self._extractor: Extractor | None = None
         self._extractor_lock = threading.Lock()
+        # Kept open while requests come, closed when idle (store/pool.py).
+        self._reader = ReadConnection(db, settings.api.keep_open_seconds)
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._lock:
-            con = connect(self.db, read_only=True)
-            try:
-                yield con
-            finally:
-                con.close()
+        with self._lock, self._reader.read() as con:
+            yield con
 
     def _extract(self, articles: list[Article]) -> Any:
         # The spaCy pipeline loads on the first ingest only: a read-only server never pays.
@@ -78,6 +78,7 @@ class Store:
             (articles if isinstance(item, Article) else rejects).append(item)  # type: ignore[arg-type]
         extractions = self._extract(articles) if articles else []
         with self._lock:
+            self._reader.close()  # one process may not hold a read-only and a writer
             con = connect(self.db)
             try:
                 write_batch(con, extractions, rejects)

@@ -1,0 +1,156 @@
+"""Who acts and who is acted upon: source and target participants of an event trigger.
+
+Several participants on a side are one compound actor ("Russia and Belarus held joint
+exercises" is one event with two sources), never several events.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sitrep.extract.context import ArticleContext
+from sitrep.extract.lexicons import Trigger
+from sitrep.extract.spans import participant_for
+from sitrep.model import Participant, Quote, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_TARGET_PREPS = {"against", "on", "at", "into", "to", "toward", "towards", "upon"}
+# Types whose "with" phrase names the other party (met with, agreed with), not a companion.
+_WITH_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT"}
+_SUBJECTS = {"nsubj", "csubj"}
+_NATIONS = {"NORP", "GPE"}
+# Entity labels that name a party even when the actor KB does not know it ("the FBI").
+_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+
+Party = list[Participant]
+
+
+def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> tuple[Party, Party]:
+    """The source and target participants; several when the phrase is a coordination
+    ("Russia and Belarus held exercises" is one event with two sources)."""
+    preps = _TARGET_PREPS | {"with"} if event_type in _WITH_TYPES else _TARGET_PREPS
+    if head.pos_ == "NOUN":
+        preps = preps | {"of"}
+    source: Party = []
+    target: Party = []
+    named_source = False
+    for child in head.children:
+        if child.i == trigger.i:
+            continue
+        if child.dep_ in _SUBJECTS and (not source or (_is_name(child) and not named_source)):
+            # Of two subjects ("Russian ally Belarus pulls …") the proper name is the actor.
+            source = _party(ctx, child) or source
+            named_source = _is_name(child)
+        elif child.dep_ == "poss" and not source:
+            source = _party(ctx, child)
+        elif child.dep_ in {"compound", "amod"} and head.pos_ == "NOUN" and not source:
+            source = _party(ctx, child, named=True)  # "Russian strikes", "EU sanctions"
+        elif child.dep_ == "nsubjpass" and not target:
+            target = _party(ctx, child)
+        elif child.dep_ == "agent":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                source = _party(ctx, pobj)
+        elif child.dep_ in {"dobj", "dative"} and not target:
+            target = _party(ctx, child, named=True)
+        elif child.dep_ == "prep" and child.lower_ == "by" and head.pos_ == "NOUN":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and not source:
+                source = _party(ctx, pobj)  # "an attack by militants"
+        elif child.dep_ == "prep" and child.lower_ in preps and not target:
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                target = _party(ctx, pobj, named=True)
+    if not source and head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
+        # "Belarus has started removing vehicles": the subject sits on the governing verb.
+        source, _ = roles(ctx, head.head, event_type, trigger)
+    if event_type == "MOBILIZE" and not source and target and _passive(head):
+        # "Russian troops have been stationed in Belarus": the moved force is the actor.
+        source, target = target, []
+    return source, target
+
+
+def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
+    """The participant headed by `token` plus its coordinated peers ("Poland, Lithuania
+    and Latvia"; "Russian and Belarusian troops"). With `named`, only an actor or a named
+    entity counts (an object or prepositional phrase is a target only when it names one)."""
+    kb = ctx.knowledge.actors
+    first = participant_for(token, kb, ctx.anchor)
+    if first is None or (named and first.actor_id is None and token.ent_type_ not in _NAMED):
+        return []
+    party = [first]
+    for peer in token.conjuncts:
+        if peer.i < token.i or peer.pos_ not in {"PROPN", "NOUN"}:
+            continue
+        other = participant_for(peer, kb, ctx.anchor)
+        # A peer must be an actor or a name: "troops and launchers were sent" has one party.
+        if other is not None and (other.actor_id is not None or peer.ent_type_ in _NAMED):
+            party.append(other)
+    if len(party) == 1:
+        party = _adjective_pair(ctx, token, first)
+    return _distinct(party)
+
+
+def _adjective_pair(ctx: ArticleContext, token: Token, first: Participant) -> Party:
+    """ "Russian and Belarusian troops": one participant per nationality adjective."""
+    adjectives = [
+        c for c in token.children if c.dep_ in {"amod", "compound"} and c.ent_type_ in _NATIONS
+    ]
+    peers = [p for a in adjectives for p in a.conjuncts if p.ent_type_ in _NATIONS]
+    if not adjectives or not peers:
+        return [first]
+    kb = ctx.knowledge.actors
+    party: Party = []
+    for adjective in sorted({*adjectives, *peers}, key=lambda t: t.i):
+        text = f"{adjective.text} {token.text}"
+        match = kb.resolve(text, None, ctx.anchor) or kb.resolve(adjective.text, "NORP", ctx.anchor)
+        if match is None:
+            continue
+        party.append(
+            Participant(
+                span=Span(adjective.idx, adjective.idx + len(adjective.text), adjective.text),
+                name=match.name,
+                actor_id=match.actor_id,
+                country=match.country,
+                sector=match.sector,
+            )
+        )
+    return party or [first]
+
+
+def _distinct(party: Party) -> Party:
+    seen: set[str] = set()
+    out: Party = []
+    for who in party:
+        key = who.actor_id or who.name.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(who)
+    return out
+
+
+def speaker_side(trigger: Trigger, sources: Party, quote: Quote | None) -> Party:
+    """Fill an unnamed source from the speaker: a threat in a quote is the speaker's
+    ("the answer will be most cruel"); "one of the missile units is moving", written by a
+    defence ministry, is that country's military."""
+    speaker = quote.speaker if quote is not None else None
+    if speaker is None or speaker.actor_id is None:
+        return sources
+    if trigger.type == "THREATEN" and not sources:
+        return [speaker]
+    own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
+    if own_forces and sources and sources[0].actor_id is None:
+        first = sources[0]
+        unit = Participant(span=first.span, name=first.name, country=speaker.country, sector="MIL")
+        return [unit, *sources[1:]]
+    return sources
+
+
+def _is_name(token: Token) -> bool:
+    return token.ent_type_ not in {"", "NORP"}
+
+
+def _passive(head: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children)

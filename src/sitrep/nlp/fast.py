@@ -1,0 +1,235 @@
+"""Faster drop-ins for two stock spaCy components, with identical output.
+
+The stock `attribute_ruler` runs a Matcher of ~180 patterns over every token; almost all of
+them look at one token only, so their effect depends only on that token's (tag, lower form,
+dependency label, is-space) and is computed once per distinct combination. The stock rule
+lemmatizer keeps its word index as lists, so every candidate lemma is a linear search; sets
+make the same look-ups constant-time. Together they took about a third of a plain
+`en_core_web_sm` pass (see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.tokens._retokenize import set_token_attrs
+
+if TYPE_CHECKING:
+    from spacy.pipeline import AttributeRuler
+    from spacy.vocab import Vocab
+
+FAST_ATTRIBUTE_RULER = "sitrep_fast_attribute_ruler"
+
+# Token attributes a one-token pattern may test, and how to read them off a key.
+_KEY_FIELDS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+_ARRAY_ATTRS = [TAG, LOWER, DEP, IS_SPACE]
+Key = tuple[str, str, str, bool]
+Effect = dict[int, Any]
+
+
+def _value_matches(spec: Any, value: str | bool) -> bool:
+    if not isinstance(spec, dict):
+        return bool(spec == value)
+    for op, arg in spec.items():
+        if op == "IN":
+            ok = value in arg
+        elif op == "NOT_IN":
+            ok = value not in arg
+        elif op == "REGEX":
+            ok = isinstance(value, str) and re.search(arg, value) is not None
+        else:  # pragma: no cover - guarded by _supported
+            raise ValueError(op)
+        if not ok:
+            return False
+    return True
+
+
+def _required_values(spec: Any) -> list[str] | None:
+    """The values a spec accepts when it is a closed set of strings, else None."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict) and set(spec) == {"IN"}:
+        return [v for v in spec["IN"] if isinstance(v, str)]
+    return None
+
+
+def _spec_matches(spec: dict[str, Any], key: Key) -> bool:
+    return all(_value_matches(v, key[_KEY_FIELDS[a]]) for a, v in spec.items())
+
+
+def _supported(token_spec: dict[str, Any]) -> bool:
+    for attr, spec in token_spec.items():
+        if attr not in _KEY_FIELDS:
+            return False
+        if isinstance(spec, dict) and not set(spec) <= {"IN", "NOT_IN", "REGEX"}:
+            return False
+        if not isinstance(spec, dict | str | bool):
+            return False
+    return True
+
+
+class FastAttributeRuler:
+    """The rules of a stock AttributeRuler, applied with per-key caching.
+
+    Every rule is tested on the tokens as they come in and the hits are applied in pattern
+    order, later patterns winning, exactly as the stock component does."""
+
+    def __init__(self, vocab: Vocab, name: str = FAST_ATTRIBUTE_RULER) -> None:
+        self.vocab = vocab
+        self.name = name
+        # (pattern order, token spec, attrs) for one-token patterns.
+        self.single: list[tuple[int, dict[str, Any], Effect]] = []
+        # (pattern order, target index, attrs, token specs) for longer fixed-length ones.
+        self.multi: list[tuple[int, int, Effect, list[dict[str, Any]]]] = []
+        self._by_lower: dict[str, list[int]] = {}
+        self._by_tag: dict[str, list[int]] = {}
+        self._general: list[int] = []
+        self._effects: dict[tuple[int, ...], Effect] = {}
+        self._starts: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._keys: dict[tuple[int, ...], Key] = {}
+
+    def adopt(self, ruler: AttributeRuler) -> bool:
+        """Take over the rules of `ruler`; False when a rule uses a feature this class does
+        not evaluate (then keep the stock component)."""
+        single: list[tuple[int, dict[str, Any], Effect]] = []
+        multi: list[tuple[int, int, Effect, list[dict[str, Any]]]] = []
+        for order, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices, strict=True)):
+            for pattern in ruler.matcher.get(str(order))[1]:
+                if not pattern or not all(_supported(t) for t in pattern):
+                    return False
+                if not -len(pattern) <= index < len(pattern):
+                    return False
+                if len(pattern) == 1:
+                    single.append((order, pattern[0], dict(attrs)))
+                else:
+                    multi.append((order, index % len(pattern), dict(attrs), list(pattern)))
+        self.single, self.multi = single, multi
+        self._index()
+        return True
+
+    def _index(self) -> None:
+        """Bucket the one-token rules by a value they require (a lower form, else a tag),
+        so a new key is checked against a handful of rules rather than all of them."""
+        for n, (_order, spec, _attrs) in enumerate(self.single):
+            for attr, bucket in (("LOWER", self._by_lower), ("TAG", self._by_tag)):
+                values = _required_values(spec.get(attr))
+                if values is not None:
+                    for value in values:
+                        bucket.setdefault(value, []).append(n)
+                    break
+            else:
+                self._general.append(n)
+
+    def _key(self, ints: tuple[int, ...]) -> Key:
+        key = self._keys.get(ints)
+        if key is None:
+            strings = self.vocab.strings
+            key = (strings[ints[0]], strings[ints[1]], strings[ints[2]], bool(ints[3]))
+            self._keys[ints] = key
+        return key
+
+    def _hits(self, key: Key) -> list[tuple[int, Effect]]:
+        """The one-token rules `key` satisfies, as (pattern order, attrs), in order."""
+        candidates = sorted(
+            {*self._by_lower.get(key[1], ()), *self._by_tag.get(key[0], ()), *self._general}
+        )
+        hits = []
+        for n in candidates:
+            order, spec, attrs = self.single[n]
+            if _spec_matches(spec, key):
+                hits.append((order, attrs))
+        return hits
+
+    def _effect(self, ints: tuple[int, ...]) -> Effect:
+        effect = self._effects.get(ints)
+        if effect is None:
+            effect = {}
+            for _order, attrs in self._hits(self._key(ints)):
+                effect.update(attrs)
+            self._effects[ints] = effect
+        return effect
+
+    def _multi_hits(self, rows: list[tuple[int, ...]]) -> dict[int, list[tuple[int, Effect]]]:
+        """Token index → (pattern order, attrs) of the multi-token rules that set it."""
+        found: dict[int, list[tuple[int, Effect]]] = {}
+        for i, ints in enumerate(rows):
+            starts = self._starts.get(ints)
+            if starts is None:
+                key = self._key(ints)
+                starts = tuple(
+                    n for n, rule in enumerate(self.multi) if _spec_matches(rule[3][0], key)
+                )
+                self._starts[ints] = starts
+            for n in starts:
+                order, index, attrs, specs = self.multi[n]
+                if i + len(specs) > len(rows):
+                    continue
+                if all(
+                    _spec_matches(spec, self._key(rows[i + j]))
+                    for j, spec in enumerate(specs[1:], 1)
+                ):
+                    found.setdefault(i + index, []).append((order, attrs))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = [tuple(r) for r in doc.to_array(_ARRAY_ATTRS).tolist()]
+        extra = self._multi_hits(rows) if self.multi else {}
+        for token, ints in zip(doc, rows, strict=True):
+            more = extra.get(token.i)
+            if more:
+                # Rare: re-apply every hit on this token in pattern order.
+                effect: Effect = {}
+                hits = self._hits(self._key(ints)) + more
+                for _order, attrs in sorted(hits, key=lambda h: h[0]):
+                    effect.update(attrs)
+            else:
+                effect = self._effect(ints)
+            if effect:
+                set_token_attrs(token, effect)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(FAST_ATTRIBUTE_RULER)
+def make_fast_attribute_ruler(nlp: Language, name: str) -> FastAttributeRuler:
+    return FastAttributeRuler(nlp.vocab, name)
+
+
+def use_fast_attribute_ruler(nlp: Language) -> None:
+    """Swap the stock attribute_ruler for the cached one, in the same place of the
+    pipeline; leave it alone when it holds a rule the fast one cannot evaluate."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    from spacy.pipeline import AttributeRuler
+
+    stock = nlp.get_pipe("attribute_ruler")
+    if not isinstance(stock, AttributeRuler):
+        return
+    fast = nlp.add_pipe(FAST_ATTRIBUTE_RULER, after="attribute_ruler")
+    if not isinstance(fast, FastAttributeRuler) or not fast.adopt(stock):
+        nlp.remove_pipe(FAST_ATTRIBUTE_RULER)
+        return
+    nlp.remove_pipe("attribute_ruler")
+
+
+def use_fast_lemma_index(nlp: Language) -> None:
+    """Turn the rule lemmatizer's word lists into sets: the same membership answers,
+    without a linear scan of thousands of words per candidate lemma."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    table = lookups.get_table("lemma_index")
+    for key, words in list(table.items()):
+        if isinstance(words, list):
+            table[key] = frozenset(words)

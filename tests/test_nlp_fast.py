@@ -1,0 +1,104 @@
+"""The cached attribute ruler and set-based lemma index give exactly the stock output, and
+the extractor streams articles and rejects through one nlp.pipe in input order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from sitrep.model import Article, Extraction, Reject
+from sitrep.nlp.fast import FAST_ATTRIBUTE_RULER, use_fast_attribute_ruler, use_fast_lemma_index
+from sitrep.nlp.pipeline import load_pipeline
+from sitrep.run.local import Extractor
+from sitrep.settings import Settings
+
+# Synthetic text that exercises the one-token rules (pronouns, auxiliaries, modals,
+# determiners) and every multi-token rule of the stock English ruler (ain't, gonna, gotta,
+# let's, c'mon, y'all, expletive "there is"), plus line breaks and odd spacing.
+TEXTS = [
+    "KYIV, March 3 (Reuters) - Russian forces shelled the city overnight, officials said.\n\n"
+    "There is no sign that the attacks will stop, and there were more strikes on Tuesday.",
+    "\"We ain't gonna leave,\" she told reporters. \"Y'all gotta see this. Let's go, c'mon!\"",
+    "I'd said it myself: they had been warned, but nobody listened to them or to us.",
+    "Did the army have enough shells? It has had none since May ,  and it's    running out.",
+    "Those who fled said something terrible was being done to anyone who stayed behind.",
+]
+
+ATTRS = ("tag_", "pos_", "lemma_", "dep_", "ent_type_", "ent_iob_", "is_sent_start")
+
+
+def _annotations(nlp: Language, texts: list[str]) -> list[list[tuple[object, ...]]]:
+    return [
+        [(*(getattr(t, a) for a in ATTRS), t.head.i, str(t.morph)) for t in doc]
+        for doc in nlp.pipe(texts)
+    ]
+
+
+@pytest.fixture(scope="module")
+def stock(settings: Settings) -> Language:
+    return spacy.load(settings.nlp.model)
+
+
+def test_fast_rules_give_the_stock_annotations(stock: Language, settings: Settings) -> None:
+    fast = spacy.load(settings.nlp.model)
+    use_fast_attribute_ruler(fast)
+    use_fast_lemma_index(fast)
+    assert FAST_ATTRIBUTE_RULER in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
+    # The swap keeps the component's place in the pipeline.
+    names = [n if n != FAST_ATTRIBUTE_RULER else "attribute_ruler" for n in fast.pipe_names]
+    assert names == stock.pipe_names
+    expected = _annotations(stock, TEXTS)
+    # Twice: the second pass runs from the warm per-key cache.
+    assert _annotations(fast, TEXTS) == expected
+    assert _annotations(fast, TEXTS) == expected
+    lemmas = {t.lower_: t.lemma_ for doc in fast.pipe(TEXTS) for t in doc}
+    assert lemmas["ai"] == "be" and lemmas["gon"] == "go" and lemmas["shelled"] == "shell"
+
+
+def test_fast_rules_setting_switches_the_drop_ins(settings: Settings) -> None:
+    on = load_pipeline(settings.nlp)
+    off = load_pipeline(replace(settings.nlp, fast_rules=False))
+    assert FAST_ATTRIBUTE_RULER in on.pipe_names
+    assert "attribute_ruler" in off.pipe_names and FAST_ATTRIBUTE_RULER not in off.pipe_names
+    assert _annotations(on, TEXTS) == _annotations(off, TEXTS)
+
+
+def test_unsupported_rule_keeps_the_stock_ruler(settings: Settings) -> None:
+    nlp = spacy.load(settings.nlp.model)
+    # An operator ("OP") the fast ruler does not evaluate: the stock component stays.
+    nlp.get_pipe("attribute_ruler").add([[{"LOWER": "very", "OP": "+"}]], {"LEMMA": "much"})
+    use_fast_attribute_ruler(nlp)
+    assert "attribute_ruler" in nlp.pipe_names and FAST_ATTRIBUTE_RULER not in nlp.pipe_names
+
+
+def test_stream_keeps_input_order_with_rejects(extractor: Extractor) -> None:
+    texts = [
+        "Russian troops shelled Kharkiv on Friday, officials said.",
+        "Protesters marched in Minsk on Sunday.",
+        "Israeli jets struck targets in Gaza, the army said.",
+    ]
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
+    reject = Reject(origin="r1", code="R011", reason="too short")
+    items: list[Article | Reject] = [reject, articles[0], articles[1], reject, articles[2]]
+    out = list(extractor.stream(items + [reject]))
+    kinds = [o.origin if isinstance(o, Reject) else o.article.id for o in out]
+    assert kinds == ["r1", "a0", "a1", "r1", "a2", "r1"]
+    batch = extractor.extract(articles)
+    streamed = [o for o in out if isinstance(o, Extraction)]
+    assert [len(e.events) for e in streamed] == [len(e.events) for e in batch]
+    assert any(e.events for e in streamed)
+
+
+def test_paragraph_breaks_start_sentences_at_line_breaks_and_after_datelines() -> None:
+    from sitrep.nlp.components import paragraph_breaks
+
+    nlp = spacy.blank("en")
+    text = "Shelling hits port\nODESA, Ukraine (AP) — Missiles struck the port.\n\nTwo died"
+    doc = paragraph_breaks(nlp.make_doc(text))
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert starts == ["Shelling", "ODESA", "Missiles", "Two"]
+    assert len(paragraph_breaks(nlp.make_doc(""))) == 0
+    assert not any(t.is_sent_start for t in paragraph_breaks(nlp.make_doc("one line two"))[1:])

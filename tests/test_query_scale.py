@@ -1,0 +1,209 @@
+"""Queries at scale: the synthetic store, the read model (`event_facts`) against the live
+joins it replaces, the one event filter shared by the CLI and the API, the cached read
+connection, and `sitrep bench-queries` end to end on a small store (correctness, not time)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from sitrep.cli import main
+from sitrep.store import api_queries as q
+from sitrep.store import read, read_model
+from sitrep.store.db import connect
+from sitrep.store.pool import ReadConnection
+from sitrep.store.synthetic import generate
+
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("scale") / "synthetic.duckdb"
+    con = connect(db)
+    counts = generate(con, N)
+    con.close()
+    assert counts["events"] == N and counts["articles"] == N // 4
+    assert 0.3 * N < counts["canonical_events"] < 0.5 * N
+    return db
+
+
+@pytest.fixture()
+def con(store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = connect(store, read_only=True)
+    yield c
+    c.close()
+
+
+def test_synthetic_store_is_deterministic_and_skewed(tmp_path: Path) -> None:
+    digests = []
+    for name in ("a", "b"):
+        c = connect(tmp_path / f"{name}.duckdb")
+        generate(c, 4000)
+        row = c.execute(
+            "SELECT sum(hash(id, type, source_country, event_date, place_name)) FROM events"
+        ).fetchone()
+        digests.append(row)
+        top = c.execute(
+            "SELECT count(*) FILTER (source_country = 'UKR') / count(*) FROM events"
+        ).fetchone()
+        assert top and top[0] > 0.1  # the most covered country dominates, as in the news
+        c.close()
+    assert digests[0] == digests[1]
+
+
+FILTERS = [
+    q.Query(),
+    q.Query(country="UKR"),
+    q.Query(type="ASSAULT,COERCE", since="2023-06", until="2024-02"),
+    q.Query(since="2024-01-15", until="2024-01-31", factuality=("asserted", "reported")),
+    q.Query(actor="actor 1", country="rus"),
+    q.Query(until="2022", story="syn-s3"),
+]
+
+
+def _live(con: duckdb.DuckDBPyConnection) -> Any:
+    """Make the read model look stale on this connection so queries fall back to joins."""
+    con.execute(
+        "CREATE TEMP TABLE event_facts_state AS "
+        "SELECT -1 AS events, 0 AS canonical_events, 0 AS articles"
+    )
+    return con
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) -> None:
+    fast = connect(store, read_only=True)
+    slow = _live(connect(store, read_only=True))
+    try:
+        assert read_model.facts(fast) == "event_facts"
+        assert read_model.facts(slow) != "event_facts"
+        page = q.Query(**{**_fields(flt), "limit": 40, "offset": 10})
+        for mentions in (False, True):
+            assert q.events(fast, page, mentions=mentions) == q.events(
+                slow, page, mentions=mentions
+            )
+        for by in ("type", "pair", "country"):
+            assert q.timeseries(fast, flt, by) == q.timeseries(slow, flt, by)
+        assert q.places(fast, page) == q.places(slow, page)
+        assert q.actors(fast, page) == q.actors(slow, page)
+        assert q.date_range(fast) == q.date_range(slow)
+    finally:
+        fast.close()
+        slow.close()
+
+
+def _fields(flt: q.Query) -> dict[str, Any]:
+    return {name: getattr(flt, name) for name in flt.__slots__}
+
+
+def test_read_model_totals_match_the_page_data(con: duckdb.DuckDBPyConnection) -> None:
+    total, rows = q.events(con, q.Query(country="UKR", limit=5))
+    series = q.timeseries(con, q.Query(country="UKR"), "all")
+    dated = sum(r["events"] for r in series)
+    assert 0 < dated <= total and len(rows) == 5
+    assert all(
+        "UKR" in (r["source_country"], r["target_country"], r["place_country"]) for r in rows
+    )
+    days = [r["day"] for r in rows]
+    assert days == sorted(days)
+    past, empty = q.places(con, q.Query(limit=10, offset=10**6))
+    assert empty == [] and past > 0
+
+
+def test_stale_read_model_falls_back_to_live_joins(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    c = connect(db)
+    generate(c, 400)
+    assert read_model.fresh(c)
+    before = q.timeseries(c, q.Query(), "all")
+    c.execute(
+        "INSERT INTO events (id, article_id, type, event_date) "
+        "SELECT 'extra', first_article_id, 'ASSAULT', '2030-01-01' FROM canonical_events LIMIT 1"
+    )
+    c.execute("UPDATE canonical_events SET first_mention_id = 'extra' WHERE id = 'syn-c0'")
+    assert not read_model.fresh(c)
+    after = q.timeseries(c, q.Query(), "all")
+    assert after[-1]["day"] == "2030-01-01" and after != before
+    read_model.refresh(c)
+    assert read_model.fresh(c) and q.timeseries(c, q.Query(), "all") == after
+    c.close()
+
+
+def test_cli_and_api_share_one_event_filter(con: duckdb.DuckDBPyConnection) -> None:
+    """Same filters, same events, whether listed by `sitrep events` or GET /api/events:
+    dates apply to the event's day in both (coarse dates on the publication day)."""
+    for country, since, until in (("UKR", "2023-03", "2023-04"), (None, "2024-07-01", None)):
+        cli = read.list_canonical_events(
+            con, read.Filters(type="assault", country=country, since=since, until=until)
+        )
+        total, api = q.events(
+            con, q.Query(type="ASSAULT", country=country, since=since, until=until, limit=10**6)
+        )
+        assert total == len(cli) > 0
+        assert {r["id"] for r in cli} == {r["id"] for r in api}
+        # a month-only event date counts on its article's day: CLI rows include some
+        assert all(r["date"] is None or r["date"][:7] >= since[:7] for r in cli)
+
+
+def test_read_connection_is_reused_then_released(store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "pool.duckdb"
+    connect(db).close()
+    pool = ReadConnection(db, idle_seconds=0.2)
+    with pool.read() as first:
+        pass
+    with pool.read() as second:
+        assert second is first
+    time.sleep(0.6)
+    writer = connect(db)  # the idle connection was closed: a writer gets the file
+    writer.close()
+    per_request = ReadConnection(db, idle_seconds=0)
+    with per_request.read() as one:
+        pass
+    with per_request.read() as two:
+        assert two is not one
+
+
+def test_bench_queries_end_to_end(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench-queries", "--db", str(store), "--repeat", "1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    timings = {t["query"]: t for t in data["timings"]}
+    dashboard = {
+        "GET /api/stats",
+        "GET /api/timeseries",
+        "GET /api/places",
+        "GET /api/events",
+        "GET /api/quotes",
+        "GET /api/stories",
+        "GET /api/pairs",
+        "GET /api/escalation",
+        "GET /api/alerts",
+    }
+    assert dashboard <= set(timings)
+    assert data["counts"]["events"] == N
+    for name in ("GET /api/places", "GET /api/pairs", "GET /api/stories"):
+        assert timings[name]["rows"] > 0
+    assert all(t["p95_ms"] >= t["p50_ms"] > 0 for t in timings.values())
+
+
+def test_bench_queries_builds_a_store_when_none_is_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench-queries", "--events", "400", "--repeat", "1", "--only", "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "events 400" in out and "GET /api/stats" in out
+
+
+def test_pair_totals_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConnection) -> None:
+    from sitrep.analyze.escalation import daily, load_weights, pair_totals
+
+    weights = load_weights("")
+    expected = pair_totals(daily(q.scored_events(con), weights))
+    got = q.pair_totals(con, dict(weights.factuality), weights.default)
+    assert got == expected and len(got) > 100
