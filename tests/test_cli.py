@@ -301,3 +301,15 @@ def test_train_events_writes_a_model(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(args) == EXIT_OK
     assert "wrote" in capsys.readouterr().out
     assert json.loads(out.read_text())["classes"] == ["ASSAULT", "PROTEST"]
+
+
+def test_bench_queries_on_a_small_synthetic_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """More in tests/test_query_scale.py."""
+    db = tmp_path / "q.duckdb"
+    args = ["bench-queries", "--events", "600", "--db", str(db), "--repeat", "1"]
+    assert main([*args, "--only", "api/events"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "GET /api/events" in out and "events 600" in out and db.exists()
+    assert main(["bench-queries", "--events", "2", "--repeat", "1"]) == EXIT_USAGE

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler
 
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.fast import FAST_ATTRIBUTE_RULER, use_fast_attribute_ruler, use_fast_lemma_index
@@ -69,7 +70,9 @@ def test_fast_rules_setting_switches_the_drop_ins(settings: Settings) -> None:
 def test_unsupported_rule_keeps_the_stock_ruler(settings: Settings) -> None:
     nlp = spacy.load(settings.nlp.model)
     # An operator ("OP") the fast ruler does not evaluate: the stock component stays.
-    nlp.get_pipe("attribute_ruler").add([[{"LOWER": "very", "OP": "+"}]], {"LEMMA": "much"})
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, AttributeRuler)
+    ruler.add([[{"LOWER": "very", "OP": "+"}]], {"LEMMA": "much"})
     use_fast_attribute_ruler(nlp)
     assert "attribute_ruler" in nlp.pipe_names and FAST_ATTRIBUTE_RULER not in nlp.pipe_names
 

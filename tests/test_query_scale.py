@@ -72,7 +72,7 @@ def _live(con: duckdb.DuckDBPyConnection) -> Any:
     """Make the read model look stale on this connection so queries fall back to joins."""
     con.execute(
         "CREATE TEMP TABLE event_facts_state AS "
-        "SELECT -1 AS events, 0 AS canonical_events, 0 AS articles"
+        "SELECT -1 AS events, 0 AS canonical_events, 0 AS articles, 0 AS version"
     )
     return con
 

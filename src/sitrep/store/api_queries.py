@@ -17,8 +17,8 @@ from typing import Any
 
 import duckdb
 
-from sitrep.store.read import DAY_SQL, _rows, date_where, event_where, quote_filters
-from sitrep.store.read_model import TARGET_SQL, facts
+from sitrep.store.read import _rows, date_where, event_where, quote_filters
+from sitrep.store.read_model import DAY_SQL, TARGET_SQL, facts
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,9 @@ class ReadConnection:
                 return
             generation = self._generation
             self._timer = threading.Timer(self.idle_seconds, self._close_if_idle, [generation])
-            self._timer.daemon = True
+            # Not a daemon: at exit Python waits for it (≤ idle_seconds) so the connection is
+            # closed before the interpreter tears DuckDB down.
+            self._timer.daemon = False
             self._timer.start()
 
     def _close_if_idle(self, generation: int) -> None:

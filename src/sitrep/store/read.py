@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from sitrep.errors import UsageError
+from sitrep.store.read_model import DAY_SQL, facts
 
 TABLES = (
     "articles",
@@ -60,18 +61,6 @@ def _limit(sql: str, params: list[Any], limit: int | None) -> str:
         params.append(limit)
         return sql + " LIMIT ?"
     return sql
-
-
-# The day an event counts on (see docs/schema.md, "Event day"): an exact event date wins;
-# a coarse or missing date counts on the publication day when consistent with it; a date
-# that contradicts the publication day (PAST_REF, "last fall") leaves the event without a
-# day, so date filters and daily series never count background events.
-DAY_SQL = (
-    "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
-    "THEN substr(e.event_date, 1, 10) "
-    "WHEN a.published IS NOT NULL AND (e.event_date IS NULL "
-    "OR starts_with(a.published, e.event_date)) THEN substr(a.published, 1, 10) END"
-)
 
 
 def date_where(column: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
@@ -126,24 +115,22 @@ def event_where(
     return where, params
 
 
-def _event_filters(f: Filters) -> tuple[list[str], list[Any]]:
-    return event_where(type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until)
-
-
 _EVENT_COLUMNS = (
     "e.event_date AS date, e.type, e.mode, e.factuality, "
     "e.source_name AS source, e.source_country, e.target_name AS target, "
     "e.target_country, e.place_name AS place, e.place_country, e.trigger_text AS trigger, "
-    "e.intensity, e.confidence, e.sentence_text AS sentence, a.outlet, e.record"
+    "e.intensity, e.confidence, e.sentence_text AS sentence, e.outlet, e.record"
 )
 
 
 def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
-    """Event mentions: one row per event found in one article."""
-    where, params = _event_filters(f)
+    """Event mentions: one row per event found in one article (over store/read_model.py's
+    `event_facts`, which has each mention's day and article columns)."""
+    where, params = event_where(
+        type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until, day="e.day"
+    )
     sql = (
-        f"SELECT e.id, e.article_id, {_EVENT_COLUMNS} "
-        "FROM events e JOIN articles a ON a.id = e.article_id "
+        f"SELECT e.id, e.article_id, {_EVENT_COLUMNS} FROM {facts(con)} e "
         f"WHERE {' AND '.join(where)} "
         "ORDER BY e.event_date NULLS LAST, e.article_id, e.sentence_start, e.id"
     )
@@ -152,15 +139,15 @@ def list_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, An
 
 def list_canonical_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
     """Canonical events: one row per real event, described by its earliest report."""
-    where, params = _event_filters(f)
+    where, params = event_where(
+        type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until, day="e.day"
+    )
     sql = (
-        f"SELECT c.id, c.first_article_id AS article_id, {_EVENT_COLUMNS}, c.reports, "
-        "c.independent_sources, c.outlets, c.article_ids, c.mention_ids, c.story_id, "
-        "c.disputes "
-        "FROM canonical_events c JOIN events e ON e.id = c.first_mention_id "
-        "JOIN articles a ON a.id = e.article_id "
-        f"WHERE {' AND '.join(where)} "
-        "ORDER BY e.event_date NULLS LAST, c.first_reported NULLS LAST, c.id"
+        f"SELECT e.canonical_id AS id, e.first_article_id AS article_id, {_EVENT_COLUMNS}, "
+        "e.reports, e.independent_sources, e.outlets, e.article_ids, e.mention_ids, "
+        f"e.story_id, e.disputes FROM {facts(con)} e "
+        f"WHERE e.canonical_id IS NOT NULL AND {' AND '.join(where)} "
+        "ORDER BY e.event_date NULLS LAST, e.first_reported NULLS LAST, e.canonical_id"
     )
     return _rows(con, _limit(sql, params, f.limit), params)
 

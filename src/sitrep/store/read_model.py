@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import duckdb
 
-from sitrep.store.read import DAY_SQL
+# The day an event counts on (see docs/schema.md, "Event day"): an exact event date wins;
+# a coarse or missing date counts on the publication day when consistent with it; a date
+# that contradicts the publication day (PAST_REF, "last fall") leaves the event without a
+# day, so date filters and daily series never count background events.
+DAY_SQL = (
+    "CASE WHEN regexp_matches(e.event_date, '^\\d{4}-\\d{2}-\\d{2}') "
+    "THEN substr(e.event_date, 1, 10) "
+    "WHEN a.published IS NOT NULL AND (e.event_date IS NULL "
+    "OR starts_with(a.published, e.event_date)) THEN substr(a.published, 1, 10) END"
+)
 
 # An event without a target whose place lies in another country counts against that country.
 TARGET_SQL = (
@@ -36,13 +45,15 @@ _COLUMNS = (
     # these wide columns only for the rows that make the page).
     "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
     "a.outlet, a.title, e.record, c.first_article_id, c.reports, c.independent_sources, "
-    "c.outlets, c.article_ids, c.mention_ids, c.disputes"
+    "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported"
 )
 LIVE_SQL = (
     f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
     "LEFT JOIN canonical_events c ON c.first_mention_id = e.id"
 )
 _STATE = "event_facts_state"
+# Bump when the columns above change: a table of another version is rebuilt, never read.
+VERSION = 2
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
@@ -62,18 +73,20 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"CREATE OR REPLACE TABLE {_STATE} AS SELECT ? AS events, ? AS canonical_events, "
-        "? AS articles",
-        list(_counts(con)),
+        "? AS articles, ? AS version",
+        [*_counts(con), VERSION],
     )
 
 
 def fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when `event_facts` exists and was built from the rows now in the store."""
     try:
-        row = con.execute(f"SELECT events, canonical_events, articles FROM {_STATE}").fetchone()
+        row = con.execute(
+            f"SELECT events, canonical_events, articles, version FROM {_STATE}"
+        ).fetchone()
     except duckdb.Error:  # no such table (older store), or not of this shape
         return False
-    return row is not None and tuple(row) == _counts(con)
+    return row is not None and tuple(row) == (*_counts(con), VERSION)
 
 
 def facts(con: duckdb.DuckDBPyConnection) -> str:
