@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sitrep.cli import build_parser  # noqa: E402
-from sitrep.errors import REJECT_CODES  # noqa: E402
+from sitrep.errors import REJECT_CODES, SitrepError  # noqa: E402
 
 TARGET = ROOT / "docs" / "cli.md"
 SETTINGS_TARGET = ROOT / "docs" / "settings.md"
@@ -38,9 +38,25 @@ def render() -> str:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, command in sub.choices.items():
         out += [f"## sitrep {name}", "", "```", _help(command), "```", ""]
+        for action in command._actions:  # nested commands such as `kb import`
+            if isinstance(action, argparse._SubParsersAction):
+                for inner, subcommand in action.choices.items():
+                    out += [f"### sitrep {name} {inner}", "", "```", _help(subcommand), "```", ""]
     out += ["## Reject codes", "", "| code | meaning |", "|---|---|"]
     out += [f"| `{code}` | {meaning} |" for code, meaning in REJECT_CODES.items()]
+    out += ["", "## Error codes", "", "| code | error | meaning |", "|---|---|---|"]
+    out += [
+        f"| `{cls.code}` | `{cls.__name__}` | {(cls.__doc__ or '').strip().splitlines()[0]} |"
+        for cls in _error_classes(SitrepError)
+    ]
     return "\n".join(out) + "\n"
+
+
+def _error_classes(root: type[SitrepError]) -> list[type[SitrepError]]:
+    found = [root]
+    for sub in root.__subclasses__():
+        found += _error_classes(sub)
+    return sorted(found, key=lambda cls: cls.code)
 
 
 def _help(parser: argparse.ArgumentParser) -> str:

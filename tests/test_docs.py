@@ -70,3 +70,17 @@ def test_readme_has_the_two_commands() -> None:
     assert "make demo" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "make test" in ci
+
+
+def test_error_codes_are_unique_and_documented() -> None:
+    from sitrep.errors import SitrepError
+
+    def walk(cls: type[SitrepError]) -> list[type[SitrepError]]:
+        return [cls, *(c for sub in cls.__subclasses__() for c in walk(sub))]
+
+    classes = walk(SitrepError)
+    codes = [cls.code for cls in classes]
+    assert len(codes) == len(set(codes)), codes
+    cli_doc = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text("utf-8")
+    for cls in classes:
+        assert f"| `{cls.code}` | `{cls.__name__}` |" in cli_doc

@@ -52,6 +52,12 @@ class FetchError(SitrepError):
     code = "E006"
 
 
+class DaskEngineError(SitrepError):
+    """The Dask cluster could not be reached or a partition failed on a worker."""
+
+    code = "E008"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 

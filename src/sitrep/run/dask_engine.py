@@ -23,7 +23,7 @@ from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker, 
 from distributed.worker import Worker
 
 from sitrep.analyze.alerts import record_alerts
-from sitrep.errors import SitrepError, UsageError
+from sitrep.errors import DaskEngineError, SitrepError, UsageError
 from sitrep.model import Article, Extraction, Reject
 from sitrep.model.ids import digest
 from sitrep.run.local import Extractor, RunReport, resolve_store
@@ -40,12 +40,6 @@ from sitrep.store.shards import (
 from sitrep.store.write import existing_article_ids
 
 PLUGIN_NAME = "sitrep-extractor"
-
-
-class DaskEngineError(SitrepError):
-    """The Dask cluster could not be reached or a partition failed on a worker."""
-
-    code = "E008"
 
 
 class ExtractorPlugin(WorkerPlugin):
