@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from api_store import build_store
 from sitrep.analyze.alerts import evaluate_alerts, record_alerts, rule_alerts
@@ -161,6 +164,57 @@ def test_rule_episodes() -> None:
     ]
     assert alerts[0].event_ids == ("c1", "c2", "c3")
     assert "at least 2 in 3 days" in alerts[0].why
+
+
+def _episodes_by_definition(rows: list[dict[str, Any]], window: int, least: int) -> list[Any]:
+    """The rule as written: on each hit's day, the hits of the trailing window so far."""
+    import datetime as dt
+
+    hits = sorted((r for r in rows if r["type"] == "MOBILIZE"), key=lambda r: r["day"])
+    span = dt.timedelta(days=window)
+    out: list[Any] = []
+    episode: list[dict[str, Any]] = []
+    start = None
+    for n, hit in enumerate(hits):
+        day = dt.date.fromisoformat(hit["day"])
+        seen = [h for h in hits[: n + 1] if day - dt.date.fromisoformat(h["day"]) < span]
+        if len(seen) < least:
+            continue
+        last = dt.date.fromisoformat(episode[-1]["day"]) if episode else None
+        if start is None or (last is not None and day - last >= span):
+            if start is not None:
+                out.append((start, [e["id"] for e in episode]))
+            start, episode = hit["day"], []
+        episode += [h for h in seen if h not in episode]
+    if start is not None:
+        out.append((start, [e["id"] for e in episode]))
+    return out
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 40), min_size=0, max_size=40),
+    kinds=st.lists(st.booleans(), min_size=40, max_size=40),
+    window=st.integers(1, 6),
+    least=st.integers(1, 4),
+)
+def test_rule_episodes_equal_the_definition(
+    days: list[int], kinds: list[bool], window: int, least: int
+) -> None:
+    import datetime as dt
+
+    base = dt.date(2024, 1, 1)
+    rows = [
+        _event(n, (base + dt.timedelta(days=d)).isoformat(), type="MOBILIZE" if k else "ASSAULT")
+        for n, (d, k) in enumerate(zip(days, kinds, strict=False))
+    ]
+    rule = parse_rules(
+        "rules: [{id: r, title: R, match: {type: [MOBILIZE]}, "
+        f"window_days: {window}, min_events: {least}}}]",
+        "t",
+    )[0]
+    got = [(a.day, list(a.event_ids)) for a in rule_alerts(rule, rows)]
+    assert got == _episodes_by_definition(rows, window, least)
 
 
 def test_alerts_over_a_store_and_first_fired_is_kept(tmp_path: Path, settings: Settings) -> None:

@@ -215,3 +215,32 @@ def test_openapi_docs_are_served_offline(client: TestClient) -> None:
     assert "cdn" not in page.text.lower()
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "sitrep"
+
+
+def test_alerts_are_cached_until_the_file_changes(
+    db: Path, settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+
+    from sitrep.analyze.escalation import daily, load_weights
+    from sitrep.store import api_queries
+    from sitrep.store.db import connect
+    from sitrep.views.api_store import Store
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    store = Store(copy, settings.with_overrides({"api": {"keep_open_seconds": 0}}))
+    first = store.alerts()
+    assert first and store.alerts() is first
+    con = connect(copy)  # another writer: the alerts' first-fired times go
+    con.execute("DELETE FROM alerts")
+    con.close()
+    again = store.alerts()
+    assert again is not first and [a.id for a in again] == [a.id for a in first]
+    assert all(a.first_fired is None for a in again)
+    # The escalation series of one pair reads only that pair's events, with the same result.
+    weights = load_weights(settings.analyze.weights)
+    with store.read() as read:
+        every = daily(api_queries.scored_events(read), weights)
+        pair = daily(api_queries.scored_events(read, pair=("RUS", "UKR")), weights)
+    assert pair and pair == {("RUS", "UKR"): every[("RUS", "UKR")]}

@@ -132,17 +132,22 @@ def rule_alerts(rule: Rule, rows: Sequence[Mapping[str, Any]]) -> list[Alert]:
         return []
     out: list[Alert] = []
     episode: list[Mapping[str, Any]] = []
+    added = -1  # last position of `hits` in the episode: windows only move forward
     start: str | None = None
     window = dt.timedelta(days=rule.window_days)
+    days = [_day(h["day"]) for h in hits]
+    first = 0  # hits are sorted by day, so the window is the run hits[first : n + 1]
     for n, hit in enumerate(hits):
-        day = _day(hit["day"])
-        in_window = [h for h in hits[: n + 1] if day - _day(h["day"]) < window]
-        if len(in_window) >= rule.min_events:
+        day = days[n]
+        while day - days[first] >= window:
+            first += 1
+        if n + 1 - first >= rule.min_events:
             if start is None or (episode and day - _day(episode[-1]["day"]) >= window):
                 if start is not None:
                     out.append(_rule_alert(rule, start, episode))
-                start, episode = hit["day"][:10], []
-            episode.extend(h for h in in_window if h not in episode)
+                start, episode, added = hit["day"][:10], [], -1
+            episode.extend(hits[max(first, added + 1) : n + 1])
+            added = n
     if start is not None:
         out.append(_rule_alert(rule, start, episode))
     return out

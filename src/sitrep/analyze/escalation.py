@@ -87,7 +87,8 @@ def daily(
         if pair is None or not day:
             continue
         score, ids = out[pair].get(day, (0.0, []))
-        out[pair][day] = (score + event_score(row, weights), [*ids, str(row["id"])])
+        ids.append(str(row["id"]))  # in place: copying made busy days quadratic
+        out[pair][day] = (score + event_score(row, weights), ids)
     return out
 
 

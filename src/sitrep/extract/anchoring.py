@@ -46,9 +46,10 @@ def _same_clause(ctx: ArticleContext, token: Token, start: int, end: int) -> boo
     return root is not None and _clause_head(root) == _clause_head(token)
 
 
-def _in_sentence(token: Token, start: int) -> bool:
+def _sentence_bounds(token: Token) -> tuple[int, int]:
+    """Character bounds of the token's sentence (`Token.sent` walks the sentence: take once)."""
     sent = token.sent
-    return sent.start_char <= start < sent.end_char
+    return sent.start_char, sent.end_char
 
 
 def _dated(t: Time) -> bool:
@@ -58,7 +59,8 @@ def _dated(t: Time) -> bool:
 def event_date(ctx: ArticleContext, token: Token, times: list[Time]) -> EventDate | None:
     """The date in the trigger's clause, else the nearest in its sentence, else the article's
     publication date."""
-    spans = [t for t in times if t.span is not None and _in_sentence(token, t.span.start)]
+    first, last = _sentence_bounds(token)
+    spans = [t for t in times if t.span is not None and first <= t.span.start < last]
 
     def distance(t: Time) -> int:
         return abs(t.span.start - token.idx) if t.span else 0
@@ -91,16 +93,21 @@ def dateline_place(text: str, places: list[Place]) -> Place | None:
 
 
 def event_place(
-    token: Token, places: list[Place], source: Participant | None, target: Participant | None
+    ctx: ArticleContext,
+    token: Token,
+    places: list[Place],
+    source: Participant | None,
+    target: Participant | None,
 ) -> Place | None:
     """The place in the trigger's clause, else the nearest one in its sentence that is not
     the source or target (a metonym such as "Minsk" is an actor there), else the dateline."""
     taken = {p.span.start for p in (source, target) if p is not None and p.span is not None}
+    first, last = _sentence_bounds(token)
     free = [
         p
         for p in places
         if p.span is not None
-        and _in_sentence(token, p.span.start)
+        and first <= p.span.start < last
         and p.span.start not in taken
         and names_a_location(token.doc, p)
     ]
@@ -119,4 +126,4 @@ def event_place(
         return min(own, key=distance)
     if free:
         return min(free, key=distance)
-    return dateline_place(token.doc.text, places)
+    return dateline_place(ctx.text, places)

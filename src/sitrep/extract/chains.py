@@ -23,7 +23,6 @@ _CHANNEL_NOUNS = {"interview", "statement", "comment", "comments", "remarks", "p
 
 def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[ViaLink]]:
     """Addressee and outer links for a quote whose reporting cue is `cue`."""
-    kb = ctx.knowledge.actors
     addressee = _addressee(ctx, cue)
     via: list[ViaLink] = []
     own_outlet = (ctx.article.outlet or "").lower()
@@ -48,16 +47,16 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
         ):
             source = _pobj(doc[token.i + 1])
             if source is not None:
-                participant = participant_for(source, kb, ctx.anchor)
+                participant = participant_for(ctx, source)
                 if participant is not None:
                     end = doc[token.i + 1].idx + 2
                     via.append(
-                        _link(ctx, Span(token.idx, end, doc.text[token.idx : end]), participant)
+                        _link(ctx, Span(token.idx, end, ctx.text[token.idx : end]), participant)
                     )
         elif token.lemma_ == "cite" and token.pos_ == "VERB":
             for child in token.children:
                 if child.dep_ == "dobj":
-                    participant = participant_for(child, kb, ctx.anchor)
+                    participant = participant_for(ctx, child)
                     if participant is not None:
                         via.append(_link(ctx, token_span(doc[token.i : token.i + 1]), participant))
         elif token.lemma_ == "report" and token.pos_ == "VERB" and token.i > cue.i:
@@ -65,9 +64,7 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
             for child in token.children:
                 if child.dep_ in {"nsubj", "agent"}:
                     head = _pobj(child) if child.dep_ == "agent" else child
-                    participant = (
-                        participant_for(head, kb, ctx.anchor) if head is not None else None
-                    )
+                    participant = participant_for(ctx, head) if head is not None else None
                     if participant is not None:
                         via.append(_link(ctx, token_span(doc[token.i : token.i + 1]), participant))
     return addressee, [link for link in via if _is_outer(link, cue)]
@@ -80,11 +77,10 @@ def _is_outer(link: ViaLink, cue: Token) -> bool:
 
 
 def _addressee(ctx: ArticleContext, cue: Token) -> Participant | None:
-    kb = ctx.knowledge.actors
     if cue.lemma_ == "tell":
         for child in cue.children:
             if child.dep_ in {"dobj", "dative", "iobj"}:
-                return participant_for(child, kb, ctx.anchor)
+                return participant_for(ctx, child)
     # "said in an interview with CNN" / "in a statement to Reuters".
     for prep in cue.children:
         if prep.dep_ != "prep" or prep.lower_ != "in":
@@ -96,7 +92,7 @@ def _addressee(ctx: ArticleContext, cue: Token) -> Participant | None:
             if inner.dep_ == "prep" and inner.lower_ in {"to", "with"}:
                 target = _pobj(inner)
                 if target is not None:
-                    return participant_for(target, kb, ctx.anchor)
+                    return participant_for(ctx, target)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from sitrep.model import Article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
     from sitrep.extract.event_model import EventModel
     from sitrep.extract.lexicons import Lexicons
@@ -35,6 +36,32 @@ class ArticleContext:
     anchor: date | None
     knowledge: Knowledge
     settings: ExtractSettings
+    # spaCy rebuilds `Doc.text` and `Doc.ents` token by token on every access; the
+    # extractors read them dozens of times per article, so they are taken once here.
+    text: str = field(init=False)
+    ents: tuple[SpacySpan, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.doc.text)
+        object.__setattr__(self, "ents", tuple(self.doc.ents))
+
+    def ents_within(self, start: int, end: int) -> list[SpacySpan]:
+        """The entities inside tokens [start, end), as spaCy's `Span.ents` picks them."""
+        found: list[SpacySpan] = []
+        for ent in self.ents:
+            if ent.start >= start:
+                if ent.end <= end:
+                    found.append(ent)
+                else:
+                    break
+        return found
+
+    def entity_at(self, token_i: int) -> SpacySpan | None:
+        """The entity covering token `token_i`, if any (the first one, as a scan of doc.ents)."""
+        for ent in self.ents:
+            if ent.start <= token_i < ent.end:
+                return ent
+        return None
 
 
 def anchor_date(published: str | None) -> date | None:

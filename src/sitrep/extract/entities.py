@@ -11,7 +11,7 @@ def extract_entities(ctx: ArticleContext) -> list[Entity]:
     labels = set(ctx.settings.entity_labels)
     actors = ctx.knowledge.actors
     out: list[Entity] = []
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         label = ent.label_
         if label not in labels:
             continue

@@ -76,15 +76,14 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
     """The participant headed by `token` plus its coordinated peers ("Poland, Lithuania
     and Latvia"; "Russian and Belarusian troops"). With `named`, only an actor or a named
     entity counts (an object or prepositional phrase is a target only when it names one)."""
-    kb = ctx.knowledge.actors
-    first = participant_for(token, kb, ctx.anchor)
+    first = participant_for(ctx, token)
     if first is None or (named and first.actor_id is None and token.ent_type_ not in _NAMED):
         return []
     party = [first]
     for peer in token.conjuncts:
         if peer.i < token.i or peer.pos_ not in {"PROPN", "NOUN"}:
             continue
-        other = participant_for(peer, kb, ctx.anchor)
+        other = participant_for(ctx, peer)
         # A peer must be an actor or a name: "troops and launchers were sent" has one party.
         if other is not None and (other.actor_id is not None or peer.ent_type_ in _NAMED):
             party.append(other)

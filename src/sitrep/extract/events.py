@@ -347,7 +347,7 @@ def _event(
         trigger=Span(token.idx, token.idx + len(token.text), token.text),
         sentence=sentence_span(sent),
         date=event_date(ctx, token, times),
-        place=event_place(token, places, source, target),
+        place=event_place(ctx, token, places, source, target),
         factuality=modality,
         attribution=Attribution(speaker=quote.speaker, via=list(quote.via)) if quote else None,
         cameo=trigger.cameo,

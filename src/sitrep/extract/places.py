@@ -98,7 +98,7 @@ def extract_places(ctx: ArticleContext) -> list[Place]:
     mentions: list[Mention] = []
     labels_at: dict[int, str] = {}
     blocked: list[tuple[int, int]] = []
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         label = ent.label_
         if label not in labels and not _named_place(ctx, ent.text, label):
             if label in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT"}:
@@ -118,9 +118,9 @@ def extract_places(ctx: ArticleContext) -> list[Place]:
         mentions += extra
         # A place found inside an organisation's name frees that stretch for repeats.
         blocked = [b for b in blocked if not any(b[0] <= s < b[1] for s, _, _ in extra)]
-    mentions += _repeats(ctx.doc.text, mentions, blocked)
+    mentions += _repeats(ctx.text, mentions, blocked)
     mentions.sort()
-    resolved = resolve_mentions(ctx.knowledge.gazetteer, mentions, ctx.doc.text)
+    resolved = resolve_mentions(ctx.knowledge.gazetteer, mentions, ctx.text)
     places: list[Place] = []
     for (start, end, name), entry in zip(mentions, resolved, strict=True):
         span = Span(start, end, name)

@@ -75,7 +75,7 @@ def _outermost(quotes: list[Quote]) -> list[Quote]:
 def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
     quotes: list[Quote] = []
     previous: Quote | None = None
-    text = ctx.doc.text
+    text = ctx.text
     for start, end in find_quoted(_straighten_doubled(text)):
         quote = _direct_quote(ctx, lex, start, end)
         if quote is None:
@@ -118,7 +118,7 @@ def _opens_paragraph(text: str, start: int) -> bool:
 def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) -> Quote | None:
     doc = ctx.doc
     # The comma before a closing mark belongs to the attribution ("…harsh," he said).
-    while end > start and doc.text[end - 1] in ",;: ":
+    while end > start and ctx.text[end - 1] in ",;: ":
         end -= 1
     inside = doc.char_span(start, end, alignment_mode="expand")
     if inside is None or len(inside) == 0:
@@ -131,7 +131,7 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         speaker = cue_speaker(ctx, cue)
     addressee, via = chain(ctx, cue) if cue is not None else (None, [])
     kind = "direct"
-    content = char_span(doc, start, end)
+    content = char_span(ctx.text, start, end)
     if cue is not None and cue.pos_ in {"VERB", "AUX"}:
         clauses = complement(cue, xcomp=True)
         words_end = max((t.idx + len(t.text) for t in inside if not t.is_punct), default=end)
@@ -281,5 +281,5 @@ def cue_span(cue: Token | None) -> Span | None:
         return None
     if cue.lower_ == "according" and cue.i + 1 < len(cue.doc):
         end = cue.nbor(1).idx + len(cue.nbor(1).text)
-        return Span(cue.idx, end, cue.doc.text[cue.idx : end])
+        return Span(cue.idx, end, cue.doc[cue.i : cue.i + 2].text)
     return Span(cue.idx, cue.idx + len(cue.text), cue.text)

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from sitrep.model import Participant, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
+    from sitrep.extract.context import ArticleContext
     from sitrep.kb.actors import ActorKB, ActorMatch
 
 # Dependency labels that belong to a noun phrase's core (not relative clauses or appositions).
@@ -18,8 +19,9 @@ _NP_CORE = {"compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat",
 _NP_KEEP = _NP_CORE | {"prep", "pobj", "cc", "conj", "punct"}
 
 
-def char_span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start, end, doc.text[start:end])
+def char_span(text: str, start: int, end: int) -> Span:
+    """`text` is the article's (the context's cached copy: `Doc.text` is rebuilt per call)."""
+    return Span(start, end, text[start:end])
 
 
 def token_span(tokens: SpacySpan) -> Span:
@@ -53,12 +55,10 @@ def noun_phrase(token: Token) -> SpacySpan:
     return doc[left : right + 1]
 
 
-def entity_for(token: Token) -> SpacySpan | None:
+def entity_for(ctx: ArticleContext, token: Token) -> SpacySpan | None:
     """The named entity that covers the token, if any."""
     if token.ent_type_:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
+        return ctx.entity_at(token.i)
     return None
 
 
@@ -79,11 +79,12 @@ def resolve_mention(
     return match
 
 
-def participant_for(token: Token, kb: ActorKB, on: date | None = None) -> Participant | None:
+def participant_for(ctx: ArticleContext, token: Token) -> Participant | None:
     """Resolve the phrase headed by `token` to a participant; None when nothing actor-like."""
+    kb, on = ctx.knowledge.actors, ctx.anchor
     phrase = noun_phrase(token)
     match = None
-    ent = entity_for(token)
+    ent = entity_for(ctx, token)
     if ent is not None:
         # The name the head word belongs to beats its modifiers ("Russian ally Belarus").
         match = resolve_mention(kb, ent.text, ent.label_, on)
@@ -94,7 +95,7 @@ def participant_for(token: Token, kb: ActorKB, on: date | None = None) -> Partic
     if match is None:
         match = kb.resolve(phrase.text, None, on)
     if match is None:
-        for candidate in phrase.ents:
+        for candidate in ctx.ents_within(phrase.start, phrase.end):
             match = resolve_mention(kb, candidate.text, candidate.label_, on)
             if match is not None:
                 break

@@ -68,13 +68,13 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         return person
     if token.lower_ in OTHER_PRONOUNS:
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
-    return participant_for(token, ctx.knowledge.actors, ctx.anchor)
+    return participant_for(ctx, token)
 
 
 def last_person_before(ctx: ArticleContext, offset: int) -> Participant | None:
     """The last PERSON named before `offset` (within LOOKBACK), resolved through the KB."""
     kb = ctx.knowledge.actors
-    for ent in reversed(ctx.doc.ents):
+    for ent in reversed(ctx.ents):
         if ent.end_char > offset:
             continue
         if ent.end_char < offset - LOOKBACK:

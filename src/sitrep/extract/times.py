@@ -44,10 +44,10 @@ _FUTURE_VERBS = frozenset({"expect", "schedule", "plan", "due", "set", "intend",
 _DEFER_VERBS = frozenset({"postpone", "delay", "defer", "adjourn", "extend", "recess"})
 
 
-def _until(doc: Doc, start: int) -> bool:
+def _until(text: str, start: int) -> bool:
     """Whether the expression starting at `start` follows "until" or "till"."""
-    before = doc.text[max(0, start - 7) : start].lower().split()
-    inside = doc.text[start : start + 6].lower()
+    before = text[max(0, start - 7) : start].lower().split()
+    inside = text[start : start + 6].lower()
     return inside.startswith(("until ", "till ")) or (
         bool(before) and before[-1] in {"until", "till"}
     )
@@ -55,8 +55,8 @@ def _until(doc: Doc, start: int) -> bool:
 
 def _proposals(ctx: ArticleContext) -> list[Time]:
     found: list[Time] = []
-    text = ctx.doc.text
-    for ent in ctx.doc.ents:
+    text = ctx.text
+    for ent in ctx.ents:
         if ent.label_ not in {"DATE", "TIME"}:
             continue
         normalised = normalise_exact(ent.text, ctx.anchor)
@@ -113,16 +113,16 @@ def _head_verb(doc: Doc, start: int, end: int) -> Token | None:
     return tok if tok.pos_ in {"VERB", "AUX"} else None
 
 
-def _tense(doc: Doc, start: int, end: int) -> str | None:
+def _tense(ctx: ArticleContext, start: int, end: int) -> str | None:
     """'future', 'past' or None for the clause a time expression modifies."""
-    verb = _head_verb(doc, start, end)
+    verb = _head_verb(ctx.doc, start, end)
     if verb is None:
         return None
     aux = {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
     if aux & _FUTURE_AUX or verb.lemma_ in _FUTURE_VERBS:
         return "future"
     # "postponed until Tuesday": a deferral points past its own (past-tense) verb.
-    if verb.lemma_ in _DEFER_VERBS and _until(doc, start):
+    if verb.lemma_ in _DEFER_VERBS and _until(ctx.text, start):
         return "future"
     # "planning to march on Monday": the plan's verb sets the time of what it governs.
     if verb.dep_ == "xcomp" and verb.head.lemma_ in _FUTURE_VERBS:
@@ -333,14 +333,14 @@ def extract_times(ctx: ArticleContext) -> list[Time]:
         for t in _select(_proposals(ctx))
         if t.span is not None
         and t.span.text.lower() not in _NOT_TIMES
-        and not _discourse_now(ctx.doc.text, t.span)
+        and not _discourse_now(ctx.text, t.span)
         and not _LOWER_MONTH.search(t.span.text)
     ]
     chosen = [part for t in chosen for part in _split_ended(t, ctx.anchor)]
     if ctx.anchor is not None:
         anchor = ctx.anchor
         chosen = [
-            _retense(t, _tense(ctx.doc, t.span.start, t.span.end), anchor) if t.span else t
+            _retense(t, _tense(ctx, t.span.start, t.span.end), anchor) if t.span else t
             for t in chosen
         ]
     chosen.sort(key=lambda t: t.span.start if t.span else -1)

@@ -278,14 +278,22 @@ def pair_totals(
     return _rows(con, sql, [names, [float(weights[n]) for n in names], float(default)])
 
 
-def scored_events(con: duckdb.DuckDBPyConnection, since: str | None = None) -> list[dict[str, Any]]:
+def scored_events(
+    con: duckdb.DuckDBPyConnection,
+    since: str | None = None,
+    pair: tuple[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Every canonical event with a day, its pair and what rules match on: the input of the
-    escalation index and of the watchlists."""
-    where = "1=1"
+    escalation index and of the watchlists (only one source → target pair when given)."""
+    clauses = ["1=1"]
     params: list[Any] = []
     if since:
-        where = "day >= ?"
+        clauses.append("day >= ?")
         params.append(since)
+    if pair is not None:
+        clauses.append("source_country = ? AND pair_target = ?")
+        params.extend(pair)
+    where = " AND ".join(clauses)
     sql = (
         f"SELECT * FROM (SELECT c.id, c.story_id, c.reports, c.independent_sources, "
         f"c.outlets, c.disputes, e.id AS mention_id, e.article_id, {_EVENT_SELECT}, "

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Query
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from sitrep.analyze.alerts import evaluate_alerts
 from sitrep.analyze.escalation import daily, load_weights, series, trend
 from sitrep.store import api_queries as q
 from sitrep.views.api_store import Store
@@ -55,16 +54,16 @@ def add_routes(
         format: Literal["json", "csv"] = Query("json"),
     ) -> Response:
         flt = query(None, None, None, since, None, None, None, limit, offset)
-        with store.read() as con:
-            found = [a.as_dict() for a in evaluate_alerts(con, settings)]
         found = [
             a
-            for a in found
-            if (kind is None or a["kind"] == kind)
-            and (rule is None or a["rule"] == rule)
-            and (since is None or a["last_day"] >= since)
+            for a in store.alerts()
+            if (kind is None or a.kind == kind)
+            and (rule is None or a.rule == rule)
+            and (since is None or a.last_day >= since)
         ]
-        page = found[flt.offset : flt.offset + flt.limit]
+        # Only the page is turned into dicts: alerts carry their evidence, and copying every
+        # alert's evidence on a large store costs seconds.
+        page = [a.as_dict() for a in found[flt.offset : flt.offset + flt.limit]]
         if format == "csv":
             page = [{c: a.get(c) for c in ALERT_COLUMNS} for a in page]
         return listing("alerts", format, flt, len(found), page)
@@ -86,8 +85,8 @@ def add_routes(
             raise HTTPException(400, "source and target must be ISO 3166 alpha-3 codes")
         cfg = settings.analyze
         with store.read() as con:
-            rows = q.scored_events(con)
-            fired = evaluate_alerts(con, settings)
+            rows = q.scored_events(con, pair=pair)
+        fired = store.alerts()
         days = daily(rows, load_weights(cfg.weights)).get(pair, {})
         points = series(days, cfg.baseline_days, cfg.min_spread, dense=True)
         return {

@@ -26,6 +26,7 @@ from sitrep.store.db import connect
 from sitrep.store.pool import ReadConnection
 
 if TYPE_CHECKING:
+    from sitrep.analyze.alerts import Alert
     from sitrep.run.local import Extractor
 
 
@@ -47,6 +48,33 @@ class Store:
         self._extractor_lock = threading.Lock()
         # Kept open while requests come, closed when idle (store/pool.py).
         self._reader = ReadConnection(db, settings.api.keep_open_seconds)
+        # Alerts evaluated for one state of the file: evaluating reads every canonical
+        # event, seconds on a million, and the answer only changes when the file does.
+        self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
+
+    def _file_state(self) -> tuple[int, ...]:
+        state: list[int] = []
+        for path in (self.db, self.db.with_name(self.db.name + ".wal")):
+            try:
+                info = path.stat()
+            except OSError:
+                state += [0, 0]
+            else:
+                state += [info.st_mtime_ns, info.st_size]
+        return tuple(state)
+
+    def alerts(self) -> list[Alert]:
+        """Every alert of the store (`evaluate_alerts`), cached until the file changes."""
+        from sitrep.analyze.alerts import evaluate_alerts
+
+        state = self._file_state()
+        cached = self._alerts
+        if cached is not None and cached[0] == state:
+            return cached[1]
+        with self.read() as con:
+            found = evaluate_alerts(con, self.settings)
+        self._alerts = (state, found)
+        return found
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -79,6 +107,7 @@ class Store:
         extractions = self._extract(articles) if articles else []
         with self._lock:
             self._reader.close()  # one process may not hold a read-only and a writer
+            self._alerts = None
             con = connect(self.db)
             try:
                 write_batch(con, extractions, rejects)
