@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
+from sitrep.errors import SitrepError
 from sitrep.eval.stories import bcubed
 from sitrep.model import ArticleRef, EventMention
-from sitrep.resolve import resolve
-from sitrep.resolve.dedup import find_duplicates
+from sitrep.resolve import resolve, resolve_ordered
+from sitrep.resolve.dedup import _jaccard_sorted, canonical_key, find_duplicates, jaccard, shingles
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import cluster_stories
-from sitrep.settings import ResolveSettings
+from sitrep.run.local import resolve_store
+from sitrep.settings import ResolveSettings, Settings
+from sitrep.store import api_queries
+from sitrep.store.db import connect
+from sitrep.store.read import Filters
+from sitrep.store.resolution import list_stories, resolution_articles
+from sitrep.store.write import insert_rows
 
 RS = ResolveSettings()
 
@@ -157,3 +169,61 @@ def test_a_denial_in_another_article_disputes_the_claim() -> None:
     assert by_first["c1"].disputes == [by_first["d1"].id]
     assert by_first["d1"].disputes == [by_first["c1"].id]
     assert by_first["o1"].disputes == []
+
+
+# Undated and empty-dated articles sort last in canonical order; a small story block cap
+# makes the streaming clusterer close blocks mid-date-run.
+STREAMED = [
+    *ARTICLES,
+    _ref("undated", SANCTIONS, "Reuters", ""),
+    ArticleRef("none", STRIKE_OWN, None, "BBC", None),
+    _ref("later", STRIKE, "AP", "2024-03-01", "Missiles hit Kharkiv again"),
+]
+
+
+def test_the_store_streams_articles_in_canonical_order_and_resolves_the_same(
+    tmp_path: Path,
+) -> None:
+    con = connect(tmp_path / "store.duckdb")
+    rows = [
+        {"id": a.id, "text": a.text, "title": a.title, "outlet": a.outlet, "published": a.published}
+        for a in STREAMED
+    ]
+    insert_rows(con, "articles", rows)
+    streamed = list(resolution_articles(con, chunk=3))
+    assert streamed == sorted(STREAMED, key=canonical_key)
+    small_blocks = replace(RS, story_max_block=2)
+    assert resolve_ordered(resolution_articles(con, chunk=2), [], small_blocks) == resolve(
+        list(reversed(STREAMED)), [], small_blocks
+    )
+    expected = resolve(STREAMED, [], RS)
+    resolve_store(con, Settings())
+    stored = list_stories(con, Filters())
+    assert sorted(s["story_id"] for s in stored) == sorted(s.story_id for s in expected.stories)
+    found = [api_queries.article(con, a.id) for a in STREAMED]
+    copies = {a["id"]: a["duplicate_of"] for a in found if a and a["duplicate_of"]}
+    assert copies == expected.duplicate_of
+    assert copies == {"copy": "ap", "spun": "ap", "later": "ap", "undated": "eu", "none": "mayor"}
+
+
+def test_a_stream_out_of_canonical_order_is_refused() -> None:
+    with pytest.raises(SitrepError, match="out of order"):
+        resolve_ordered(sorted(ARTICLES, key=canonical_key, reverse=True), [], RS)
+
+
+_WORDS = ["the", "a", "missile", "hit", "city", "struck", "kharkiv", "on"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40))
+def test_hashed_shingle_jaccard_equals_the_exact_one(words: list[str]) -> None:
+    a = shingles(" ".join(words), RS.shingle_words)
+    b = shingles(" ".join(reversed(words)) + " kharkiv missile", RS.shingle_words)
+    assert jaccard(a, b) == pytest.approx(_jaccard_sorted(_hashes(a), _hashes(b)))
+
+
+def _hashes(shingle_set: set[str]) -> NDArray[np.uint64]:
+    import hashlib
+
+    values = [int.from_bytes(hashlib.sha1(s.encode()).digest()[:8], "little") for s in shingle_set]
+    return np.unique(np.array(values, np.uint64))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
-from sitrep.resolve.dedup import find_duplicates
+from sitrep.resolve.dedup import Deduplicator, canonical_key
 from sitrep.resolve.merge import merge_events
-from sitrep.resolve.stories import cluster_stories
+from sitrep.resolve.stories import StoryClusterer
 from sitrep.settings import ResolveSettings
 
 
@@ -22,18 +22,29 @@ class Resolution:
 def resolve(
     articles: Sequence[ArticleRef], mentions: Sequence[EventMention], settings: ResolveSettings
 ) -> Resolution:
-    duplicate_of = find_duplicates(articles, settings)
-    stories = cluster_stories(articles, settings)
+    return resolve_ordered(sorted(articles, key=canonical_key), mentions, settings)
+
+
+def resolve_ordered(
+    articles: Iterable[ArticleRef], mentions: Sequence[EventMention], settings: ResolveSettings
+) -> Resolution:
+    """`resolve` over articles already in canonical order (`canonical_key`), read once:
+    only MinHash data, one story block of texts and each article's outlet and date are
+    kept, so the articles can stream from the store."""
+    dedup = Deduplicator(settings)
+    clusterer = StoryClusterer(settings)
+    outlet_of: dict[str, str | None] = {}
+    published_of: dict[str, str | None] = {}
+    for article in articles:
+        dedup.add(article)  # raises when the order is not canonical
+        clusterer.add(article)
+        outlet_of[article.id] = article.outlet
+        published_of[article.id] = article.published
+    duplicate_of = dedup.duplicate_of()
+    stories = clusterer.stories()
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
-    events = merge_events(
-        mentions,
-        story_of,
-        duplicate_of,
-        {a.id: a.outlet for a in articles},
-        {a.id: a.published for a in articles},
-        settings,
-    )
+    events = merge_events(mentions, story_of, duplicate_of, outlet_of, published_of, settings)
     return Resolution(duplicate_of, stories, events)
 
 
-__all__ = ["Resolution", "resolve"]
+__all__ = ["Resolution", "resolve", "resolve_ordered"]

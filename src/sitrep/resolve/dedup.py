@@ -4,15 +4,28 @@ MinHash LSH (datasketch) over word shingles finds candidate pairs; each candidat
 confirmed with the exact Jaccard similarity of the shingle sets. Copies are grouped
 (connected components) and every copy points at the group's original: the earliest
 published article, ties broken by id, so the answer does not depend on input order.
+
+Memory: an article's shingles are kept only as a sorted array of 64-bit SHA-1 prefixes
+(8 bytes a shingle instead of a Python string in a set), and the text is not kept at all,
+so `Deduplicator` can be fed one article at a time from a stream.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+import numpy as np
+from numpy.typing import NDArray
+
+from sitrep.errors import SitrepError
 from sitrep.model import ArticleRef
 from sitrep.settings import ResolveSettings
+
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
 
 _WORD = re.compile(r"\w+")
 # Syndication lines that differ between copies and say nothing about the content.
@@ -34,38 +47,90 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def find_duplicates(articles: Sequence[ArticleRef], settings: ResolveSettings) -> dict[str, str]:
-    """{copy id: original id} for every article that copies another."""
-    from datasketch import MinHash, MinHashLSH
+def _jaccard_sorted(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> float:
+    """Jaccard of two sorted unique hash arrays (the shingle sets, up to 64-bit collisions)."""
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
 
-    ordered = sorted(articles, key=lambda a: (a.published or "9999", a.id))
-    sets = {a.id: shingles(a.text, settings.shingle_words) for a in ordered}
-    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
-    parent = {a.id: a.id for a in ordered}
-    rank = {a.id: i for i, a in enumerate(ordered)}
 
-    def root(x: str) -> str:
+def canonical_key(article: ArticleRef) -> tuple[str, str]:
+    """The order every resolution step visits articles in: publication date, then id."""
+    return (article.published or "9999", article.id)
+
+
+class Deduplicator:
+    """Feed articles in canonical order (`canonical_key`), then read `duplicate_of`."""
+
+    def __init__(self, settings: ResolveSettings) -> None:
+        from datasketch import MinHash, MinHashLSH
+
+        self._settings = settings
+        self._lsh: MinHashLSH = MinHashLSH(
+            threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations
+        )
+        # Random permutations are drawn once and shared: drawing them per article is slow.
+        self._template: MinHash = MinHash(num_perm=settings.minhash_permutations, seed=1)
+        self._hashes: dict[str, NDArray[np.uint64]] = {}
+        self._parent: dict[str, str] = {}
+        self._rank: dict[str, int] = {}
+        self._last: tuple[str, str] | None = None
+
+    def _root(self, x: str) -> str:
+        parent = self._parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    # Random permutations are drawn once and shared: drawing them per article is slow.
-    template = MinHash(num_perm=settings.minhash_permutations, seed=1)
-    for article in ordered:
-        if not sets[article.id]:
-            continue
+    def add(self, article: ArticleRef) -> None:
+        from datasketch import MinHash
+
+        key = canonical_key(article)
+        if self._last is not None and key <= self._last:
+            raise SitrepError(f"articles reached deduplication out of order at {article.id}")
+        self._last = key
+        self._rank[article.id] = len(self._rank)
+        self._parent[article.id] = article.id
+        digests = [
+            hashlib.sha1(s.encode("utf-8")).digest()
+            for s in shingles(article.text, self._settings.shingle_words)
+        ]
+        if not digests:
+            return
+        # The first 4 bytes are datasketch's own sha1_hash32, so signatures are unchanged.
         signature = MinHash(
-            num_perm=settings.minhash_permutations,
+            num_perm=self._settings.minhash_permutations,
             seed=1,
-            permutations=template.permutations,
-            scheme=template.scheme,
+            permutations=self._template.permutations,
+            scheme=self._template.scheme,
+            hashfunc=_first4,
         )
-        signature.update_batch([s.encode("utf-8") for s in sets[article.id]])
-        for other in lsh.query(signature):
-            if jaccard(sets[article.id], sets[other]) >= settings.dedup_threshold:
-                a, b = root(article.id), root(other)
+        signature.update_batch(digests)
+        hashes = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], np.uint64))
+        for other in self._lsh.query(signature):
+            if _jaccard_sorted(hashes, self._hashes[other]) >= self._settings.dedup_threshold:
+                a, b = self._root(article.id), self._root(other)
                 if a != b:  # the earlier article stays the root
-                    parent[max(a, b, key=rank.__getitem__)] = min(a, b, key=rank.__getitem__)
-        lsh.insert(article.id, signature)
-    return {aid: root(aid) for aid in parent if root(aid) != aid}
+                    self._parent[max(a, b, key=self._rank.__getitem__)] = min(
+                        a, b, key=self._rank.__getitem__
+                    )
+        self._lsh.insert(article.id, signature)
+        self._hashes[article.id] = hashes
+
+    def duplicate_of(self) -> dict[str, str]:
+        """{copy id: original id} for every article that copies another."""
+        roots = {aid: self._root(aid) for aid in self._parent}
+        return {aid: root for aid, root in roots.items() if root != aid}
+
+
+def _first4(digest: bytes) -> int:
+    return int.from_bytes(digest[:4], "little")
+
+
+def find_duplicates(articles: Sequence[ArticleRef], settings: ResolveSettings) -> dict[str, str]:
+    """{copy id: original id} for every article that copies another."""
+    dedup = Deduplicator(settings)
+    for article in sorted(articles, key=canonical_key):
+        dedup.add(article)
+    return dedup.duplicate_of()

@@ -91,7 +91,10 @@ def similarity(articles: Sequence[ArticleRef], weights: Sequence[float]) -> NDAr
             matrix = vectorizer.fit_transform(docs)
         except ValueError:  # empty vocabulary (tiny or stop-word-only input)
             continue
-        total += weight * cosine_similarity(matrix)
+        cosine = cosine_similarity(matrix)
+        cosine *= weight  # in place: one dense n×n temporary at a time
+        total += cosine
+        del cosine
     return total
 
 
@@ -102,19 +105,15 @@ def _day(published: str | None) -> date | None:
         return None
 
 
-def _blocks(ordered: list[ArticleRef], settings: ResolveSettings) -> list[list[ArticleRef]]:
-    """Runs of articles whose dates are within the window of the previous one, capped."""
-    blocks: list[list[ArticleRef]] = []
-    previous: date | None = None
-    for article in ordered:
-        day = _day(article.published)
-        gap = day is None or previous is None or (day - previous).days > settings.story_window_days
-        starts_new = not blocks or len(blocks[-1]) >= settings.story_max_block
-        if starts_new or (gap and not (day is None and previous is None)):
-            blocks.append([])
-        blocks[-1].append(article)
-        previous = day
-    return blocks
+def _starts_block(
+    block: list[ArticleRef], previous: date | None, day: date | None, settings: ResolveSettings
+) -> bool:
+    """Whether an article starts a new block: its date is more than the window after the
+    previous one's (or one of them is undated, but not both), or the block is full."""
+    if not block or len(block) >= settings.story_max_block:
+        return True
+    gap = day is None or previous is None or (day - previous).days > settings.story_window_days
+    return gap and not (day is None and previous is None)
 
 
 def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[list[int]]:
@@ -125,10 +124,14 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
     sim = similarity(block, settings.story_weights)
     days = [_day(a.published) for a in block]
     if all(d is not None for d in days):
-        ordinals = np.array([d.toordinal() for d in days if d is not None])
-        apart = np.abs(ordinals[:, None] - ordinals[None, :]) > settings.story_window_days
-        sim[apart] = 0.0
-    distance = np.clip(1.0 - sim, 0.0, None)
+        ordinals = np.array([d.toordinal() for d in days if d is not None], dtype=np.int32)
+        gaps = np.subtract.outer(ordinals, ordinals)
+        np.abs(gaps, out=gaps)
+        sim[gaps > settings.story_window_days] = 0.0
+        del gaps
+    # The distance is computed in place over `sim`: no second dense matrix.
+    distance = np.subtract(1.0, sim, out=sim)
+    np.clip(distance, 0.0, None, out=distance)
     np.fill_diagonal(distance, 0.0)
     model = AgglomerativeClustering(
         n_clusters=None,
@@ -142,15 +145,40 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
     return sorted(groups.values())
 
 
+class StoryClusterer:
+    """Feed articles in canonical order (date, id); each block is clustered as soon as it
+    closes and only its stories are kept, so the texts of one block are in memory at once."""
+
+    def __init__(self, settings: ResolveSettings) -> None:
+        self._settings = settings
+        self._block: list[ArticleRef] = []
+        self._previous: date | None = None
+        self._stories: list[Story] = []
+
+    def add(self, article: ArticleRef) -> None:
+        day = _day(article.published)
+        if _starts_block(self._block, self._previous, day, self._settings):
+            self._flush()
+        self._block.append(article)
+        self._previous = day
+
+    def _flush(self) -> None:
+        block, self._block = self._block, []
+        if block:
+            for members in _cluster_block(block, self._settings):
+                self._stories.append(_story([block[i] for i in members]))
+
+    def stories(self) -> list[Story]:
+        self._flush()
+        return sorted(self._stories, key=lambda s: (s.first_seen or "9999", s.story_id))
+
+
 def cluster_stories(articles: Sequence[ArticleRef], settings: ResolveSettings) -> list[Story]:
     """Stories over all the articles, deterministic and independent of input order."""
-    ordered = sorted(articles, key=lambda a: (a.published or "9999", a.id))
-    stories: list[Story] = []
-    for block in _blocks(ordered, settings):
-        for members in _cluster_block(block, settings):
-            stories.append(_story([block[i] for i in members]))
-    stories.sort(key=lambda s: (s.first_seen or "9999", s.story_id))
-    return stories
+    clusterer = StoryClusterer(settings)
+    for article in sorted(articles, key=lambda a: (a.published or "9999", a.id)):
+        clusterer.add(article)
+    return clusterer.stories()
 
 
 def _story(members: list[ArticleRef]) -> Story:

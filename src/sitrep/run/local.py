@@ -15,10 +15,14 @@ from sitrep.analyze.alerts import record_alerts
 from sitrep.extract.document import extract_article, load_knowledge
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.pipeline import load_pipeline, parse_texts
-from sitrep.resolve import resolve
+from sitrep.resolve import resolve_ordered
 from sitrep.settings import Settings
 from sitrep.store.db import connect
-from sitrep.store.resolution import resolution_inputs, write_resolution
+from sitrep.store.resolution import (
+    resolution_articles,
+    resolution_mentions,
+    write_resolution,
+)
 from sitrep.store.write import existing_article_ids, write_batch
 
 if TYPE_CHECKING:
@@ -138,8 +142,8 @@ def resolve_store(
 ) -> None:
     """Recompute copies, stories and canonical events over the whole store. It runs over
     everything stored, in a canonical order, so the result never depends on arrival order."""
-    articles, mentions = resolution_inputs(con)
-    result = resolve(articles, mentions, settings.resolve)
+    mentions = resolution_mentions(con)  # read first: the article stream holds `con`
+    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve)
     write_resolution(con, result)
     if report is not None:
         report.duplicates = len(result.duplicate_of)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -14,16 +15,8 @@ from sitrep.store.read import Filters, _limit, _rows
 from sitrep.store.write import insert_rows
 
 
-def resolution_inputs(
-    con: duckdb.DuckDBPyConnection,
-) -> tuple[list[ArticleRef], list[EventMention]]:
-    articles = [
-        ArticleRef(*row)
-        for row in con.execute(
-            "SELECT id, text, title, outlet, published FROM articles ORDER BY id"
-        ).fetchall()
-    ]
-    mentions = [
+def resolution_mentions(con: duckdb.DuckDBPyConnection) -> list[EventMention]:
+    return [
         EventMention(*row)
         for row in con.execute(
             "SELECT id, article_id, type, "
@@ -32,7 +25,19 @@ def resolution_inputs(
             " event_date, place_country, factuality, confidence FROM events ORDER BY id"
         ).fetchall()
     ]
-    return articles, mentions
+
+
+def resolution_articles(con: duckdb.DuckDBPyConnection, chunk: int = 1000) -> Iterator[ArticleRef]:
+    """Every stored article in resolution's canonical order (`canonical_key`: date, with
+    undated last, then id), `chunk` rows at a time so the texts never all sit in memory.
+    Run no other query on `con` until the iterator is exhausted."""
+    result = con.execute(
+        "SELECT id, text, title, outlet, published FROM articles "
+        "ORDER BY coalesce(nullif(published, ''), '9999'), id"
+    )
+    while rows := result.fetchmany(chunk):
+        for row in rows:
+            yield ArticleRef(*row)
 
 
 def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None:
