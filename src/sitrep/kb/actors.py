@@ -16,11 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from sitrep.kb.actor_match import (
+    CODE_WORDS,
+    FORMER,
+    GENERIC_LABELS,
+    SOURCE_TYPES,
+    THE_NAMES,
+    TITLE_ONLY,
+    UPPER_ONLY,
+    ActorMatch,
+    with_match,
+)
 from sitrep.kb.actor_yaml import (
     KINDS,
     OUTLET_TYPES,
@@ -62,78 +72,6 @@ __all__ = [
 ]
 
 
-_SOURCE_TYPES: dict[str, str] = {
-    "GOV": "government",
-    "LEG": "government",
-    "JUD": "government",
-    "COP": "government",
-    "MIL": "military",
-    "SPY": "intelligence",
-    "IGO": "igo",
-    "NGO": "ngo",
-    "POL": "political",
-    "REB": "armed_group",
-    "BUS": "business",
-    "CVL": "civilian",
-}
-
-
-# Aliases that are also common English words: they match only when written in capitals.
-_UPPER_ONLY = frozenset(
-    {"us", "it", "is", "who", "am", "an", "as", "at", "in", "on", "or", "me", "no", "so"}
-    | {"up", "we", "x", "aid", "rand", "ft", "mit", "sis", "ria", "dia", "cis", "sco", "ap"}
-    | {"spa", "app", "raw", "mea"}
-)
-
-# Aliases that are also common words: they match only when every word is capitalised.
-_TITLE_ONLY = frozenset(
-    {"guardian", "economist", "sputnik", "amnesty", "commission", "union state", "congress"}
-    | {"senate", "rada", "duma", "security council", "general assembly", "red cross", "azov"}
-    | {"politico", "bloomberg", "world bank", "investigative committee", "memorial", "wagner"}
-    | {"cyber partisans", "state border committee", "house of representatives", "zvezda"}
-)
-
-
-# ISO alpha-3 codes that are also English words: never read as country codes.
-_CODE_WORDS = frozenset(
-    {"AND", "ARE", "CAN", "BEN", "FIN", "GIN", "MAR", "PER", "TON", "DOM", "NOR", "COL"}
-    | {"TUN", "GUY", "PAN", "MAC", "ASM", "ATA", "IRL", "SUR", "TAN", "MLT", "BRA", "BOL"}
-)
-
-# Country names that read better with "the" ("Government of the United States").
-_THE_NAMES = frozenset(
-    {"United States", "United Kingdom", "Netherlands", "Philippines", "Bahamas", "Gambia"}
-    | {"Czech Republic", "Central African Republic", "Dominican Republic"}
-    | {"United Arab Emirates", "Democratic Republic of the Congo", "Republic of the Congo"}
-)
-
-# A title after these words names a past holder: no holder is picked by date.
-_FORMER = frozenset({"former", "ex", "onetime", "one time"})
-
-_GENERIC_LABELS = frozenset({"GPE", "ORG", "NORP", "PERSON"})
-
-
-@dataclass(frozen=True, slots=True)
-class ActorMatch:
-    """What a name resolved to.
-
-    `kind` is "person", "organisation" or "outlet" for table entries, "country" for a
-    state ("BLR"), "group" for a nationality ("Belarusian", "the Belarusians"), and
-    "organisation" for generic bodies ("BLR.GOV.mfa"). `match` says how it was found:
-    alias, code, country, demonym, metonym, capital, pattern, role, surname, partial.
-    """
-
-    actor_id: str
-    name: str
-    country: str | None
-    sector: str | None
-    kind: str
-    state_media: bool | None = None
-    source_type: str | None = None
-    match: str = "alias"
-    role: str | None = field(default=None, compare=False)
-
-
 # ----------------------------------------------------------------------------- the KB
 
 
@@ -164,7 +102,7 @@ class ActorKB:
                 key = self._strip_the(normalize(alias))
                 if not key:
                     continue
-                if key in _UPPER_ONLY and alias.replace(".", "").isupper():
+                if key in UPPER_ONLY and alias.replace(".", "").isupper():
                     self._upper_only.add(key)
                 self._aliases.setdefault(key, a.id)
             if a.surname:
@@ -301,7 +239,7 @@ class ActorKB:
 
     def _resolve(self, name: str, label: str | None, on: dt.date | None) -> ActorMatch | None:
         raw = name.strip().strip("\"'“”‘’«»()[]")
-        code = lookup_code(raw) if raw not in _CODE_WORDS else None
+        code = lookup_code(raw) if raw not in CODE_WORDS else None
         if code is not None and label in (None, "GPE", "ORG", "NORP"):
             return self._country_match(code.alpha3, label, "code")
         toks = tokens(raw)
@@ -311,13 +249,13 @@ class ActorKB:
             return None
         low = [t.casefold() for t in toks]
         n = len(low)
-        if low[0] in _FORMER and n > 1:
+        if low[0] in FORMER and n > 1:
             on = None  # "the former defence minister" is not today's holder
         person_only = label == "PERSON"
         full = self._lookup(toks, low, 0, n, label, on, stage="full")
         if full is not None and (not person_only or full.kind == "person"):
             return full
-        if label is not None and label not in _GENERIC_LABELS and full is None:
+        if label is not None and label not in GENERIC_LABELS and full is None:
             return None
         head, comma, _ = raw.partition(",")
         if comma and head.strip():
@@ -329,7 +267,7 @@ class ActorKB:
         for start in range(1, n):
             m = self._lookup(toks, low, start, n, label, on, stage="suffix")
             if m is not None and (not person_only or m.kind == "person"):
-                return m if m.match != "alias" else _with_match(m, "partial")
+                return m if m.match != "alias" else with_match(m, "partial")
         if person_only:
             return None
         # Anywhere, longest first: actor names and body patterns only.
@@ -337,7 +275,7 @@ class ActorKB:
             for start in range(n - size - 1, -1, -1):
                 m = self._lookup(toks, low, start, start + size, label, on, stage="inner")
                 if m is not None:
-                    return _with_match(m, "partial")
+                    return with_match(m, "partial")
         return None
 
     def _lookup(
@@ -380,9 +318,9 @@ class ActorKB:
         return None
 
     def _case_ok(self, key: str, original: list[str]) -> bool:
-        if key in self._upper_only or key in _UPPER_ONLY:
+        if key in self._upper_only or key in UPPER_ONLY:
             return all(t.isupper() for t in original)
-        if key in _TITLE_ONLY:
+        if key in TITLE_ONLY:
             return all(t[:1].isupper() for t in original)
         return True
 
@@ -504,7 +442,7 @@ class ActorKB:
         if a.sector == "MED":
             source_type = "state_media" if a.state_media else (a.outlet_type or "outlet")
         else:
-            source_type = _SOURCE_TYPES.get(a.sector)
+            source_type = SOURCE_TYPES.get(a.sector)
         return ActorMatch(
             actor_id=a.id,
             name=a.name,
@@ -556,7 +494,7 @@ class ActorKB:
             return m
         template = BODY_NAMES.get(sub, "{c} " + sub)
         cname = countries()[alpha3].name
-        if cname in _THE_NAMES and template.startswith(("Gov", "Min", "Arm", "Peo", "Nav")):
+        if cname in THE_NAMES and template.startswith(("Gov", "Min", "Arm", "Peo", "Nav")):
             cname = "the " + cname
         return ActorMatch(
             actor_id=actor_id,
@@ -564,26 +502,10 @@ class ActorKB:
             country=alpha3,
             sector=sector,
             kind="organisation" if sector != "CVL" else "group",
-            source_type=_SOURCE_TYPES.get(sector),
+            source_type=SOURCE_TYPES.get(sector),
             match=how,
             role=role,
         )
-
-
-def _with_match(m: ActorMatch, how: str) -> ActorMatch:
-    if m.match in ("alias", "surname"):
-        return ActorMatch(
-            m.actor_id,
-            m.name,
-            m.country,
-            m.sector,
-            m.kind,
-            m.state_media,
-            m.source_type,
-            how,
-            m.role,
-        )
-    return m
 
 
 @cache
