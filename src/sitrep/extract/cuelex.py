@@ -6,7 +6,7 @@ only quotes and hedges need are loaded here, once per process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -25,11 +25,16 @@ class CueLexicon:
     hedging_verbs: frozenset[str]
     hedges: frozenset[str]
     uncertainty_phrases: tuple[str, ...]
+    # Unions computed once: quotes test every token against them.
+    clause_verbs: frozenset[str] = field(init=False)
+    """Verbs whose clausal complement is attributed content."""
+    indirect_verbs: frozenset[str] = field(init=False)
+    """Verbs that can introduce indirect content: clause verbs and intent verbs."""
 
-    @property
-    def clause_verbs(self) -> frozenset[str]:
-        """Verbs whose clausal complement is attributed content."""
-        return self.speech_verbs | self.attitude_verbs
+    def __post_init__(self) -> None:
+        clause = self.speech_verbs | self.attitude_verbs
+        object.__setattr__(self, "clause_verbs", clause)
+        object.__setattr__(self, "indirect_verbs", clause | self.intent_verbs)
 
 
 @lru_cache(maxsize=1)

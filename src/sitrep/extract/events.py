@@ -206,9 +206,10 @@ def _implied(ctx: ArticleContext, event: Event, trigger: Trigger, token: Token) 
 def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     """The lexicon entry for a trigger token and the token that carries its roles."""
     lex = ctx.knowledge.lexicons
-    if token.pos_ == "VERB":
+    pos = token.pos_  # called for every token: read spaCy's string attribute once
+    if pos == "VERB":
         return _verb_trigger(lex, token)
-    if token.pos_ == "NOUN":
+    if pos == "NOUN":
         entry = THREAT_NOUN if token.lemma_.lower() in THREAT_NOUNS else _noun_entry(lex, token)
         if entry is None:
             return None

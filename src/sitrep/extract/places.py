@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from sitrep.extract.context import ArticleContext
@@ -76,6 +75,29 @@ def _named_place(ctx: ArticleContext, text: str, label: str) -> bool:
     )
 
 
+def _joins(ch: str) -> bool:
+    """A character that continues a word: the regex class [\\w-] (isalnum is what `re`
+    uses for \\w in str patterns)."""
+    return ch.isalnum() or ch == "_" or ch == "-"
+
+
+def whole_word_hits(text: str, name: str) -> list[tuple[int, int]]:
+    """Spans of `name` in `text` not inside a longer word or hyphenated compound, left to
+    right and non-overlapping: what finditer of (?<![\\w-])NAME(?![\\w-]) returns, but with
+    str.find, which is far faster than a pattern starting with a lookbehind."""
+    hits: list[tuple[int, int]] = []
+    size, limit = len(name), len(text)
+    pos = text.find(name)
+    while pos >= 0:
+        end = pos + size
+        if (pos == 0 or not _joins(text[pos - 1])) and (end == limit or not _joins(text[end])):
+            hits.append((pos, end))
+            pos = text.find(name, end)
+        else:
+            pos = text.find(name, pos + 1)
+    return hits
+
+
 def _repeats(text: str, mentions: list[Mention], blocked: list[tuple[int, int]]) -> list[Mention]:
     """Other occurrences of names already recognised as places (one sense per discourse):
     spaCy often tags a town once and misses it three sentences later."""
@@ -84,8 +106,7 @@ def _repeats(text: str, mentions: list[Mention], blocked: list[tuple[int, int]])
     # Longest names first, so "Kharkiv Oblast" claims its words before "Kharkiv" does.
     names = sorted({m[2] for m in mentions if m[2][:1].isupper()}, key=lambda n: (-len(n), n))
     for name in names:
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            start, end = hit.span()
+        for start, end in whole_word_hits(text, name):
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))

@@ -227,19 +227,21 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
     doc = ctx.doc
     pieces: list[Span] = []
     speaker: Participant | None = None
-    if token.pos_ in {"VERB", "AUX"} and token.lemma_ in lex.clause_verbs | lex.intent_verbs:
-        if token.dep_ == "parataxis" and token.lemma_ in lex.speech_verbs:
+    # Called for every token: read spaCy's string attributes once.
+    pos, lemma = token.pos_, token.lemma_
+    if pos in {"VERB", "AUX"} and lemma in lex.indirect_verbs:
+        if token.dep_ == "parataxis" and lemma in lex.speech_verbs:
             pieces = [token_span(s) for s in split_around(token)]
         else:
-            clauses = complement(token, xcomp=token.lemma_ in lex.intent_verbs)
-            if token.lemma_ not in lex.clause_verbs:
+            clauses = complement(token, xcomp=lemma in lex.intent_verbs)
+            if lemma not in lex.clause_verbs:
                 clauses = [c for c in clauses if c[0].lower_ == "to"]
             pieces = [token_span(c) for c in clauses]
-        if not pieces and token.lemma_ in lex.object_verbs:
+        if not pieces and lemma in lex.object_verbs:
             pieces = _object_pieces(lex, token)
-    elif token.pos_ == "VERB" and token.lemma_ in lex.object_verbs:
+    elif pos == "VERB" and lemma in lex.object_verbs:
         pieces = _object_pieces(lex, token)
-    elif token.pos_ == "NOUN" and token.lemma_ in lex.cue_nouns:
+    elif pos == "NOUN" and lemma in lex.cue_nouns:
         clause = noun_complement(token)
         pieces = [token_span(clause)] if clause is not None else []
     elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Normaliser = Callable[[str, dt.date | None], tuple[str, str] | None]
 
@@ -80,8 +80,8 @@ _COUNT_NOUNS = _wordset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    # A tuple, not a frozen dataclass: one is built per word of every article.
     start: int
     end: int
     low: str
@@ -110,13 +110,14 @@ def _is_vocab(tok: _Tok) -> bool:
 def _runs(text: str, toks: list[_Tok]) -> Iterable[list[int]]:
     run: list[int] = []
     for i, tok in enumerate(toks):
+        vocab = _is_vocab(tok)
         joined = bool(run) and text[toks[run[-1]].end : tok.start].strip() == ""
-        if _is_vocab(tok) and (not run or joined):
+        if vocab and (not run or joined):
             run.append(i)
             continue
         if run:
             yield run
-        run = [i] if _is_vocab(tok) else []
+        run = [i] if vocab else []
     if run:
         yield run
 

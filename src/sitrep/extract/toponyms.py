@@ -21,6 +21,7 @@ strongest evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -166,7 +167,7 @@ class _Scan:
         # Words of multi-word person names ("Nadia Moayyad" makes a later "Nadia" a person)
         # and words the article also writes in lower case ("most", "bank"): not places alone.
         self.people = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        self.common = {t.text for t in doc if t.text.islower() and t.is_alpha}
+        self.common = {w for t in doc if (w := t.text).islower() and t.is_alpha}
 
     def run(self, start: int, end: int) -> None:
         """Match the run doc[start:end] left to right, longest names first."""
@@ -236,24 +237,43 @@ def find_toponyms(
 ) -> list[Mention]:
     """Mentions of places outside `taken` (character spans already recognised)."""
     scan = _Scan(doc, gazetteer, regions)
-    blocked = sorted(taken)
+    overlaps = _Overlaps(taken)
+    usable = [_usable(tok, overlaps) for tok in doc]
     i, n = 0, len(doc)
     while i < n:
-        if not _usable(doc[i], blocked):
+        if not usable[i]:
             i += 1
             continue
         end = i
-        while end < n and end - i < 12 and _usable(doc[end], blocked):
+        while end < n and end - i < 12 and usable[end]:
             end += 1
         scan.run(i, end)
         i = end
     return scan.settle()
 
 
-def _usable(tok: Token, blocked: list[tuple[int, int]]) -> bool:
+class _Overlaps:
+    """Whether a character range overlaps any of a fixed set of spans, by bisection:
+    spans sorted by start, with the furthest end among the first k of them."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach: list[int] = []
+        furthest = -1
+        for _, e in ordered:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def hit(self, start: int, end: int) -> bool:
+        k = bisect_left(self.starts, end)  # spans that start before `end`
+        return k > 0 and self.reach[k - 1] > start
+
+
+def _usable(tok: Token, overlaps: _Overlaps) -> bool:
     if tok.ent_type_ in _SKIP_LABELS or not _capitalised(tok):
         return False
-    return not any(s < tok.idx + len(tok.text) and tok.idx < e for s, e in blocked)
+    return not overlaps.hit(tok.idx, tok.idx + len(tok.text))
 
 
 def _whole_entity(span: Span) -> bool:
