@@ -156,3 +156,12 @@ def test_reading_an_older_store_migrates_it_first(tmp_path: Path) -> None:
     con.close()
     reader = connect(db, read_only=True)
     assert read.stats(reader)["canonical_events"] == 0
+
+
+def test_connections_never_draw_progress_bars(tmp_path: Path) -> None:
+    db = tmp_path / "quiet.duckdb"
+    for read_only in (False, True):
+        con = connect(db, read_only=read_only)
+        row = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()
+        con.close()
+        assert row is not None and row[0] is False

@@ -30,18 +30,25 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if read_only and target != ":memory:" and not Path(target).exists():
         raise StoreError(f"store {target} does not exist (create it with `sitrep run`)")
     try:
-        con = duckdb.connect(target, read_only=read_only)
+        con = _open(target, read_only)
         if read_only and _version(con) < migrations()[-1][0]:
             # A store written by an older sitrep: bring it up to date once, then read.
             con.close()
-            migrate_con = duckdb.connect(target)
+            migrate_con = _open(target, False)
             migrate(migrate_con)
             migrate_con.close()
-            con = duckdb.connect(target, read_only=True)
+            con = _open(target, True)
     except duckdb.Error as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
     if not read_only:
         migrate(con)
+    return con
+
+
+def _open(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    # DuckDB draws a progress bar on stderr for long queries: the library never prints.
+    con = duckdb.connect(target, read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
