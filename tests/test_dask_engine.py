@@ -3,7 +3,6 @@ written atomically and reused when a run is resumed, and a second run changes no
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from sitrep.run.local import Extractor, run_to_store
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.shards import load_shard, write_shard
+from store_compare import assert_same_store, write_mixed_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "articles.jsonl"
@@ -33,17 +33,7 @@ PARTITION = 3
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample articles plus records that exercise rejects and repeated articles."""
-    lines = SAMPLES.read_text("utf-8").splitlines()
-    extra = [
-        "{not json",
-        json.dumps({"id": "tiny", "text": "Too short."}),
-        lines[0],  # the same article again: stored once
-        json.dumps({"id": 7, "text": ["wrong", "type"]}),
-    ]
-    path = tmp_path_factory.mktemp("input") / "articles.jsonl"
-    path.write_text("\n".join(lines[:4] + extra[:2] + lines[4:] + extra[2:]) + "\n", "utf-8")
-    return path
+    return write_mixed_corpus(tmp_path_factory.mktemp("input") / "articles.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -77,37 +67,6 @@ def thread_client() -> Iterator[Client]:
         yield client
 
 
-def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows in a canonical order, without the wall-clock timestamp columns."""
-    con = connect(db, read_only=True)
-    try:
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        for name in sorted(names):
-            columns = [
-                row[0]
-                for row in con.execute(f"DESCRIBE {name}").fetchall()
-                if not str(row[1]).startswith("TIMESTAMP")
-            ]
-            rows = con.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY ALL").fetchall()
-            out[name] = rows
-        return out
-    finally:
-        con.close()
-
-
-def _assert_same_store(db: Path, expected: Path) -> None:
-    got, want = _tables(db), _tables(expected)
-    assert sorted(got) == sorted(want)
-    for name in want:
-        extra = [r[-3:] for r in got[name] if r not in want[name]]
-        lacking = [r[-3:] for r in want[name] if r not in got[name]]
-        assert got[name] == want[name], (
-            f"table {name}: extra {extra!r:.600}, lacking {lacking!r:.600}"
-        )
-    assert len(want["articles"]) == 10 and want["events"] and want["rejects"]
-
-
 def _sitrep_tasks(stream: Any) -> set[str]:
     return {str(t["key"]) for t in stream.data if str(t["key"]).startswith("sitrep-")}
 
@@ -128,7 +87,7 @@ def test_dask_engine_gives_the_local_store(
     assert report.articles == 10 and report.skipped == 1
     assert [r.code for r in rejected] == [r.code for r in report.rejects] and len(rejected) == 3
     assert len(_sitrep_tasks(stream)) == 4  # 14 records in partitions of 3, one reject-only
-    _assert_same_store(db, local_store)
+    assert_same_store(db, local_store)
     assert list(shard_folder(db, run_settings.run).iterdir()) == []  # loaded, then removed
 
 
@@ -186,12 +145,12 @@ def test_resumed_run_reuses_finished_shards_and_rerun_changes_nothing(
     assert f"sitrep-{finished}" not in done  # the finished shard was not redone …
     assert f"sitrep-{damaged.name}" in done  # … the damaged one was
     assert list(folder.iterdir()) == []
-    _assert_same_store(db, local_store)
+    assert_same_store(db, local_store)
 
     with get_task_stream(client=thread_client) as stream:
         report = run_with_dask(items, run_settings, db, client=thread_client)
     assert _sitrep_tasks(stream) == set() and report.skipped == 11
-    _assert_same_store(db, local_store)
+    assert_same_store(db, local_store)
 
 
 def test_cli_dask_engine_on_a_running_scheduler_with_worker_processes(
@@ -217,7 +176,7 @@ def test_cli_dask_engine_on_a_running_scheduler_with_worker_processes(
             ]
         )
     assert code == EXIT_REJECTS
-    _assert_same_store(db, local_store)
+    assert_same_store(db, local_store)
 
 
 def test_kill_9_then_rerun_gives_the_clean_store(
@@ -252,7 +211,7 @@ def test_kill_9_then_rerun_gives_the_clean_store(
         assert first.wait() == -signal.SIGKILL
         second = subprocess.run(command, stderr=subprocess.DEVNULL, check=False)
     assert second.returncode == EXIT_REJECTS
-    _assert_same_store(db, local_store)
+    assert_same_store(db, local_store)
 
 
 def test_cli_refuses_workers_without_the_dask_engine(corpus: Path, tmp_path: Path) -> None:

@@ -72,3 +72,22 @@ def test_repeated_places_and_indirect_quotes_end_to_end(extractor: Extractor) ->
     assert (last, last + 7) in spans
     # Indirect content after "said" is still found with the precomputed verb union.
     assert any(q.kind == "indirect" for q in result.quotes)
+
+
+def test_to_plain_gives_what_asdict_gives(extractor: Extractor) -> None:
+    """The store's record JSON and the contract output use `to_plain`, not `asdict`."""
+    from dataclasses import asdict
+
+    from sitrep.model.serialize import to_plain
+
+    text = (
+        "KYIV, March 3 (Reuters) - Russian forces shelled Kharkiv on Tuesday, the governor "
+        'said. "We will respond," Zelenskiy told reporters, according to Interfax. '
+        "Moscow denied the report and said talks with Turkey may resume next week."
+    )
+    (extraction,) = extractor.extract([Article(id="a1", text=text, origin="t:1")])
+    records = [*extraction.entities, *extraction.places, *extraction.times]
+    records += [*extraction.quotes, *extraction.events]
+    assert extraction.quotes and extraction.events
+    for record in records:
+        assert to_plain(record) == asdict(record)

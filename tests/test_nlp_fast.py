@@ -11,7 +11,13 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 
 from sitrep.model import Article, Extraction, Reject
-from sitrep.nlp.fast import FAST_ATTRIBUTE_RULER, use_fast_attribute_ruler, use_fast_lemma_index
+from sitrep.nlp.fast import (
+    FAST_ATTRIBUTE_RULER,
+    FAST_LEMMATIZER,
+    use_fast_attribute_ruler,
+    use_fast_lemma_index,
+    use_fast_lemmatizer,
+)
 from sitrep.nlp.pipeline import load_pipeline
 from sitrep.run.local import Extractor
 from sitrep.settings import Settings
@@ -47,9 +53,12 @@ def test_fast_rules_give_the_stock_annotations(stock: Language, settings: Settin
     fast = spacy.load(settings.nlp.model)
     use_fast_attribute_ruler(fast)
     use_fast_lemma_index(fast)
+    use_fast_lemmatizer(fast)
     assert FAST_ATTRIBUTE_RULER in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
-    # The swap keeps the component's place in the pipeline.
-    names = [n if n != FAST_ATTRIBUTE_RULER else "attribute_ruler" for n in fast.pipe_names]
+    assert FAST_LEMMATIZER in fast.pipe_names and "lemmatizer" not in fast.pipe_names
+    # The swaps keep the components' places in the pipeline.
+    stock_name = {FAST_ATTRIBUTE_RULER: "attribute_ruler", FAST_LEMMATIZER: "lemmatizer"}
+    names = [stock_name.get(n, n) for n in fast.pipe_names]
     assert names == stock.pipe_names
     expected = _annotations(stock, TEXTS)
     # Twice: the second pass runs from the warm per-key cache.

@@ -58,6 +58,12 @@ class DaskEngineError(SitrepError):
     code = "E008"
 
 
+class WorkerError(SitrepError):
+    """A local extraction worker process (`nlp.n_process` > 1) died before finishing."""
+
+    code = "E009"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 

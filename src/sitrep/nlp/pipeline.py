@@ -37,10 +37,15 @@ def load_pipeline(settings: NlpSettings) -> Language:
 
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     if settings.fast_rules:
-        from sitrep.nlp.fast import use_fast_attribute_ruler, use_fast_lemma_index
+        from sitrep.nlp.fast import (
+            use_fast_attribute_ruler,
+            use_fast_lemma_index,
+            use_fast_lemmatizer,
+        )
 
         use_fast_attribute_ruler(nlp)
         use_fast_lemma_index(nlp)
+        use_fast_lemmatizer(nlp)
     nlp.max_length = settings.max_length
     return nlp
 

@@ -47,4 +47,14 @@ def resolve_ordered(
     return Resolution(duplicate_of, stories, events)
 
 
-__all__ = ["Resolution", "resolve", "resolve_ordered"]
+def load_libraries() -> None:
+    """Import what resolution needs (scikit-learn, datasketch and, through both, SciPy):
+    about 3 s, paid once per process. Benchmarks call it in their loading phase, as they
+    load spaCy before timing it."""
+    import datasketch  # noqa: F401
+    import sklearn.cluster  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.metrics.pairwise  # noqa: F401
+
+
+__all__ = ["Resolution", "load_libraries", "resolve", "resolve_ordered"]

@@ -61,7 +61,13 @@ class Extractor:
     ) -> Iterator[Extraction | Reject]:
         """Extractions and rejects in input order. All articles go through one `nlp.pipe`
         call, which reads ahead `nlp.batch_size` texts at a time, so worker processes
-        (`nlp.n_process` > 1) start once and memory stays bounded by the batch."""
+        (`nlp.n_process` > 1) start once and memory stays bounded by the batch. With
+        `nlp.n_process` > 1, forked workers parse *and* extract (`run/workers.py`)."""
+        if self.settings.nlp.n_process > 1:
+            from sitrep.run.workers import stream_in_workers
+
+            yield from stream_in_workers(self, items, timings)
+            return
         pending: deque[Article | Reject] = deque()
 
         def texts() -> Iterator[str]:

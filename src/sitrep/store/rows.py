@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from sitrep.model import Article, Extraction, Participant, Reject, Span
 from sitrep.model.ids import digest
+from sitrep.model.serialize import to_plain
 
 Row = dict[str, Any]
 
@@ -33,8 +33,8 @@ def _who(prefix: str, who: Participant | None) -> Row:
 def _parties(sources: list[Participant], targets: list[Participant]) -> Row:
     """Migration 005: every participant of each side, as JSON and as actor-id lists."""
     return {
-        "sources": json.dumps([asdict(p) for p in sources], ensure_ascii=False),
-        "targets": json.dumps([asdict(p) for p in targets], ensure_ascii=False),
+        "sources": json.dumps([to_plain(p) for p in sources], ensure_ascii=False),
+        "targets": json.dumps([to_plain(p) for p in targets], ensure_ascii=False),
         "source_actor_ids": [p.actor_id for p in sources if p.actor_id],
         "target_actor_ids": [p.actor_id for p in targets if p.actor_id],
     }
@@ -108,7 +108,7 @@ def extraction_rows(ex: Extraction) -> dict[str, list[Row]]:
             "hedged": q.hedged,
             "denial": q.denial,
             "denies": q.denies,
-            "record": json.dumps(asdict(q), ensure_ascii=False),
+            "record": json.dumps(to_plain(q), ensure_ascii=False),
         }
         for q in ex.quotes
     ]
@@ -134,7 +134,7 @@ def extraction_rows(ex: Extraction) -> dict[str, list[Row]]:
             "cameo": e.cameo,
             "intensity": e.intensity,
             "confidence": e.confidence,
-            "record": json.dumps(asdict(e), ensure_ascii=False),
+            "record": json.dumps(to_plain(e), ensure_ascii=False),
             **_parties(e.sources, e.targets),
         }
         for e in ex.events

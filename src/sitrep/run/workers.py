@@ -1,0 +1,113 @@
+"""Parse and extract in worker processes (`nlp.n_process` > 1).
+
+Each worker is forked from the process that already loaded the spaCy pipeline and the
+knowledge, so nothing is loaded twice and pages are shared until written. A worker takes
+`nlp.batch_size` articles at a time and sends back their extractions (small records)
+rather than parsed documents, so the main process only orders, stores and resolves. At
+most two batches per worker are in flight: memory stays bounded whatever the input size.
+Results come back in input order, with rejects in their place, exactly as in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sitrep.errors import WorkerError
+from sitrep.model import Article, Extraction, Reject
+
+if TYPE_CHECKING:
+    from sitrep.run.local import Extractor
+
+_Result = tuple[list[Extraction], dict[str, float]]
+
+# The extractor a worker process was forked with. Process-local: set once by `_adopt` in
+# the worker, never in the main process (a pool's task function must be module-level).
+_WORKER_EXTRACTOR: list[Extractor] = []
+
+
+def _adopt(extractor: Extractor) -> None:
+    """Worker initializer: keep the inherited extractor; parse in this process only."""
+    settings = extractor.settings
+    extractor.settings = replace(settings, nlp=replace(settings.nlp, n_process=1))
+    _WORKER_EXTRACTOR.append(extractor)
+
+
+def _extract_batch(articles: list[Article], timed: bool) -> _Result:
+    timings: dict[str, float] | None = {} if timed else None
+    extractions = _WORKER_EXTRACTOR[0].extract(articles, timings)
+    return extractions, timings or {}
+
+
+def stream_in_workers(
+    extractor: Extractor,
+    items: Iterable[Article | Reject],
+    timings: dict[str, float] | None = None,
+) -> Iterator[Extraction | Reject]:
+    """`Extractor.stream` over `nlp.n_process` forked workers; `timings` accumulates the
+    workers' seconds per stage."""
+    settings = extractor.settings.nlp
+    size = max(1, settings.batch_size)
+    window = 2 * settings.n_process
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        max_workers=settings.n_process,
+        mp_context=context,
+        initializer=_adopt,
+        initargs=(extractor,),  # forked, not pickled: the loaded pipeline is inherited
+    )
+    queue: deque[Reject | Future[_Result]] = deque()
+    batch: list[Article] = []
+
+    def submit() -> None:
+        nonlocal batch
+        if batch:
+            queue.append(pool.submit(_extract_batch, batch, timings is not None))
+            batch = []
+
+    def ready(limit: int) -> Iterator[Extraction | Reject]:
+        """Yield from the head of the queue while more than `limit` batches are pending."""
+        while queue and (isinstance(queue[0], Reject) or _pending(queue) > limit):
+            head = queue.popleft()
+            if isinstance(head, Reject):
+                yield head
+                continue
+            extractions, spent = _result(head)
+            if timings is not None:
+                for stage, seconds in spent.items():
+                    timings[stage] = timings.get(stage, 0.0) + seconds
+            yield from extractions
+
+    try:
+        for item in items:
+            if isinstance(item, Reject):
+                submit()  # keep the reject after the articles read before it
+                queue.append(item)
+            else:
+                batch.append(item)
+                if len(batch) >= size:
+                    submit()
+            yield from ready(window)
+        submit()
+        yield from ready(0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pending(queue: deque[Reject | Future[_Result]]) -> int:
+    return sum(1 for entry in queue if not isinstance(entry, Reject))
+
+
+def _result(future: Future[_Result]) -> _Result:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "an extraction worker process died (killed, or out of memory?); "
+            "nothing of its batch was stored, so running again resumes from there"
+        ) from exc
