@@ -40,10 +40,20 @@ class ArticleContext:
     # extractors read them dozens of times per article, so they are taken once here.
     text: str = field(init=False)
     ents: tuple[SpacySpan, ...] = field(init=False)
+    # Every token's coarse POS and lemma, read in one pass: loops that look at every token
+    # test these first and build spaCy `Token` objects only for the few that can match.
+    pos: tuple[str, ...] = field(init=False)
+    lemmas: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        from spacy.attrs import LEMMA, POS
+
         object.__setattr__(self, "text", self.doc.text)
         object.__setattr__(self, "ents", tuple(self.doc.ents))
+        strings = self.doc.vocab.strings
+        rows = self.doc.to_array([POS, LEMMA]).tolist() if len(self.doc) else []
+        object.__setattr__(self, "pos", tuple(strings[p] for p, _ in rows))
+        object.__setattr__(self, "lemmas", tuple(strings[lemma] for _, lemma in rows))
 
     def ents_within(self, start: int, end: int) -> list[SpacySpan]:
         """The entities inside tokens [start, end), as spaCy's `Span.ents` picks them."""

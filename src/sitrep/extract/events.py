@@ -97,7 +97,11 @@ def event_candidates(
 ) -> list[Candidate]:
     """Every event the trigger lexicon and the rules find, before the main-event choice."""
     found: list[Candidate] = []
-    for token in ctx.doc:
+    doc = ctx.doc
+    for i, pos in enumerate(ctx.pos):
+        if pos != "VERB" and pos != "NOUN":
+            continue  # only verbs and nouns trigger (`_trigger`)
+        token = doc[i]
         hit = _trigger(ctx, token)
         if hit is None:
             continue

@@ -36,6 +36,8 @@ MIN_QUOTE_WORDS = 4
 # How many tokens after a closing mark the attribution may start (", the minister said").
 AFTER_WINDOW = 8
 _DASHES = {"—", "–", "--", "-"}
+_CUE_POS = frozenset({"VERB", "AUX", "NOUN"})
+_ACCORDING = frozenset({"accord", "according"})
 _DOUBLED = re.compile(r"(?<!')''(?!')")
 
 
@@ -44,8 +46,9 @@ def extract_quotes(ctx: ArticleContext) -> list[Quote]:
     direct = _direct_quotes(ctx, lex)
     covered = [(q.content.start, q.content.end) for q in direct]
     indirect: list[Quote] = []
-    for token in ctx.doc:
-        for quote in _indirect_quotes(ctx, lex, token):
+    doc = ctx.doc
+    for i in _cue_candidates(ctx, lex):
+        for quote in _indirect_quotes(ctx, lex, doc[i]):
             if not any(quote.content.start < e and s < quote.content.end for s, e in covered):
                 indirect.append(quote)
     quotes = _outermost(direct + indirect)
@@ -53,6 +56,18 @@ def extract_quotes(ctx: ArticleContext) -> list[Quote]:
     for quote in quotes:
         unique.setdefault(quote.id, quote)  # one record per content span; the first wins
     return sorted(unique.values(), key=lambda q: q.content.start)
+
+
+def _cue_candidates(ctx: ArticleContext, lex: CueLexicon) -> list[int]:
+    """Tokens that can start an indirect quote (the tests `_indirect_quotes` opens with),
+    found without building a spaCy token for every word."""
+    cues = lex.indirect_verbs | lex.object_verbs | lex.cue_nouns
+    out = []
+    for i, (pos, lemma) in enumerate(zip(ctx.pos, ctx.lemmas, strict=True)):
+        # "according to": its lemma is "accord", or the word itself off a verb reading.
+        if (lemma in cues and pos in _CUE_POS) or lemma.lower() in _ACCORDING:
+            out.append(i)
+    return out
 
 
 def _outermost(quotes: list[Quote]) -> list[Quote]:
