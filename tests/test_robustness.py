@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import duckdb
+import psutil
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +39,7 @@ def _corpus(tmp_path: Path, copies: int = 4) -> Path:
     return path
 
 
-def _run(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
+def _run(corpus: Path, db: Path, n_process: int = 1) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -47,6 +49,8 @@ def _run(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
             "store.commit_every=3",
             "--set",
             "nlp.batch_size=3",
+            "--set",
+            f"nlp.n_process={n_process}",
             "run",
             str(corpus),
             "--db",
@@ -56,6 +60,16 @@ def _run(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _children(pid: int, count: int, timeout: float) -> list[psutil.Process]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = psutil.Process(pid).children()
+        if len(children) >= count:
+            return children
+        time.sleep(0.05)
+    raise AssertionError(f"{count} worker processes never started")
 
 
 def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -73,20 +87,30 @@ def _snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
     return snapshot
 
 
-def test_sigkill_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_sigkill_then_rerun_equals_a_clean_run(tmp_path: Path, n_process: int) -> None:
+    """Killed in the middle (with worker processes too, which must not outlive the run),
+    then run again: the store is exactly a clean run's."""
     corpus = _corpus(tmp_path)
     clean, killed = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
     started = time.monotonic()
-    assert _run(corpus, clean).wait(timeout=600) == 0
+    assert _run(corpus, clean, n_process).wait(timeout=600) == 0
     duration = time.monotonic() - started
-    process = _run(corpus, killed)
-    time.sleep(duration * 0.7)  # past loading, in the middle of the batches
+    process = _run(corpus, killed, n_process)
+    if n_process == 1:
+        time.sleep(duration * 0.7)  # past loading, in the middle of the batches
+        workers = []
+    else:  # the workers live while batches are extracted: kill once they are at work
+        workers = _children(process.pid, n_process, timeout=duration)
+        time.sleep(1.0)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert _run(corpus, killed).wait(timeout=600) == 0
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive  # the workers noticed and exited
+    assert _run(corpus, killed, n_process).wait(timeout=600) == 0
     assert _snapshot(killed) == _snapshot(clean)
     # And running again over the same input changes nothing.
-    assert _run(corpus, killed).wait(timeout=600) == 0
+    assert _run(corpus, killed, n_process).wait(timeout=600) == 0
     assert _snapshot(killed) == _snapshot(clean)
 
 

@@ -11,6 +11,8 @@ Results come back in input order, with rejects in their place, exactly as in one
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,10 +34,19 @@ _WORKER_EXTRACTOR: list[Extractor] = []
 
 
 def _adopt(extractor: Extractor) -> None:
-    """Worker initializer: keep the inherited extractor; parse in this process only."""
+    """Worker initializer: keep the inherited extractor; parse in this process only; and
+    exit when the main process dies (a killed run must not leave workers behind)."""
     settings = extractor.settings
     extractor.settings = replace(settings, nlp=replace(settings.nlp, n_process=1))
     _WORKER_EXTRACTOR.append(extractor)
+    threading.Thread(target=_exit_with_parent, name="sitrep-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()  # returns when the main process has exited, however it ended
+        os._exit(1)
 
 
 def _extract_batch(articles: list[Article], timed: bool) -> _Result:
