@@ -196,8 +196,10 @@ def test_the_store_streams_articles_in_canonical_order_and_resolves_the_same(
     assert resolve_ordered(resolution_articles(con, chunk=2), [], small_blocks) == resolve(
         list(reversed(STREAMED)), [], small_blocks
     )
-    expected = resolve(STREAMED, [], RS)
-    resolve_store(con, Settings())
+    # No copy window: "later" (45 days on) and the undated copies find their originals.
+    unbounded = Settings().with_overrides({"resolve": {"dedup_window_days": 0}})
+    expected = resolve(STREAMED, [], unbounded.resolve)
+    resolve_store(con, unbounded)
     stored = list_stories(con, Filters())
     assert sorted(s["story_id"] for s in stored) == sorted(s.story_id for s in expected.stories)
     found = [api_queries.article(con, a.id) for a in STREAMED]
@@ -227,3 +229,32 @@ def _hashes(shingle_set: set[str]) -> NDArray[np.uint64]:
 
     values = [int.from_bytes(hashlib.sha1(s.encode()).digest()[:8], "little") for s in shingle_set]
     return np.unique(np.array(values, np.uint64))
+
+
+def test_copies_are_looked_for_within_the_window_and_the_index_follows_it() -> None:
+    from datetime import date, timedelta
+
+    from sitrep.resolve.dedup import Deduplicator
+
+    start = date(2024, 1, 1)
+    # One new story a day for 120 days; every story is reprinted 10 and 45 days later.
+    articles = []
+    for n in range(120):
+        text = f"Story {n}: " + " ".join(f"word{n}x{i}" for i in range(40))
+        articles.append(_ref(f"o{n:03}", text, "A", (start + timedelta(n)).isoformat()))
+        for lag in (10, 45):
+            day = (start + timedelta(n + lag)).isoformat()
+            articles.append(_ref(f"r{n:03}-{lag}", text, "B", day))
+    windowed = Deduplicator(replace(RS, dedup_window_days=30))
+    unbounded = Deduplicator(replace(RS, dedup_window_days=0))
+    largest = 0
+    for article in sorted(articles, key=canonical_key):
+        windowed.add(article)
+        unbounded.add(article)
+        largest = max(largest, windowed.indexed)
+    # Three articles a day at most, 31 days in the window: the index never grows past that.
+    assert largest <= 3 * 31 < len(articles)
+    assert unbounded.indexed == len(articles)
+    near = {f"r{n:03}-10": f"o{n:03}" for n in range(120)}
+    assert windowed.duplicate_of() == near  # the 45-day reprints are outside the window
+    assert unbounded.duplicate_of() == {**near, **{f"r{n:03}-45": f"o{n:03}" for n in range(120)}}

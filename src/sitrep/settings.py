@@ -58,6 +58,7 @@ class ResolveSettings:
     dedup_threshold: float = 0.5
     shingle_words: int = 3
     minhash_permutations: int = 128
+    dedup_window_days: int = 30
     story_threshold: float = 0.16
     story_window_days: int = 3
     story_max_block: int = 2500

@@ -7,14 +7,19 @@ published article, ties broken by id, so the answer does not depend on input ord
 
 Memory: an article's shingles are kept only as a sorted array of 64-bit SHA-1 prefixes
 (8 bytes a shingle instead of a Python string in a set), and the text is not kept at all,
-so `Deduplicator` can be fed one article at a time from a stream.
+so `Deduplicator` can be fed one article at a time from a stream. Articles published more
+than `dedup_window_days` before the current one leave the index, so its size follows the
+window, not the number of articles (undated articles, last in canonical order, are
+compared with what the window still holds).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,6 +77,8 @@ class Deduplicator:
         # Random permutations are drawn once and shared: drawing them per article is slow.
         self._template: MinHash = MinHash(num_perm=settings.minhash_permutations, seed=1)
         self._hashes: dict[str, NDArray[np.uint64]] = {}
+        # (day, id) of the dated articles in the index, oldest first, for eviction.
+        self._indexed: deque[tuple[int, str]] = deque()
         self._parent: dict[str, str] = {}
         self._rank: dict[str, int] = {}
         self._last: tuple[str, str] | None = None
@@ -90,6 +97,9 @@ class Deduplicator:
         if self._last is not None and key <= self._last:
             raise SitrepError(f"articles reached deduplication out of order at {article.id}")
         self._last = key
+        day = _day_number(article.published)
+        if day is not None:
+            self._evict_before(day - self._settings.dedup_window_days)
         self._rank[article.id] = len(self._rank)
         self._parent[article.id] = article.id
         digests = [
@@ -117,11 +127,35 @@ class Deduplicator:
                     )
         self._lsh.insert(article.id, signature)
         self._hashes[article.id] = hashes
+        if day is not None:
+            self._indexed.append((day, article.id))
+
+    def _evict_before(self, first_day: int) -> None:
+        """Drop articles published before `first_day` from the index (dates only grow in
+        canonical order, so they can never be a later article's original again)."""
+        if self._settings.dedup_window_days <= 0:
+            return
+        while self._indexed and self._indexed[0][0] < first_day:
+            _, old = self._indexed.popleft()
+            self._lsh.remove(old)
+            del self._hashes[old]
+
+    @property
+    def indexed(self) -> int:
+        """Articles in the index now (what its memory follows)."""
+        return len(self._hashes)
 
     def duplicate_of(self) -> dict[str, str]:
         """{copy id: original id} for every article that copies another."""
         roots = {aid: self._root(aid) for aid in self._parent}
         return {aid: root for aid, root in roots.items() if root != aid}
+
+
+def _day_number(published: str | None) -> int | None:
+    try:
+        return date.fromisoformat(published[:10]).toordinal() if published else None
+    except ValueError:
+        return None
 
 
 def _first4(digest: bytes) -> int:
