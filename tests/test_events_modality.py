@@ -66,3 +66,16 @@ def test_project_gold_gate(gate: dict, settings: Settings) -> None:  # type: ign
     report = run_eval(gate["stage"], ROOT / gate["gold"], gate.get("format"), settings)
     for metric, floor in gate["floors"].items():
         assert report.metrics[metric] >= floor, f"{metric} {report.metrics[metric]:.4f} < {floor}"
+
+
+def test_an_implied_intent_on_a_trigger_of_its_own_is_one_event(extractor: Extractor) -> None:
+    """"vowed" is a THREATEN trigger and the intent behind "to retaliate": one record, one id
+    (two records with one id would leave the store holding only one of them)."""
+    text = "Iran vowed to retaliate against Israel, officials said."
+    (result,) = extractor.extract([Article(id="v", text=text, origin="t:1")])
+    ids = [e.id for e in result.events]
+    assert len(ids) == len(set(ids))
+    assert sorted((e.type, e.trigger.text) for e in result.events) == [
+        ("ASSAULT", "retaliate"),
+        ("THREATEN", "vowed"),
+    ]

@@ -77,19 +77,34 @@ def extract_events(
     triggers = {token.i for _, token, _ in found}
     model = ctx.knowledge.event_model
     rescore = _Rescorer(ctx, model) if model is not None else None
-    events: list[Event] = []
+    events: list[tuple[Event, bool]] = []  # (event, implied)
     for event, token, actor_head in found:
         event.confidence = _main_event_weight(event.confidence, token, actor_head, triggers)
         if event.confidence < ctx.settings.min_event_confidence:
             continue
         if rescore is not None:
             event.confidence = rescore(event, token, actor_head)
-        events.append(event)
+        events.append((event, False))
         implied = derived_trigger(event.type, event.factuality, actor_head)
         where = intent_token(token)
         if implied is not None and where is not None:
-            events.append(_implied(ctx, event, implied, where))
-    return events
+            events.append((_implied(ctx, event, implied, where), True))
+    return _unique_ids(events)
+
+
+def _unique_ids(events: list[tuple[Event, bool]]) -> list[Event]:
+    """One record per id. An implied intent ("threatened to strike") whose id another
+    event's own trigger gave ("threatened" → THREATEN) is that event: the direct reading
+    wins; of two implied ones with one id, the first is kept. Order is unchanged."""
+    direct = {event.id for event, implied in events if not implied}
+    kept: list[Event] = []
+    seen: set[str] = set()
+    for event, implied in events:
+        if event.id in seen or (implied and event.id in direct):
+            continue
+        seen.add(event.id)
+        kept.append(event)
+    return kept
 
 
 def event_candidates(
