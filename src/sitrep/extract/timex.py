@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sitrep.extract import timex_anchor as ta
 from sitrep.extract.timex_dates import _date
@@ -239,8 +240,10 @@ _HANDLERS: tuple[Handler, ...] = (_ref, _set, _ago, _date, _with_time, _dur)
 _BLOCK = re.compile(r"\b(?:anniversary|old|olds|aged|age)\b")
 
 
+@lru_cache(maxsize=16384)
 def normalise_exact(phrase: str, anchor: dt.date | None) -> Result | None:
-    """Normalise ``phrase`` only if the whole of it is understood."""
+    """Normalise ``phrase`` only if the whole of it is understood. Pure, and asked for the
+    same few phrases over and over by the scanner ("on Monday", "last year"): cached."""
     s = clean(phrase)
     if not s or _BLOCK.search(s):
         return None
