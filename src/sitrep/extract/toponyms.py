@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spacy.attrs import ORTH
+
 from sitrep.kb.gazetteer import Gazetteer, GeoEntry
 from sitrep.kb.geofold import fold
 from sitrep.model import Place
@@ -158,7 +160,9 @@ class _Weak:
 
 
 class _Scan:
-    def __init__(self, doc: Doc, gazetteer: Gazetteer, regions: set[str]) -> None:
+    def __init__(
+        self, doc: Doc, gazetteer: Gazetteer, regions: set[str], words: Iterable[str]
+    ) -> None:
         self.doc = doc
         self.gazetteer = gazetteer
         self.regions = set(regions)
@@ -167,7 +171,7 @@ class _Scan:
         # Words of multi-word person names ("Nadia Moayyad" makes a later "Nadia" a person)
         # and words the article also writes in lower case ("most", "bank"): not places alone.
         self.people = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        self.common = {w for t in doc if (w := t.text).islower() and t.is_alpha}
+        self.common = {w for w in words if w.islower() and w.isalpha()}  # spaCy's is_alpha
 
     def run(self, start: int, end: int) -> None:
         """Match the run doc[start:end] left to right, longest names first."""
@@ -236,9 +240,14 @@ def find_toponyms(
     doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int]], regions: set[str]
 ) -> list[Mention]:
     """Mentions of places outside `taken` (character spans already recognised)."""
-    scan = _Scan(doc, gazetteer, regions)
+    orths = [int(h) for h in doc.to_array([ORTH]).ravel().tolist()] if len(doc) else []
+    strings = doc.vocab.strings
+    # Each distinct word once, without building a spaCy Token per word.
+    words: dict[int, str] = {h: str(strings[h]) for h in set(orths)}
+    scan = _Scan(doc, gazetteer, regions, words.values())
     overlaps = _Overlaps(taken)
-    usable = [_usable(tok, overlaps) for tok in doc]
+    # Every usable token starts with a capital (see `_capitalised`): test that first.
+    usable = [words[h][:1].isupper() and _usable(doc[i], overlaps) for i, h in enumerate(orths)]
     i, n = 0, len(doc)
     while i < n:
         if not usable[i]:
