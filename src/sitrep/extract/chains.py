@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
     from sitrep.extract.context import ArticleContext
 
+# Lemmas of the words that open a link: "according to" (a verb reading or the word
+# itself), "cite", "report".
+_LINK_LEMMAS = frozenset({"accord", "according", "cite", "report"})
 # Nouns after "in a/an … to/with X" that make X the addressee ("in an interview with CNN").
 _CHANNEL_NOUNS = {"interview", "statement", "comment", "comments", "remarks", "post", "briefing"}
 
@@ -37,9 +40,12 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
     ):
         via.append(_link(ctx, addressee.span, addressee))
     doc = ctx.doc
-    for token in cue.sent:
-        if token.i == cue.i:
+    sentence = cue.sent
+    for i in range(sentence.start, sentence.end):
+        # Only "according", "cite" and "report" matter: look at the lemma before the token.
+        if i == cue.i or ctx.lemmas[i].lower() not in _LINK_LEMMAS:
             continue
+        token = doc[i]
         if (
             token.lower_ == "according"
             and token.i + 1 < len(doc)
