@@ -80,3 +80,16 @@ def test_a_dead_worker_is_a_worker_error(
     parallel = Extractor(_with_workers(settings, 2))
     with pytest.raises(WorkerError, match="E009.*worker process died"):
         list(parallel.stream(_items(corpus, settings)))
+
+
+def test_reprocessing_extracts_a_repeated_article_once(
+    corpus: Path, settings: Settings, tmp_path: Path
+) -> None:
+    # Commits after every article: the repeat at the end of the input comes long after
+    # the first copy was committed, and --reprocess cannot ask the store about it.
+    small = settings.with_overrides({"store": {"commit_every": 1}, "nlp": {"batch_size": 1}})
+    db = tmp_path / "re.duckdb"
+    first = run_to_store(_items(corpus, small), small, db)
+    again = run_to_store(_items(corpus, small), small, db, reprocess=True)
+    assert (first.articles, first.skipped) == (10, 1)
+    assert (again.articles, again.skipped) == (10, 1)

@@ -129,12 +129,15 @@ def run_to_store(
         in_flight: set[str] = set()
         todo = _unseen(con, items, size, reprocess, report, in_flight, on_progress)
         done: list[Extraction | Reject] = []
+        # Reprocessing cannot ask the store what it already did in this run: every id read
+        # stays in `in_flight` until the end, so a repeated article is extracted once.
+        committed = set() if reprocess else in_flight
         for result in extractor.stream(todo):
             done.append(result)
             if len(done) >= size:
-                _commit(con, done, report, in_flight, on_reject, on_progress)
+                _commit(con, done, report, committed, on_reject, on_progress)
                 done = []
-        _commit(con, done, report, in_flight, on_reject, on_progress)
+        _commit(con, done, report, committed, on_reject, on_progress)
         resolve_store(con, settings, report)
         record_alerts(con, settings)  # watchlists and escalation, evaluated on every run
     finally:
