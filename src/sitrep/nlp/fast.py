@@ -100,6 +100,8 @@ class FastAttributeRuler:
         self._general: list[int] = []
         self._effects: dict[tuple[int, ...], Effect] = {}
         self._starts: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._multi_by_lower: dict[str, list[int]] = {}
+        self._multi_general: list[int] = []
         self._keys: dict[tuple[int, ...], Key] = {}
         self._encodings: dict[tuple[int, ...], _Encoded] = {}
 
@@ -134,6 +136,13 @@ class FastAttributeRuler:
                     break
             else:
                 self._general.append(n)
+        # The same for the first token of the longer rules ("ai" of "ain't", "gon" …).
+        for n, (_order, _index, _attrs, specs) in enumerate(self.multi):
+            values = _required_values(specs[0].get("LOWER"))
+            if values is None:
+                self._multi_general.append(n)
+            for value in values or ():
+                self._multi_by_lower.setdefault(value, []).append(n)
 
     def _key(self, ints: tuple[int, ...]) -> Key:
         key = self._keys.get(ints)
@@ -171,9 +180,8 @@ class FastAttributeRuler:
             starts = self._starts.get(ints)
             if starts is None:
                 key = self._key(ints)
-                starts = tuple(
-                    n for n, rule in enumerate(self.multi) if _spec_matches(rule[3][0], key)
-                )
+                candidates = sorted({*self._multi_by_lower.get(key[1], ()), *self._multi_general})
+                starts = tuple(n for n in candidates if _spec_matches(self.multi[n][3][0], key))
                 self._starts[ints] = starts
             for n in starts:
                 order, index, attrs, specs = self.multi[n]
