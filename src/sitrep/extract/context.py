@@ -48,7 +48,7 @@ class ArticleContext:
     def __post_init__(self) -> None:
         from spacy.attrs import LEMMA, POS
 
-        object.__setattr__(self, "text", self.doc.text)
+        object.__setattr__(self, "text", _doc_text(self.article.text, self.doc))
         object.__setattr__(self, "ents", tuple(self.doc.ents))
         strings = self.doc.vocab.strings
         rows = self.doc.to_array([POS, LEMMA]).tolist() if len(self.doc) else []
@@ -72,6 +72,15 @@ class ArticleContext:
             if ent.start <= token_i < ent.end:
                 return ent
         return None
+
+
+def _doc_text(text: str, doc: Doc) -> str:
+    """`doc.text` without rebuilding it: spaCy keeps every character, so a parse of the
+    article's text spells it exactly (checked by its length, which is cheap)."""
+    if not len(doc):
+        return doc.text
+    last = doc[-1]
+    return text if last.idx + len(last.text_with_ws) == len(text) else doc.text
 
 
 def anchor_date(published: str | None) -> date | None:
