@@ -78,6 +78,61 @@ def test_baseline_and_z_score() -> None:
     assert trend(points, 7)["direction"] == "up"
 
 
+def _series_by_dates(
+    days: dict[str, tuple[float, list[str]]], baseline_days: int, min_spread: float, dense: bool
+) -> list[Any]:
+    """The definition `series` had before it indexed a list: every window read by date."""
+    import datetime as dt
+    import math
+
+    from sitrep.analyze.escalation import DayScore
+
+    if not days:
+        return []
+    by_date = {dt.date.fromisoformat(d[:10]): v for d, v in days.items()}
+    first, last = min(by_date), max(by_date)
+    wanted = (
+        [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+        if dense
+        else sorted(by_date)
+    )
+    out = []
+    for when in wanted:
+        score, ids = by_date.get(when, (0.0, []))
+        window = [
+            by_date.get(when - dt.timedelta(n), (0.0, []))[0] for n in range(1, baseline_days + 1)
+        ]
+        mean = sum(window) / len(window) if window else 0.0
+        spread = math.sqrt(sum((x - mean) ** 2 for x in window) / len(window)) if window else 0.0
+        z = (score - mean) / max(spread, min_spread, 1e-9)
+        rounded = (round(score, 3), len(ids), round(mean, 3), round(spread, 3), round(z, 2))
+        out.append(DayScore(when.isoformat(), *rounded, tuple(ids)))
+    return out
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 120),
+        st.tuples(
+            st.floats(-50, 50, allow_nan=False), st.lists(st.text("abc", min_size=1), max_size=3)
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 20),
+    st.booleans(),
+)
+def test_series_by_index_equals_the_series_by_dates(
+    offsets: dict[int, tuple[float, list[str]]], baseline_days: int, dense: bool
+) -> None:
+    import datetime as dt
+
+    start = dt.date(2023, 12, 20)
+    days = {(start + dt.timedelta(k)).isoformat(): v for k, v in offsets.items()}
+    expected = _series_by_dates(days, baseline_days, 1.0, dense)
+    assert series(days, baseline_days, 1.0, dense=dense) == expected
+
+
 def test_pairs_need_both_countries() -> None:
     weights = load_weights()
     scores = daily([_event(1, "2024-01-01", pair_target=None), _event(2, "")], weights)

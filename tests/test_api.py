@@ -120,8 +120,20 @@ def test_stories_actors_places_timeseries(client: TestClient) -> None:
     assert any(a["actor_id"] == "BLR.GOV.lukashenko" for a in actors)
     places = _items(client, "/api/places")
     assert places and all(p["lat"] is not None and p["events"] >= 1 for p in places)
+    assert "event_ids" not in places[0]  # every id made MBs at scale; the latest 20 remain
+    for place in places:
+        assert 1 <= len(place["latest_event_ids"]) == min(place["events"], 20)
+        at = {"place": place["name"], "lat": place["lat"], "lon": place["lon"], "limit": 1000}
+        body = client.get("/api/events", params=at).json()
+        assert body["total"] == place["events"]
+        assert set(place["latest_event_ids"]) <= {e["id"] for e in body["items"]}
+        assert all(e["place"] == place["name"] for e in body["items"])
     by_type = _items(client, "/api/timeseries", by="type")
     assert by_type and {"day", "key", "events", "intensity"} <= set(by_type[0])
+    ukraine = client.get("/api/timeseries", params={"country": "UKR"}).json()
+    assert ukraine["total"] == len(ukraine["items"]) > 0 and ukraine["offset"] == 0
+    assert sum(r["events"] for r in ukraine["items"]) < sum(r["events"] for r in by_type)
+    assert client.get("/api/timeseries", params={"since": "2099"}).json()["items"] == []
     pairs = {r["key"] for r in _items(client, "/api/timeseries", by="pair")}
     assert "RUS>UKR" in pairs
 
@@ -244,3 +256,80 @@ def test_alerts_are_cached_until_the_file_changes(
         every = daily(api_queries.scored_events(read), weights)
         pair = daily(api_queries.scored_events(read, pair=("RUS", "UKR")), weights)
     assert pair and pair == {("RUS", "UKR"): every[("RUS", "UKR")]}
+
+
+def test_answers_without_filters_are_cached_until_the_file_changes(
+    db: Path, settings: Settings, tmp_path: Path
+) -> None:
+    import shutil
+
+    from sitrep.store import api_queries as q
+    from sitrep.store.db import connect
+    from sitrep.views.api_store import Store
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    quick = settings.with_overrides({"api": {"keep_open_seconds": 0}})
+    store = Store(copy, quick)
+    client = TestClient(create_app(copy, quick))
+    calls: list[int] = []
+
+    def articles(con: Any) -> int:
+        calls.append(1)
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0])
+
+    first = store.answer("articles", articles)
+    assert store.answer("articles", articles) == first and len(calls) == 1
+    pairs = client.get("/api/pairs").json()["items"]
+    before = client.get("/api/stats").json()["counts"]
+    places = client.get("/api/places", params={"limit": 1000}).json()
+    quotes = client.get("/api/quotes").json()
+    page = client.get("/api/places", params={"limit": 2, "offset": 1}).json()
+    assert page["total"] == places["total"] and page["items"] == places["items"][1:3]
+    with store.read() as con:  # the kept answer is the query's, sliced
+        assert page["items"] == q.places(con, q.Query(limit=2, offset=1))[1]
+        assert client.get("/api/timeseries").json()["items"] == q.timeseries(con, q.Query(), "type")
+    writer = connect(copy)  # another writer changes the file: answers are recomputed
+    writer.execute("DELETE FROM canonical_events")
+    writer.execute("DELETE FROM articles WHERE id NOT IN (SELECT article_id FROM events)")
+    writer.close()
+    assert store.answer("articles", articles) <= first and len(calls) == 2
+    assert (
+        client.get("/api/stats").json()["counts"]["canonical_events"]
+        == 0
+        < before["canonical_events"]
+    )
+    assert pairs and client.get("/api/pairs").json()["items"] == []
+    assert client.get("/api/places").json()["items"] == []
+    assert client.get("/api/timeseries").json()["items"] == []
+    assert client.get("/api/quotes").json()["total"] == quotes["total"]  # quotes kept
+
+
+def test_kept_first_pages_equal_the_queried_pages(client: TestClient) -> None:
+    """The unfiltered map and quotes keep one page of the largest size and slice it."""
+    for path in ("/api/places", "/api/quotes"):
+        whole = client.get(path, params={"limit": 1000}).json()
+        for limit, offset in ((3, 0), (2, 5), (1000, 0)):
+            page = client.get(path, params={"limit": limit, "offset": offset}).json()
+            assert page["total"] == whole["total"] and page["limit"] == limit
+            assert page["items"] == whole["items"][offset : offset + limit]
+        # Past the kept page (or with a filter) the store is asked: the same rows.
+        far = client.get(path, params={"limit": 1000, "offset": 1}).json()
+        assert far["items"] == whole["items"][1:]
+    relayed = client.get("/api/quotes", params={"state_media": "true", "limit": 1000}).json()
+    assert 0 < relayed["total"] < client.get("/api/quotes").json()["total"]
+    assert all(q["state_media"] for q in relayed["items"])
+
+
+def test_alert_dicts_equal_the_alerts_own(db: Path, settings: Settings) -> None:
+    from sitrep.analyze.alerts import evaluate_alerts
+    from sitrep.store.db import connect
+    from sitrep.views.api_analysis import alert_dict
+
+    con = connect(db, read_only=True)
+    try:
+        alerts = evaluate_alerts(con, settings)
+    finally:
+        con.close()
+    assert alerts and all(alert_dict(a) == a.as_dict() for a in alerts)

@@ -131,6 +131,12 @@ def test_stories_and_canonical_events(store: Path, capsys: pytest.CaptureFixture
     assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 2
     assert main(["stories", "--db", str(store)]) == EXIT_OK
     assert "AFP, Kyiv Post" in capsys.readouterr().out
+    # Filter on a key actor, in any case: the wire story names its actors.
+    actor = str(wire[0]["key_actors"][0]).upper()  # type: ignore[index]
+    assert main(["stories", "--db", str(store), "--actor", actor, "--format", "jsonl"]) == 0
+    found = _json_lines(capsys.readouterr().out)
+    assert wire[0]["story_id"] in {s["story_id"] for s in found}
+    assert main(["stories", "--db", str(store), "--actor", "no such actor"]) == EXIT_OK
 
 
 def test_quotes_and_articles(store: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -157,6 +157,25 @@ def test_filters_and_click_through_to_the_sentence(page: Any, base_url: str) -> 
     assert page.errors == []
 
 
+def test_clicking_a_place_lists_all_its_events_from_the_server(page: Any, base_url: str) -> None:
+    """A place row carries only its latest ids: the table asks /api/events for the place."""
+    _ready(page, base_url + "/")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/events" in r.url else None)
+    circle = page.locator("#map circle.place").first
+    tip = circle.locator("title").text_content()
+    name, events = tip.split(" (")[0], int(tip.split("): ")[1].split(" events")[0])
+    circle.dispatch_event("click")
+    count = page.locator("#events-count")
+    _until(lambda: count.text_content().endswith(f" at {name}"))
+    assert count.text_content() == f"{events} events at {name}"
+    places = page.locator("#events tbody tr td:nth-child(6)").all_text_contents()
+    assert places and set(places) == {name} and len(places) == min(events, 50)
+    assert any("place=" in url and "lat=" in url and "lon=" in url for url in asked)
+    assert page.locator("#map circle.place.selected").count() == 1
+    assert page.errors == []
+
+
 def test_hostile_article_renders_as_text_and_runs_nothing(page: Any, base_url: str) -> None:
     _ready(page, f"{base_url}/#article={quote(HOSTILE_ID, safe='')}&start=0&end=10")
     page.wait_for_selector("#article-text mark")

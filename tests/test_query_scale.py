@@ -69,11 +69,12 @@ FILTERS = [
 
 
 def _live(con: duckdb.DuckDBPyConnection) -> Any:
-    """Make the read model look stale on this connection so queries fall back to joins."""
+    """Make the read models look stale on this connection so queries fall back to joins."""
     con.execute(
         "CREATE TEMP TABLE event_facts_state AS "
         "SELECT -1 AS events, 0 AS canonical_events, 0 AS articles, 0 AS version"
     )
+    con.execute("CREATE TEMP TABLE quote_facts_state AS SELECT -1 AS quotes, 0 AS articles")
     return con
 
 
@@ -84,14 +85,35 @@ def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) ->
     try:
         assert read_model.facts(fast) == "event_facts"
         assert read_model.facts(slow) != "event_facts"
+        assert read_model.quote_facts(fast) == "quote_facts"
+        assert read_model.quote_facts(slow) != "quote_facts"
         page = q.Query(**{**_fields(flt), "limit": 40, "offset": 10})
         for mentions in (False, True):
             assert q.events(fast, page, mentions=mentions) == q.events(
                 slow, page, mentions=mentions
             )
+        quotes = q.Query(**{**_fields(page), "type": None, "factuality": ()})
+        assert q.quotes(fast, quotes) == q.quotes(slow, quotes)
+        for hedged in (True, False):
+            hedged_page = q.Query(**{**_fields(quotes), "hedged": hedged, "state_media": hedged})
+            assert q.quotes(fast, hedged_page) == q.quotes(slow, hedged_page)
+        listing = read.Filters(actor=flt.actor, country=flt.country, since=flt.since, limit=30)
+        assert read.list_quotes(fast, listing) == read.list_quotes(slow, listing)
         for by in ("type", "pair", "country"):
-            assert q.timeseries(fast, flt, by) == q.timeseries(slow, flt, by)
+            series = q.timeseries(slow, flt, by)
+            assert q.timeseries(fast, flt, by) == series
+            # The API's JSON, written by DuckDB: the same values, types and order once parsed.
+            count, text = q.timeseries_json(fast, flt, by)
+            assert count == len(series) and json.loads(text) == series
+            assert [type(r["intensity"]) for r in json.loads(text)] == [
+                type(r["intensity"]) for r in series
+            ]
         assert q.places(fast, page) == q.places(slow, page)
+        first_place = q.places(fast, q.Query(**{**_fields(flt), "limit": 1}))[1]
+        if first_place:
+            at = {"place": first_place[0]["name"], "lat": first_place[0]["lat"]}
+            at_place = q.Query(**{**_fields(page), **at, "lon": first_place[0]["lon"]})
+            assert q.events(fast, at_place) == q.events(slow, at_place)
         assert q.actors(fast, page) == q.actors(slow, page)
         assert q.date_range(fast) == q.date_range(slow)
     finally:
@@ -207,3 +229,85 @@ def test_pair_totals_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConnectio
     expected = pair_totals(daily(q.scored_events(con), weights))
     got = q.pair_totals(con, dict(weights.factuality), weights.default)
     assert got == expected and len(got) > 100
+
+
+def test_quote_read_model_stale_falls_back_and_refreshes(tmp_path: Path) -> None:
+    db = tmp_path / "q.duckdb"
+    c = connect(db)
+    generate(c, 400)
+    assert read_model.quotes_fresh(c)
+    before = q.quotes(c, q.Query(limit=1000))
+    c.execute(
+        "INSERT INTO quotes (id, article_id, kind, content_start, content_text, hedged) "
+        "SELECT 'extra-q', id, 'direct', 0, 'late quote', false FROM articles "
+        "ORDER BY published DESC LIMIT 1"
+    )
+    assert not read_model.quotes_fresh(c)
+    after = q.quotes(c, q.Query(limit=1000))
+    assert after[0] == before[0] + 1 and "extra-q" in {r["id"] for r in after[1]}
+    read_model.refresh(c)
+    assert read_model.quotes_fresh(c) and q.quotes(c, q.Query(limit=1000)) == after
+    c.close()
+
+
+def test_places_carry_counts_and_latest_ids_and_lead_to_every_event(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """A place lists at most PLACE_EVENT_IDS ids (its latest), and the events filter by its
+    name and coordinates gives exactly its `events` canonical events, latest first."""
+    for flt in (q.Query(limit=30), q.Query(type="ASSAULT", country="UKR", limit=30)):
+        total, found = q.places(con, flt)
+        assert total > len(found) > 0
+        assert any(p["events"] > q.PLACE_EVENT_IDS for p in found)
+        for place in found:
+            where = {"place": place["name"], "lat": place["lat"], "lon": place["lon"]}
+            at = q.Query(**{**_fields(flt), "limit": 10**6, **where})
+            count, rows = q.events(con, at)
+            assert count == len(rows) == place["events"]
+            assert place["types"] == sorted({r["type"] for r in rows})
+            # Latest by day; events without a day come after every dated one.
+            latest = [r["id"] for r in rows if r["day"]][::-1]
+            latest += [r["id"] for r in rows if not r["day"]][::-1]
+            assert place["latest_event_ids"] == latest[: q.PLACE_EVENT_IDS]
+
+
+def test_escalation_days_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConnection) -> None:
+    """pair_days groups by day in the store; escalation.daily evaluates every scored event
+    in Python: same days, same ids in the same order, the same float sums, so the same
+    series (baseline, z) whichever the API uses."""
+    from sitrep.analyze.escalation import daily, load_weights, series
+
+    weights = load_weights("")
+    expected = daily(q.scored_events(con), weights)
+    assert len(expected) > 100
+    for pair, days in expected.items():
+        got = q.pair_days(con, pair, dict(weights.factuality), weights.default)
+        assert got == days, pair
+        assert series(got, 14, 1.0, dense=True) == series(days, 14, 1.0, dense=True)
+    assert q.pair_days(con, ("XXX", "YYY"), dict(weights.factuality), weights.default) == {}
+
+
+def test_stories_filter_by_key_actor(con: duckdb.DuckDBPyConnection) -> None:
+    total, rows = q.stories(con, q.Query(actor="ACTOR 0 ukr", limit=5))
+    assert total > 0 and all("Actor 0 UKR" in r["key_actors"] for r in rows)
+    assert q.stories(con, q.Query(actor="nobody", limit=5)) == (0, [])
+
+
+def test_place_types_by_bits_equal_the_distinct_list_with_a_missing_type(
+    tmp_path: Path,
+) -> None:
+    c = connect(tmp_path / "t.duckdb")
+    generate(c, 2000)
+    c.execute(
+        "UPDATE events SET type = NULL WHERE id IN "
+        "(SELECT first_mention_id FROM canonical_events ORDER BY id LIMIT 40)"
+    )
+    read_model.refresh(c)
+    fast = q.places(c, q.Query(limit=1000))
+    assert any(None in p["types"] for p in fast[1])
+    assert fast == q.places(_live(c), q.Query(limit=1000))
+    c.close()
+
+
+def test_timeseries_json_of_nothing_is_an_empty_list(con: duckdb.DuckDBPyConnection) -> None:
+    assert q.timeseries_json(con, q.Query(since="2099"), "type") == (0, "[]")

@@ -110,17 +110,19 @@ def series(
         return []
     by_date = {_date(d): v for d, v in days.items()}
     first, last = min(by_date), max(by_date)
-    wanted = (
-        [first + dt.timedelta(n) for n in range((last - first).days + 1)]
-        if dense
-        else sorted(by_date)
-    )
+    # Scores by day offset from the first day (quiet days 0.0): the baseline window reads a
+    # list by index instead of building a date per day and looking it up; the same floats,
+    # added in the same order, as reading `by_date`.
+    span = (last - first).days + 1
+    scores = [0.0] * span
+    for when, (score, _) in by_date.items():
+        scores[(when - first).days] = score
+    wanted = range(span) if dense else sorted((when - first).days for when in by_date)
     out = []
-    for when in wanted:
+    for i in wanted:
+        when = first + dt.timedelta(i)
         score, ids = by_date.get(when, (0.0, []))
-        window = [
-            by_date.get(when - dt.timedelta(n), (0.0, []))[0] for n in range(1, baseline_days + 1)
-        ]
+        window = [scores[i - n] if i >= n else 0.0 for n in range(1, baseline_days + 1)]
         mean = sum(window) / len(window) if window else 0.0
         spread = math.sqrt(sum((x - mean) ** 2 for x in window) / len(window)) if window else 0.0
         z = (score - mean) / max(spread, min_spread, 1e-9)

@@ -18,7 +18,18 @@ from typing import Any
 import duckdb
 
 from sitrep.store.read import _rows, date_where, event_where, quote_filters
-from sitrep.store.read_model import DAY_SQL, TARGET_SQL, facts
+from sitrep.store.read_model import (
+    DAY_SQL,
+    TARGET_SQL,
+    TYPE_BITS,
+    facts,
+    quote_facts,
+    stored_types,
+)
+
+# How many of a place's events `places` lists by id (the latest); `events` counts them all,
+# and `events(place=..., lat=..., lon=...)` pages through every one.
+PLACE_EVENT_IDS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,9 @@ class Query:
     story: str | None = None
     hedged: bool | None = None
     state_media: bool | None = None
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
     limit: int = 100
     offset: int = 0
 
@@ -112,13 +126,14 @@ def events(
     """Canonical events (one per real event, described by its first report) or mentions:
     a count and a top-N over `event_facts` (store/read_model.py)."""
     where, params = _event_where(q)
+    where, params = _place_where(q, where, params)
     relation = facts(con)
     if mentions:
         if q.story:
             where += " AND e.article_story_id = ?"
             params.append(q.story)
         base = f"SELECT e.id, e.article_id, {_FACT_SELECT} FROM {relation} e WHERE {where}"
-        order = "e.day NULLS LAST, e.article_id, e.sentence_start, e.id"
+        order = "e.mention_rank"  # = day NULLS LAST, article_id, sentence_start, id
     else:
         where += " AND e.canonical_id IS NOT NULL"
         if q.story:
@@ -129,16 +144,29 @@ def events(
             f"{_FACT_SELECT}, e.reports, e.independent_sources, e.outlets, e.article_ids, "
             f"e.mention_ids, e.story_id, e.disputes FROM {relation} e WHERE {where}"
         )
-        order = "e.day NULLS LAST, e.published NULLS LAST, e.canonical_id"
+        order = "e.canonical_rank"  # = day NULLS LAST, published NULLS LAST, canonical_id
     total = _total(con, f"SELECT 1 FROM {relation} e WHERE {where}", params)
     page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
     return total, page
 
 
+def _place_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """One place of `places` (its name and coordinates as listed there)."""
+    for column, value in (("place_name", q.place), ("lat", q.lat), ("lon", q.lon)):
+        if value is not None:
+            where += f" AND e.{column} = ?"
+            params.append(value)
+    return where, params
+
+
 def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    where, params = quote_filters(q.actor, q.country, q.type, q.since, q.until)
+    """Quotes with their article's columns: a count and a top-N over `quote_facts`
+    (store/read_model.py), in the order of its `quote_rank`."""
+    where, params = quote_filters(
+        q.actor, q.country, q.type, q.since, q.until, published="q.published"
+    )
     if q.story:
-        where.append("a.story_id = ?")
+        where.append("q.story_id = ?")
         params.append(q.story)
     if q.hedged is not None:
         where.append("q.hedged = ?")
@@ -146,14 +174,24 @@ def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
     if q.state_media is not None:
         # The via chain is typed by the actor KB; state media is source_type "state_media".
         where.append(("" if q.state_media else "NOT ") + "contains(q.record, '\"state_media\"')")
-    base = (
-        "SELECT q.id, q.article_id, a.published, a.outlet, a.title, q.kind, "
+    relation, matching = quote_facts(con), " AND ".join(where)
+    total = _total(con, f"SELECT 1 FROM {relation} q WHERE {matching}", params)
+    # The page's ranks first, then its wide columns by rank: a top-N over every column
+    # reads them for all matching quotes (3× slower at a million events).
+    ranks = (
+        f"SELECT q.quote_rank FROM {relation} q WHERE {matching} "
+        "ORDER BY q.quote_rank LIMIT ? OFFSET ?"
+    )
+    page = _rows(
+        con,
+        "SELECT q.id, q.article_id, q.published, q.outlet, q.title, q.kind, "
         "q.speaker_name AS speaker, q.speaker_actor_id, q.speaker_country, q.speaker_sector, "
         "q.via_sources AS via, q.addressee_name AS addressee, q.hedged, q.cue_text AS cue, "
-        "q.content_start, q.content_end, q.content_text AS content, a.story_id, q.record "
-        f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE {' AND '.join(where)}"
+        "q.content_start, q.content_end, q.content_text AS content, q.story_id, q.record "
+        f"FROM {relation} q WHERE q.quote_rank IN ({ranks}) ORDER BY q.quote_rank",
+        [*params, q.limit, q.offset],
     )
-    return _page(con, base, "published NULLS LAST, article_id, content_start", params, q)
+    return total, page
 
 
 def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
@@ -167,7 +205,10 @@ def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[st
         where.append("substr(s.first_seen, 1, ?) <= ?")
         params.extend([len(q.until), q.until])
     if q.actor:
-        where.append("list_contains(list_transform(s.key_actors, x -> lower(x)), lower(?))")
+        # No lambda: DuckDB 2 refuses `x -> f(x)` and DuckDB < 1.3 lacks `lambda x: f(x)`.
+        where.append(
+            "EXISTS (SELECT 1 FROM (SELECT unnest(s.key_actors) AS k) WHERE lower(k) = lower(?))"
+        )
         params.append(q.actor)
     if q.story:
         where.append("s.story_id = ?")
@@ -216,24 +257,56 @@ def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
     return _grouped_page(con, base, "events DESC, name", [*params, *params, *extra], q)
 
 
+# A place's latest canonical events first: dated ones by the listing order reversed, then
+# those without a day.
+_LATEST_FIRST = "e.canonical_rank - (e.day IS NULL)::BIGINT * 1000000000000"
+
+
 def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    """Places of canonical events with coordinates, with counts by PLOVER type."""
+    """Places of canonical events with coordinates: how many events, their PLOVER types and
+    the ids of the latest `PLACE_EVENT_IDS` (by day; events without a day after the rest)."""
     where, params = _event_where(q)
     if q.story:
         where += " AND e.story_id = ?"
         params.append(q.story)
-    base = (
-        "SELECT e.place_name AS name, e.place_country AS country, e.lat, e.lon, "
-        "count(*) AS events, list(DISTINCT e.type ORDER BY e.type) AS types, "
-        "list(e.canonical_id ORDER BY e.canonical_id) AS event_ids "
-        f"FROM {facts(con)} e WHERE e.canonical_id IS NOT NULL AND {where} "
-        "AND e.lat IS NOT NULL AND e.lon IS NOT NULL GROUP BY ALL"
+    relation = facts(con)
+    # Over the fresh table a place is one integer (place_key), its types one bit each
+    # (type_bit) and, unfiltered, its latest events are numbered (place_recency): a
+    # four-column key, a DISTINCT list and a top-N per place cost most of the query.
+    # The live relation gives the same answer the plain way.
+    fresh = relation == "event_facts"
+    types = stored_types(con) if fresh else []
+    by_bits = 0 < len(types) < TYPE_BITS
+    place = (
+        "any_value(e.place_name) AS name, any_value(e.place_country) AS country, "
+        "any_value(e.lat) AS lat, any_value(e.lon) AS lon"
+        if fresh
+        else "e.place_name AS name, e.place_country AS country, e.lat, e.lon"
     )
-    return _grouped_page(con, base, "events DESC, name", params, q)
+    type_list = "bit_or(e.type_bit)" if by_bits else "list(DISTINCT e.type ORDER BY e.type)"
+    latest = (
+        "list(e.canonical_id ORDER BY e.place_recency) "
+        f"FILTER (e.place_recency <= {PLACE_EVENT_IDS})"
+        if fresh and where == "1=1"
+        else f"max_by(e.canonical_id, {_LATEST_FIRST}, {PLACE_EVENT_IDS})"
+    )
+    base = (
+        f"SELECT {place}, count(*) AS events, {type_list} AS types, "
+        f"{latest} AS latest_event_ids FROM {relation} e "
+        f"WHERE e.canonical_id IS NOT NULL AND {where} AND e.lat IS NOT NULL "
+        f"AND e.lon IS NOT NULL GROUP BY {'e.place_key' if fresh else 'ALL'}"
+    )
+    order = "events DESC, name, country, lat, lon"
+    total, page = _grouped_page(con, base, order, params, q)
+    if by_bits:
+        decode: list[str | None] = [*types, None]  # a missing type ranks last
+        for row in page:
+            row["types"] = [t for i, t in enumerate(decode) if row["types"] >> i & 1]
+    return total, page
 
 
-def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
-    """Canonical events per day and key: count and summed intensity (signed, PLOVER scale)."""
+def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str, list[Any]]:
+    """The grouped query of `timeseries` (unordered) and its parameters."""
     key = {
         "type": "e.type",
         "pair": "e.source_country || '>' || e.pair_target",
@@ -249,9 +322,30 @@ def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[s
         f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
         f"SELECT e.day, {key} AS key, e.intensity FROM {facts(con)} e "
         f"WHERE e.canonical_id IS NOT NULL AND {where}) "
-        "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL ORDER BY day, key"
+        "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL"
     )
-    return _rows(con, sql, params)
+    return sql, params
+
+
+def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
+    """Canonical events per day and key: count and summed intensity (signed, PLOVER scale)."""
+    sql, params = _timeseries(con, q, by)
+    return _rows(con, f"{sql} ORDER BY day, key", params)
+
+
+def timeseries_json(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[int, str]:
+    """(rows, `timeseries` as a JSON array written by DuckDB): the same values once parsed
+    (tested). A year or three of days × keys is ~17,000 rows at a million events, which
+    cost more to turn into Python dicts and then JSON than to query."""
+    sql, params = _timeseries(con, q, by)
+    row = con.execute(
+        "SELECT count(*), to_json(list(struct_pack(day, key, events, intensity) "
+        f"ORDER BY day, key))::VARCHAR FROM ({sql})",
+        params,
+    ).fetchone()
+    if not row or not row[0]:
+        return 0, "[]"
+    return int(row[0]), str(row[1])
 
 
 def pair_totals(
@@ -276,6 +370,30 @@ def pair_totals(
     )
     names = sorted(weights)
     return _rows(con, sql, [names, [float(weights[n]) for n in names], float(default)])
+
+
+def pair_days(
+    con: duckdb.DuckDBPyConnection,
+    pair: tuple[str, str],
+    weights: dict[str, float],
+    default: float,
+) -> dict[str, tuple[float, list[str]]]:
+    """day → (score, canonical event ids) of one source → target pair, grouped in the store:
+    what analyze.escalation.daily gives for the pair over scored_events, with the same
+    weights and the same summation order (ids sorted, scores added in that order)."""
+    sql = (
+        "WITH w AS (SELECT unnest(?) AS factuality, unnest(?) AS weight) "
+        "SELECT e.day, list_sum(list(coalesce(-e.intensity * coalesce(w.weight, ?), 0) "
+        "ORDER BY e.canonical_id)) AS score, list(e.canonical_id ORDER BY e.canonical_id) AS ids "
+        f"FROM {facts(con)} e LEFT JOIN w ON w.factuality = e.factuality "
+        "WHERE e.canonical_id IS NOT NULL AND e.source_country = ? AND e.pair_target = ? "
+        "AND e.day IS NOT NULL AND e.day <> '' GROUP BY e.day ORDER BY e.day"
+    )
+    names = sorted(weights)
+    params = [names, [float(weights[n]) for n in names], float(default), *pair]
+    return {
+        day: (float(score), list(ids)) for day, score, ids in con.execute(sql, params).fetchall()
+    }
 
 
 def scored_events(

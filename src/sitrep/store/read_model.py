@@ -34,6 +34,25 @@ TARGET_SQL = (
     "coalesce(e.target_country, CASE WHEN e.place_country <> e.source_country "
     "THEN e.place_country END)"
 )
+# Types a place's bit mask can hold (bits of a BIGINT, less the sign bit).
+TYPE_BITS = 62
+# Places group on one integer (their rank by name, country, lat, lon) and OR one bit per
+# type (the type's rank among the store's types, a missing type last): a DISTINCT list and
+# a four-column key per place cost more than the rest of the query. Both are ranked over
+# the distinct values and joined, not ranked over every event (a sort of a million rows).
+_PLACE_KEYS = (
+    "SELECT place_name, place_country, lat, lon, row_number() OVER "
+    "(ORDER BY place_name, place_country, lat, lon) AS place_key FROM (SELECT DISTINCT "
+    "place_name, place_country, lat, lon FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL)"
+)
+_TYPE_BITS = (
+    f"SELECT type, CASE WHEN n <= {TYPE_BITS} THEN 1::BIGINT << (n - 1) END AS type_bit "
+    "FROM (SELECT type, row_number() OVER (ORDER BY type) AS n "
+    "FROM (SELECT DISTINCT type FROM events))"
+)
+# The canonical listing order (day, then first report, then id) as one integer, so a page,
+# a place's latest events and the API's sorts compare one number instead of three strings.
+_LISTING_ORDER = f"({DAY_SQL}) NULLS LAST, a.published NULLS LAST, c.id"
 _COLUMNS = (
     f"e.id, c.id AS canonical_id, e.article_id, ({DAY_SQL}) AS day, e.type, e.factuality, "
     "e.source_name, e.source_actor_id, e.source_country, e.source_sector, "
@@ -41,6 +60,19 @@ _COLUMNS = (
     "e.place_name, e.place_country, e.lat, e.lon, e.intensity, "
     f"{TARGET_SQL} AS pair_target, a.published, a.story_id AS article_story_id, "
     "c.story_id, e.sentence_start, "
+    "CASE WHEN c.id IS NOT NULL THEN row_number() OVER "
+    f"(PARTITION BY c.id IS NULL ORDER BY {_LISTING_ORDER}) END AS canonical_rank, "
+    # The same for the listing of every mention (day, article, position, id).
+    f"row_number() OVER (ORDER BY ({DAY_SQL}) NULLS LAST, e.article_id, e.sentence_start, "
+    "e.id) AS mention_rank, "
+    "pk.place_key, tb.type_bit, "
+    # A canonical event's position among its place's, latest first (dated before undated,
+    # then the listing order reversed): an unfiltered map takes each place's latest ids
+    # with a filter instead of a top-N per place.
+    "CASE WHEN c.id IS NOT NULL AND e.lat IS NOT NULL AND e.lon IS NOT NULL THEN "
+    "row_number() OVER (PARTITION BY c.id IS NULL, pk.place_key ORDER BY "
+    f"({DAY_SQL}) IS NULL, ({DAY_SQL}) DESC, a.published DESC NULLS FIRST, c.id DESC) END "
+    "AS place_recency, "
     # What a listing page shows, so a page is one top-N over this table (DuckDB fetches
     # these wide columns only for the rows that make the page).
     "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
@@ -49,11 +81,27 @@ _COLUMNS = (
 )
 LIVE_SQL = (
     f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
-    "LEFT JOIN canonical_events c ON c.first_mention_id = e.id"
+    "LEFT JOIN canonical_events c ON c.first_mention_id = e.id "
+    f"LEFT JOIN ({_PLACE_KEYS}) pk ON pk.place_name IS NOT DISTINCT FROM e.place_name "
+    "AND pk.place_country IS NOT DISTINCT FROM e.place_country AND pk.lat = e.lat "
+    f"AND pk.lon = e.lon LEFT JOIN ({_TYPE_BITS}) tb ON tb.type IS NOT DISTINCT FROM e.type"
+)
+# `quote_facts`: one row per quote with its article's columns, in listing order.
+QUOTE_ORDER = "published NULLS LAST, article_id, content_start, id"
+_QUOTE_COLUMNS = (
+    "q.id, q.article_id, a.published, a.outlet, a.title, q.kind, q.speaker_name, "
+    "q.speaker_actor_id, q.speaker_country, q.speaker_sector, q.via_sources, "
+    "q.addressee_name, q.hedged, q.cue_text, q.content_start, q.content_end, q.content_text, "
+    "a.story_id, q.record"
+)
+QUOTE_LIVE_SQL = (
+    f"SELECT *, row_number() OVER (ORDER BY {QUOTE_ORDER}) AS quote_rank FROM "
+    f"(SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id)"
 )
 _STATE = "event_facts_state"
+_QUOTE_STATE = "quote_facts_state"
 # Bump when the columns above change: a table of another version is rebuilt, never read.
-VERSION = 2
+VERSION = 6
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
@@ -64,8 +112,15 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
+def _quote_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM articles)"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild `event_facts` from events, articles and canonical events (in the caller's
+    """Rebuild `event_facts` and `quote_facts` from the tables they read (in the caller's
     transaction when there is one)."""
     con.execute(
         f"CREATE OR REPLACE TABLE event_facts AS {LIVE_SQL} "
@@ -73,22 +128,51 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"CREATE OR REPLACE TABLE {_STATE} AS SELECT ? AS events, ? AS canonical_events, "
-        "? AS articles, ? AS version",
+        "? AS articles, ? AS version, "
+        "(SELECT list(DISTINCT type ORDER BY type) FILTER (type IS NOT NULL) FROM event_facts) "
+        "AS types",
         [*_counts(con), VERSION],
     )
+    con.execute(f"CREATE OR REPLACE TABLE quote_facts AS {QUOTE_LIVE_SQL} ORDER BY quote_rank")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {_QUOTE_STATE} AS SELECT ? AS quotes, ? AS articles, "
+        "? AS version",
+        [*_quote_counts(con), VERSION],
+    )
+
+
+def _state(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> tuple[object, ...] | None:
+    try:
+        row = con.execute(f"SELECT {columns} FROM {table}").fetchone()
+    except duckdb.Error:  # no such table (older store), or not of this shape
+        return None
+    return tuple(row) if row is not None else None
 
 
 def fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when `event_facts` exists and was built from the rows now in the store."""
-    try:
-        row = con.execute(
-            f"SELECT events, canonical_events, articles, version FROM {_STATE}"
-        ).fetchone()
-    except duckdb.Error:  # no such table (older store), or not of this shape
-        return False
-    return row is not None and tuple(row) == (*_counts(con), VERSION)
+    state = _state(con, _STATE, "events, canonical_events, articles, version")
+    return state == (*_counts(con), VERSION)
+
+
+def quotes_fresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when `quote_facts` exists and was built from the rows now in the store."""
+    state = _state(con, _QUOTE_STATE, "quotes, articles, version")
+    return state == (*_quote_counts(con), VERSION)
 
 
 def facts(con: duckdb.DuckDBPyConnection) -> str:
     """The relation to query as `event_facts`: the table, or its live equivalent."""
     return "event_facts" if fresh(con) else f"({LIVE_SQL})"
+
+
+def quote_facts(con: duckdb.DuckDBPyConnection) -> str:
+    """The relation to query as `quote_facts`: the table, or its live equivalent."""
+    return "quote_facts" if quotes_fresh(con) else f"({QUOTE_LIVE_SQL})"
+
+
+def stored_types(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The sorted event types `event_facts` was built with (empty when unknown); call it
+    only after `facts(con)` returned the table, i.e. when the table is fresh."""
+    state = _state(con, _STATE, "types")
+    return [str(t) for t in state[0]] if state and isinstance(state[0], list) else []

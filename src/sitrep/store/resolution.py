@@ -111,7 +111,10 @@ def list_stories(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, A
         where.append("substr(first_seen, 1, ?) <= ?")
         params.extend([len(f.until), f.until])
     if f.actor:
-        where.append("list_contains(list_transform(key_actors, x -> lower(x)), lower(?))")
+        # No lambda: DuckDB 2 refuses the `x -> f(x)` form that older releases took.
+        where.append(
+            "EXISTS (SELECT 1 FROM (SELECT unnest(key_actors) AS k) WHERE lower(k) = lower(?))"
+        )
         params.append(f.actor)
     sql = (
         "SELECT story_id, title, first_seen, last_seen, articles, outlets, key_actors, "

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -186,12 +187,28 @@ def create_app(
         factuality: str | None = Fact,
         story: str | None = Story,
         mentions: bool = Query(False, description="raw mentions"),
+        place: str | None = Query(None, description="place name, exactly as /api/places lists it"),
+        lat: float | None = Query(None, description="place latitude, as /api/places lists it"),
+        lon: float | None = Query(None, description="place longitude, as /api/places lists it"),
         limit: int | None = Limit,
         offset: int = Offset,
         format: Format = Fmt,
     ) -> Response:
         check_types(type)
-        flt = query(type, actor, country, since, until, factuality, story, limit, offset)
+        flt = query(
+            type,
+            actor,
+            country,
+            since,
+            until,
+            factuality,
+            story,
+            limit,
+            offset,
+            place=place,
+            lat=lat,
+            lon=lon,
+        )
         with store.read() as con:
             total, rows = q.events(con, flt, mentions=mentions)
         return listing("events", format, flt, total, [api_rows.event_row(r) for r in rows])
@@ -223,9 +240,20 @@ def create_app(
             hedged=hedged,
             state_media=state_media,
         )
-        with store.read() as con:
-            total, rows = q.quotes(con, flt)
-        return listing("quotes", format, flt, total, [api_rows.quote_row(r) for r in rows])
+        if (
+            _unfiltered(flt)
+            and flt.hedged is None
+            and flt.state_media is None
+            and flt.offset + flt.limit <= cfg.max_limit
+        ):
+            # The quotes panel's first view, kept like the map's (see `places`).
+            everything = replace(flt, limit=cfg.max_limit, offset=0)
+            total, first = store.answer("quotes", lambda con: quote_page(con, everything))
+            items = first[flt.offset : flt.offset + flt.limit]
+        else:
+            with store.read() as con:
+                total, items = quote_page(con, flt)
+        return listing("quotes", format, flt, total, items)
 
     @app.get("/api/stories", summary="Stories with outlets and corroboration counts")
     def stories(
@@ -259,7 +287,10 @@ def create_app(
             total, rows = q.actors(con, flt)
         return listing("actors", format, flt, total, rows)
 
-    @app.get("/api/places", summary="Event places with coordinates and counts")
+    @app.get(
+        "/api/places",
+        summary="Event places with coordinates, counts, types and the latest event ids",
+    )
     def places(
         type: str | None = Type,
         actor: str | None = Actor,
@@ -274,8 +305,15 @@ def create_app(
     ) -> Response:
         check_types(type)
         flt = query(type, actor, country, since, until, factuality, story, limit, offset)
-        with store.read() as con:
-            total, rows = q.places(con, flt)
+        if _unfiltered(flt) and flt.offset + flt.limit <= cfg.max_limit:
+            # The map's first view: every place, the same until the store changes. One
+            # answer of the largest page is kept and sliced for any page inside it.
+            everything = replace(flt, limit=cfg.max_limit, offset=0)
+            total, first = store.answer("places", lambda con: q.places(con, everything))
+            rows = first[flt.offset : flt.offset + flt.limit]
+        else:
+            with store.read() as con:
+                total, rows = q.places(con, flt)
         return listing("places", format, flt, total, rows)
 
     @app.get("/api/timeseries", summary="Events and summed intensity per day and key")
@@ -292,9 +330,21 @@ def create_app(
     ) -> Response:
         check_types(type)
         flt = query(type, actor, country, since, until, factuality, story, None, 0)
-        with store.read() as con:
-            rows = q.timeseries(con, flt, by)
-        return listing("timeseries", format, flt, len(rows), rows)
+        if format == "csv":
+            with store.read() as con:
+                rows = q.timeseries(con, flt, by)
+            return listing("timeseries", format, flt, len(rows), rows)
+        # JSON written by DuckDB, and for the timeline's first view (no filter) kept until
+        # the store changes.
+        if _unfiltered(flt):
+            total, items = store.answer(
+                f"timeseries:{by}", lambda con: q.timeseries_json(con, flt, by)
+            )
+        else:
+            with store.read() as con:
+                total, items = q.timeseries_json(con, flt, by)
+        head = json.dumps({"total": total, "limit": flt.limit, "offset": flt.offset})
+        return Response(f'{head[:-1]}, "items": {items}}}', media_type="application/json")
 
     @app.get("/api/articles", summary="Articles (without text)")
     def articles(
@@ -354,8 +404,7 @@ def create_app(
 
     @app.get("/api/stats", summary="Row counts and the store's date range")
     def store_stats() -> dict[str, Any]:
-        with store.read() as con:
-            return {"counts": stats(con), **q.date_range(con)}
+        return store.answer("stats", lambda con: {"counts": stats(con), **q.date_range(con)})
 
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
 
@@ -371,6 +420,19 @@ def create_app(
         )
 
     return app
+
+
+def quote_page(con: Any, flt: q.Query) -> tuple[int, list[dict[str, Any]]]:
+    total, rows = q.quotes(con, flt)
+    return total, [api_rows.quote_row(r) for r in rows]
+
+
+def _unfiltered(flt: q.Query) -> bool:
+    """No filter of the shared set (type, actor, country, dates, factuality, story)."""
+    return (
+        not (flt.type or flt.actor or flt.country or flt.since or flt.until or flt.factuality)
+        and not flt.story
+    )
 
 
 async def _capped_body(request: Request, limit: int) -> bytes:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any, Literal
 
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from sitrep.analyze.escalation import daily, load_weights, series, trend
+from sitrep.analyze.alerts import Alert
+from sitrep.analyze.escalation import load_weights, series, trend
 from sitrep.store import api_queries as q
 from sitrep.views.api_store import Store
 
@@ -34,6 +36,16 @@ ALERT_COLUMNS = [
     "first_fired",
     "why",
 ]
+
+
+def alert_dict(alert: Alert) -> dict[str, Any]:
+    """`Alert.as_dict()` without its deep copy: the evidence dicts are shared with the
+    cached alerts (store.alerts), so callers only serialise them, never change them. The
+    copy cost ~0.1 s for a busy pair's alerts."""
+    data = {f.name: getattr(alert, f.name) for f in fields(alert)}
+    data["event_ids"], data["article_ids"] = list(alert.event_ids), list(alert.article_ids)
+    data["evidence"] = list(alert.evidence)
+    return data
 
 
 def add_routes(
@@ -63,7 +75,7 @@ def add_routes(
         ]
         # Only the page is turned into dicts: alerts carry their evidence, and copying every
         # alert's evidence on a large store costs seconds.
-        page = [a.as_dict() for a in found[flt.offset : flt.offset + flt.limit]]
+        page = [alert_dict(a) for a in found[flt.offset : flt.offset + flt.limit]]
         if format == "csv":
             page = [{c: a.get(c) for c in ALERT_COLUMNS} for a in page]
         return listing("alerts", format, flt, len(found), page)
@@ -71,8 +83,9 @@ def add_routes(
     @app.get("/api/pairs", summary="Actor pairs (source → target country) by escalation score")
     def pairs(limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
         weights = load_weights(settings.analyze.weights)
-        with store.read() as con:
-            rows = q.pair_totals(con, dict(weights.factuality), weights.default)
+        rows = store.answer(
+            "pairs", lambda con: q.pair_totals(con, dict(weights.factuality), weights.default)
+        )
         return {"items": rows[:limit]}
 
     @app.get("/api/escalation", summary="Daily escalation index of one pair, with alerts")
@@ -84,10 +97,11 @@ def add_routes(
         if not all(_COUNTRY.match(c) for c in pair):
             raise HTTPException(400, "source and target must be ISO 3166 alpha-3 codes")
         cfg = settings.analyze
+        weights = load_weights(cfg.weights)
         with store.read() as con:
-            rows = q.scored_events(con, pair=pair)
-        fired = store.alerts()
-        days = daily(rows, load_weights(cfg.weights)).get(pair, {})
+            # Grouped by day in the store: the same numbers as escalation.daily over
+            # scored_events (tests/test_query_scale.py), without a row per event.
+            days = q.pair_days(con, pair, dict(weights.factuality), weights.default)
         points = series(days, cfg.baseline_days, cfg.min_spread, dense=True)
         return {
             "source_country": pair[0],
@@ -107,10 +121,5 @@ def add_routes(
                 for p in points
             ],
             "trend": trend(points, store.settings.brief.trend_days),
-            "alerts": [
-                a.as_dict()
-                for a in fired
-                if (a.source_country, a.target_country) == pair
-                or any(pair == (e.get("source_country"), e.get("pair_target")) for e in a.evidence)
-            ],
+            "alerts": [alert_dict(a) for a in store.alerts_of_pair(pair)],
         }

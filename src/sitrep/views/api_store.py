@@ -12,11 +12,11 @@ same file at once in one process.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 
@@ -24,6 +24,8 @@ from sitrep.model import Article, Reject
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.pool import ReadConnection
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sitrep.analyze.alerts import Alert
@@ -51,6 +53,10 @@ class Store:
         # Alerts evaluated for one state of the file: evaluating reads every canonical
         # event, seconds on a million, and the answer only changes when the file does.
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
+        # The same alerts by actor pair, built once per cached list (see alerts_of_pair).
+        self._by_pair: tuple[list[Alert], dict[tuple[str, str], list[Alert]]] | None = None
+        # Answers of requests without parameters (pairs, stats), per state of the file.
+        self._answers: dict[str, tuple[tuple[int, ...], Any]] = {}
 
     def _file_state(self) -> tuple[int, ...]:
         state: list[int] = []
@@ -75,6 +81,38 @@ class Store:
             found = evaluate_alerts(con, self.settings)
         self._alerts = (state, found)
         return found
+
+    def answer(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`compute` over the store, reused until the file changes: for requests that take
+        no filters, whose answer depends on the store alone (pairs: a grouped pass over
+        every canonical event, ~80 ms on a million)."""
+        state = self._file_state()
+        cached = self._answers.get(name)
+        if cached is not None and cached[0] == state:
+            return cast(T, cached[1])
+        with self.read() as con:
+            found = compute(con)
+        self._answers[name] = (state, found)
+        return found
+
+    def alerts_of_pair(self, pair: tuple[str, str]) -> list[Alert]:
+        """The alerts about one source → target pair, in `alerts()` order: those of the
+        pair and those whose evidence has an event of it. Indexed once per cached list,
+        because scanning every alert's evidence costs ~0.2 s a request on a large store."""
+        found = self.alerts()
+        indexed = self._by_pair
+        if indexed is None or indexed[0] is not found:
+            index: dict[tuple[Any, Any], list[Alert]] = {}
+            for alert in found:
+                pairs = {(alert.source_country, alert.target_country)}
+                pairs.update(
+                    (e.get("source_country"), e.get("pair_target")) for e in alert.evidence
+                )
+                for key in pairs:
+                    index.setdefault(key, []).append(alert)
+            indexed = (found, index)
+            self._by_pair = indexed
+        return indexed[1].get(pair, [])
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -182,12 +182,16 @@ async function drawMap() {
   for (const p of places) {
     const [x, y] = project(p.lon, p.lat);
     const c = svg("circle", { cx: x, cy: y, r: 4 + 14 * Math.sqrt(p.events / max), class: "place" }, map);
-    if (state.place && state.place.name === p.name) c.classList.add("selected");
+    if (samePlace(state.place, p)) c.classList.add("selected");
     tooltip(c, `${p.name} (${p.country || "?"}): ${p.events} events — ${p.types.join(", ")}`);
-    c.addEventListener("click", () => { state.place = p; drawEvents(); drawMap(); });
+    c.addEventListener("click", () => { state.place = p; state.offset = 0; drawEvents(); drawMap(); });
   }
   document.getElementById("place-filter").textContent =
     state.place ? `Events table shows: ${state.place.name} (click a place again to change)` : "";
+}
+
+function samePlace(a, b) {
+  return Boolean(a && b) && a.name === b.name && a.lat === b.lat && a.lon === b.lon;
 }
 
 // --- escalation chart and alerts -------------------------------------------------------------
@@ -317,9 +321,11 @@ function drawQuotes() {
 async function drawEvents() {
   const params = { ...filters(), limit: state.limit, offset: state.offset };
   if (document.getElementById("mentions").checked) params.mentions = "true";
+  // A place's events come from the server, every page of them (a place row only carries
+  // its count and latest ids): the same filters plus the place's name and coordinates.
+  if (state.place) Object.assign(params, { place: state.place.name, lat: state.place.lat, lon: state.place.lon });
   const data = await api("/api/events", params);
-  let items = data.items;
-  if (state.place) items = items.filter((e) => e.place === state.place.name);
+  const items = data.items;
   state.total = data.total;
   const body = document.querySelector("#events tbody");
   clear(body);
@@ -336,7 +342,7 @@ async function drawEvents() {
   }
   document.getElementById("events-count").textContent =
     `${data.total} ${params.mentions ? "mentions" : "events"}` +
-    (state.place ? `, ${items.length} at ${state.place.name} on this page` : "");
+    (state.place ? ` at ${state.place.name}` : "");
   document.getElementById("page").textContent =
     `${data.total ? state.offset + 1 : 0}–${Math.min(state.offset + state.limit, data.total)}`;
 }
