@@ -69,8 +69,8 @@ def test_project_gold_gate(gate: dict, settings: Settings) -> None:  # type: ign
 
 
 def test_an_implied_intent_on_a_trigger_of_its_own_is_one_event(extractor: Extractor) -> None:
-    """The word "vowed" is a THREATEN trigger and the intent behind "to retaliate": one record, one id
-    (two records with one id would leave the store holding only one of them)."""
+    """The word "vowed" is a THREATEN trigger and the intent behind "to retaliate": one
+    record, one id (two records with one id would leave the store holding only one)."""
     text = "Iran vowed to retaliate against Israel, officials said."
     (result,) = extractor.extract([Article(id="v", text=text, origin="t:1")])
     ids = [e.id for e in result.events]
