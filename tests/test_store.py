@@ -165,3 +165,12 @@ def test_connections_never_draw_progress_bars(tmp_path: Path) -> None:
         row = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()
         con.close()
         assert row is not None and row[0] is False
+
+
+def test_memory_limit_caps_duckdb_and_is_checked(tmp_path: Path) -> None:
+    con = connect(tmp_path / "m.duckdb", memory_limit="512MB")
+    (limit,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
+    con.close()
+    assert str(limit).replace(" ", "").upper().startswith(("488", "512")), limit  # MiB vs MB
+    with pytest.raises(StoreError, match="memory_limit"):
+        connect(tmp_path / "m.duckdb", memory_limit="1GB'; DROP TABLE articles; --")

@@ -70,6 +70,7 @@ class ResolveSettings:
 class StoreSettings:
     db: str = "sitrep.duckdb"
     commit_every: int = 64
+    memory_limit: str = "1GB"
 
 
 @dataclass(frozen=True, slots=True)

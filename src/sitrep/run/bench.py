@@ -177,7 +177,7 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
     cpu = _cpu_seconds()
     run_started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        con = connect(Path(folder) / "bench.duckdb")
+        con = connect(Path(folder) / "bench.duckdb", memory_limit=settings.store.memory_limit)
         started = time.perf_counter()
         write_batch(con, extractions, [])
         stages["store"] = time.perf_counter() - started

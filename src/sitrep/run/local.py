@@ -122,7 +122,7 @@ def run_to_store(
     started = time.perf_counter()
     report = RunReport()
     extractor = Extractor(settings)
-    con = connect(db)
+    con = connect(db, memory_limit=settings.store.memory_limit)
     size = max(1, settings.store.commit_every)
     try:
         # Ids read but not yet committed: the store cannot tell those apart from new ones.

@@ -24,8 +24,12 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) and migrate the store. Read-only opens never migrate."""
+def connect(
+    path: str | Path, *, read_only: bool = False, memory_limit: str = ""
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the store. Read-only opens never migrate.
+    `memory_limit` ("1GB"; empty: DuckDB's default, 80 % of RAM) caps DuckDB's own memory;
+    past it, large sorts and joins spill to disk."""
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).exists():
         raise StoreError(f"store {target} does not exist (create it with `sitrep run`)")
@@ -40,9 +44,22 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             con = _open(target, True)
     except duckdb.Error as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
+    if memory_limit:
+        try:
+            con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(f"cannot set store.memory_limit={memory_limit!r}: {exc}") from exc
     if not read_only:
         migrate(con)
     return con
+
+
+def _checked_size(value: str) -> str:
+    """A DuckDB size such as "512MB" or "2GB" (the value is put into SQL)."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip()):
+        raise StoreError(f"store.memory_limit must be a size like '1GB', not {value!r}")
+    return value.strip()
 
 
 def _open(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
