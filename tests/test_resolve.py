@@ -258,3 +258,56 @@ def test_copies_are_looked_for_within_the_window_and_the_index_follows_it() -> N
     near = {f"r{n:03}-10": f"o{n:03}" for n in range(120)}
     assert windowed.duplicate_of() == near  # the 45-day reprints are outside the window
     assert unbounded.duplicate_of() == {**near, **{f"r{n:03}-45": f"o{n:03}" for n in range(120)}}
+
+
+def _disputes_by_scanning_every_pair(
+    groups: list[list[EventMention]], events: list[object], settings: ResolveSettings
+) -> None:
+    """The dispute links as first written: every negated group against every other group."""
+    from sitrep.resolve.merge import _KIND, compatible
+
+    for i, denial in enumerate(groups):
+        if _KIND.get(denial[0].factuality) != "negated":
+            continue
+        for j, claim in enumerate(groups):
+            a, b = events[i], events[j]
+            if i == j or a.story_id != b.story_id:  # type: ignore[attr-defined]
+                continue
+            if _KIND.get(claim[0].factuality) != "real" or claim[0].type != denial[0].type:
+                continue
+            if set(a.article_ids) == set(b.article_ids):  # type: ignore[attr-defined]
+                continue
+            as_claim = [replace(m, factuality=claim[0].factuality) for m in denial]
+            if all(compatible(m, c, settings.event_window_days) for m in as_claim for c in claim):
+                a.disputes.append(b.id)  # type: ignore[attr-defined]
+                b.disputes.append(a.id)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dispute_links_by_bucket_equal_a_scan_of_every_pair(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitrep.resolve import merge
+
+    rnd = random.Random(seed)
+    facts = ["asserted", "reported", "negated", "negated", "future"]
+    mentions = [
+        EventMention(
+            f"e{n:03}",
+            f"a{rnd.randrange(12):02}",
+            rnd.choice(["ASSAULT", "AGREE", "ACCUSE"]),
+            rnd.choice(["RUS", "UKR", None]),
+            rnd.choice(["UKR", None]),
+            rnd.choice(["2024-01-02", "2024-01-20", None]),
+            None,
+            rnd.choice(facts),
+            0.5,
+        )
+        for n in range(160)
+    ]
+    story_of = {f"a{k:02}": f"s{k % 3}" for k in range(12)}
+    args = (mentions, story_of, {}, {}, {}, RS)
+    bucketed = merge.merge_events(*args)
+    monkeypatch.setattr(merge, "_link_disputes", _disputes_by_scanning_every_pair)
+    assert merge.merge_events(*args) == bucketed
+    assert sum(bool(e.disputes) for e in bucketed) >= 5  # the case is exercised

@@ -109,13 +109,17 @@ def _link_disputes(
 ) -> None:
     """A negated report ("no such proposal was made") disputes a claim of the same event
     (same story, type and compatible actors) made in another article."""
+    # Only groups of one story and type can dispute each other: bucket them once (indices
+    # ascending, so the links come out in the order a scan of every pair gives them).
+    buckets: dict[tuple[str | None, str], list[int]] = {}
+    for j, claim in enumerate(groups):
+        buckets.setdefault((events[j].story_id, claim[0].type), []).append(j)
     for i, denial in enumerate(groups):
         if _KIND.get(denial[0].factuality) != "negated":
             continue
-        for j, claim in enumerate(groups):
-            if i == j or events[i].story_id != events[j].story_id:
-                continue
-            if _KIND.get(claim[0].factuality) != "real" or claim[0].type != denial[0].type:
+        for j in buckets[(events[i].story_id, denial[0].type)]:
+            claim = groups[j]
+            if i == j or _KIND.get(claim[0].factuality) != "real":
                 continue
             if set(events[i].article_ids) == set(events[j].article_ids):
                 continue  # a claim and its denial in one article is the article's own framing
