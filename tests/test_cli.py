@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import spacy
 
 from sitrep.cli import EXIT_OK, EXIT_REJECTS, EXIT_USAGE, build_parser, main
 
@@ -136,6 +137,10 @@ def test_stories_and_canonical_events(store: Path, capsys: pytest.CaptureFixture
     assert main(["stories", "--db", str(store), "--actor", actor, "--format", "jsonl"]) == 0
     found = _json_lines(capsys.readouterr().out)
     assert wire[0]["story_id"] in {s["story_id"] for s in found}
+    # ... and on a part of its name, as `--actor` does for events and quotes.
+    assert main(["stories", "--db", str(store), "--actor", actor[1:-1], "--format", "jsonl"]) == 0
+    found = _json_lines(capsys.readouterr().out)
+    assert wire[0]["story_id"] in {s["story_id"] for s in found}
     assert main(["stories", "--db", str(store), "--actor", "no such actor"]) == EXIT_OK
 
 
@@ -207,6 +212,7 @@ def test_bench_reports_the_ratio_to_plain_spacy(capsys: pytest.CaptureFixture[st
     assert report["articles"] == 4 and report["ratio_to_plain_spacy"] > 0
     assert {"spacy", "events", "quotes", "store", "resolve"} <= set(report["stage_share"])
     assert report["peak_rss_mb"] > 0
+    assert report["spacy_version"] == spacy.__version__  # numbers differ between builds
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

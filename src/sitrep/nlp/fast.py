@@ -250,17 +250,14 @@ class FastAttributeRuler:
             yield self(doc)
 
 
-@Language.factory(FAST_ATTRIBUTE_RULER)
-def make_fast_attribute_ruler(nlp: Language, name: str) -> FastAttributeRuler:
-    return FastAttributeRuler(nlp.vocab, name)
-
-
 def use_fast_attribute_ruler(nlp: Language) -> None:
     """Swap the stock attribute_ruler for the cached one, in the same place of the
     pipeline; leave it alone when it holds a rule the fast one cannot evaluate."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
     from spacy.pipeline import AttributeRuler
+
+    import sitrep.nlp.factories  # noqa: F401  (registers the factory)
 
     stock = nlp.get_pipe("attribute_ruler")
     if not isinstance(stock, AttributeRuler):
@@ -319,18 +316,10 @@ def use_fast_lemmatizer(nlp: Language) -> None:
     stock = nlp.get_pipe("lemmatizer")
     if type(stock) not in (Lemmatizer, EnglishLemmatizer) or getattr(stock, "mode", "") != "rule":
         return
+    import sitrep.nlp.factories  # noqa: F401  (registers the factory)
+
     nlp.add_pipe(FAST_LEMMATIZER, after="lemmatizer", config={"stock_name": "lemmatizer"})
     nlp.remove_pipe("lemmatizer")
-
-
-@Language.factory(FAST_LEMMATIZER, default_config={"stock_name": "lemmatizer"})
-def make_fast_lemmatizer(nlp: Language, name: str, stock_name: str) -> FastLemmatizer:
-    from spacy.pipeline import Lemmatizer
-
-    stock = nlp.get_pipe(stock_name)
-    if not isinstance(stock, Lemmatizer):
-        raise TypeError(f"{stock_name!r} is not a spaCy Lemmatizer")
-    return FastLemmatizer(stock, name)
 
 
 def use_fast_lemma_index(nlp: Language) -> None:

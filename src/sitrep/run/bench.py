@@ -40,6 +40,8 @@ class BenchReport:
     n_process: int = 1
     baseline_cpu: float = 0.0
     sitrep_cpu: float = 0.0
+    # Numbers from different spaCy builds are not comparable (docs/performance.md).
+    spacy_version: str = ""
 
     @property
     def ratio(self) -> float:
@@ -67,6 +69,7 @@ class BenchReport:
             else 0,
             "ratio_to_plain_spacy": round(self.ratio, 3),
             "n_process": self.n_process,
+            "spacy_version": self.spacy_version,
             "spacy_plain_cpu_seconds": round(self.baseline_cpu, 2),
             "sitrep_cpu_seconds": round(self.sitrep_cpu, 2),
             "cpu_ratio_to_plain_spacy": round(self.cpu_ratio, 3),
@@ -199,4 +202,5 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
         n_process=n_process,
         baseline_cpu=baseline_cpu,
         sitrep_cpu=sitrep_cpu,
+        spacy_version=spacy.__version__,
     )

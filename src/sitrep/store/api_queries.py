@@ -206,10 +206,8 @@ def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[st
         params.extend([len(q.until), q.until])
     if q.actor:
         # No lambda: DuckDB 2 refuses `x -> f(x)` and DuckDB < 1.3 lacks `lambda x: f(x)`.
-        where.append(
-            "EXISTS (SELECT 1 FROM (SELECT unnest(s.key_actors) AS k) WHERE lower(k) = lower(?))"
-        )
-        params.append(q.actor)
+        where.append("EXISTS (SELECT 1 FROM (SELECT unnest(s.key_actors) AS k) WHERE k ILIKE ?)")
+        params.append(f"%{q.actor}%")  # a substring, as for events and quotes
     if q.story:
         where.append("s.story_id = ?")
         params.append(q.story)

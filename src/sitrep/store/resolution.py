@@ -112,10 +112,8 @@ def list_stories(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, A
         params.extend([len(f.until), f.until])
     if f.actor:
         # No lambda: DuckDB 2 refuses the `x -> f(x)` form that older releases took.
-        where.append(
-            "EXISTS (SELECT 1 FROM (SELECT unnest(key_actors) AS k) WHERE lower(k) = lower(?))"
-        )
-        params.append(f.actor)
+        where.append("EXISTS (SELECT 1 FROM (SELECT unnest(key_actors) AS k) WHERE k ILIKE ?)")
+        params.append(f"%{f.actor}%")  # a substring, as for events and quotes
     sql = (
         "SELECT story_id, title, first_seen, last_seen, articles, outlets, key_actors, "
         f"article_ids FROM stories WHERE {' AND '.join(where)} "
