@@ -16,7 +16,14 @@ from sitrep.errors import SitrepError
 from sitrep.eval.stories import bcubed
 from sitrep.model import ArticleRef, EventMention
 from sitrep.resolve import resolve, resolve_ordered
-from sitrep.resolve.dedup import _jaccard_sorted, canonical_key, find_duplicates, jaccard, shingles
+from sitrep.resolve.dedup import (
+    _jaccard_sorted,
+    canonical_key,
+    find_duplicates,
+    jaccard,
+    shingle_hashes,
+    shingles,
+)
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import cluster_stories
 from sitrep.run.local import resolve_store
@@ -229,6 +236,30 @@ def _hashes(shingle_set: set[str]) -> NDArray[np.uint64]:
 
     values = [int.from_bytes(hashlib.sha1(s.encode()).digest()[:8], "little") for s in shingle_set]
     return np.unique(np.array(values, np.uint64))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["Ünïcode", "ذخيرة"]), max_size=40))
+def test_shingle_hashes_and_signatures_equal_the_per_shingle_definition(words: list[str]) -> None:
+    """The buffer read gives each shingle's SHA-1 prefixes, and the MinHash signature built
+    from them equals datasketch's own SHA-1 signature of the shingles."""
+    import hashlib
+
+    from datasketch import MinHash
+
+    text = " ".join(words)
+    found = shingles(text, RS.shingle_words)
+    first4, first8 = shingle_hashes(text, RS.shingle_words)
+    digests = [hashlib.sha1(s.encode("utf-8")).digest() for s in found]
+    assert sorted(first4.tolist()) == sorted(int.from_bytes(d[:4], "little") for d in digests)
+    assert np.array_equal(np.unique(first8), _hashes(found))
+    if not found:
+        return
+    ours = MinHash(num_perm=RS.minhash_permutations, seed=1, hashfunc=int)
+    ours.update_batch(first4.tolist())
+    reference = MinHash(num_perm=RS.minhash_permutations, seed=1)  # sha1_hash32 of bytes
+    reference.update_batch([s.encode("utf-8") for s in found])
+    assert np.array_equal(ours.hashvalues, reference.hashvalues)
 
 
 def test_copies_are_looked_for_within_the_window_and_the_index_follows_it() -> None:

@@ -102,22 +102,20 @@ class Deduplicator:
             self._evict_before(day - self._settings.dedup_window_days)
         self._rank[article.id] = len(self._rank)
         self._parent[article.id] = article.id
-        digests = [
-            hashlib.sha1(s.encode("utf-8")).digest()
-            for s in shingles(article.text, self._settings.shingle_words)
-        ]
-        if not digests:
+        first4, first8 = shingle_hashes(article.text, self._settings.shingle_words)
+        if not len(first4):
             return
-        # The first 4 bytes are datasketch's own sha1_hash32, so signatures are unchanged.
+        # The first 4 bytes are datasketch's own sha1_hash32, so signatures are unchanged;
+        # they are read for all shingles at once, and `int` only hands them over.
         signature = MinHash(
             num_perm=self._settings.minhash_permutations,
             seed=1,
             permutations=self._template.permutations,
             scheme=self._template.scheme,
-            hashfunc=_first4,
+            hashfunc=int,
         )
-        signature.update_batch(digests)
-        hashes = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], np.uint64))
+        signature.update_batch(first4.tolist())
+        hashes = np.unique(first8)
         for other in self._lsh.query(signature):
             if _jaccard_sorted(hashes, self._hashes[other]) >= self._settings.dedup_threshold:
                 a, b = self._root(article.id), self._root(other)
@@ -158,8 +156,14 @@ def _day_number(published: str | None) -> int | None:
         return None
 
 
-def _first4(digest: bytes) -> int:
-    return int.from_bytes(digest[:4], "little")
+def shingle_hashes(text: str, size: int) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
+    """The first 4 and first 8 bytes (little-endian) of each shingle's SHA-1, read from
+    one buffer instead of one `int.from_bytes` per shingle."""
+    joined = b"".join(hashlib.sha1(s.encode("utf-8")).digest() for s in shingles(text, size))
+    rows = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 20)
+    first4 = np.ascontiguousarray(rows[:, :4]).view("<u4").ravel().astype(np.uint32)
+    first8 = np.ascontiguousarray(rows[:, :8]).view("<u8").ravel().astype(np.uint64)
+    return first4, first8
 
 
 def find_duplicates(articles: Sequence[ArticleRef], settings: ResolveSettings) -> dict[str, str]:
