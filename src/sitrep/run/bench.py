@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,5 +203,5 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
         n_process=n_process,
         baseline_cpu=baseline_cpu,
         sitrep_cpu=sitrep_cpu,
-        spacy_version=spacy.__version__,
+        spacy_version=version("spacy"),
     )
