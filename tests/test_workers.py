@@ -52,6 +52,32 @@ def test_workers_stream_what_one_process_streams(
     assert timings["spacy"] > 0 and timings["events"] > 0  # the workers' seconds come back
 
 
+def _worker_pid(articles: list[Article], timed: bool) -> tuple[list[Extraction], dict[str, float]]:
+    return workers._WORKER_EXTRACTOR[0].extract(articles), {f"pid {os.getpid()}": 1.0}
+
+
+def test_workers_are_replaced_after_their_share_and_nothing_changes(
+    corpus: Path, settings: Settings, extractor: Extractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = _items(corpus, settings)
+    expected = [_as_text(r) for r in extractor.stream(items)]
+    # Forked workers inherit the patched module: each batch reports the pid that did it.
+    monkeypatch.setattr(workers, "_extract_batch", _worker_pid)
+    recycled = settings.with_overrides(
+        {"nlp": {"n_process": 2, "batch_size": 2, "worker_max_articles": 2}}
+    )
+    pids: dict[str, float] = {}
+    got = [_as_text(r) for r in Extractor(recycled).stream(items, pids)]
+    assert got == expected  # same records, rejects in the same places
+    # Ten articles, two per batch, pools of two workers replaced after four articles:
+    # at least three pools, so more distinct worker processes than one pool has.
+    assert len(pids) > 2
+    never = settings.with_overrides({"nlp": {"n_process": 2, "batch_size": 2}})
+    pids = {}
+    assert [_as_text(r) for r in Extractor(never).stream(items, pids)] == expected
+    assert len(pids) <= 2
+
+
 def test_workers_give_the_one_process_store(
     corpus: Path, settings: Settings, tmp_path: Path
 ) -> None:

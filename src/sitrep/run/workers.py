@@ -6,6 +6,9 @@ knowledge, so nothing is loaded twice and pages are shared until written. A work
 rather than parsed documents, so the main process only orders, stores and resolves. At
 most two batches per worker are in flight: memory stays bounded whatever the input size.
 Results come back in input order, with rejects in their place, exactly as in one process.
+Workers are replaced by fresh forks every `nlp.worker_max_articles` articles each, because a
+process that parses only grows (spaCy's vocabulary, lemma and place caches); the main
+process never parses, so a fresh fork starts from the memory the first one had.
 """
 
 from __future__ import annotations
@@ -65,21 +68,25 @@ def stream_in_workers(
     settings = extractor.settings.nlp
     size = max(1, settings.batch_size)
     window = 2 * settings.n_process
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        max_workers=settings.n_process,
-        mp_context=context,
-        initializer=_adopt,
-        initargs=(extractor,),  # forked, not pickled: the loaded pipeline is inherited
-    )
+    # Articles one pool takes before it is drained and replaced (0: never).
+    recycle_after = max(0, settings.worker_max_articles) * settings.n_process
+    pool = _fork_pool(extractor)
+    taken = 0
     queue: deque[Reject | Future[_Result]] = deque()
     batch: list[Article] = []
 
-    def submit() -> None:
-        nonlocal batch
-        if batch:
-            queue.append(pool.submit(_extract_batch, batch, timings is not None))
-            batch = []
+    def submit() -> Iterator[Extraction | Reject]:
+        nonlocal batch, pool, taken
+        if not batch:
+            return
+        if recycle_after and taken >= recycle_after:
+            yield from ready(0)  # everything sent to the old workers comes back first
+            pool.shutdown(wait=True)
+            pool = _fork_pool(extractor)
+            taken = 0
+        queue.append(pool.submit(_extract_batch, batch, timings is not None))
+        taken += len(batch)
+        batch = []
 
     def ready(limit: int) -> Iterator[Extraction | Reject]:
         """Yield from the head of the queue while more than `limit` batches are pending."""
@@ -97,17 +104,26 @@ def stream_in_workers(
     try:
         for item in items:
             if isinstance(item, Reject):
-                submit()  # keep the reject after the articles read before it
+                yield from submit()  # keep the reject after the articles read before it
                 queue.append(item)
             else:
                 batch.append(item)
                 if len(batch) >= size:
-                    submit()
+                    yield from submit()
             yield from ready(window)
-        submit()
+        yield from submit()
         yield from ready(0)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _fork_pool(extractor: Extractor) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=extractor.settings.nlp.n_process,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_adopt,
+        initargs=(extractor,),  # forked, not pickled: the loaded pipeline is inherited
+    )
 
 
 def _pending(queue: deque[Reject | Future[_Result]]) -> int:
