@@ -116,6 +116,12 @@ def test_stories_actors_places_timeseries(client: TestClient) -> None:
     sanctions = next(s for s in stories if "sanctions" in s["title"])
     assert sorted(sanctions["outlets"]) == ["AFP", "Kyiv Post"]
     assert sanctions["independent_sources"] == 1  # the Kyiv Post copy is not a second witness
+    # `actor` is a case-insensitive substring of a key actor, as on every other listing.
+    part = str(sanctions["key_actors"][0])[1:-1].upper()
+    assert sanctions["story_id"] in {
+        s["story_id"] for s in _items(client, "/api/stories", actor=part)
+    }
+    assert not _items(client, "/api/stories", actor="no such actor")
     actors = _items(client, "/api/actors", limit=50)
     assert any(a["actor_id"] == "BLR.GOV.lukashenko" for a in actors)
     places = _items(client, "/api/places")

@@ -20,7 +20,7 @@ class NlpSettings:
     exclude: tuple[str, ...] = ("senter",)
     batch_size: int = 32
     n_process: int = 1
-    worker_max_articles: int = 2000
+    worker_max_articles: int = 20000
     max_length: int = 2_000_000
     fast_rules: bool = True
 
