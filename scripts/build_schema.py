@@ -123,6 +123,7 @@ def build() -> dict[str, Any]:
                     "confidence": {**NUM, "minimum": 0, "maximum": 1},
                     "sources": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
                     "targets": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
+                    "timing": {"enum": ["current", "background"]},
                 }
             ),
         },
@@ -136,6 +137,10 @@ def build() -> dict[str, Any]:
                         "outlet": nullable(STR),
                         "published": nullable(STR),
                         "text": STR,
+                        "boilerplate": {
+                            "type": "array",
+                            "items": obj({"rule": STR, "text": STR}),
+                        },
                     }
                 ),
                 "entities": {"type": "array", "items": {"$ref": "#/$defs/Entity"}},

@@ -25,6 +25,15 @@ def extractor(settings: Settings) -> Extractor:
 
 
 @pytest.fixture(scope="session")
+def cameo_extractor(settings: Settings) -> Extractor:
+    """The sentence-coding convention of the CAMEO/PLV benchmarks: the speech act a future
+    or conditional event implies is an event too (`extract.implied_events`), and PolNeAR's
+    wide attributions (`extract.attributions = "all"`)."""
+    overrides = {"extract": {"implied_events": True, "attributions": "all"}}
+    return Extractor(settings.with_overrides(overrides))
+
+
+@pytest.fixture(scope="session")
 def shared() -> Path:
     """../shared (evaluation data); tests that need it skip cleanly when it is absent."""
     if not SHARED.is_dir():

@@ -252,6 +252,7 @@ def test_shards_load_like_write_batch_and_twice_changes_nothing(tmp_path: Path) 
     shard = write_shard(tmp_path / "shards", "p0", [_extraction("a1")], [reject])
     assert sorted(p.name for p in shard.iterdir()) == [
         "articles.parquet",
+        "boilerplate.parquet",
         "entities.parquet",
         "events.parquet",
         "places.parquet",

@@ -40,16 +40,26 @@ def test_factuality(extractor: Extractor, text: str, trigger: str, factuality: s
     assert found == [factuality]
 
 
-def test_future_cooperation_is_also_an_intent(extractor: Extractor) -> None:
-    events = _events(extractor, "Putin will meet Erdogan in Ankara on Friday.")
+def test_future_cooperation_is_also_an_intent(cameo_extractor: Extractor) -> None:
+    events = _events(cameo_extractor, "Putin will meet Erdogan in Ankara on Friday.")
     assert ("meet", "CONSULT", "future") in events
     assert ("will", "AGREE", "asserted") in events
 
 
-def test_conditional_force_is_also_a_threat(extractor: Extractor) -> None:
+def test_conditional_force_is_also_a_threat(cameo_extractor: Extractor) -> None:
     text = "Russia will strike Western arms depots if they are moved into Ukraine."
-    types = {t for _, t, _ in _events(extractor, text)}
+    types = {t for _, t, _ in _events(cameo_extractor, text)}
     assert {"ASSAULT", "THREATEN"} <= types
+
+
+def test_articles_keep_one_event_per_announced_act(extractor: Extractor) -> None:
+    """Whole-article convention (docs/annotation.md): "will meet" is one future CONSULT,
+    "will strike … if" one conditional ASSAULT, with no implied speech act beside them."""
+    assert _events(extractor, "Putin will meet Erdogan in Ankara on Friday.") == [
+        ("meet", "CONSULT", "future")
+    ]
+    text = "Russia will strike Western arms depots if they are moved into Ukraine."
+    assert {t for _, t, _ in _events(extractor, text)} == {"ASSAULT", "MOBILIZE"}
 
 
 def test_signing_an_agreement_is_support(extractor: Extractor) -> None:

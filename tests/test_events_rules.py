@@ -52,8 +52,9 @@ def _triggers(extractor: Extractor, text: str) -> list[tuple[str, str, str]]:
         ("Kyiv will strike Russian depots if new troops are moved into Belarus.", "THREATEN"),
     ],
 )
-def test_main_event(extractor: Extractor, text: str, label: str) -> None:
-    assert _main(extractor, text) == label
+def test_main_event(cameo_extractor: Extractor, text: str, label: str) -> None:
+    """The sentence's main event under the CAMEO sentence convention (implied acts on)."""
+    assert _main(cameo_extractor, text) == label
 
 
 @pytest.mark.parametrize(

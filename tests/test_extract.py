@@ -90,7 +90,9 @@ def test_scare_quotes_are_not_speech(extractor: Extractor) -> None:
         ("Belarus will deploy troops to the border next week.", "MOBILIZE", "future"),
         ("Belarus did not deploy troops to the border.", "MOBILIZE", "negated"),
         ("Russia might attack Ukraine from the north.", "ASSAULT", "hypothetical"),
-        ("If Ukraine attacks, Belarus will strike Kyiv.", "ASSAULT", "conditional"),
+        # The condition is supposed (hypothetical), the promised strike conditional.
+        ("If Ukraine attacks, Belarus will strike Kyiv.", "ASSAULT", "hypothetical"),
+        ("Belarus will strike Kyiv if Ukraine attacks.", "ASSAULT", "conditional"),
         (
             "It was not immediately clear whether Ukraine had attacked Belarus.",
             "ASSAULT",

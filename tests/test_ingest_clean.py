@@ -35,13 +35,19 @@ def test_clean_text_keeps_one_and_two_blank_lines() -> None:
         "This story was originally published on example.org",
     ],
 )
-def test_clean_text_strips_syndication_boilerplate(footer: str) -> None:
-    assert clean_text(f"{BODY}\n\n{footer}\n") == BODY
+def test_syndication_footers_are_removed_and_recorded(footer: str) -> None:
+    made = make_article(f"{BODY}\n\n{footer}\n", origin="t", settings=IngestSettings())
+    assert isinstance(made, Article)
+    assert made.text == BODY
+    assert [(r.rule, r.text) for r in made.boilerplate] == [("contributed-by", footer)]
 
 
-def test_clean_text_keeps_sentences_that_merely_mention_posts() -> None:
+def test_sentences_that_merely_mention_posts_are_kept() -> None:
     text = "The post office appeared intact, residents said, after the strike."
-    assert clean_text(text) == text
+    made = make_article(text, origin="t", settings=IngestSettings())
+    assert isinstance(made, Article)
+    assert made.text == text
+    assert made.boilerplate == []
 
 
 def test_clean_text_drops_stray_controls_but_keeps_nul() -> None:

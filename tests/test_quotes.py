@@ -67,13 +67,24 @@ def test_claim_is_hedged_and_scare_quote_is_not_speech(extractor: Extractor) -> 
     assert scare.quotes == []
 
 
-def test_object_of_an_evaluative_verb_is_attributed(extractor: Extractor) -> None:
+def test_object_of_an_evaluative_verb_is_attributed(cameo_extractor: Extractor) -> None:
+    """PolNeAR's wide attributions (`extract.attributions = "all"`) count a criticised object;
+    the default counts statements only."""
     text = "The foreign minister criticized the decision to close the border crossing."
-    (quote,) = _extract(extractor, text).quotes
+    (quote,) = _extract(cameo_extractor, text).quotes
     assert quote.cue is not None and quote.cue.text == "criticized"
     assert quote.content.text == "the decision to close the border crossing"
     assert quote.speaker is not None and quote.speaker.span is not None
     assert quote.speaker.span.text.endswith("minister")
+
+
+def test_statements_only_by_default(extractor: Extractor) -> None:
+    text = "The foreign minister criticized the decision to close the border crossing."
+    assert _extract(extractor, text).quotes == []
+    planned = _extract(extractor, "The ministry plans to send more troops to the border.")
+    assert planned.quotes == []
+    said = _extract(extractor, "The ministry said that more troops would be sent.").quotes
+    assert [q.content.text for q in said] == ["that more troops would be sent"]
 
 
 def test_naming_verb_needs_a_predicate_or_for(extractor: Extractor) -> None:

@@ -38,6 +38,9 @@ class IngestSettings:
     id_keys: tuple[str, ...] = ("id",)
     published_keys: tuple[str, ...] = ("published",)
     outlet_keys: tuple[str, ...] = ("outlet",)
+    boilerplate: bool = True
+    boilerplate_min_articles: int = 4
+    boilerplate_window: int = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ class ExtractSettings:
     place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
     toponym_matcher: bool = True
     min_event_confidence: float = 0.3
+    implied_events: bool = False
+    attributions: str = "statements"
     trigger_lexicons: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     min_city_population: int = 0
@@ -113,6 +118,11 @@ class BriefSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EvalSettings:
+    corpora: str = "../shared"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     nlp: NlpSettings = field(default_factory=NlpSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -123,6 +133,7 @@ class Settings:
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     brief: BriefSettings = field(default_factory=BriefSettings)
+    eval: EvalSettings = field(default_factory=EvalSettings)
 
     def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> Settings:
         """A copy with `{section: {key: value}}` applied; unknown names are errors."""

@@ -23,6 +23,7 @@ STAGES: dict[str, str] = {
     "times": "sitrep.eval.times",
     "stories": "sitrep.eval.stories",
     "events-coref": "sitrep.eval.events_coref",
+    "picture": "sitrep.eval.picture",
 }
 
 __all__ = ["STAGES", "EvalReport", "run_eval", "stage_module"]

@@ -36,6 +36,8 @@ class Attr:
 
 def score(gold: Path, fmt: str, settings: Settings, limit: int | None) -> EvalReport:
     started = time.perf_counter()
+    # PolNeAR counts every attribution, also infinitive and noun-phrase complements.
+    settings = settings.with_overrides({"extract": {"attributions": "all"}})
     if fmt == "chains":
         report = _score_chains(gold, settings, limit)
     else:

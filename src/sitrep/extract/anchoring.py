@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.toponyms import names_a_location
-from sitrep.model import EventDate, Participant, Place, Time
+from sitrep.model import EventDate, Participant, Place, Span, Time
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 _CLAUSE_HEADS = {"VERB", "AUX"}
+_NOUN_MODIFIERS = {"compound", "amod", "nummod", "nmod", "poss"}
+_PERIOD_MARKS = {"since", "until", "till"}
 # A dateline: "KYIV, Ukraine (Reuters) -" or "MINSK —" at the very start of the text.
 _DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?\s*(?:\(|[-–—])"
@@ -44,6 +46,21 @@ def _root_at(doc: Doc, start: int, end: int) -> Token | None:
 def _same_clause(ctx: ArticleContext, token: Token, start: int, end: int) -> bool:
     root = _root_at(ctx.doc, start, end)
     return root is not None and _clause_head(root) == _clause_head(token)
+
+
+def dates_the_event(ctx: ArticleContext, token: Token, span: Span) -> bool:
+    """Whether a time expression can date the event: not when it only modifies another
+    noun ("the disputed 2020 presidential election", "the 2015 nuclear agreement")."""
+    root = _root_at(ctx.doc, span.start, span.end)
+    if root is None or root.i == token.i:
+        return True
+    if root.dep_ in _NOUN_MODIFIERS and root.head.pos_ == "NOUN" and root.head != token:
+        return False
+    # "shelled since the invasion began in February 2022": the date is the start of a period
+    # told in another clause, not the date of the shelling.
+    clause = _clause_head(root)
+    starts_period = any(c.dep_ == "mark" and c.lower_ in _PERIOD_MARKS for c in clause.children)
+    return clause == _clause_head(token) or not starts_period
 
 
 def _sentence_bounds(token: Token) -> tuple[int, int]:

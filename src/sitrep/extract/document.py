@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from sitrep.extract.actor_country import fill_countries
 from sitrep.extract.context import ArticleContext, Knowledge, anchor_date
 from sitrep.extract.denials import link_denials
 from sitrep.extract.entities import extract_entities
@@ -51,6 +52,7 @@ def extract_article(
     quotes = clock("quotes", extract_quotes, ctx)
     events = clock("events", lambda c: extract_events(c, quotes, times, places), ctx)
     link_denials(doc, quotes, events)  # needs the events: a denial may deny one
+    fill_countries(ctx, events, entities, places)
     return Extraction(article, entities, places, times, quotes, events)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
 from sitrep.extract.spans import participant_for
+from sitrep.extract.speakers import pronoun_referent
 from sitrep.model import Participant, Quote, Span
 
 if TYPE_CHECKING:
@@ -63,6 +64,9 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 target = _party(ctx, pobj, named=True)
+    if not source and _acts_as_modifier(head):
+        # "the rebels who stormed …", "troops fighting near Bakhmut": the noun modified acts.
+        source = _party(ctx, head.head)
     if not source and head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
         # "Belarus has started removing vehicles": the subject sits on the governing verb.
         source, _ = roles(ctx, head.head, event_type, trigger)
@@ -72,18 +76,44 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
     return source, target
 
 
+def _possessor_country(ctx: ArticleContext, token: Token, who: Participant) -> None:
+    """ "its forces" after "the Russian Defense Ministry said": the possessor's country."""
+    owner = next((c for c in token.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
+    if owner is None:
+        return
+    referent = pronoun_referent(ctx, owner)
+    if referent is not None:
+        who.country = referent.country
+
+
+def _acts_as_modifier(head: Token) -> bool:
+    """A relative clause whose subject is the relative pronoun, or an active participle
+    modifying a noun: the noun is who acts."""
+    if head.head is head or head.head.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    if head.dep_ == "relcl":
+        return any(
+            c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in head.children
+        )
+    return head.dep_ == "acl" and head.tag_ == "VBG"
+
+
 def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
     """The participant headed by `token` plus its coordinated peers ("Poland, Lithuania
     and Latvia"; "Russian and Belarusian troops"). With `named`, only an actor or a named
     entity counts (an object or prepositional phrase is a target only when it names one)."""
-    first = participant_for(ctx, token)
+    first = participant_for(ctx, token, agent=True)
+    if first is None and token.pos_ == "PRON":
+        first = pronoun_referent(ctx, token)  # "she called for", "Russia said it would"
+    elif first is not None and first.actor_id is None and first.country is None:
+        _possessor_country(ctx, token, first)  # "its forces", "his country"
     if first is None or (named and first.actor_id is None and token.ent_type_ not in _NAMED):
         return []
     party = [first]
     for peer in token.conjuncts:
         if peer.i < token.i or peer.pos_ not in {"PROPN", "NOUN"}:
             continue
-        other = participant_for(ctx, peer)
+        other = participant_for(ctx, peer, agent=True)
         # A peer must be an actor or a name: "troops and launchers were sent" has one party.
         if other is not None and (other.actor_id is not None or peer.ent_type_ in _NAMED):
             party.append(other)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sitrep.extract.anchoring import event_date, event_place
+from sitrep.extract.anchoring import dates_the_event, event_date, event_place
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.event_features import Features, candidate_features, sentence_features
+from sitrep.extract.event_filters import first_person_subject, not_an_event
 from sitrep.extract.event_model import EventModel
 from sitrep.extract.event_roles import roles, speaker_side
 from sitrep.extract.event_rules import (
@@ -21,6 +22,7 @@ from sitrep.extract.event_rules import (
 from sitrep.extract.lexicons import Lexicons, Trigger
 from sitrep.extract.modality import factuality
 from sitrep.extract.spans import sentence_span
+from sitrep.extract.timing import event_timing
 from sitrep.model import (
     Attribution,
     Event,
@@ -85,6 +87,8 @@ def extract_events(
         if rescore is not None:
             event.confidence = rescore(event, token, actor_head)
         events.append((event, False))
+        if not ctx.settings.implied_events:
+            continue
         implied = derived_trigger(event.type, event.factuality, actor_head)
         where = intent_token(token)
         if implied is not None and where is not None:
@@ -125,6 +129,8 @@ def event_candidates(
         if refined is None:
             continue
         trigger = refined
+        if not_an_event(ctx, token, actor_head, trigger):
+            continue
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
         if event is None:
             continue
@@ -333,6 +339,10 @@ def _event(
     own = {s.actor_id for s in sources if s.actor_id}
     targets = [t for t in targets if t.actor_id is None or t.actor_id not in own]
     quote = next((q for q in quotes if q.content.start <= token.idx < q.content.end), None)
+    if not sources and first_person_subject(head):
+        if quote is None or quote.speaker is None:
+            return None  # the author's own voice ("I support his decision"): opinion
+        sources = [quote.speaker]  # "we are ready to impose sanctions," Biden said
     sources = speaker_side(trigger, sources, quote)
     source = sources[0] if sources else None
     target = targets[0] if targets else None
@@ -357,6 +367,7 @@ def _event(
     if source is None and target is None:
         confidence = _BARE_VERB  # kept for recall, but any event with a named party wins
     lex = ctx.knowledge.lexicons
+    when = event_date(ctx, token, times)
     return Event(
         id=record_id("e", ctx.article.id, token.idx, trigger.type),
         type=trigger.type,
@@ -366,7 +377,7 @@ def _event(
         target=target,
         trigger=Span(token.idx, token.idx + len(token.text), token.text),
         sentence=sentence_span(sent),
-        date=event_date(ctx, token, times),
+        date=when,
         place=event_place(ctx, token, places, source, target),
         factuality=modality,
         attribution=Attribution(speaker=quote.speaker, via=list(quote.via)) if quote else None,
@@ -375,4 +386,11 @@ def _event(
         confidence=round(min(confidence, 1.0), 3),
         sources=sources,
         targets=targets,
+        timing=event_timing(
+            lex.timing,
+            token,
+            when,
+            ctx.anchor,
+            own_clause=when is None or when.span is None or dates_the_event(ctx, token, when.span),
+        ),
     )

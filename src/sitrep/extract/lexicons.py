@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from sitrep.errors import KnowledgeBaseError
+from sitrep.extract.timing import TimingRules, load_timing_rules
 from sitrep.model import PLOVER_TYPES
 
 
@@ -31,6 +32,16 @@ class Lexicons:
     hedging_verbs: frozenset[str]
     hedges: frozenset[str]
     uncertainty_phrases: tuple[str, ...]
+    timing: TimingRules
+    # Nouns that name people, groups and institutions, and weapons (data/lexicons/agents.yaml).
+    agent_nouns: frozenset[str]
+    instrument_nouns: frozenset[str]
+    role_nouns: frozenset[str]
+    domestic_nouns: frozenset[str]
+    not_actor_nouns: frozenset[str]
+    campaign_nouns: frozenset[str]
+    # Objects that cancel a trigger's event sense (data/lexicons/senses.yaml).
+    cancel_objects: dict[str, frozenset[str]]
 
     def intensity(self, event_type: str, mode: str | None) -> float:
         if mode is not None and (event_type, mode) in self.mode_intensity:
@@ -83,6 +94,8 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         for mode, weight in table.items()
     }
     _, reporting = _packaged("reporting.yaml")
+    _, agents = _packaged("agents.yaml")
+    _, senses = _packaged("senses.yaml")
     return Lexicons(
         verb_triggers=verbs,
         noun_triggers=nouns,
@@ -93,4 +106,12 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         hedging_verbs=frozenset(reporting["hedging_verbs"]),
         hedges=frozenset(reporting["hedges"]),
         uncertainty_phrases=tuple(reporting["uncertainty_phrases"]),
+        timing=load_timing_rules(),
+        agent_nouns=frozenset(agents["nouns"]),
+        instrument_nouns=frozenset(agents["instruments"]),
+        role_nouns=frozenset(agents["roles"]),
+        domestic_nouns=frozenset(agents["domestic"]),
+        not_actor_nouns=frozenset(agents["not_actors"]),
+        campaign_nouns=frozenset(agents["campaigns"]),
+        cancel_objects={k: frozenset(v) for k, v in senses["cancel_objects"].items()},
     )

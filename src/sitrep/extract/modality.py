@@ -36,8 +36,15 @@ _FUTURE_HEADS = {
     "prepared",
     "set",
 }
-_NEGATING_HEADS = {"deny", "refuse", "reject", "fail", "decline", "avoid"}
+_NEGATING_HEADS = {"deny", "refuse", "reject", "fail", "decline", "avoid", "dismiss"}
 _CONDITIONAL_MARKS = {"if", "unless", "provided"}
+# Verbs that weigh an option without taking it: what they govern has not happened.
+_WEIGHING_HEADS = {"consider", "weigh", "mull", "contemplate", "debate", "discuss", "explore"}
+# "in the case of", "in the event of", "in case of": what follows is a supposition.
+_CASE_NOUNS = {"case", "event"}
+# Links through which a denial or a weighing reaches the trigger ("denies plans to invade").
+_COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "acl", "pcomp", "relcl"}
+_PAST_REPORTING = {"VBD", "VBN"}
 
 
 def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
@@ -52,9 +59,14 @@ def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
         return "uncertain"
     if _negated(trigger, chain):
         return "negated"
-    if _conditional(trigger, chain):
-        return "conditional"
+    condition = _condition(trigger, chain)
+    if condition is not None:
+        return condition
+    if _supposed(trigger, chain) or _question(trigger):
+        return "hypothetical"
     auxes = {c.lower_ for t in chain[:2] for c in t.children if c.dep_ in {"aux", "auxpass"}}
+    if "would" in auxes and _reported_past(trigger, lex):
+        return "future"  # "Russia said it would withdraw": a future told in the past
     if auxes & _HYPOTHETICAL_AUX:
         return "hypothetical"
     if auxes & _FUTURE_AUX or _going_to(trigger) or _intended(chain):
@@ -66,6 +78,35 @@ def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
     if _according_to(trigger):
         return "reported"
     return "asserted"
+
+
+def _reported_past(trigger: Token, lex: Lexicons) -> bool:
+    """The trigger is the complement of a past reporting verb ("said it would …")."""
+    head = trigger.head
+    return (
+        trigger.dep_ == "ccomp"
+        and head.lemma_ in lex.reporting_verbs | {"announce", "promise", "pledge", "vow"}
+        and head.tag_ in _PAST_REPORTING
+    )
+
+
+def _supposed(trigger: Token, chain: list[Token]) -> bool:
+    """Governed by a verb that weighs an option ("considering imposing sanctions"), or
+    inside "in the case of …" / "in the event of …"."""
+    for k in range(1, min(4, len(chain))):
+        if chain[k].lemma_ in _WEIGHING_HEADS and chain[k - 1].dep_ in _COMPLEMENT_DEPS:
+            return True
+    for token in chain[1:4]:
+        if token.lower_ == "of" and token.head.lemma_ in _CASE_NOUNS:
+            return True
+        if token.lemma_ == "case" and any(c.lower_ == "in" for c in token.children):
+            return True  # "in case Russia invades"
+    return False
+
+
+def _question(trigger: Token) -> bool:
+    """A question asks; it tells of nothing ("Will Russia invade?")."""
+    return trigger.sent.text.rstrip().rstrip("\"'”’").endswith("?")
 
 
 def _governing_chain(trigger: Token) -> list[Token]:
@@ -93,24 +134,30 @@ def _negated(trigger: Token, chain: list[Token]) -> bool:
     # "are not going to attack", "did not want to send": the negation sits on the governor.
     if trigger.dep_ == "xcomp" and any(c.dep_ == "neg" for c in trigger.head.children):
         return True
-    for token in chain[1:3]:
-        if token.lemma_ in _NEGATING_HEADS and trigger.dep_ in {"xcomp", "ccomp", "dobj", "pobj"}:
+    for k in range(1, min(4, len(chain))):
+        # "denied sending troops", "denies plans to invade", "refused to attend the talks".
+        if chain[k].lemma_ in _NEGATING_HEADS and chain[k - 1].dep_ in _COMPLEMENT_DEPS:
             return True
     return any(
         c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"} for c in trigger.children
     )
 
 
-def _conditional(trigger: Token, chain: list[Token]) -> bool:
+def _condition(trigger: Token, chain: list[Token]) -> str | None:
+    """ "hypothetical" for what an if-clause supposes ("if Russia *attacks*"),
+    "conditional" for what is promised should it happen ("… we *will respond*")."""
     for token in chain:
+        if token.dep_ in {"ccomp", "relcl"} and token is not trigger:
+            break  # a condition inside reported speech stays with that speech
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in token.children):
+            return "hypothetical"
+    for token in chain[:2]:
         for child in token.children:
-            if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
-                return True
             if child.dep_ == "advcl" and any(
                 g.dep_ == "mark" and g.lower_ in _CONDITIONAL_MARKS for g in child.children
             ):
-                return token.i == trigger.i or token is chain[1]
-    return False
+                return "conditional"
+    return None
 
 
 def _intended(chain: list[Token]) -> bool:

@@ -106,6 +106,8 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
             quote.speaker = (
                 last_person_before(ctx, start) if _opens_paragraph(text, start) else None
             )
+        if quote.speaker is None and quote.cue is None and statements_only(ctx):
+            continue  # a title, a slogan or a term in marks that no one is said to say
         quotes.append(quote)
         previous = quote
     return quotes
@@ -266,6 +268,11 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
         pieces = [token_span(main_clause_without(token))]
         speaker = mention(ctx, source)
     pieces = [p for p in pieces if len(p.text.split()) >= 2]
+    if statements_only(ctx):
+        pieces = [p for p in pieces if p.text.split()[0].lower() not in _NOT_STATEMENTS]
+        if pos == "VERB" and lemma in lex.object_verbs and lemma not in lex.naming_verbs:
+            # A clause, or a verdict on its object ("dismissed the report as fake").
+            pieces = [p for p in pieces if _is_clause(doc, p) or " as " in p.text]
     if not pieces:
         return []
     if speaker is None:
@@ -286,6 +293,21 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
             )
         )
     return out
+
+
+# First words of complements that report no statement: an intent ("plans to send") or a
+# question ("asked whether …").
+_NOT_STATEMENTS = frozenset({"to", "whether", "why", "how", "what", "when", "where", "who"})
+
+
+def statements_only(ctx: ArticleContext) -> bool:
+    return ctx.settings.attributions == "statements"
+
+
+def _is_clause(doc: Doc, piece: Span) -> bool:
+    """The piece holds a verb with a subject: a statement, not a noun phrase."""
+    span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
+    return span is not None and any(t.dep_ in {"nsubj", "nsubjpass"} for t in span)
 
 
 def _object_pieces(lex: CueLexicon, verb: Token) -> list[Span]:

@@ -79,8 +79,32 @@ def resolve_mention(
     return match
 
 
-def participant_for(ctx: ArticleContext, token: Token) -> Participant | None:
-    """Resolve the phrase headed by `token` to a participant; None when nothing actor-like."""
+# Suffixes of nouns for people who do something: fighter, investigator, activist, civilian,
+# resident, occupant, refugee.
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant", "ent", "ee", "ive", "ary", "crat")
+
+
+def names_agent(ctx: ArticleContext, token: Token) -> bool:
+    """Whether a common noun names people, a group or an institution ("officials", "the
+    defence ministry"), by its lemma or a compound's ("security forces"), or a weapon that
+    stands for its user."""
+    lex = ctx.knowledge.lexicons
+    agents = lex.agent_nouns
+    lemma = token.lemma_.lower()
+    if lemma in agents or token.lower_ in agents or lemma.endswith(_AGENT_SUFFIXES):
+        return True
+    if lemma in lex.instrument_nouns:
+        return True  # "missiles hit the city": the weapon stands for its unnamed user
+    return any(c.dep_ == "compound" and c.lemma_.lower() in agents for c in token.children)
+
+
+def participant_for(
+    ctx: ArticleContext, token: Token, *, agent: bool = False
+) -> Participant | None:
+    """Resolve the phrase headed by `token` to a participant; None when nothing actor-like.
+    With `agent`, an unresolved common noun must name people, a group or an institution
+    (an event's party: "the move" or "his goal" never act); a speaker may be a report or a
+    poll, so quotes do not ask for it."""
     kb, on = ctx.knowledge.actors, ctx.anchor
     phrase = noun_phrase(token)
     match = None
@@ -102,6 +126,8 @@ def participant_for(ctx: ArticleContext, token: Token) -> Participant | None:
     if match is None:
         if token.pos_ == "PRON" or (ent is None and token.pos_ not in {"PROPN", "NOUN"}):
             return None
+        if agent and ent is None and token.pos_ == "NOUN" and not names_agent(ctx, token):
+            return None  # "the move", "bank stocks", "his goal": no one to act
         return Participant(span=token_span(phrase), name=phrase.text)
     return Participant(
         span=token_span(phrase),

@@ -21,6 +21,7 @@ THIRD_PERSON = {"he", "she", "him", "her"}
 OTHER_PRONOUNS = {"i", "we", "they", "you", "me", "us", "them", "it", "who"}
 # A passive subject is what is reported, not who reports ("X is expected to …").
 _SUBJECTS = {"nsubj", "csubj"}
+_RELATIVES = {"who", "which", "that"}
 # How far back (characters) a pronoun or an unattributed quote looks for its person.
 LOOKBACK = 1500
 
@@ -44,6 +45,8 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
+        if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
+            return child  # "the ministry, which said …": resolved to the ministry
         if child.dep_ in _SUBJECTS and child.lower_ not in {"it", "there", "which", "that"}:
             return child
         if child.dep_ == "agent":  # "it was said by officials"
@@ -59,8 +62,22 @@ def _subject(verb: Token) -> Token | None:
 
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
-    if token.lower_ in THIRD_PERSON:
+    if token.lower_ in _RELATIVES and token.head.dep_ == "relcl":
+        antecedent = mention(ctx, token.head.head)  # "the minister, who said …"
+        if antecedent is not None:
+            antecedent.span = token_span(token.doc[token.i : token.i + 1])
+        return antecedent
+    if token.lower_ in GROUP_PRONOUNS:
+        found = pronoun_referent(ctx, token)
+        if found is not None:
+            return found
+    if _role_description(ctx, token):
         person = last_person_before(ctx, token.idx)
+        if person is not None:
+            person.span = token_span(token.doc[token.i : token.i + 1])
+            return person
+    if token.lower_ in THIRD_PERSON:
+        person = last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(token.lower_))
         span = token_span(token.doc[token.i : token.i + 1])
         if person is None:
             return Participant(span=span, name=token.text)
@@ -71,9 +88,26 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     return participant_for(ctx, token)
 
 
-def last_person_before(ctx: ArticleContext, offset: int) -> Participant | None:
-    """The last PERSON named before `offset` (within LOOKBACK), resolved through the KB."""
+def _role_description(ctx: ArticleContext, token: Token) -> bool:
+    """ "the politician", "the spokeswoman": a role noun after "the", with no name of its own."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in ctx.knowledge.lexicons.role_nouns:
+        return False
+    children = list(token.children)
+    if any(c.pos_ == "PROPN" or c.ent_type_ for c in children):
+        return False  # "the Russian president", "the PiS president": a name of its own
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+
+
+def last_person_before(
+    ctx: ArticleContext, offset: int, gender: str | None = None
+) -> Participant | None:
+    """The person a later "he", "she" or "the politician" most likely stands for: of the
+    PERSONs named before `offset` (within LOOKBACK, resolved through the KB), the last one
+    that was a subject, else the last one. A subject is the salient party of news prose
+    ("Ford said …; the president … he added" is Ford). `gender` ("f"/"m") skips people the
+    article calls Mr. or Ms. otherwise ("she" never resolves to a man)."""
     kb = ctx.knowledge.actors
+    fallback: Participant | None = None
     for ent in reversed(ctx.ents):
         if ent.end_char > offset:
             continue
@@ -81,19 +115,114 @@ def last_person_before(ctx: ArticleContext, offset: int) -> Participant | None:
             break
         if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
             continue
+        if _quoted_in_sentence(ctx, ent.start_char, offset):
+            continue  # '"Putin is weak," he said': a name inside the quote is not the speaker
         match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
         if ent.label_ != "PERSON" and (match is None or match.kind != "person"):
             continue  # a known person the small model mislabelled is still a "he"
         if match is not None and match.kind != "person":
             continue  # a mislabelled agency ("BelTA") is not a "he" or "she"
-        return Participant(
+        if gender is not None and _titled_gender(ctx, ent.text) not in {None, gender}:
+            continue
+        person = Participant(
             span=token_span(ent),
             name=match.name if match else ent.text,
             actor_id=match.actor_id if match else None,
             country=match.country if match else None,
             sector=match.sector if match else None,
         )
+        if _is_subject(ent.root):
+            return person
+        fallback = fallback or person
+    return fallback
+
+
+def _is_subject(token: Token) -> bool:
+    """The name is a clause's subject, or stands in apposition to one ("Minister X, …")."""
+    for _ in range(2):
+        if token.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if token.dep_ not in {"appos", "compound", "flat"} or token.head is token:
+            return False
+        token = token.head
+    return False
+
+
+_FEMALE_TITLES = ("Ms", "Mrs", "Miss", "Madam")
+_MALE_TITLES = ("Mr",)
+
+
+def _titled_gender(ctx: ArticleContext, name: str) -> str | None:
+    """ "f" or "m" when the article calls the person by a title ("Ms. Kelley"), else None."""
+    surname = name.split()[-1] if name.split() else ""
+    if not surname:
+        return None
+    for titles, gender in ((_FEMALE_TITLES, "f"), (_MALE_TITLES, "m")):
+        if any(f"{t}. {surname}" in ctx.text or f"{t} {surname}" in ctx.text for t in titles):
+            return gender
     return None
+
+
+_PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}
+
+
+GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
+
+
+_QUOTE_MARKS = '"“”'
+
+
+def _quoted_in_sentence(ctx: ArticleContext, start: int, offset: int) -> bool:
+    """Whether `start` lies inside quotation marks opened earlier in the paragraph that
+    holds `offset` (an odd number of marks between the paragraph start and `start`)."""
+    line_start = ctx.text.rfind("\n", 0, offset) + 1
+    if start < line_start:
+        return False
+    marks = sum(ctx.text.count(m, line_start, start) for m in _QUOTE_MARKS)
+    return marks % 2 == 1
+
+
+def last_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
+    """The last state, organisation or nationality the KB knows, named before `offset`
+    (within LOOKBACK): what "it" or "they" most often refers to in news ("Russia said it …")."""
+    kb = ctx.knowledge.actors
+    for ent in reversed(ctx.ents):
+        if ent.end_char > offset:
+            continue
+        if ent.end_char < offset - LOOKBACK:
+            break
+        if ent.label_ not in {"ORG", "GPE", "NORP"}:
+            continue
+        match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
+        if match is None or match.kind == "person":
+            continue
+        return Participant(
+            span=token_span(ent),
+            name=match.name,
+            actor_id=match.actor_id,
+            country=match.country,
+            sector=match.sector,
+        )
+    return None
+
+
+def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
+    """The actor a third-person pronoun stands for, keeping the pronoun as its span: a
+    person for he/she, the last state or organisation for it/they; None for first and
+    second person (the caller knows whether a quote's speaker is meant) and for "it" or
+    "they" with nothing to point back to."""
+    word = token.lower_
+    if word in PERSON_PRONOUNS:
+        found = last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word))
+    elif word in GROUP_PRONOUNS:
+        found = last_group_before(ctx, token.idx)
+    else:
+        return None
+    if found is not None:
+        found.span = token_span(token.doc[token.i : token.i + 1])
+    return found
 
 
 def phrase_speaker(ctx: ArticleContext, tokens: list[Token]) -> Participant | None:

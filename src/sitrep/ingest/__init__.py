@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 import httpx
 
+from sitrep.ingest.boilerplate import strip_boilerplate
 from sitrep.ingest.clean import clean_text, make_article, validate
 from sitrep.ingest.files import read_path, read_stdin
 from sitrep.ingest.http import Resolver, check_address, read_url
@@ -35,8 +36,22 @@ def read_inputs(
     """Articles and rejects from `inputs` (paths, directories, "-" for stdin, http(s) URLs).
 
     `client` and `resolver` are for tests; by default an httpx client is built from settings
-    (and closed again) and host names are resolved with the system resolver.
+    (and closed again) and host names are resolved with the system resolver. Lines
+    repeated across the input's articles are removed as boilerplate (ingest/boilerplate.py).
     """
+    return strip_boilerplate(
+        _read_inputs(inputs, settings, stdin=stdin, client=client, resolver=resolver), settings
+    )
+
+
+def _read_inputs(
+    inputs: Sequence[str],
+    settings: IngestSettings,
+    *,
+    stdin: BinaryIO | None,
+    client: httpx.Client | None,
+    resolver: Resolver | None,
+) -> Iterator[Article | Reject]:
     own: httpx.Client | None = None
     http = client
     try:

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
+from sitrep.ingest.boilerplate import packaged_rules, strip_rule_lines
 from sitrep.model.article import Article, Reject
 from sitrep.model.ids import article_id_for
 from sitrep.settings import IngestSettings
@@ -18,14 +19,6 @@ _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _STRAY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Lone surrogates come from JSON escapes ("\\ud800"); no UTF-8 file or table can hold them.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_BOILERPLATE = re.compile(
-    r"^[ \t]*(?:"
-    r"the post\b.{1,500}?\bappeared first on\b.{1,200}"
-    r"|this (?:article|story|post) (?:was )?originally (?:appeared|published)"
-    r" (?:on|in|at)\b.{0,300}"
-    r")$",
-    re.IGNORECASE | re.MULTILINE,
-)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SNIPPET_LEN = 80
 
@@ -38,14 +31,14 @@ def snippet(text: str, length: int = _SNIPPET_LEN) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Normalise line ends and blank lines and drop syndication boilerplate lines.
+    """Normalise line ends, blank lines and stray control characters (boilerplate lines go
+    later, recorded: ingest/boilerplate.py).
 
     NUL is kept (so `validate` still sees binary input); other stray control characters go.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text).replace("\x0b", "\n").replace("\x0c", "\n")
     text = _TRAILING_SPACE.sub("", text)
-    text = _BOILERPLATE.sub("", text)
     text = _MANY_BLANKS.sub("\n\n\n", text)
     return text.strip()
 
@@ -145,8 +138,8 @@ def make_article(
     if found is not None:
         return Reject(origin=origin, code=found[0], reason=found[1], snippet=snippet(text))
     given = "" if id is None or isinstance(id, bool) else _SURROGATE.sub("\ufffd", str(id)).strip()
-    return Article(
-        id=given or article_id_for(text),
+    article = Article(
+        id=given,
         text=text,
         url=_optional(url),
         title=_optional(title),
@@ -154,3 +147,14 @@ def make_article(
         published=normalise_published(published),
         origin=origin,
     )
+    if settings.boilerplate:
+        article = strip_rule_lines(article, packaged_rules())
+        left = check(article.text, settings) if article.text else ("R003", "no text")
+        if left is not None:
+            rules = ", ".join(sorted({r.rule for r in article.boilerplate}))
+            reason = f"{left[1]} once boilerplate is removed ({rules})"
+            return Reject(origin=origin, code=left[0], reason=reason, snippet=snippet(text))
+    # Without an id of its own, the article is named by its text less boilerplate, so two
+    # syndicated copies that differ only in their footers share one id.
+    article.id = given or article_id_for(article.text)
+    return article

@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from sitrep.model.records import Entity, Event, Place, Quote, Time
 
 
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A boilerplate line taken out of an article before extraction, and the rule that did
+    it (a rule of data/boilerplate.yaml, or "repeated" for a line found in many articles)."""
+
+    rule: str
+    text: str
+
+
 @dataclass(slots=True)
 class Article:
     """One news article. `text` is the exact string every span points into."""
@@ -19,6 +28,8 @@ class Article:
     published: str | None = None
     # Where it came from (path:line, URL); not part of the output contract.
     origin: str | None = None
+    # Boilerplate lines removed from `text` before extraction (ingest/boilerplate.py).
+    boilerplate: list[RemovedLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

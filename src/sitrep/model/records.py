@@ -145,6 +145,9 @@ class Event:
     # `source`/`target` stay the first of each, for readers of the older contract.
     sources: list[Participant] = field(default_factory=list)
     targets: list[Participant] = field(default_factory=list)
+    # "current" news (within about a month of publication, or still to come) or
+    # "background" (history the article recalls); see extract/timing.py.
+    timing: str = "current"
 
     def __post_init__(self) -> None:
         # A record built the old way (one source, one target) keeps the lists consistent.

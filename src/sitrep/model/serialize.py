@@ -42,7 +42,9 @@ def to_plain(value: Any) -> Any:
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
-    return {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    out: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+    out["boilerplate"] = [{"rule": r.rule, "text": r.text} for r in article.boilerplate]
+    return out
 
 
 def extraction_to_dict(extraction: Extraction) -> dict[str, Any]:

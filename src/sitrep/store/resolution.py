@@ -16,13 +16,17 @@ from sitrep.store.write import insert_rows
 
 
 def resolution_mentions(con: duckdb.DuckDBPyConnection) -> list[EventMention]:
+    """The event mentions that become canonical events: current news only. Background
+    (history an article recalls) stays in `events` but never reaches canonical events, and
+    so neither the alerts, the escalation index, the brief nor the dashboard's views."""
     return [
         EventMention(*row)
         for row in con.execute(
             "SELECT id, article_id, type, "
             " coalesce(source_actor_id, source_country, lower(source_name)),"
             " coalesce(target_actor_id, target_country, lower(target_name)),"
-            " event_date, place_country, factuality, confidence FROM events ORDER BY id"
+            " event_date, place_country, factuality, confidence FROM events"
+            " WHERE coalesce(timing, 'current') <> 'background' ORDER BY id"
         ).fetchall()
     ]
 

@@ -136,8 +136,13 @@ def extraction_rows(ex: Extraction) -> dict[str, list[Row]]:
             "confidence": e.confidence,
             "record": json.dumps(to_plain(e), ensure_ascii=False),
             **_parties(e.sources, e.targets),
+            "timing": e.timing,
         }
         for e in ex.events
+    ]
+    rows["boilerplate"] = [
+        {"article_id": aid, "idx": i, "rule": r.rule, "line": r.text}
+        for i, r in enumerate(ex.article.boilerplate)
     ]
     return rows
 

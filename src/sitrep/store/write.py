@@ -10,7 +10,7 @@ from sitrep.errors import StoreError
 from sitrep.model import Extraction, Reject
 from sitrep.store.rows import Row, extraction_rows, reject_row
 
-CHILD_TABLES = ("entities", "places", "times", "quotes", "events")
+CHILD_TABLES = ("entities", "places", "times", "quotes", "events", "boilerplate")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[Row]) -> None:

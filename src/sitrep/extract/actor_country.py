@@ -1,0 +1,80 @@
+"""A country for participants the actor KB does not know, from the article around them.
+
+"Riot police", "government forces", "protesters" or "Mr. Flynn" name actors without a state,
+yet an analyst reads them as the police of the country where the clash happened, or the
+official of the country the article is about. In that order:
+
+1. a nationality or country named inside the participant's own phrase ("Ukrainian riot
+   police", "Tehran police");
+2. for domestic bodies (police, protesters, authorities …; `domestic` in
+   data/lexicons/agents.yaml) the country of the event's place;
+3. the article's home country: the one its places and actors name most, when it clearly
+   leads (at least `_HOME_SHARE` of the mentions).
+
+Named actors of the KB keep their own country; nothing here overrides one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sitrep.extract.context import ArticleContext
+from sitrep.model import Entity, Event, Participant, Place
+
+# The home country must hold at least this share of country mentions to be used.
+_HOME_SHARE = 0.4
+
+
+def home_country(entities: list[Entity], places: list[Place]) -> str | None:
+    counts: Counter[str] = Counter()
+    for entity in entities:
+        if entity.country:
+            counts[entity.country] += 1
+    for place in places:
+        if place.country:
+            counts[place.country] += 1
+    if not counts:
+        return None
+    country, n = counts.most_common(1)[0]
+    return country if n >= _HOME_SHARE * sum(counts.values()) else None
+
+
+def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
+    """A nationality or country named inside the participant's phrase."""
+    if who.span is None:
+        return None
+    kb = ctx.knowledge.actors
+    for ent in ctx.ents:
+        if ent.start_char < who.span.start or ent.end_char > who.span.end:
+            continue
+        if ent.label_ in {"NORP", "GPE"}:
+            match = kb.resolve(ent.text, ent.label_, ctx.anchor)
+            if match is not None and match.country:
+                return match.country
+    return None
+
+
+def _is_domestic(ctx: ArticleContext, who: Participant) -> bool:
+    words = who.name.lower().split()
+    return bool(words) and words[-1].rstrip("s") in ctx.knowledge.lexicons.domestic_nouns
+
+
+def _is_weapon(ctx: ArticleContext, who: Participant) -> bool:
+    """ "Missiles", "a car bomb": whose they are is not known from where they fell."""
+    words = who.name.lower().split()
+    return bool(words) and words[-1].rstrip("s") in ctx.knowledge.lexicons.instrument_nouns
+
+
+def fill_countries(
+    ctx: ArticleContext, events: list[Event], entities: list[Entity], places: list[Place]
+) -> None:
+    """Give unresolved participants a country where the article makes it plain."""
+    home = home_country(entities, places)
+    for event in events:
+        for who in [*event.sources, *event.targets]:
+            if who.country is not None or who.actor_id is not None or _is_weapon(ctx, who):
+                continue
+            country = _own_country(ctx, who)
+            if country is None and event.place is not None and _is_domestic(ctx, who):
+                country = event.place.country
+            who.country = country or home

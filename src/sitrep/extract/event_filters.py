@@ -1,0 +1,125 @@
+"""What is not an event, though a trigger word is there (issue: whole articles).
+
+Sentence benchmarks hold an event in every sentence; whole articles do not, and most of what
+an analyst would delete comes from words that only look like events:
+
+- a noun that names a situation instead of telling of an act ("coverage of Russia's
+  *invasion*", "a *deal* that …", "the *attack* was the worst since …" keeps its event only
+  when a verb carries it or it is the subject of its own clause);
+- a subject that is no actor ("bank stocks *rallied*", "unity *failed*", "the claim was
+  *met* with skepticism");
+- the author's own voice ("I *support* his decision") outside any quote;
+- "*denied* that …" (the denied act is the event, negated) and "*ordered* troops to
+  deploy" (the ordered act is the event) are not REJECT and REQUEST.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sitrep.extract.context import ArticleContext
+from sitrep.extract.lexicons import Trigger
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Dependencies under which a noun refers to an event told elsewhere (or never).
+_NAMING_DEPS = {"pobj", "attr", "appos", "conj", "compound", "npadvmod", "nmod", "oprd"}
+# What one can be denied: a request, not a fact ("denied the claim" reports a denial).
+_DENIABLE = {"request", "access", "entry", "permission", "visa", "application", "bail"}
+_DENIABLE |= {"asylum", "passage", "approval", "accreditation", "license", "licence"}
+# Verbs that order an act: the act ordered is the event ("ordered troops to deploy").
+_ORDERING = {"order", "instruct", "command", "direct", "authorize", "authorise", "task"}
+_FIRST_PERSON = {"i", "we", "me", "us"}
+# Who receives a command to act rather than a demand: one's own forces.
+_FORCES = {"force", "troop", "army", "military", "unit", "navy", "soldier", "commander"}
+_FORCES |= {"fleet", "division", "brigade", "battalion", "military", "aviation", "defence"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+def subject_of(carrier: Token) -> Token | None:
+    """The grammatical subject of the trigger's clause (the carrier verb's)."""
+    node: Token | None = carrier
+    for _ in range(3):
+        if node is None:
+            return None
+        for child in node.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return child
+        # "Belarus has started removing vehicles": the subject sits on the governing verb.
+        climbs = node.dep_ in {"xcomp", "conj", "acomp"} and node.head is not node
+        node = node.head if climbs else None
+    return None
+
+
+def first_person_subject(carrier: Token) -> bool:
+    subject = subject_of(carrier)
+    return subject is not None and subject.lower_ in _FIRST_PERSON
+
+
+def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Trigger) -> bool:
+    """True when the trigger word tells of no event here."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and carrier.i == token.i and token.dep_ in _NAMING_DEPS:
+        return True
+    if (
+        token.pos_ == "NOUN"
+        and carrier.i == token.i
+        and lemma in ctx.knowledge.lexicons.campaign_nouns
+    ):
+        return True  # "Russia's invasion of Ukraine underlines …": a reference, not an act
+    if _cancelled_by_object(ctx, token, lemma):
+        return True  # "released a statement", "met with skepticism"
+    if lemma == "deny" and trigger.type == "REJECT" and not _denies_a_request(token):
+        return True
+    if trigger.type == "REQUEST" and lemma in _ORDERING and _orders_an_act(ctx, token):
+        return True
+    return _no_actor_subject(ctx, token, carrier)
+
+
+def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
+    cancel = ctx.knowledge.lexicons.cancel_objects.get(lemma)
+    if cancel is None or token.pos_ != "VERB":
+        return False
+    for child in token.children:
+        if child.dep_ in {"dobj", "nsubjpass"} and child.lemma_.lower() in cancel:
+            return True
+        if child.dep_ in {"prep", "prt"}:
+            for grand in child.children:
+                if grand.dep_ == "pobj" and grand.lemma_.lower() in cancel:
+                    return True
+    return False
+
+
+def _denies_a_request(token: Token) -> bool:
+    return any(
+        c.dep_ in {"dobj", "dative"} and c.lemma_.lower() in _DENIABLE for c in token.children
+    )
+
+
+def _orders_an_act(ctx: ArticleContext, token: Token) -> bool:
+    """'ordered forces to rehearse deploying …': a command to one's own forces whose
+    complement holds a trigger of its own. An order to another party ("the court ordered
+    him to hand over $650 million") stays a REQUEST."""
+    lex = ctx.knowledge.lexicons
+    ordered = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if not any(o.lemma_.lower() in _FORCES for o in ordered) and token.dep_ != "xcomp":
+        return False
+    for child in token.children:
+        if child.dep_ not in {"xcomp", "ccomp"}:
+            continue
+        for word in child.subtree:
+            lemma = word.lemma_.lower()
+            if (word.pos_ == "VERB" and lemma in lex.verb_triggers) or (
+                word.pos_ == "NOUN" and lemma in lex.noun_triggers
+            ):
+                return True
+    return False
+
+
+def _no_actor_subject(ctx: ArticleContext, token: Token, carrier: Token) -> bool:
+    """The clause's subject is a noun that never acts ("stocks rallied", "unity failed")."""
+    subject = subject_of(carrier)
+    if subject is None or subject.pos_ != "NOUN" or subject.i == token.i:
+        return False
+    return subject.lemma_.lower() in ctx.knowledge.lexicons.not_actor_nouns

@@ -1,0 +1,87 @@
+"""What is not an event: the examples of data/lexicons/senses.yaml and agents.yaml, and the
+article-level rules of extract/event_filters.py, through the whole pipeline."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from sitrep.model import Article
+from sitrep.run.local import Extractor
+
+
+def _examples(name: str, kind: str) -> list[dict[str, str]]:
+    text = resources.files("sitrep").joinpath("data", "lexicons", name).read_text("utf-8")
+    return list(yaml.safe_load(text)["examples"][kind])
+
+
+def _triggers(extractor: Extractor, sentence: str) -> list[str]:
+    (result,) = extractor.extract([Article(id="f", text=sentence, published="2024-05-14")])
+    return [e.trigger.text for e in result.events]
+
+
+@pytest.mark.parametrize(
+    "example", _examples("senses.yaml", "no_event"), ids=lambda e: e["trigger"]
+)
+def test_an_everyday_sense_is_no_event(extractor: Extractor, example: dict[str, str]) -> None:
+    assert example["trigger"] not in _triggers(extractor, example["sentence"])
+
+
+@pytest.mark.parametrize("example", _examples("senses.yaml", "event"), ids=lambda e: e["trigger"])
+def test_the_event_sense_stays(extractor: Extractor, example: dict[str, str]) -> None:
+    assert example["trigger"] in _triggers(extractor, example["sentence"])
+
+
+@pytest.mark.parametrize(
+    "example", _examples("agents.yaml", "not_actor"), ids=lambda e: e["trigger"]
+)
+def test_a_subject_that_never_acts_makes_no_event(
+    extractor: Extractor, example: dict[str, str]
+) -> None:
+    assert example["trigger"] not in _triggers(extractor, example["sentence"])
+
+
+@pytest.mark.parametrize("example", _examples("agents.yaml", "actor"), ids=lambda e: e["trigger"])
+def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str, str]) -> None:
+    (result,) = extractor.extract([Article(id="f", text=example["sentence"])])
+    (event,) = [e for e in result.events if e.trigger.text == example["trigger"]]
+    assert event.source is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        ("The media who cover Russia's invasion of Ukraine must use the right words.", "invasion"),
+        ("I support his decision to give Congress a final chance.", "support"),
+        ("Putin ordered forces to rehearse deploying tactical nuclear weapons.", "ordered"),
+        ("Russia denies plans to invade Ukraine.", "denies"),
+    ],
+)
+def test_references_descriptions_opinions_orders_and_denials(
+    extractor: Extractor, sentence: str, trigger: str
+) -> None:
+    assert trigger not in _triggers(extractor, sentence)
+
+
+def test_an_order_to_another_party_is_a_request(extractor: Extractor) -> None:
+    text = "A court in Britain ordered the former minister to hand over $650 million."
+    (result,) = extractor.extract([Article(id="f", text=text)])
+    assert ("ordered", "REQUEST") in [(e.trigger.text, e.type) for e in result.events]
+
+
+def test_the_ordered_act_and_the_denied_act_are_the_events(extractor: Extractor) -> None:
+    text = "Putin ordered forces to rehearse deploying tactical nuclear weapons."
+    (ordered,) = extractor.extract([Article(id="f", text=text)])
+    assert [(e.trigger.text, e.type) for e in ordered.events] == [("deploying", "MOBILIZE")]
+    (denied,) = extractor.extract([Article(id="g", text="Russia denies plans to invade Ukraine.")])
+    assert [(e.type, e.factuality) for e in denied.events] == [("ASSAULT", "negated")]
+
+
+def test_we_in_a_quote_is_its_speaker(extractor: Extractor) -> None:
+    text = '"We are ready to impose huge sanctions," Biden said.'
+    (result,) = extractor.extract([Article(id="f", text=text)])
+    (event,) = result.events
+    assert event.type == "SANCTION" and event.source is not None
+    assert event.source.name == "Joe Biden" and event.factuality == "future"
