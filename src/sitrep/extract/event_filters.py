@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 # Dependencies under which a noun refers to an event told elsewhere (or never).
 _NAMING_DEPS = {"pobj", "attr", "appos", "conj", "compound", "npadvmod", "nmod", "oprd"}
-# What one can be denied: a request, not a fact ("denied the claim" reports a denial).
-_DENIABLE = {"request", "access", "entry", "permission", "visa", "application", "bail"}
-_DENIABLE |= {"asylum", "passage", "approval", "accreditation", "license", "licence"}
+# What a denial of a fact names: "denied the charges" reports a denial, a statement (the
+# denied act is the event, negated); "denied entry", "denied land allocation" refuse.
+_FACTS = {"charge", "claim", "report", "allegation", "accusation", "rumor", "rumour"}
+_FACTS |= {"involvement", "responsibility", "wrongdoing", "plan", "story", "suggestion"}
 # Verbs that order an act: the act ordered is the event ("ordered troops to deploy").
 _ORDERING = {"order", "instruct", "command", "direct", "authorize", "authorise", "task"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
@@ -70,7 +71,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "Russia's invasion of Ukraine underlines …": a reference, not an act
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
-    if lemma == "deny" and trigger.type == "REJECT" and not _denies_a_request(token):
+    if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token):
         return True
     if trigger.type == "REQUEST" and lemma in _ORDERING and _orders_an_act(ctx, token):
         return True
@@ -91,10 +92,14 @@ def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
     return False
 
 
-def _denies_a_request(token: Token) -> bool:
-    return any(
-        c.dep_ in {"dobj", "dative"} and c.lemma_.lower() in _DENIABLE for c in token.children
-    )
+def _denies_a_fact(token: Token) -> bool:
+    """ "denied that …", "denied sending troops", "denied the charges", "denies plans to …"."""
+    for child in token.children:
+        if child.dep_ in {"ccomp", "xcomp", "pcomp"}:
+            return True
+        if child.dep_ == "dobj" and (child.lemma_.lower() in _FACTS or child.tag_ == "VBG"):
+            return True
+    return False
 
 
 def _orders_an_act(ctx: ArticleContext, token: Token) -> bool:

@@ -44,6 +44,7 @@ _BARE_MAIN = 0.32
 _CONTAINERS = {"effort", "mission", "bid", "initiative", "campaign", "operation", "plan"}
 _CONTAINERS |= {"convoy", "package", "shipment", "delivery", "flight"}
 _MOTION = {"arrive", "come", "go", "travel", "fly", "head", "leave", "embark", "put", "place"}
+_MOTION |= {"remain", "stay", "keep", "be"}  # "troops remained on alert"
 # Lemmatizer slips seen on news text ("staged" → "stag").
 _LEMMA_FIXES = {"stag": "stage"}
 _SUBORDINATE = 0.7

@@ -23,7 +23,13 @@ from sitrep.extract.cuelex import CueLexicon, cue_lexicon
 from sitrep.extract.hedges import span_hedged
 from sitrep.extract.quotemarks import find_quoted
 from sitrep.extract.spans import char_span, token_span
-from sitrep.extract.speakers import cue_speaker, last_person_before, mention, phrase_speaker
+from sitrep.extract.speakers import (
+    LOOKBACK,
+    cue_speaker,
+    last_person_before,
+    mention,
+    phrase_speaker,
+)
 from sitrep.model import Participant, Quote, Span, record_id
 
 if TYPE_CHECKING:
@@ -101,16 +107,23 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
                 # A later stretch of the same remark: same cue, speaker and chain.
                 quote.cue, quote.speaker = previous.cue, previous.speaker
                 quote.via, quote.addressee = list(previous.via), previous.addressee
-        if quote.cue is None and quote.speaker is None:
-            # A lone quoted paragraph: the person named just before most likely said it.
-            quote.speaker = (
-                last_person_before(ctx, start) if _opens_paragraph(text, start) else None
-            )
+        if quote.cue is None and quote.speaker is None and _opens_paragraph(text, start):
+            # A lone quoted paragraph: the one quoted just before goes on speaking (news
+            # alternates quotes and paraphrase of one speaker), else the person named last.
+            quote.speaker = _last_speaker(quotes, start) or last_person_before(ctx, start)
         if quote.speaker is None and quote.cue is None and statements_only(ctx):
             continue  # a title, a slogan or a term in marks that no one is said to say
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+def _last_speaker(quotes: list[Quote], start: int) -> Participant | None:
+    """The speaker of the last quote that ended within LOOKBACK characters before `start`."""
+    for quote in reversed(quotes):
+        if quote.content.end <= start and start - quote.content.end <= LOOKBACK:
+            return quote.speaker
+    return None
 
 
 def _straighten_doubled(text: str) -> str:

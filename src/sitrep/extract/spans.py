@@ -98,6 +98,14 @@ def names_agent(ctx: ArticleContext, token: Token) -> bool:
     return any(c.dep_ == "compound" and c.lemma_.lower() in agents for c in token.children)
 
 
+def _same_person(match: ActorMatch | None, name: str) -> bool:
+    """The KB match is the person named (by surname), not an office or a government."""
+    if match is None or match.kind != "person":
+        return False
+    surname = name.split()[-1].lower() if name.split() else ""
+    return bool(surname) and surname in match.name.lower()
+
+
 def participant_for(
     ctx: ArticleContext, token: Token, *, agent: bool = False
 ) -> Participant | None:
@@ -123,6 +131,15 @@ def participant_for(
             match = resolve_mention(kb, candidate.text, candidate.label_, on)
             if match is not None:
                 break
+    if ent is not None and ent.label_ == "PERSON" and not _same_person(match, ent.text):
+        # "Japanese Ambassador Motohide Yoshikawa": the named person beats a title's office
+        # holder or government; the title still tells whose official the person is.
+        return Participant(
+            span=token_span(phrase),
+            name=ent.text,
+            country=match.country if match is not None else None,
+            sector=match.sector if match is not None else None,
+        )
     if match is None:
         if token.pos_ == "PRON" or (ent is None and token.pos_ not in {"PROPN", "NOUN"}):
             return None
