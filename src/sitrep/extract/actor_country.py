@@ -44,9 +44,10 @@ def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
     if who.span is None:
         return None
     kb = ctx.knowledge.actors
-    for ent in ctx.ents:
-        if ent.start_char < who.span.start or ent.end_char > who.span.end:
-            continue
+    tokens = ctx.doc.char_span(who.span.start, who.span.end, alignment_mode="expand")
+    if tokens is None:
+        return None
+    for ent in ctx.ents_within(tokens.start, tokens.end):
         if ent.label_ in {"NORP", "GPE"}:
             match = kb.resolve(ent.text, ent.label_, ctx.anchor)
             if match is not None and match.country:

@@ -392,6 +392,7 @@ def _event(
             token,
             when,
             ctx.anchor,
+            ctx.text,
             own_clause=when is None or when.span is None or dates_the_event(ctx, token, when.span),
         ),
     )

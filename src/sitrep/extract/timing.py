@@ -107,13 +107,14 @@ def event_timing(
     token: Token,
     when: EventDate | None,
     anchor: date | None,
+    text: str,
     own_clause: bool = True,
 ) -> str:
     """`current` or `background` for the event whose trigger is `token`. A date decides
     only when it is the event's own (`own_clause`: "the disputed 2020 election" dates the
     election, not the protest beside it) and not the start of what is still going on
-    ("have destroyed half of the grid since March")."""
-    text = token.doc.text
+    ("have destroyed half of the grid since March"). `text` is the article's (spaCy
+    rebuilds `Doc.text` on every read)."""
     since = when is not None and when.span is not None and _starts_period(text, when.span.start)
     if when is not None and when.span is not None and own_clause and not since:
         if when.value == "PAST_REF":
