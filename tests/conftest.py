@@ -27,9 +27,12 @@ def extractor(settings: Settings) -> Extractor:
 @pytest.fixture(scope="session")
 def cameo_extractor(settings: Settings) -> Extractor:
     """The sentence-coding convention of the CAMEO/PLV benchmarks: the speech act a future
-    or conditional event implies is an event too (`extract.implied_events`), and PolNeAR's
-    wide attributions (`extract.attributions = "all"`)."""
-    overrides = {"extract": {"implied_events": True, "attributions": "all"}}
+    or conditional event implies is an event too (`extract.implied_events`), no type needs
+    a named party (`extract.named_party_types`), and PolNeAR's wide attributions
+    (`extract.attributions = "all"`)."""
+    overrides = {
+        "extract": {"implied_events": True, "attributions": "all", "named_party_types": []}
+    }
     return Extractor(settings.with_overrides(overrides))
 
 

@@ -73,13 +73,26 @@ def test_no_spurious_event(extractor: Extractor, text: str) -> None:
     assert _main(extractor, text) == "NONE"
 
 
-def test_without_is_negation(extractor: Extractor) -> None:
+def test_without_is_negation(extractor: Extractor, cameo_extractor: Extractor) -> None:
     events = _triggers(extractor, "The garrison surrendered without firing a shot.")
     assert ("firing", "ASSAULT", "negated") in events
-    assert _main(extractor, "The garrison surrendered without firing a shot.") == "YIELD"
+    assert _main(cameo_extractor, "The garrison surrendered without firing a shot.") == "YIELD"
 
 
-def test_no_longer_is_negation_not_intent(extractor: Extractor) -> None:
-    events = _triggers(extractor, "Firms will no longer be allowed to export drones to Iran.")
+def test_everyday_types_need_a_named_party_in_articles(
+    extractor: Extractor, cameo_extractor: Extractor
+) -> None:
+    """`extract.named_party_types`: "the garrison surrendered" names no one; the sentence
+    benchmarks' operating point keeps it."""
+    text = "The garrison surrendered without firing a shot."
+    assert "surrendered" not in [t for t, _, _ in _triggers(extractor, text)]
+    assert "surrendered" in [t for t, _, _ in _triggers(cameo_extractor, text)]
+    named = _triggers(extractor, "The Ukrainian garrison at Bakhmut surrendered to Wagner.")
+    assert "surrendered" in [t for t, _, _ in named]
+
+
+def test_no_longer_is_negation_not_intent(cameo_extractor: Extractor) -> None:
+    text = "Firms will no longer be allowed to export drones to Iran."
+    events = _triggers(cameo_extractor, text)
     assert ("allowed", "RETREAT", "negated") in events
     assert all(t != "will" for t, _, _ in events)

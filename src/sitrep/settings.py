@@ -51,6 +51,15 @@ class ExtractSettings:
     min_event_confidence: float = 0.3
     implied_events: bool = False
     attributions: str = "statements"
+    named_party_types: tuple[str, ...] = (
+        "SUPPORT",
+        "RETREAT",
+        "REJECT",
+        "AGREE",
+        "AID",
+        "CONSULT",
+        "COOPERATE",
+    )
     trigger_lexicons: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     min_city_population: int = 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
+from sitrep.model import Event, Participant
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -76,6 +77,27 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if trigger.type == "REQUEST" and lemma in _ORDERING and _orders_an_act(ctx, token):
         return True
     return _no_actor_subject(ctx, token, carrier)
+
+
+_NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+
+
+def lacks_named_party(ctx: ArticleContext, event: Event) -> bool:
+    """An event of an everyday-word type (setting `extract.named_party_types`: "support",
+    "agree", "meet", "provide", "withdraw" …) with no named party, an actor of the KB or a
+    named person, organisation, state or nationality, as its source or target."""
+    if event.type not in ctx.settings.named_party_types:
+        return False
+    return not any(_named(ctx, who) for who in [*event.sources, *event.targets])
+
+
+def _named(ctx: ArticleContext, who: Participant) -> bool:
+    if who.actor_id is not None:
+        return True
+    if who.span is None:
+        return False
+    tokens = ctx.doc.char_span(who.span.start, who.span.end, alignment_mode="expand")
+    return tokens is not None and any(t.ent_type_ in _NAMED for t in tokens)
 
 
 def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sitrep.extract.anchoring import dates_the_event, event_date, event_place
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.event_features import Features, candidate_features, sentence_features
-from sitrep.extract.event_filters import first_person_subject, not_an_event
+from sitrep.extract.event_filters import first_person_subject, lacks_named_party, not_an_event
 from sitrep.extract.event_model import EventModel
 from sitrep.extract.event_roles import roles, speaker_side
 from sitrep.extract.event_rules import (
@@ -133,7 +133,7 @@ def event_candidates(
         if not_an_event(ctx, token, actor_head, trigger):
             continue
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
-        if event is None:
+        if event is None or lacks_named_party(ctx, event):
             continue
         if trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS:
             if event.factuality not in {"future", "conditional"}:

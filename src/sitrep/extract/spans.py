@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -102,8 +103,14 @@ def _same_person(match: ActorMatch | None, name: str) -> bool:
     """The KB match is the person named (by surname), not an office or a government."""
     if match is None or match.kind != "person":
         return False
-    surname = name.split()[-1].lower() if name.split() else ""
-    return bool(surname) and surname in match.name.lower()
+    surname = _plain(name.split()[-1]) if name.split() else ""
+    return bool(surname) and surname in _plain(match.name)
+
+
+def _plain(text: str) -> str:
+    """Lower case without diacritics ("Błaszczak" and "Blaszczak" are one name)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def participant_for(
@@ -117,11 +124,13 @@ def participant_for(
     phrase = noun_phrase(token)
     match = None
     ent = entity_for(ctx, token)
+    named = False  # the match is the head word's own name, not a guess from the phrase
     if ent is not None:
         # The name the head word belongs to beats its modifiers ("Russian ally Belarus").
         match = resolve_mention(kb, ent.text, ent.label_, on)
         if match is not None and ent.label_ not in {"NORP"}:
             phrase = ent
+            named = True
         elif match is not None:
             match = None
     if match is None:
@@ -131,7 +140,12 @@ def participant_for(
             match = resolve_mention(kb, candidate.text, candidate.label_, on)
             if match is not None:
                 break
-    if ent is not None and ent.label_ == "PERSON" and not _same_person(match, ent.text):
+    if (
+        ent is not None
+        and ent.label_ == "PERSON"
+        and not named
+        and not _same_person(match, ent.text)
+    ):
         # "Japanese Ambassador Motohide Yoshikawa": the named person beats a title's office
         # holder or government; the title still tells whose official the person is.
         return Participant(
