@@ -80,6 +80,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
 
 
 _NAMED = {"PERSON", "ORG", "GPE", "NORP"}
+# Where the word that gives a trigger's everyday sense hangs off it.
+_OBJECT_DEPS = {"dobj", "nsubjpass", "acomp", "oprd", "advmod", "attr"}
 
 
 def lacks_named_party(ctx: ArticleContext, event: Event) -> bool:
@@ -105,8 +107,8 @@ def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
     if cancel is None or token.pos_ != "VERB":
         return False
     for child in token.children:
-        if child.dep_ in {"dobj", "nsubjpass"} and child.lemma_.lower() in cancel:
-            return True
+        if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in cancel:
+            return True  # "released a statement", "pleaded guilty"
         if child.dep_ in {"prep", "prt"}:
             for grand in child.children:
                 if grand.dep_ == "pobj" and grand.lemma_.lower() in cancel:
