@@ -160,8 +160,13 @@ def participant_for(
         if agent and ent is None and token.pos_ == "NOUN" and not names_agent(ctx, token):
             return None  # "the move", "bank stocks", "his goal": no one to act
         return Participant(span=token_span(phrase), name=phrase.text)
+    return participant_of(match, token_span(phrase))
+
+
+def participant_of(match: ActorMatch, span: Span | None) -> Participant:
+    """The KB actor `match` as the participant mentioned at `span`."""
     return Participant(
-        span=token_span(phrase),
+        span=span,
         name=match.name,
         actor_id=match.actor_id,
         country=match.country,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sitrep.extract.spans import participant_for, resolve_mention, token_span
+from sitrep.extract.spans import participant_for, participant_of, resolve_mention, token_span
 from sitrep.model import Participant
 
 if TYPE_CHECKING:
@@ -198,13 +198,7 @@ def last_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
         match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
         if match is None or match.kind == "person":
             continue
-        return Participant(
-            span=token_span(ent),
-            name=match.name,
-            actor_id=match.actor_id,
-            country=match.country,
-            sector=match.sector,
-        )
+        return participant_of(match, token_span(ent))
     return None
 
 
