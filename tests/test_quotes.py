@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sitrep.model import Article, Extraction
 from sitrep.run.local import Extractor
 
@@ -101,3 +103,23 @@ def test_doubled_single_marks_delimit_a_direct_quote(extractor: Extractor) -> No
     assert [q.kind for q in quotes] == ["direct"]
     assert quotes[0].content.text.startswith("We will hold the line")
     assert quotes[0].cue is not None and quotes[0].cue.text == "said"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'Jaroslaw Kaczynski spoke at a rally in Warsaw on Saturday. "We must do everything'
+            ' to avoid war," the PiS president said.',
+            "Jaroslaw Kaczynski",
+        ),
+        ('John Smith spoke on the radio. "Putin is weak," the politician said.', "John Smith"),
+    ],
+)
+def test_a_role_description_is_the_person_named_before(
+    extractor: Extractor, text: str, speaker: str
+) -> None:
+    """ "the politician", "the PiS president": the person named before, never a name inside
+    the quote ("Putin")."""
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None and quote.speaker.name == speaker

@@ -93,8 +93,11 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if token.pos_ != "NOUN" or token.lemma_.lower() not in ctx.knowledge.lexicons.role_nouns:
         return False
     children = list(token.children)
-    if any(c.pos_ == "PROPN" or c.ent_type_ for c in children):
-        return False  # "the Russian president", "the PiS president": a name of its own
+    if any(c.ent_type_ in {"PERSON", "GPE", "NORP"} for c in children):
+        return False  # "the Russian president", "President Putin": the KB knows the office
+    if any(c.pos_ == "PROPN" and c.ent_type_ not in {"ORG", ""} for c in children):
+        return False
+    # "the politician", "the PiS president" (a party's, which the KB does not hold).
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
 
 
