@@ -53,7 +53,7 @@ def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str
 @pytest.mark.parametrize(
     ("sentence", "trigger"),
     [
-        ("The media who cover Russia's invasion of Ukraine must use the right words.", "invasion"),
+        ("Reporters covering Russia's invasion of Ukraine must choose their words.", "invasion"),
         ("I support his decision to give Congress a final chance.", "support"),
         ("Putin ordered forces to rehearse deploying tactical nuclear weapons.", "ordered"),
         ("Russia denies plans to invade Ukraine.", "denies"),
