@@ -18,8 +18,8 @@ import gzip
 import json
 import re
 import time
-import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any
 from sitrep.errors import UsageError
 from sitrep.eval.report import EvalReport, prf
 from sitrep.ingest.boilerplate import RepeatedLines
+from sitrep.kb.geofold import fold
 from sitrep.model import Article, Event, Quote
 from sitrep.settings import Settings
 
@@ -145,22 +146,26 @@ def load_gold(path: Path, limit: int | None = None) -> list[PictureArticle]:
     return articles[:limit] if limit else articles
 
 
+def corpus_lines(root: Path, corpus: str) -> Iterator[tuple[int, str]]:
+    """(line number, JSON line) of one corpus under `root` (gzip or plain)."""
+    path = root / CORPORA[corpus][0]
+    if not path.is_file():
+        raise UsageError(f"corpus {corpus!r} not found at {path} (setting eval.corpora)")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        yield from enumerate(handle)
+
+
 def read_records(
     root: Path, wanted: list[tuple[str, int]]
 ) -> dict[tuple[str, int], dict[str, Any]]:
     """The raw corpus records the gold points at, by (corpus, line number)."""
     out: dict[tuple[str, int], dict[str, Any]] = {}
     for corpus in sorted({c for c, _ in wanted}):
-        relative, _ = CORPORA[corpus]
-        path = root / relative
-        if not path.is_file():
-            raise UsageError(f"corpus {corpus!r} not found at {path} (setting eval.corpora)")
         lines = {n for c, n in wanted if c == corpus}
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for n, line in enumerate(handle):
-                if n in lines:
-                    out[(corpus, n)] = json.loads(line)
+        for n, line in corpus_lines(root, corpus):
+            if n in lines:
+                out[(corpus, n)] = json.loads(line)
     return out
 
 
@@ -238,13 +243,10 @@ def repeated_lines(corpora: list[str], settings: Settings) -> RepeatedLines | No
     index = RepeatedLines(settings.ingest.boilerplate_min_articles)
     root = Path(settings.eval.corpora)
     for corpus in corpora:
-        relative, _ = CORPORA[corpus]
-        opener = gzip.open if relative.endswith(".gz") else open
-        with opener(root / relative, "rt", encoding="utf-8") as handle:
-            for n, line in enumerate(handle):
-                made = record_to_article(json.loads(line), f"{corpus}:{n}", settings.ingest)
-                if isinstance(made, Article):
-                    index.add(made)
+        for n, line in corpus_lines(root, corpus):
+            made = record_to_article(json.loads(line), f"{corpus}:{n}", settings.ingest)
+            if isinstance(made, Article):
+                index.add(made)
     return index
 
 
@@ -384,12 +386,6 @@ _ALIASES = {
 }
 
 
-def _plain(name: str) -> str:
-    """Lower case without diacritics: 'Orbán' and 'Orban' are one name."""
-    decomposed = unicodedata.normalize("NFKD", name.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _acronym_of(short: str, long: str) -> bool:
     """ "WFP" for "World Food Programme" (initials of the words that are not function words)."""
     letters = short.replace(".", "")
@@ -401,7 +397,7 @@ def _acronym_of(short: str, long: str) -> bool:
 
 def _name_keys(name: str) -> set[str]:
     """Word stems of a name without titles: 'Russia's Defence Ministry' → {russi, minis}."""
-    text = _plain(name).replace("\u2019s", "").replace("'s", "")
+    text = fold(name).replace("'s", "")
     for short, full in _ALIASES.items():
         text = re.sub(rf"(?<![\w.]){re.escape(short)}(?![\w.])", full, text)
     words = re.findall(r"[a-z0-9]+", text)
@@ -423,7 +419,7 @@ def same_speaker(gold: str | None, pred: str | None) -> bool:
         return True
     # One person spelt two ways ("Aleksandr" / "Alexander Lukashenko"): same surname and
     # the same first letter of the first name.
-    gw, pw = _plain(gold).split(), _plain(pred).split()
+    gw, pw = fold(gold).split(), fold(pred).split()
     return len(gw) > 1 and len(pw) > 1 and gw[-1] == pw[-1] and gw[0][0] == pw[0][0]
 
 

@@ -55,15 +55,10 @@ def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
     return None
 
 
-def _is_domestic(ctx: ArticleContext, who: Participant) -> bool:
-    words = who.name.lower().split()
-    return bool(words) and words[-1].rstrip("s") in ctx.knowledge.lexicons.domestic_nouns
-
-
-def _is_weapon(ctx: ArticleContext, who: Participant) -> bool:
-    """ "Missiles", "a car bomb": whose they are is not known from where they fell."""
-    words = who.name.lower().split()
-    return bool(words) and words[-1].rstrip("s") in ctx.knowledge.lexicons.instrument_nouns
+def _head_word_in(who: Participant, words: frozenset[str]) -> bool:
+    """The last word of the participant's name, singular, is one of `words`."""
+    name = who.name.lower().split()
+    return bool(name) and name[-1].rstrip("s") in words
 
 
 def fill_countries(
@@ -71,11 +66,15 @@ def fill_countries(
 ) -> None:
     """Give unresolved participants a country where the article makes it plain."""
     home = home_country(entities, places)
+    lex = ctx.knowledge.lexicons
     for event in events:
         for who in [*event.sources, *event.targets]:
-            if who.country is not None or who.actor_id is not None or _is_weapon(ctx, who):
+            if who.country is not None or who.actor_id is not None:
                 continue
+            if _head_word_in(who, lex.instrument_nouns):
+                continue  # "missiles", "a car bomb": whose they are is not known from where
             country = _own_country(ctx, who)
-            if country is None and event.place is not None and _is_domestic(ctx, who):
+            domestic = _head_word_in(who, lex.domestic_nouns)  # police, protesters …
+            if country is None and event.place is not None and domestic:
                 country = event.place.country
             who.country = country or home

@@ -50,7 +50,11 @@ def _same_clause(ctx: ArticleContext, token: Token, start: int, end: int) -> boo
 
 def dates_the_event(ctx: ArticleContext, token: Token, span: Span) -> bool:
     """Whether a time expression can date the event: not when it only modifies another
-    noun ("the disputed 2020 presidential election", "the 2015 nuclear agreement")."""
+    noun ("the disputed 2020 presidential election", "the 2015 nuclear agreement"), nor when
+    it starts a period that runs up to now ("have destroyed half of the grid since March")."""
+    before = ctx.text[max(0, span.start - 8) : span.start].lower().split()
+    if before and before[-1] in {"since", "from"}:
+        return False
     root = _root_at(ctx.doc, span.start, span.end)
     if root is None or root.i == token.i:
         return True

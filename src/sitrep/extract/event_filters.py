@@ -35,8 +35,7 @@ _ORDERING = {"order", "instruct", "command", "direct", "authorize", "authorise",
 _FIRST_PERSON = {"i", "we", "me", "us"}
 # Who receives a command to act rather than a demand: one's own forces.
 _FORCES = {"force", "troop", "army", "military", "unit", "navy", "soldier", "commander"}
-_FORCES |= {"fleet", "division", "brigade", "battalion", "military", "aviation", "defence"}
-_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_FORCES |= {"fleet", "division", "brigade", "battalion", "aviation", "defence"}
 
 
 def subject_of(carrier: Token) -> Token | None:
@@ -62,14 +61,12 @@ def first_person_subject(carrier: Token) -> bool:
 def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Trigger) -> bool:
     """True when the trigger word tells of no event here."""
     lemma = token.lemma_.lower()
-    if token.pos_ == "NOUN" and carrier.i == token.i and token.dep_ in _NAMING_DEPS:
+    # A noun no verb carries: under a preposition or in apposition it names an event told
+    # elsewhere, and a campaign noun ("Russia's invasion of Ukraine underlines …") refers to
+    # the campaign; neither tells of an act.
+    naming = token.dep_ in _NAMING_DEPS or lemma in ctx.knowledge.lexicons.campaign_nouns
+    if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
-    if (
-        token.pos_ == "NOUN"
-        and carrier.i == token.i
-        and lemma in ctx.knowledge.lexicons.campaign_nouns
-    ):
-        return True  # "Russia's invasion of Ukraine underlines …": a reference, not an act
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
     if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token):

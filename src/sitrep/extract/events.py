@@ -369,6 +369,9 @@ def _event(
         confidence = _BARE_VERB  # kept for recall, but any event with a named party wins
     lex = ctx.knowledge.lexicons
     when = event_date(ctx, token, times)
+    # The date the text gives this event (not the publication date, not a noun's date).
+    dated = when is not None and when.span is not None and dates_the_event(ctx, token, when.span)
+    own_date = when if dated else None
     return Event(
         id=record_id("e", ctx.article.id, token.idx, trigger.type),
         type=trigger.type,
@@ -387,12 +390,5 @@ def _event(
         confidence=round(min(confidence, 1.0), 3),
         sources=sources,
         targets=targets,
-        timing=event_timing(
-            lex.timing,
-            token,
-            when,
-            ctx.anchor,
-            ctx.text,
-            own_clause=when is None or when.span is None or dates_the_event(ctx, token, when.span),
-        ),
+        timing=event_timing(lex.timing, token, own_date, ctx.anchor),
     )

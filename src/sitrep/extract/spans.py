@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sitrep.kb.geofold import fold
 from sitrep.model import Participant, Span
 
 if TYPE_CHECKING:
@@ -103,14 +103,8 @@ def _same_person(match: ActorMatch | None, name: str) -> bool:
     """The KB match is the person named (by surname), not an office or a government."""
     if match is None or match.kind != "person":
         return False
-    surname = _plain(name.split()[-1]) if name.split() else ""
-    return bool(surname) and surname in _plain(match.name)
-
-
-def _plain(text: str) -> str:
-    """Lower case without diacritics ("Błaszczak" and "Blaszczak" are one name)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ł", "l"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    surname = fold(name.split()[-1]) if name.split() else ""
+    return bool(surname) and surname in fold(match.name)
 
 
 def participant_for(

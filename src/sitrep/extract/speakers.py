@@ -62,30 +62,28 @@ def _subject(verb: Token) -> Token | None:
 
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
-    if token.lower_ in _RELATIVES and token.head.dep_ == "relcl":
-        antecedent = mention(ctx, token.head.head)  # "the minister, who said …"
-        if antecedent is not None:
-            antecedent.span = token_span(token.doc[token.i : token.i + 1])
-        return antecedent
-    if token.lower_ in GROUP_PRONOUNS:
+    word = token.lower_
+    if word in _RELATIVES and token.head.dep_ == "relcl":
+        return _at(mention(ctx, token.head.head), token)  # "the minister, who said …"
+    if word in THIRD_PERSON or word in GROUP_PRONOUNS:
         found = pronoun_referent(ctx, token)
         if found is not None:
             return found
     if _role_description(ctx, token):
         person = last_person_before(ctx, token.idx)
         if person is not None:
-            person.span = token_span(token.doc[token.i : token.i + 1])
-            return person
-    if token.lower_ in THIRD_PERSON:
-        person = last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(token.lower_))
-        span = token_span(token.doc[token.i : token.i + 1])
-        if person is None:
-            return Participant(span=span, name=token.text)
-        person.span = span
-        return person
-    if token.lower_ in OTHER_PRONOUNS:
+            return _at(person, token)
+    if word in THIRD_PERSON or word in OTHER_PRONOUNS:
+        # Nothing to point back to: the pronoun itself, so the quote still has its mention.
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
     return participant_for(ctx, token)
+
+
+def _at(who: Participant | None, token: Token) -> Participant | None:
+    """`who` as mentioned by the single word `token` (a pronoun or a role noun)."""
+    if who is not None:
+        who.span = token_span(token.doc[token.i : token.i + 1])
+    return who
 
 
 def _role_description(ctx: ArticleContext, token: Token) -> bool:
@@ -171,7 +169,6 @@ _PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "
 
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
-FIRST_PERSON = {"i", "me", "my", "we", "us", "our"}
 
 
 _QUOTE_MARKS = '"“”'
@@ -212,14 +209,10 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     "they" with nothing to point back to."""
     word = token.lower_
     if word in PERSON_PRONOUNS:
-        found = last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word))
-    elif word in GROUP_PRONOUNS:
-        found = last_group_before(ctx, token.idx)
-    else:
-        return None
-    if found is not None:
-        found.span = token_span(token.doc[token.i : token.i + 1])
-    return found
+        return _at(last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word)), token)
+    if word in GROUP_PRONOUNS:
+        return _at(last_group_before(ctx, token.idx), token)
+    return None
 
 
 def phrase_speaker(ctx: ArticleContext, tokens: list[Token]) -> Participant | None:

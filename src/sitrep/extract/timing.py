@@ -80,12 +80,6 @@ def period_end(value: str) -> date | None:
         return None
 
 
-def _starts_period(text: str, start: int) -> bool:
-    """The time expression follows "since" (or "from"): it starts a period up to now."""
-    before = text[max(0, start - 8) : start].lower().split()
-    return bool(before) and before[-1] in {"since", "from"}
-
-
 def clause_text(token: Token) -> str:
     """The words of the trigger's own clause (not the clauses embedded in it), lower case."""
     head = token
@@ -103,23 +97,15 @@ def clause_text(token: Token) -> str:
 
 
 def event_timing(
-    rules: TimingRules,
-    token: Token,
-    when: EventDate | None,
-    anchor: date | None,
-    text: str,
-    own_clause: bool = True,
+    rules: TimingRules, token: Token, own_date: EventDate | None, anchor: date | None
 ) -> str:
-    """`current` or `background` for the event whose trigger is `token`. A date decides
-    only when it is the event's own (`own_clause`: "the disputed 2020 election" dates the
-    election, not the protest beside it) and not the start of what is still going on
-    ("have destroyed half of the grid since March"). `text` is the article's (spaCy
-    rebuilds `Doc.text` on every read)."""
-    since = when is not None and when.span is not None and _starts_period(text, when.span.start)
-    if when is not None and when.span is not None and own_clause and not since:
-        if when.value == "PAST_REF":
+    """`current` or `background` for the event whose trigger is `token`. `own_date` is the
+    date found in the text that dates this event (anchoring.dates_the_event), if any: a date
+    that only names another noun or starts a period up to now decides nothing."""
+    if own_date is not None:
+        if own_date.value == "PAST_REF":
             return BACKGROUND
-        end = period_end(when.value)
+        end = period_end(own_date.value)
         if end is not None and anchor is not None:
             if end < anchor - timedelta(days=rules.current_days):
                 return BACKGROUND

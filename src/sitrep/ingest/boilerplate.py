@@ -111,6 +111,14 @@ def outlet_of(article: Article) -> str:
     return ""
 
 
+LineKeys = list[bytes | None]
+
+
+def line_keys(article: Article) -> LineKeys:
+    """The digest of each line of the article, in order (None for short lines)."""
+    return [line_key(line) for line in article.text.split("\n")]
+
+
 @dataclass(slots=True)
 class RepeatedLines:
     """How many articles of each outlet hold each line (by digest)."""
@@ -118,22 +126,26 @@ class RepeatedLines:
     min_articles: int
     seen: dict[str, dict[bytes, int]] = field(default_factory=lambda: defaultdict(dict))
 
-    def add(self, article: Article) -> None:
+    def add(self, article: Article, keys: LineKeys | None = None) -> LineKeys:
+        """Count the article's lines (once each); returns their digests for `strip`."""
+        keys = line_keys(article) if keys is None else keys
         counts = self.seen[outlet_of(article)]
-        for key in {line_key(line) for line in article.text.split("\n")} - {None}:
-            assert key is not None
+        for key in {k for k in keys if k is not None}:
             counts[key] = counts.get(key, 0) + 1
+        return keys
 
-    def strip(self, article: Article) -> Article:
+    def strip(self, article: Article, keys: LineKeys | None = None) -> Article:
+        """The article without lines repeated in `min_articles` articles of its outlet.
+        `keys` are its line digests when the caller has them already (`add`)."""
+        keys = line_keys(article) if keys is None else keys
         counts = self.seen.get(outlet_of(article), {})
         lines = article.text.split("\n")
         reasons: dict[int, str] = {}
         repeated_chars = 0
-        for i, line in enumerate(lines):
-            key = line_key(line)
+        for i, key in enumerate(keys):
             if key is not None and counts.get(key, 0) >= self.min_articles:
                 reasons[i] = REPEATED
-                repeated_chars += len(line)
+                repeated_chars += len(lines[i])
         if repeated_chars * 2 > len(article.text):
             return article  # mostly repeated: a copy of a story, not a page of boilerplate
         return _remove_lines(article, reasons)
@@ -149,18 +161,20 @@ def strip_boilerplate(
         yield from items
         return
     index = RepeatedLines(settings.boilerplate_min_articles)
-    window: list[Article | Reject] = []
+    # Read ahead a window, each article with its line digests (hashed once, used twice).
+    window: list[tuple[Article | Reject, LineKeys | None]] = []
     size = max(1, settings.boilerplate_window)
     for item in items:
-        if isinstance(item, Article):
-            index.add(item)
-        window.append(item)
+        keys = index.add(item) if isinstance(item, Article) else None
+        window.append((item, keys))
         if len(window) >= size:
             yield from _flush(window, index)
             window = []
     yield from _flush(window, index)
 
 
-def _flush(window: list[Article | Reject], index: RepeatedLines) -> Iterator[Article | Reject]:
-    for item in window:
-        yield index.strip(item) if isinstance(item, Article) else item
+def _flush(
+    window: list[tuple[Article | Reject, LineKeys | None]], index: RepeatedLines
+) -> Iterator[Article | Reject]:
+    for item, keys in window:
+        yield index.strip(item, keys) if isinstance(item, Article) else item

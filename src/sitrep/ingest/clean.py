@@ -149,7 +149,7 @@ def make_article(
     )
     if settings.boilerplate:
         article = strip_rule_lines(article, packaged_rules())
-        left = check(article.text, settings) if article.text else ("R003", "no text")
+        left = check(article.text, settings)
         if left is not None:
             rules = ", ".join(sorted({r.rule for r in article.boilerplate}))
             reason = f"{left[1]} once boilerplate is removed ({rules})"
