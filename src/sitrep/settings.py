@@ -50,6 +50,7 @@ class ExtractSettings:
     toponym_matcher: bool = True
     min_event_confidence: float = 0.3
     implied_events: bool = False
+    descriptive_participles: bool = False
     attributions: str = "statements"
     named_party_types: tuple[str, ...] = (
         "SUPPORT",

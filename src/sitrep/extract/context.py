@@ -44,12 +44,16 @@ class ArticleContext:
     # test these first and build spaCy `Token` objects only for the few that can match.
     pos: tuple[str, ...] = field(init=False)
     lemmas: tuple[str, ...] = field(init=False)
+    # The full name of each person named with two or more words, by surname: a later
+    # "Wood" the small model calls an organisation is still Christopher Wood.
+    surnames: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         from spacy.attrs import LEMMA, POS
 
         object.__setattr__(self, "text", _doc_text(self.article.text, self.doc))
         object.__setattr__(self, "ents", tuple(self.doc.ents))
+        object.__setattr__(self, "surnames", _surnames(self.ents))
         strings = self.doc.vocab.strings
         rows = self.doc.to_array([POS, LEMMA]).tolist() if len(self.doc) else []
         object.__setattr__(self, "pos", tuple(strings[p] for p, _ in rows))
@@ -72,6 +76,15 @@ class ArticleContext:
             if ent.start <= token_i < ent.end:
                 return ent
         return None
+
+
+def _surnames(ents: tuple[SpacySpan, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for ent in ents:
+        words = ent.text.split()
+        if ent.label_ == "PERSON" and len(words) > 1 and words[-1][:1].isupper():
+            out.setdefault(words[-1], ent.text)
+    return out
 
 
 def _doc_text(text: str, doc: Doc) -> str:

@@ -9,6 +9,10 @@ an analyst would delete comes from words that only look like events:
 - a subject that is no actor ("bank stocks *rallied*", "unity *failed*", "the claim was
   *met* with skepticism");
 - the author's own voice ("I *support* his decision") outside any quote;
+- a generic party ("*any* country that *supports* the invasion", "*every* member who
+  *backs* him");
+- a capability or a danger, not an occurrence ("the rockets *can strike* …", "the *threat*
+  of an invasion") and a participle that describes a thing ("*wounded* soldiers");
 - "*denied* that …" (the denied act is the event, negated) and "*ordered* troops to
   deploy" (the ordered act is the event) are not REJECT and REQUEST.
 """
@@ -69,6 +73,10 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
+    if _capability_or_description(ctx, token, carrier, lemma):
+        return True
+    if _generic_party(carrier):
+        return True
     if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token):
         return True
     if trigger.type == "REQUEST" and lemma in _ORDERING and _orders_an_act(ctx, token):
@@ -100,16 +108,70 @@ def _named(ctx: ArticleContext, who: Participant) -> bool:
 
 
 def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
-    cancel = ctx.knowledge.lexicons.cancel_objects.get(lemma)
-    if cancel is None or token.pos_ != "VERB":
+    """The verb's object or preposition gives its everyday sense away ("released a
+    statement", "talked about the war"), or the object its event sense needs is missing
+    ("one man recalled" remembers; "recalled its ambassador" withdraws an envoy)."""
+    lex = ctx.knowledge.lexicons
+    if token.pos_ != "VERB":
         return False
+    cancel = lex.cancel_objects.get(lemma, frozenset())
+    preps = lex.cancel_preps.get(lemma, frozenset())
+    needed = lex.require_objects.get(lemma)
+    objects = _objects(token)
+    if needed is not None and not any(o.lemma_.lower() in needed for o in objects):
+        return True
+    if any(o.lemma_.lower() in cancel for o in objects):
+        return True  # "released a statement", "pleaded guilty"
+    return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children)
+
+
+def _objects(token: Token) -> list[Token]:
+    """The words that give a verb its sense: its object (or what stands in for one) and the
+    objects of the prepositions and particles that hang off it."""
+    out = []
     for child in token.children:
-        if child.dep_ in _OBJECT_DEPS and child.lemma_.lower() in cancel:
-            return True  # "released a statement", "pleaded guilty"
-        if child.dep_ in {"prep", "prt"}:
-            for grand in child.children:
-                if grand.dep_ == "pobj" and grand.lemma_.lower() in cancel:
-                    return True
+        if child.dep_ in _OBJECT_DEPS:
+            out.append(child)
+        elif child.dep_ in {"prep", "prt"}:
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+    return out
+
+
+def _capability_or_description(
+    ctx: ArticleContext, token: Token, carrier: Token, lemma: str
+) -> bool:
+    """'the rockets can strike …' (an ability), 'the threat of an invasion' (a danger) and
+    'wounded soldiers', 'destroyed tanks' (a participle that describes a thing)."""
+    lex = ctx.knowledge.lexicons
+    if any(
+        c.dep_ in {"aux", "auxpass"} and c.lemma_.lower() in lex.ability_modals
+        for c in carrier.children
+    ):
+        return True
+    if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
+        return not ctx.settings.descriptive_participles
+    acts = lex.danger_nouns.get(lemma)
+    if acts is None or token.pos_ != "NOUN" or token.tag_ != "NN":
+        return False
+    return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
+
+
+_QUANTIFIERS = {"every", "any", "each"}
+_GENERIC_PRONOUNS = {"anyone", "anybody", "everyone", "everybody", "whoever", "anything"}
+
+
+def _generic_party(carrier: Token) -> bool:
+    """The clause's subject, or the noun a relative clause hangs off, is anyone at all:
+    'any country that supports …', 'every member who backs …', 'whoever attacks …'."""
+    subject = subject_of(carrier)
+    parties = [subject] if subject is not None else []
+    if carrier.dep_ == "relcl":
+        parties.append(carrier.head)
+    for party in parties:
+        if party.lower_ in _GENERIC_PRONOUNS:
+            return True
+        if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
+            return True
     return False
 
 

@@ -42,6 +42,12 @@ class Lexicons:
     campaign_nouns: frozenset[str]
     # Objects that cancel a trigger's event sense (data/lexicons/senses.yaml).
     cancel_objects: dict[str, frozenset[str]]
+    # Triggers that need one of their objects, and prepositions that cancel (senses.yaml).
+    require_objects: dict[str, frozenset[str]]
+    cancel_preps: dict[str, frozenset[str]]
+    # Nouns whose singular is a danger, with the verbs that make it an act (senses.yaml).
+    danger_nouns: dict[str, frozenset[str]]
+    ability_modals: frozenset[str]
 
     def intensity(self, event_type: str, mode: str | None) -> float:
         if mode is not None and (event_type, mode) in self.mode_intensity:
@@ -114,4 +120,8 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         not_actor_nouns=frozenset(agents["not_actors"]),
         campaign_nouns=frozenset(agents["campaigns"]),
         cancel_objects={k: frozenset(v) for k, v in senses["cancel_objects"].items()},
+        require_objects={k: frozenset(v) for k, v in senses["require_objects"].items()},
+        cancel_preps={k: frozenset(v) for k, v in senses["cancel_preps"].items()},
+        danger_nouns={k: frozenset(v) for k, v in senses["danger_nouns"].items()},
+        ability_modals=frozenset(senses["ability_modals"]),
     )

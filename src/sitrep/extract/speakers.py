@@ -12,6 +12,7 @@ from sitrep.extract.spans import participant_for, participant_of, resolve_mentio
 from sitrep.model import Participant
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
     from sitrep.extract.context import ArticleContext
@@ -102,40 +103,77 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
 def last_person_before(
     ctx: ArticleContext, offset: int, gender: str | None = None
 ) -> Participant | None:
-    """The person a later "he", "she" or "the politician" most likely stands for: of the
-    PERSONs named before `offset` (within LOOKBACK, resolved through the KB), the last one
-    that was a subject, else the last one. A subject is the salient party of news prose
-    ("Ford said …; the president … he added" is Ford). `gender` ("f"/"m") skips people the
-    article calls Mr. or Ms. otherwise ("she" never resolves to a man)."""
-    kb = ctx.knowledge.actors
+    """The person a later "he", "she" or "the politician" most likely stands for, read
+    sentence by sentence back from `offset` (within LOOKBACK): in the nearest sentence whose
+    subject is a person, the subject of its main clause, else its last subject; with no
+    subject person at all, the last person named. A subject is the salient party of news
+    prose ("Ford showed courage while Assad attacked …; he said" is Ford). `gender`
+    ("f"/"m") skips people the article calls Mr. or Ms. otherwise ("she" never resolves to a
+    man)."""
     fallback: Participant | None = None
+    sentence_subjects: list[tuple[bool, Participant]] = []
+    sentence_start: int | None = None
     for ent in reversed(ctx.ents):
         if ent.end_char > offset:
             continue
         if ent.end_char < offset - LOOKBACK:
             break
-        if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
+        if sentence_start is not None and ent.start_char < sentence_start:
+            found = _salient(sentence_subjects)
+            if found is not None:
+                return found
+            sentence_subjects = []
+        sentence_start = ent.sent.start_char
+        person = _person(ctx, ent, offset, gender)
+        if person is None:
             continue
-        if _quoted_in_sentence(ctx, ent.start_char, offset):
-            continue  # '"Putin is weak," he said': a name inside the quote is not the speaker
-        match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
-        if ent.label_ != "PERSON" and (match is None or match.kind != "person"):
-            continue  # a known person the small model mislabelled is still a "he"
-        if match is not None and match.kind != "person":
-            continue  # a mislabelled agency ("BelTA") is not a "he" or "she"
-        if gender is not None and _titled_gender(ctx, ent.text) not in {None, gender}:
-            continue
-        person = Participant(
-            span=token_span(ent),
-            name=match.name if match else ent.text,
-            actor_id=match.actor_id if match else None,
-            country=match.country if match else None,
-            sector=match.sector if match else None,
-        )
         if _is_subject(ent.root):
-            return person
+            sentence_subjects.append((_in_main_clause(ent.root), person))
         fallback = fallback or person
-    return fallback
+    return _salient(sentence_subjects) or fallback
+
+
+def _salient(subjects: list[tuple[bool, Participant]]) -> Participant | None:
+    """The main clause's subject of one sentence, else its last subject (listed last first)."""
+    for main, person in subjects:
+        if main:
+            return person
+    return subjects[0][1] if subjects else None
+
+
+def _person(
+    ctx: ArticleContext, ent: SpacySpan, offset: int, gender: str | None
+) -> Participant | None:
+    """`ent` as a person a pronoun can stand for, or None."""
+    if _quoted_in_sentence(ctx, ent.start_char, offset):
+        return None  # '"Putin is weak," he said': a name inside the quote is not the speaker
+    name = ctx.surnames.get(ent.text, ent.text) if ent.label_ == "ORG" else ent.text
+    label = "PERSON" if name != ent.text else ent.label_
+    if label not in {"PERSON", "ORG", "GPE", "NORP"}:
+        return None
+    match = resolve_mention(ctx.knowledge.actors, name, label, ctx.anchor)
+    if label != "PERSON" and (match is None or match.kind != "person"):
+        return None  # a known person the small model mislabelled is still a "he"
+    if match is not None and match.kind != "person":
+        return None  # a mislabelled agency ("BelTA") is not a "he" or "she"
+    if gender is not None and _titled_gender(ctx, name) not in {None, gender}:
+        return None
+    return Participant(
+        span=token_span(ent),
+        name=match.name if match else name,
+        actor_id=match.actor_id if match else None,
+        country=match.country if match else None,
+        sector=match.sector if match else None,
+    )
+
+
+def _in_main_clause(token: Token) -> bool:
+    """The subject (or its apposition) hangs off the sentence's root or a verb joined to it."""
+    while token.dep_ in {"appos", "compound", "flat", "nsubj", "nsubjpass"}:
+        token = token.head
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token.dep_ == "ROOT"
 
 
 def _is_subject(token: Token) -> bool:
