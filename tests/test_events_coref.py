@@ -175,7 +175,20 @@ def test_merge_joins_an_actor_named_more_or_less_precisely() -> None:
     assert not same_actor("IND", "INDO.GOV")
 
     def strike(mid: str, article: str, source: str) -> EventMention:
-        return EventMention(mid, article, "ASSAULT", source, "kharkiv", None, None, "asserted", 1)
+        sentence = f"In the night {source} struck Kharkiv ({article})."
+        return EventMention(
+            mid,
+            article,
+            "ASSAULT",
+            source,
+            "kharkiv",
+            None,
+            None,
+            "asserted",
+            1,
+            "struck",
+            sentence,
+        )
 
     mentions = [
         strike("m1", "a1", "russian forces"),

@@ -108,8 +108,10 @@ def _mention(
     fact: str = "asserted",
     source: str | None = "RUS",
     day: str | None = "2024-01-16",
+    sentence: str = "Russian missiles struck an energy plant in Kyiv overnight.",
 ) -> EventMention:
-    return EventMention(mid, aid, etype, source, "UKR", day, "UKR", fact, 0.8)
+    trigger = "struck" if etype == "ASSAULT" else "imposed"
+    return EventMention(mid, aid, etype, source, "UKR", day, "UKR", fact, 0.8, trigger, sentence)
 
 
 def test_copies_never_raise_independent_sources_but_own_reports_do() -> None:
@@ -136,11 +138,49 @@ def test_different_factuality_dates_or_actors_are_different_events() -> None:
         _mention("a", "ap"),
         _mention("b", "mayor", fact="negated"),
         _mention("c", "mayor", day="2024-01-20"),
-        _mention("d", "mayor", source="BLR"),
+        _mention("d", "mayor", source="BLR", sentence="Belarusian troops struck a border post."),
         _mention("e", "mayor", fact="reported", day="2024-01-17"),
     ]
     events = merge_events(mentions, story, {}, outlets, published, RS)
     assert sorted(e.mention_ids for e in events) == [["a", "e"], ["b"], ["c"], ["d"]]
+
+
+def test_one_story_holds_many_events_with_unknown_parties() -> None:
+    """Unknown actors link nothing: two attacks told in different words are two events;
+    the same words (a verb and its details) in two reports make one."""
+    story = {a: "s1" for a in ("ap", "mayor")}
+    outlets = {"ap": "AP", "mayor": "KI"}
+    published = {"ap": "2024-01-16", "mayor": "2024-01-16"}
+    plant = "Russian missiles struck an energy plant in Kyiv overnight, officials said."
+    poison = "The mayor was poisoned by his chef at a dinner in the capital."
+    mentions = [
+        _mention("a", "ap", source=None, day=None, sentence=plant),
+        replace(_mention("b", "mayor", source=None, day=None, sentence=poison), trigger="poisoned"),
+        _mention("c", "mayor", source=None, day=None, sentence=plant.replace("Kyiv", "the city")),
+    ]
+    events = merge_events(mentions, story, {}, outlets, published, RS)
+    assert sorted(e.mention_ids for e in events) == [["a", "c"], ["b"]]
+
+
+def test_one_speakers_statements_on_different_matters_stay_apart() -> None:
+    story = {"ap": "s1", "mayor": "s1"}
+    published = {"ap": "2024-01-16", "mayor": "2024-01-16"}
+    outlets = {"ap": "AP", "mayor": "KI"}
+    grain = "Kyiv accused Moscow of stealing grain from the occupied ports of the south coast."
+    power = "Kyiv accused Moscow on Monday of shelling the nuclear power plant at Enerhodar again."
+    mentions = [
+        EventMention(
+            "g", "ap", "ACCUSE", "UKR", "RUS", None, None, "asserted", 0.8, "accused", grain
+        ),
+        EventMention(
+            "p", "mayor", "ACCUSE", "UKR", "RUS", None, None, "asserted", 0.8, "accused", power
+        ),
+        EventMention(
+            "h", "mayor", "ACCUSE", "UKR", "RUS", None, None, "reported", 0.8, "accuses", grain
+        ),
+    ]
+    events = merge_events(mentions, story, {}, outlets, published, RS)
+    assert sorted(e.mention_ids for e in events) == [["g", "h"], ["p"]]
 
 
 @settings(max_examples=15, deadline=None)

@@ -80,6 +80,18 @@ class ResolveSettings:
     story_max_block: int = 2500
     story_weights: tuple[float, ...] = (0.3, 0.2, 0.2, 0.3)
     event_window_days: int = 1
+    event_sentence_similarity: float = 0.4
+    statement_similarity: float = 0.2
+    statement_types: tuple[str, ...] = (
+        "ACCUSE",
+        "REQUEST",
+        "REJECT",
+        "THREATEN",
+        "SUPPORT",
+        "AGREE",
+        "CONSULT",
+        "PROTEST",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,6 +181,8 @@ def mention_of(event: Event, article_id: str) -> EventMention:
         place_country=event.place.country if event.place else None,
         factuality=event.factuality,
         confidence=event.confidence,
+        trigger=event.trigger.text,
+        sentence=event.sentence.text,
     )
 
 

@@ -40,6 +40,10 @@ class EventMention:
     place_country: str | None
     factuality: str
     confidence: float
+    # The trigger's words and the sentence that tells of the event: evidence that two
+    # mentions tell of one event ("struck" / "strikes", the same details).
+    trigger: str = ""
+    sentence: str = ""
 
 
 @dataclass(slots=True)

@@ -25,7 +25,8 @@ def resolution_mentions(con: duckdb.DuckDBPyConnection) -> list[EventMention]:
             "SELECT id, article_id, type, "
             " coalesce(source_actor_id, source_country, lower(source_name)),"
             " coalesce(target_actor_id, target_country, lower(target_name)),"
-            " event_date, place_country, factuality, confidence FROM events"
+            " event_date, place_country, factuality, confidence,"
+            " coalesce(trigger_text, ''), coalesce(sentence_text, '') FROM events"
             " WHERE coalesce(timing, 'current') <> 'background' ORDER BY id"
         ).fetchall()
     ]
