@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -291,6 +292,11 @@ def test_brief_markdown_and_html(
     assert out.read_text().startswith("<!doctype html>")
     assert main(["brief", "--db", str(store), "--since", "2024-06-01"]) == EXIT_OK
     assert "Germany" in capsys.readouterr().out
+    assert main(["brief", "--db", str(store), "--since", "2024-01", "--until", "2024-01"]) == 0
+    january = capsys.readouterr().out
+    assert "scope: 2024-01-01 to 2024-01-31" in january and "0 outlet" not in january
+    dates = re.findall(r"^- (\d{4}-\d{2}-\d{2}) · ", january, re.M)
+    assert dates and all(d.startswith("2024-01") for d in dates)
 
 
 def test_kb_show_resolves_a_title_on_a_date(capsys: pytest.CaptureFixture[str]) -> None:

@@ -400,7 +400,7 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.views.brief import build_brief, render_html, render_markdown
 
     con = _open_read(args, settings)
-    brief = build_brief(con, settings, story=args.story, since=args.since)
+    brief = build_brief(con, settings, story=args.story, since=args.since, until=args.until)
     con.close()
     text = render_html(brief) if args.format == "html" else render_markdown(brief)
     if args.out:

@@ -85,8 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         listing.add_argument("--actor", help="actor name or id (substring, case-insensitive)")
         listing.add_argument("--country", help="ISO 3166 alpha-3 country code")
-        listing.add_argument("--since", help="first date, YYYY[-MM[-DD]]")
-        listing.add_argument("--until", help="last date, YYYY[-MM[-DD]] (inclusive)")
+        _period(listing)
         listing.add_argument("--limit", type=int, help="at most this many rows")
         listing.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
         if name == "events":
@@ -181,7 +180,7 @@ def _analyst_commands(commands: Any) -> None:
     brief = commands.add_parser("brief", help="situation briefing, every line cited")
     _db(brief)
     brief.add_argument("--story", help="only this story (id from `sitrep stories`)")
-    brief.add_argument("--since", help="only events and quotes from this day on")
+    _period(brief)
     brief.add_argument("--format", choices=["md", "html"], default="md")
     brief.add_argument("--out", type=Path, help="write to this file instead of stdout")
 
@@ -211,6 +210,12 @@ def _kb_commands(commands: Any) -> None:
         help="extra actor YAML file (repeatable; added after extract.actor_files)",
     )
     show.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+
+def _period(parser: argparse.ArgumentParser) -> None:
+    """--since and --until: the dates a command covers, both inclusive."""
+    parser.add_argument("--since", help="first date, YYYY[-MM[-DD]]")
+    parser.add_argument("--until", help="last date, YYYY[-MM[-DD]] (inclusive)")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:

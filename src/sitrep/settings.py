@@ -137,6 +137,12 @@ class ApiSettings:
 class BriefSettings:
     max_items: int = 12
     trend_days: int = 7
+    max_per_article: int = 2
+    weight_intensity: float = 1.0
+    weight_outlets: float = 1.5
+    weight_recency: float = 0.3
+    weight_novelty: float = 1.0
+    confidence_power: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
-"""Situation briefing: key developments, who said what through whom, disputed or unverified
-claims, escalation trend and alerts, every line citing outlet, date and article id.
+"""Situation briefing: key developments ranked by significance and grouped by story, who said
+what through whom, disputed or unverified claims, escalation trend and alerts; every line
+names its outlets (when known), date and article id.
 
 `build_brief` gathers the data (read-only); `render_markdown` / `render_html` write it.
+What makes a development key is views/brief_rank.py; its words are views/brief_text.py.
 Article text is hostile: Markdown specials are backslash-escaped, HTML is entity-escaped.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,21 +22,60 @@ from sitrep.analyze.alerts import Alert, evaluate_alerts
 from sitrep.analyze.escalation import daily, load_weights, pair_totals, series, trend
 from sitrep.settings import Settings
 from sitrep.store import api_queries as q
+from sitrep.store import brief_queries as bq
 from sitrep.views.api_rows import event_row, quote_row
+from sitrep.views.brief_rank import (
+    Period,
+    Scored,
+    by_story,
+    period_end,
+    period_start,
+    rank,
+    top_per_article,
+)
+from sitrep.views.brief_text import (
+    boilerplate_like,
+    clip,
+    event_text,
+    outlet_name,
+    outlet_names,
+    story_label,
+)
 
 UNVERIFIED = ("uncertain", "hypothetical", "conditional", "future")
 REAL = ("asserted", "reported")
+# A story's label in a heading: its title, cut at a word.
+STORY_LABEL_CHARS = 110
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One briefing line: what to say (parts are plain text) and the source it cites."""
+    """One briefing line: what to say (plain text) and the sources it cites."""
 
     text: str
-    outlet: str | None
+    outlets: tuple[str, ...]
     date: str | None
     article_id: str
     note: str = ""
+    article_ids: tuple[str, ...] = ()
+    score: float | None = None
+    # The text begins with its own day (alerts): no date in front of it.
+    dated_text: bool = False
+
+    def lead(self) -> str:
+        """The date, then the text."""
+        if self.dated_text or not self.date:
+            return self.text
+        return f"{self.date[:10]} · {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLines:
+    """Key developments of one story (label None: an event outside any story)."""
+
+    label: str | None
+    story_id: str | None
+    lines: list[Line]
 
 
 @dataclass(slots=True)
@@ -44,31 +85,42 @@ class Brief:
     scope: str
     articles: int
     outlets: list[str]
-    developments: list[Line] = field(default_factory=list)
+    developments: list[StoryLines] = field(default_factory=list)
     quotes: list[Line] = field(default_factory=list)
     disputed: list[Line] = field(default_factory=list)
     trend: list[str] = field(default_factory=list)
     alerts: list[Line] = field(default_factory=list)
+
+    @property
+    def development_lines(self) -> list[Line]:
+        return [line for group in self.developments for line in group.lines]
 
 
 def _who(name: Any) -> str:
     return str(name) if name else "unidentified actor"
 
 
-def _event_text(e: Mapping[str, Any]) -> str:
-    what = f"{_who(e['source'])} {e['type']}"
-    if e.get("mode"):
-        what += f" ({e['mode']})"
-    if e.get("target"):
-        what += f" → {e['target']}"
-    where = f" in {e['place']}" if e.get("place") else ""
-    when = e.get("day") or e.get("date") or "undated"
-    return f"{when}{where}: {what}, “{e['trigger']}” — {e['sentence']}"
+def _notes(e: Mapping[str, Any]) -> list[str]:
+    """Factuality when not plainly asserted, and how many independent outlets report it."""
+    notes = [] if e["factuality"] == "asserted" else [str(e["factuality"])]
+    independent = int(e.get("independent_sources") or 1)
+    if independent > 1:
+        notes.append(f"{independent} independent reports")
+    return notes
 
 
-def _corroboration(e: Mapping[str, Any]) -> str:
-    reports, independent = e.get("reports") or 1, e.get("independent_sources") or 1
-    return f"{e['factuality']}; {reports} report(s), {independent} independent source(s)"
+def _event_line(s: Scored, sources: Mapping[str, Mapping[str, Any]], notes: list[str]) -> Line:
+    e = s.event
+    ids = tuple(str(a) for a in (e.get("article_ids") or [e["article_id"]]))
+    return Line(
+        event_text(e),
+        tuple(outlet_names(ids, sources)),
+        str(e["day"]),
+        str(e["article_id"]),
+        "; ".join(notes),
+        ids,
+        s.score,
+    )
 
 
 def _quote_text(r: Mapping[str, Any]) -> tuple[str, str]:
@@ -79,7 +131,47 @@ def _quote_text(r: Mapping[str, Any]) -> tuple[str, str]:
     notes = ["hedged"] if r.get("hedged") else []
     if any(v["state_media"] for v in r["via"]):
         notes.append("relayed by state media")
-    return f"{_who(r['speaker'])}{via}: “{r['content']}”", "; ".join(notes)
+    return f"{_who(r['speaker'])}{via}: “{clip(str(r['content']))}”", "; ".join(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What a brief covers: the period's bounds as given and as days, and the story."""
+
+    since: str | None
+    until: str | None
+    story: str | None
+    period: Period | None
+
+    def text(self) -> str:
+        parts = [f"story {self.story}" if self.story else ""]
+        if self.period is not None and (self.since or self.until):
+            parts.append(f"{self.period.first} to {self.period.last}")
+        return ", ".join(p for p in parts if p) or "everything stored"
+
+
+def _scope(
+    con: duckdb.DuckDBPyConnection, story: str | None, since: str | None, until: str | None
+) -> _Scope:
+    """The briefed days: the bounds given, else the first or last day the store has."""
+    first, last = bq.period_bounds(con)
+    start = period_start(since) if since else (period_start(first) if first else None)
+    end = period_end(until) if until else (period_start(last) if last else None)
+    if start is None or end is None or end < start:
+        return _Scope(since, until, story, None)
+    return _Scope(since, until, story, Period(start, end))
+
+
+def _not_boilerplate(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], column: str
+) -> list[dict[str, Any]]:
+    """Rows whose text neither matches a boilerplate rule nor equals a line recorded as
+    boilerplate anywhere in the store."""
+    texts = [str(r[column] or "") for r in rows]
+    recorded = bq.boilerplate_sentences(con, sorted(set(texts)))
+    return [
+        r for r, t in zip(rows, texts, strict=True) if t not in recorded and not boilerplate_like(t)
+    ]
 
 
 def build_brief(
@@ -88,14 +180,11 @@ def build_brief(
     *,
     story: str | None = None,
     since: str | None = None,
+    until: str | None = None,
     today: dt.date | None = None,
 ) -> Brief:
-    n = settings.brief.max_items
-    big = q.Query(story=story, since=since, limit=100_000)
-    _, events = q.events(con, big)
-    rows = [event_row(e) for e in events]
-    _, quotes = q.quotes(con, big)
-    _, arts = q.articles(con, q.Query(story=story, since=since, limit=100_000))
+    scope = _scope(con, story, since, until)
+    _, arts = q.articles(con, q.Query(story=story, since=since, until=until, limit=100_000))
     title = "Situation briefing"
     if story:
         _, found = q.stories(con, q.Query(story=story, limit=1))
@@ -103,64 +192,143 @@ def build_brief(
     brief = Brief(
         title=title,
         generated=(today or dt.date.today()).isoformat(),
-        scope=", ".join(
-            p for p in (f"story {story}" if story else "", f"since {since}" if since else "") if p
-        )
-        or "everything stored",
+        scope=scope.text(),
         articles=len(arts),
-        outlets=sorted({str(a["outlet"]) for a in arts if a["outlet"]}),
+        outlets=sorted({n for a in arts if (n := outlet_name(a))}),
     )
-    real = [e for e in rows if e["factuality"] in REAL and not e.get("disputes")]
-    # Dated, best-corroborated, most conflictual first; background (no day) last.
-    real.sort(
-        key=lambda e: (e["day"] is None, -(e["independent_sources"] or 1), e["intensity"] or 0)
-    )
-    for e in sorted(real[:n], key=lambda e: (e["day"] or e["date"] or "", e["id"])):
-        brief.developments.append(
-            Line(_event_text(e), e["outlet"], e["published"], e["article_id"], _corroboration(e))
-        )
-    said = [quote_row(r) for r in quotes if r["speaker"]]
-    said.sort(key=lambda r: (r["speaker_actor_id"] is None, not r["via"], r["published"] or ""))
-    for r in sorted(said[:n], key=lambda r: (r["published"] or "", r["article_id"])):
-        text, note = _quote_text(r)
-        brief.quotes.append(Line(text, r["outlet"], r["published"], r["article_id"], note))
-    shaky = [e for e in rows if e["factuality"] in UNVERIFIED or e.get("disputes")]
-    for e in shaky[:n]:
-        note = _corroboration(e)
-        if e.get("disputes"):
-            note += f"; disputed by {len(e['disputes'])} other report(s)"
-        if e.get("speaker"):
-            note += f"; claimed by {e['speaker']}"
-        line = Line(_event_text(e), e["outlet"], e["published"], e["article_id"], note)
-        brief.disputed.append(line)
-    brief.trend = _trend_lines(con, settings, story, since)
-    for a in _scoped_alerts(evaluate_alerts(con, settings), {r["id"] for r in arts}, since)[:n]:
-        first = a.evidence[0] if a.evidence else {}
-        brief.alerts.append(
-            Line(
-                f"{a.day}: {a.title} — {a.why}",
-                first.get("outlet"),
-                first.get("published"),
-                str(first.get("article_id") or (a.article_ids[0] if a.article_ids else "")),
-                f"{a.kind}, {a.events} event(s)"
-                + (f", z = {a.zscore:g}" if a.zscore is not None else ""),
-            )
-        )
+    if scope.period is not None:
+        _add_events(con, settings, scope, brief)
+    _add_quotes(con, settings, scope, brief)
+    brief.trend = _trend_lines(con, settings, scope)
+    _add_alerts(con, settings, scope, {str(r["id"]) for r in arts}, brief)
     return brief
 
 
-def _scoped_alerts(alerts: Sequence[Alert], articles: set[str], since: str | None) -> list[Alert]:
+def _add_events(
+    con: duckdb.DuckDBPyConnection, settings: Settings, scope: _Scope, brief: Brief
+) -> None:
+    """Key developments (ranked, grouped by story) and disputed or unverified claims."""
+    assert scope.period is not None
+    period, cfg = scope.period, settings.brief
+    rows = bq.brief_events(con, period.first.isoformat(), period.last.isoformat(), scope.story)
+    rows = [event_row(r) for r in _not_boilerplate(con, rows, "sentence")]
+    previous = period.previous()
+    seen = bq.pair_type_keys(con, previous.first.isoformat(), previous.last.isoformat())
+    real = [e for e in rows if e["factuality"] in REAL and not e.get("disputes")]
+    shaky = [e for e in rows if e["factuality"] in UNVERIFIED or e.get("disputes")]
+    per_article: Callable[[Scored], str] = lambda s: str(s.event["article_id"])  # noqa: E731
+    key = top_per_article(
+        rank(real, period, seen, cfg), cfg.max_items, cfg.max_per_article, per_article
+    )
+    doubt = top_per_article(
+        rank(shaky, period, seen, cfg), cfg.max_items, cfg.max_per_article, per_article
+    )
+    ids = sorted(
+        {
+            str(a)
+            for s in [*key, *doubt]
+            for a in (s.event.get("article_ids") or [s.event["article_id"]])
+        }
+    )
+    sources = bq.article_sources(con, ids)
+    for story_id, group in by_story(key):
+        best = group[0].event
+        label = story_label(
+            best.get("story_title"), str(best.get("sentence") or ""), STORY_LABEL_CHARS
+        )
+        lines = [_event_line(s, sources, _notes(s.event)) for s in group]
+        brief.developments.append(StoryLines(label if story_id else None, story_id, lines))
+    for s in doubt:
+        notes = _notes(s.event)
+        if s.event.get("disputes"):
+            notes.append(f"disputed by {len(s.event['disputes'])} other report(s)")
+        if s.event.get("speaker"):
+            notes.append(f"claimed by {s.event['speaker']}")
+        brief.disputed.append(_event_line(s, sources, notes))
+
+
+def _add_quotes(
+    con: duckdb.DuckDBPyConnection, settings: Settings, scope: _Scope, brief: Brief
+) -> None:
+    cfg = settings.brief
+    query = q.Query(story=scope.story, since=scope.since, until=scope.until, limit=100_000)
+    _, quotes = q.quotes(con, query)
+    said = [quote_row(r) for r in _not_boilerplate(con, quotes, "content") if r["speaker"]]
+    said.sort(key=lambda r: (r["speaker_actor_id"] is None, not r["via"], r["published"] or ""))
+    # A copy of an article repeats its quotes: one line per speaker and words.
+    said = _first_of_each(said, lambda r: (r["speaker"], " ".join(str(r["content"]).split())))
+    chosen = top_per_article(
+        said, cfg.max_items, cfg.max_per_article, lambda r: str(r["article_id"])
+    )
+    sources = bq.article_sources(con, sorted({str(r["article_id"]) for r in chosen}))
+    for r in sorted(chosen, key=lambda r: (r["published"] or "", r["article_id"])):
+        text, note = _quote_text(r)
+        aid = str(r["article_id"])
+        brief.quotes.append(
+            Line(text, tuple(outlet_names([aid], sources)), r["published"], aid, note)
+        )
+
+
+def _first_of_each(
+    rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
+) -> list[dict[str, Any]]:
+    seen: set[Any] = set()
+    out = []
+    for row in rows:
+        if (k := key(row)) not in seen:
+            seen.add(k)
+            out.append(row)
+    return out
+
+
+def _add_alerts(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    scope: _Scope,
+    articles: set[str],
+    brief: Brief,
+) -> None:
+    alerts = _scoped_alerts(evaluate_alerts(con, settings), articles, scope)[
+        : settings.brief.max_items
+    ]
+    ids = sorted(
+        {str(e.get("article_id")) for a in alerts for e in a.evidence[:1]}
+        | {a.article_ids[0] for a in alerts if a.article_ids}
+    )
+    sources = bq.article_sources(con, ids)
+    for a in alerts:
+        first = a.evidence[0] if a.evidence else {}
+        aid = str(first.get("article_id") or (a.article_ids[0] if a.article_ids else ""))
+        brief.alerts.append(
+            Line(
+                f"{a.day}: {a.title} — {a.why}",
+                tuple(outlet_names([aid], sources)),
+                first.get("published"),
+                aid,
+                f"{a.kind}, {a.events} event(s)"
+                + (f", z = {a.zscore:g}" if a.zscore is not None else ""),
+                dated_text=True,
+            )
+        )
+
+
+def _scoped_alerts(alerts: Sequence[Alert], articles: set[str], scope: _Scope) -> list[Alert]:
     return [
         a
         for a in alerts
-        if set(a.article_ids) & articles and (since is None or a.last_day >= since)
+        if set(a.article_ids) & articles
+        and (scope.since is None or a.last_day >= scope.since)
+        and (scope.until is None or a.day[: len(scope.until)] <= scope.until)
     ]
 
 
-def _trend_lines(
-    con: duckdb.DuckDBPyConnection, settings: Settings, story: str | None, since: str | None
-) -> list[str]:
-    rows = [r for r in q.scored_events(con, since) if story is None or r["story_id"] == story]
+def _trend_lines(con: duckdb.DuckDBPyConnection, settings: Settings, scope: _Scope) -> list[str]:
+    rows = [
+        r
+        for r in q.scored_events(con, scope.since)
+        if (scope.story is None or r["story_id"] == scope.story)
+        and (scope.until is None or str(r["day"] or "")[: len(scope.until)] <= scope.until)
+    ]
     scores = daily(rows, load_weights(settings.analyze.weights))
     out = []
     for pair in pair_totals(scores)[:5]:
@@ -186,14 +354,28 @@ def md(text: Any) -> str:
 
 def _cite(line: Line) -> str:
     when = (line.date or "undated")[:10]
-    return f"{line.outlet or 'unknown outlet'}, {when}, article {line.article_id}"
+    outlets = ", ".join(line.outlets) or "outlet unknown"
+    more = len(line.article_ids) - 1
+    also = f" (+{more} more)" if more > 0 else ""
+    return f"{outlets}, {when}, article {line.article_id}{also}"
+
+
+def _coverage(brief: Brief) -> str:
+    """ "12 article(s) from 3 outlet(s): a, b, c", or "outlets unknown" (never "0 outlets")."""
+    if not brief.outlets:
+        return f"{brief.articles} article(s), outlets unknown"
+    return f"{brief.articles} article(s) from {len(brief.outlets)} outlet(s): " + ", ".join(
+        brief.outlets
+    )
+
+
+def _story_heading(group: StoryLines) -> str:
+    return f"Story: {group.label}" if group.label else "Outside any story"
 
 
 SECTIONS = (
-    ("developments", "Key developments"),
     ("quotes", "Who said what"),
     ("disputed", "Disputed or unverified claims"),
-    ("alerts", "Alerts"),
 )
 
 
@@ -202,11 +384,18 @@ def render_markdown(brief: Brief) -> str:
         f"# {md(brief.title)}",
         "",
         f"Generated {brief.generated} by sitrep · scope: {md(brief.scope)} · "
-        f"{brief.articles} article(s) from {len(brief.outlets)} outlet(s): "
-        f"{md(', '.join(brief.outlets)) or 'none'}",
+        f"{md(_coverage(brief))}",
+        "",
+        "## Key developments",
         "",
     ]
-    for name, heading in SECTIONS[:3]:
+    for group in brief.developments:
+        out += [f"### {md(_story_heading(group))}", ""]
+        out += [_md_line(line) for line in group.lines]
+        out.append("")
+    if not brief.developments:
+        out += ["- none", ""]
+    for name, heading in SECTIONS:
         out += [f"## {heading}", ""]
         out += [_md_line(line) for line in getattr(brief, name)] or ["- none"]
         out.append("")
@@ -219,14 +408,14 @@ def render_markdown(brief: Brief) -> str:
 
 def _md_line(line: Line) -> str:
     note = f" · *{md(line.note)}*" if line.note else ""
-    return f"- {md(line.text)}{note} ({md(_cite(line))})"
+    return f"- {md(line.lead())}{note} ({md(_cite(line))})"
 
 
 _CSS = (
     "body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
     "color:#1d2733}h1{font-size:1.5em}h2{font-size:1.15em;border-bottom:1px solid #ccd;"
-    "margin-top:1.6em}li{margin:.4em 0}.note{color:#7a4a00;font-size:.9em}"
-    ".cite{color:#556;font-size:.85em}.meta{color:#556}"
+    "margin-top:1.6em}h3{font-size:1em;margin:1em 0 .2em}li{margin:.4em 0}"
+    ".note{color:#7a4a00;font-size:.9em}.cite{color:#556;font-size:.85em}.meta{color:#556}"
 )
 
 
@@ -238,22 +427,28 @@ def render_html(brief: Brief) -> str:
         f"<title>{e(brief.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(brief.title)}</h1>",
         f'<p class="meta">Generated {e(brief.generated)} by sitrep · scope: {e(brief.scope)} · '
-        f"{brief.articles} article(s) from {len(brief.outlets)} outlet(s): "
-        f"{e(', '.join(brief.outlets)) or 'none'}</p>",
+        f"{e(_coverage(brief))}</p>",
+        "<h2>Key developments</h2>",
     ]
+    for group in brief.developments:
+        out.append(f"<h3>{e(_story_heading(group))}</h3><ul>")
+        out += [_html_line(line) for line in group.lines]
+        out.append("</ul>")
+    if not brief.developments:
+        out.append("<ul><li>none</li></ul>")
     for name, heading in SECTIONS:
-        if name == "alerts":
-            out.append("<h2>Escalation trend</h2><ul>")
-            out += [f"<li>{e(t)}</li>" for t in brief.trend] or ["<li>none</li>"]
-            out.append("</ul>")
         out.append(f"<h2>{e(heading)}</h2><ul>")
         out += [_html_line(line) for line in getattr(brief, name)] or ["<li>none</li>"]
         out.append("</ul>")
-    out.append("</body></html>")
+    out.append("<h2>Escalation trend</h2><ul>")
+    out += [f"<li>{e(t)}</li>" for t in brief.trend] or ["<li>none</li>"]
+    out.append("</ul><h2>Alerts</h2><ul>")
+    out += [_html_line(line) for line in brief.alerts] or ["<li>none fired</li>"]
+    out.append("</ul></body></html>")
     return "\n".join(out) + "\n"
 
 
 def _html_line(line: Line) -> str:
     e = html.escape
     note = f' <span class="note">[{e(line.note)}]</span>' if line.note else ""
-    return f'<li>{e(line.text)}{note} <span class="cite">({e(_cite(line))})</span></li>'
+    return f'<li>{e(line.lead())}{note} <span class="cite">({e(_cite(line))})</span></li>'
