@@ -143,7 +143,7 @@ def build_brief(
                 first.get("published"),
                 str(first.get("article_id") or (a.article_ids[0] if a.article_ids else "")),
                 f"{a.kind}, {a.events} event(s)"
-                + (f", z = {a.zscore:g}" if a.zscore is not None else ""),
+                + (f", P = {a.probability:.2g}" if a.probability is not None else ""),
             )
         )
     return brief
