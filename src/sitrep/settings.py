@@ -110,6 +110,7 @@ class AnalyzeSettings:
     alert_factuality: tuple[str, ...] = ("asserted", "reported")
     escalation_types: tuple[str, ...] = ("ASSAULT", "COERCE", "MOBILIZE", "SANCTION", "THREATEN")
     half_life_days: float = 30.0
+    min_history_articles: float = 10.0
     episode_gap_days: int = 3
     weights: str = ""
     watchlists: tuple[str, ...] = ()

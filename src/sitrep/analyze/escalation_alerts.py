@@ -17,12 +17,22 @@ from sitrep.settings import AnalyzeSettings
 
 @dataclass(slots=True)
 class PairDay:
-    """One day of one pair: its qualifying events and the witnesses who reported them."""
+    """One day of one pair: the articles reporting its hostile events (the model's count),
+    their witnesses, and the events as evidence (canonical id → row with its witnesses)."""
 
     day: str
-    events: list[Mapping[str, Any]] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
     witnesses: set[str] = field(default_factory=set)
-    score: float = 0.0
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+    @property
+    def score(self) -> float:
+        return sum(self.scores.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,34 +44,12 @@ class Firing:
     expected: float
 
 
-@dataclass(slots=True)
-class Witnesses:
-    """Who reported one event as escalation evidence: witness keys, their articles and the
-    strongest factuality among those reports (the first of `alert_factuality`)."""
-
-    keys: set[str] = field(default_factory=set)
-    articles: set[str] = field(default_factory=set)
-    factuality: str = ""
-
-
-def _witnesses_by_event(
-    mentions: Sequence[Mapping[str, Any]], cfg: AnalyzeSettings
-) -> dict[str, dict[tuple[str, str], Witnesses]]:
-    """canonical id → explicit pair → its witnesses, over the mentions that may count as
-    evidence (current, accepted factuality, explicit source and target actors)."""
-    rank = {name: n for n, name in enumerate(cfg.alert_factuality)}
-    out: dict[str, dict[tuple[str, str], Witnesses]] = {}
-    for m in mentions:
-        pair = explicit_pair(m)
-        if pair is None or not is_current_fact(m, cfg.alert_factuality):
-            continue
-        found = out.setdefault(str(m["canonical_id"]), {}).setdefault(pair, Witnesses())
-        found.keys.add(witness_key(m.get("outlet"), m.get("url"), str(m["article_id"])))
-        found.articles.add(str(m["article_id"]))
-        factuality = str(m["factuality"])
-        if not found.factuality or rank[factuality] < rank[found.factuality]:
-            found.factuality = factuality
-    return out
+def _is_evidence(mention: Mapping[str, Any], cfg: AnalyzeSettings) -> bool:
+    return (
+        bool(mention.get("day"))
+        and mention.get("type") in cfg.escalation_types
+        and is_current_fact(mention, cfg.alert_factuality)
+    )
 
 
 def pair_days(
@@ -69,27 +57,39 @@ def pair_days(
     mentions: Sequence[Mapping[str, Any]],
     cfg: AnalyzeSettings,
 ) -> dict[tuple[str, str], dict[str, PairDay]]:
-    """Explicit pair → day → the hostile events that may count as escalation evidence."""
+    """Explicit pair → day → what may count as escalation evidence: every report (mention)
+    of a canonical event that is current, asserted or reported, of an escalation type,
+    hostile, between explicit actors, on its own day. Counting reports, not canonical
+    events: resolution merges a day's strikes reported by three outlets into one event, and
+    those three reports are what a surge looks like."""
     weights = load_weights(cfg.weights)
-    witnesses = _witnesses_by_event(mentions, cfg)
+    canonical = {str(r["id"]): r for r in rows}
     out: dict[tuple[str, str], dict[str, PairDay]] = {}
-    for row in rows:
-        pair, day = explicit_pair(row), row.get("day")
-        found = witnesses.get(str(row["id"]), {}).get(pair) if pair else None
-        if pair is None or not day or found is None:
+    for m in mentions:
+        pair, event = explicit_pair(m), canonical.get(str(m["canonical_id"]))
+        if pair is None or event is None or not _is_evidence(m, cfg):
             continue
-        if row.get("type") not in cfg.escalation_types:
-            continue
-        score = event_score({**row, "factuality": found.factuality}, weights)
+        score = event_score(m, weights)
         if score <= 0:  # cooperation or a neutral act is no escalation
             continue
-        point = out.setdefault(pair, {}).setdefault(str(day), PairDay(str(day)))
-        point.events.append(
-            {**row, "witnesses": sorted(found.keys), "witness_articles": sorted(found.articles)}
+        day = str(m["day"])
+        point = out.setdefault(pair, {}).setdefault(day, PairDay(day))
+        witness = witness_key(m.get("outlet"), m.get("url"), str(m["article_id"]))
+        point.articles.add(str(m["article_id"]))
+        point.witnesses.add(witness)
+        shown = point.events.setdefault(
+            str(event["id"]), {**event, "witnesses": [], "witness_articles": []}
         )
-        point.witnesses |= found.keys
-        point.score += score
+        _add_sorted(shown["witnesses"], witness)
+        _add_sorted(shown["witness_articles"], str(m["article_id"]))
+        point.scores[str(event["id"])] = max(score, point.scores.get(str(event["id"]), 0.0))
     return out
+
+
+def _add_sorted(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+        items.sort()
 
 
 def _discounted_exposure(
@@ -124,16 +124,18 @@ def _firings(
         point = points[day]
         if previous is not None:
             gap = (day_of(day) - day_of(previous)).days
-            history = (history + len(points[previous].events)) * decay(gap, cfg.half_life_days)
+            history = (history + points[previous].count) * decay(gap, cfg.half_life_days)
         previous = day
         if len(point.witnesses) < cfg.min_outlets or point.score < cfg.min_score:
+            continue
+        if exposure_before[day] < cfg.min_history_articles:  # no baseline to be surprised by
             continue
         guess = predictive(
             prior,
             history,
             exposure_before[day],
             max(1, articles.get(day, 0)),
-            len(point.events),
+            point.count,
         )
         if guess.tail <= cfg.alert_probability:
             out.append(Firing(point, guess.tail, guess.expected))
@@ -162,10 +164,7 @@ def escalation_alerts(
     actors, reported by at least `min_outlets` independent witnesses, came in numbers the
     pair's Gamma–Poisson posterior makes improbable (tail ≤ `alert_probability`)."""
     by_pair = pair_days(rows, mentions, cfg)
-    prior = fit_prior(
-        [sum(len(p.events) for p in d.values()) for d in by_pair.values()],
-        float(sum(articles.values())),
-    )
+    prior = fit_prior(_pair_counts(by_pair), float(sum(articles.values())))
     all_days = sorted({day for days in by_pair.values() for day in days})
     exposure = _discounted_exposure(articles, all_days, cfg.half_life_days)
     out = []
@@ -176,20 +175,31 @@ def escalation_alerts(
     return out
 
 
+def _pair_counts(by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]]) -> list[int]:
+    """Reporting articles of every ordered pair of the countries the evidence names, zero
+    for pairs never seen: the population the prior is fitted over. Leaving out the silent
+    pairs would fit the prior to the busy ones and make every new pair look ordinary."""
+    countries = sorted({c for pair in by_pair for c in pair})
+    totals = {pair: sum(p.count for p in days.values()) for pair, days in by_pair.items()}
+    return [totals.get((s, t), 0) for s in countries for t in countries if s != t]
+
+
 def _escalation_alert(
     pair: tuple[str, str], episode: Sequence[Firing], prior: GammaPrior, cfg: AnalyzeSettings
 ) -> Alert:
     source, target = pair
     peak = min(episode, key=lambda f: f.tail)
-    events = [e for f in episode for e in f.day.events]
+    events = [e for f in episode for e in f.day.events.values()]
+    reports = sum(f.day.count for f in episode)
     witnesses = sorted({w for f in episode for w in f.day.witnesses})
     first, last = episode[0].day.day, episode[-1].day.day
     days = f"on {first}" if first == last else f"on {len(episode)} days from {first} to {last}"
     why = (
-        f"{source}→{target}: {len(events)} hostile event(s) between explicit actors {days}, "
-        f"reported by {len(witnesses)} independent source(s); on {peak.day.day} "
-        f"{len(peak.day.events)} against {peak.expected:.2g} expected from the pair's history "
-        f"(Gamma–Poisson, prior over {prior.pairs} pairs): P(≥{len(peak.day.events)}) = "
+        f"{source}→{target}: {len(events)} hostile event(s) between explicit actors {days} "
+        f"in {reports} article(s) from {len(witnesses)} independent source(s); on "
+        f"{peak.day.day} {peak.day.count} reporting article(s) against {peak.expected:.2g} "
+        f"expected from the pair's history (Gamma–Poisson, prior over {prior.pairs} pairs): "
+        f"P(≥{peak.day.count}) = "
         f"{peak.tail:.2g} ≤ {cfg.alert_probability:g} ("
         + ", ".join(sorted({f"{e['type']} ({e['factuality']})" for e in events}))
         + ")"

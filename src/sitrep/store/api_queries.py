@@ -492,11 +492,13 @@ def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every mention of every canonical event with what judging it as a witness needs: its
-    own factuality, timing and explicit (never place-derived) source and target countries,
+    own day, type, intensity, factuality, timing and explicit (never place-derived) source
+    and target actors and countries,
     and the article that counts as its witness — a copy's original, with that article's
     outlet and URL, so a reprint never counts as a second source."""
     sql = (
-        "SELECT m.canonical_id, e.id AS mention_id, e.factuality, "
+        f"SELECT m.canonical_id, e.id AS mention_id, ({DAY_SQL}) AS day, e.type, e.intensity, "
+        "e.factuality, "
         "coalesce(e.timing, 'current') AS timing, e.source_actor_id, e.source_country, "
         "e.target_actor_id, e.target_country, "
         "o.id AS article_id, o.outlet, o.url "
