@@ -77,13 +77,38 @@ def pair_days(
         witness = witness_key(m.get("outlet"), m.get("url"), str(m["article_id"]))
         point.articles.add(str(m["article_id"]))
         point.witnesses.add(witness)
-        shown = point.events.setdefault(
-            str(event["id"]), {**event, "witnesses": [], "witness_articles": []}
-        )
+        shown = point.events.setdefault(str(event["id"]), _shown(event, m))
         _add_sorted(shown["witnesses"], witness)
         _add_sorted(shown["witness_articles"], str(m["article_id"]))
         point.scores[str(event["id"])] = max(score, point.scores.get(str(event["id"]), 0.0))
     return out
+
+
+# What an evidence line takes from the report that made it evidence, so the sentence, the
+# actors and the day shown are those of that report (the canonical event's first report may
+# be another, e.g. one without the explicit target).
+_REPORT_FIELDS = (
+    "day",
+    "factuality",
+    "source",
+    "source_actor_id",
+    "source_country",
+    "target",
+    "target_actor_id",
+    "target_country",
+    "place",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "published",
+    "outlet",
+)
+
+
+def _shown(event: Mapping[str, Any], report: Mapping[str, Any]) -> dict[str, Any]:
+    shown = {**event, **{k: report.get(k) for k in _REPORT_FIELDS}}
+    shown["article_id"] = report.get("mention_article_id") or report["article_id"]
+    return {**shown, "witnesses": [], "witness_articles": []}
 
 
 def _add_sorted(items: list[str], item: str) -> None:
