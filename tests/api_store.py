@@ -19,3 +19,16 @@ def build_store(folder: Path) -> Path:
     for source in (SAMPLES, HOSTILE):
         assert main(["run", str(source), "--db", str(db), "--no-progress"]) == EXIT_OK
     return db
+
+
+ESCALATION = ROOT / "tests" / "fixtures" / "escalation.jsonl"
+
+
+def build_escalation_store(folder: Path) -> Path:
+    """The samples plus the invented escalation fixture: three weeks of quiet regional news
+    from three outlets, then Azerbaijani strikes on Armenia reported by two of them on one
+    day (an escalation alert) and by two more on the next."""
+    db = folder / "escalation.duckdb"
+    for source in (SAMPLES, ESCALATION):
+        assert main(["run", str(source), "--db", str(db), "--no-progress"]) == EXIT_OK
+    return db

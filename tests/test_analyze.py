@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from api_store import build_store
+from api_store import build_escalation_store
 from sitrep.analyze.alerts import evaluate_alerts, record_alerts, rule_alerts
 from sitrep.analyze.escalation import daily, event_score, load_weights, series, trend
 from sitrep.analyze.watchlists import load_rules, matches, neighbours, parse_rules
@@ -273,7 +273,7 @@ def test_rule_episodes_equal_the_definition(
 
 
 def test_alerts_over_a_store_and_first_fired_is_kept(tmp_path: Path, settings: Settings) -> None:
-    db = build_store(tmp_path)
+    db = build_escalation_store(tmp_path)
     con = connect(db)
     stored = record_alerts(con, settings)
     assert stored and all(a.first_fired for a in stored)
@@ -285,6 +285,10 @@ def test_alerts_over_a_store_and_first_fired_is_kept(tmp_path: Path, settings: S
     con.close()
     kinds = {a.kind for a in alerts}
     assert kinds == {"escalation", "watchlist"}
+    (escalation,) = [a for a in alerts if a.kind == "escalation"]
+    assert (escalation.source_country, escalation.target_country) == ("AZE", "ARM")
+    assert escalation.day == "2024-09-10" and len(escalation.outlets) >= 2
+    assert len(escalation.article_ids) >= 2 and escalation.first_fired
     threat = next(a for a in alerts if a.rule == "leader-threaten-neighbour")
     assert threat.evidence and all(e["article_id"] for e in threat.evidence)
     no_defaults = settings.with_overrides({"analyze": {"default_watchlists": False}})

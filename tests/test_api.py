@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api_store import HOSTILE_ID, build_store
+from api_store import HOSTILE_ID, build_escalation_store, build_store
 from sitrep.settings import Settings
 from sitrep.views import api_rows
 from sitrep.views.api import create_app
@@ -154,16 +154,29 @@ def test_article_has_text_and_every_records_spans(client: TestClient) -> None:
     assert all(0 <= s["start"] < s["end"] <= len(text) for s in article["spans"])
 
 
-def test_alerts_escalation_and_pairs(client: TestClient) -> None:
+def test_alerts_escalation_and_pairs(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> None:
+    client = TestClient(
+        create_app(build_escalation_store(tmp_path_factory.mktemp("esc")), settings)
+    )
     alerts = _items(client, "/api/alerts")
     rules = {a["rule"] for a in alerts}
-    assert "leader-threaten-neighbour" in rules and "escalation-z" in rules
+    assert "leader-threaten-neighbour" in rules and "escalation-nb" in rules
     assert all(a["why"] and a["evidence"] for a in alerts)
+    for a in (a for a in alerts if a["kind"] == "escalation"):
+        # Independent witnesses, explicit actors of two countries, the target's own events.
+        assert a["source_country"] != a["target_country"] and len(a["outlets"]) >= 2
+        assert len(a["article_ids"]) >= 2 and a["probability"] <= settings.analyze.alert_probability
+        assert any(e["target_country"] == a["target_country"] for e in a["evidence"])
     pairs = client.get("/api/pairs").json()["items"]
     assert pairs[0]["score"] >= pairs[-1]["score"]
-    series = client.get("/api/escalation", params={"source": "RUS", "target": "UKR"}).json()
+    series = client.get("/api/escalation", params={"source": "AZE", "target": "ARM"}).json()
     days = [p["day"] for p in series["series"]]
-    assert days == sorted(days) and days and series["alerts"]
+    assert days == sorted(days) and "2024-09-10" in days
+    assert [a["day"] for a in series["alerts"]] == ["2024-09-10"]
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/alerts?format=csv").text)))
+    assert {"probability", "outlets"} <= set(csv_rows[0])
 
 
 def test_read_only_without_token(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import spacy
 
+from api_store import build_escalation_store
 from sitrep.cli import EXIT_OK, EXIT_REJECTS, EXIT_USAGE, build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -269,10 +270,14 @@ def test_serve_binds_loopback_and_is_read_only_without_a_token(
     assert main(["serve", "--db", str(store.parent / "missing.duckdb")]) == 1
 
 
-def test_alerts_show_what_fired_and_why(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alerts_show_what_fired_and_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = build_escalation_store(tmp_path)
+    capsys.readouterr()
     assert main(["alerts", "--db", str(store), "--format", "jsonl"]) == EXIT_OK
     alerts = _json_lines(capsys.readouterr().out)
-    assert {a["rule"] for a in alerts} >= {"escalation-z", "leader-threaten-neighbour"}
+    assert {a["rule"] for a in alerts} >= {"escalation-nb", "leader-threaten-neighbour"}
+    escalation = next(a for a in alerts if a["rule"] == "escalation-nb")
+    assert escalation["source_country"] == "AZE" and len(escalation["outlets"]) >= 2  # type: ignore[arg-type]
     assert all(a["why"] and a["evidence"] and a["article_ids"] for a in alerts)
     assert main(["alerts", "--db", str(store), "--since", "2024-05-01"]) == EXIT_OK
     table = capsys.readouterr().out

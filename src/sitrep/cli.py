@@ -365,7 +365,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-ALERT_COLUMNS = ["day", "kind", "rule", "source_country", "target_country", "events", "zscore"]
+ALERT_COLUMNS = [
+    "day",
+    "last_day",
+    "kind",
+    "rule",
+    "source_country",
+    "target_country",
+    "events",
+    "probability",
+]
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:

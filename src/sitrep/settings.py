@@ -115,9 +115,15 @@ class RunSettings:
 @dataclass(frozen=True, slots=True)
 class AnalyzeSettings:
     baseline_days: int = 14
-    z_threshold: float = 2.0
     min_score: float = 3.0
     min_spread: float = 1.0
+    alert_probability: float = 0.01
+    min_outlets: int = 2
+    alert_factuality: tuple[str, ...] = ("asserted", "reported")
+    escalation_types: tuple[str, ...] = ("ASSAULT", "COERCE", "MOBILIZE", "SANCTION", "THREATEN")
+    half_life_days: float = 30.0
+    min_history_articles: float = 10.0
+    episode_gap_days: int = 3
     weights: str = ""
     watchlists: tuple[str, ...] = ()
     default_watchlists: bool = True

@@ -1,4 +1,5 @@
-"""Alerts: escalation spikes (z-score over the pair's baseline) and watchlist rules that fired.
+"""Alerts: escalation episodes (a pair's hostile events, independently reported, in numbers
+its Gamma–Poisson posterior makes improbable; see rate_model.py) and watchlist rules that fired.
 
 `evaluate_alerts(con, settings)` only reads, so the API and `sitrep alerts` can call it on a
 read-only store; `record_alerts` also stores the result (first-fired times survive), for
@@ -8,120 +9,20 @@ the runner to call after every `sitrep run`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import duckdb
 
-from sitrep.analyze.escalation import daily, load_weights, series
+from sitrep.analyze.alert_record import Alert, alert_id, day_of, evidence_of
+from sitrep.analyze.escalation_alerts import escalation_alerts
 from sitrep.analyze.watchlists import Rule, load_rules, matches
-from sitrep.settings import AnalyzeSettings, Settings
+from sitrep.settings import Settings
 from sitrep.store import api_queries
 from sitrep.store.alerts import first_fired, write_alerts
 
-# What an alert shows of each event behind it.
-EVIDENCE_FIELDS = (
-    "id",
-    "day",
-    "type",
-    "factuality",
-    "source",
-    "source_country",
-    "target",
-    "pair_target",
-    "place",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "intensity",
-    "outlet",
-    "published",
-    "article_id",
-    "reports",
-    "independent_sources",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    id: str
-    kind: str  # "escalation" or "watchlist"
-    rule: str
-    title: str
-    day: str
-    last_day: str
-    source_country: str | None
-    target_country: str | None
-    events: int
-    score: float | None
-    zscore: float | None
-    baseline: float | None
-    event_ids: tuple[str, ...]
-    article_ids: tuple[str, ...]
-    why: str
-    evidence: tuple[dict[str, Any], ...] = field(default=())
-    first_fired: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["event_ids"], data["article_ids"] = list(self.event_ids), list(self.article_ids)
-        data["evidence"] = [dict(e) for e in self.evidence]
-        return data
-
-
-def _id(*parts: str) -> str:
-    return "al" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:14]
-
-
-def _evidence(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
-    return tuple({k: r.get(k) for k in EVIDENCE_FIELDS} for r in rows)
-
-
-def escalation_alerts(rows: Sequence[Mapping[str, Any]], cfg: AnalyzeSettings) -> list[Alert]:
-    """A pair-day whose score reaches `min_score` and stands `z_threshold` deviations above
-    its baseline."""
-    weights = load_weights(cfg.weights)
-    by_id = {str(r["id"]): r for r in rows}
-    out = []
-    for (source, target), days in sorted(daily(rows, weights).items()):
-        for point in series(days, cfg.baseline_days, cfg.min_spread):
-            if point.score < cfg.min_score or point.z < cfg.z_threshold:
-                continue
-            behind = [by_id[i] for i in point.event_ids]
-            why = (
-                f"{source}→{target} escalation score {point.score:g} on {point.day} against a "
-                f"{cfg.baseline_days}-day baseline of {point.baseline:g} ± {point.spread:g}: "
-                f"z = {point.z:g} ≥ {cfg.z_threshold:g} ({point.events} events: "
-                + ", ".join(sorted({f"{r['type']} ({r['factuality']})" for r in behind}))
-                + ")"
-            )
-            out.append(
-                Alert(
-                    id=_id("escalation", source, target, point.day),
-                    kind="escalation",
-                    rule="escalation-z",
-                    title=f"Escalation {source} → {target}",
-                    day=point.day,
-                    last_day=point.day,
-                    source_country=source,
-                    target_country=target,
-                    events=point.events,
-                    score=point.score,
-                    zscore=point.z,
-                    baseline=point.baseline,
-                    event_ids=point.event_ids,
-                    article_ids=tuple(sorted({str(r["article_id"]) for r in behind})),
-                    why=why,
-                    evidence=_evidence(behind),
-                )
-            )
-    return out
-
-
-def _day(value: str) -> dt.date:
-    return dt.date.fromisoformat(value[:10])
+__all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts"]
 
 
 def rule_alerts(rule: Rule, rows: Sequence[Mapping[str, Any]]) -> list[Alert]:
@@ -135,14 +36,14 @@ def rule_alerts(rule: Rule, rows: Sequence[Mapping[str, Any]]) -> list[Alert]:
     added = -1  # last position of `hits` in the episode: windows only move forward
     start: str | None = None
     window = dt.timedelta(days=rule.window_days)
-    days = [_day(h["day"]) for h in hits]
+    days = [day_of(h["day"]) for h in hits]
     first = 0  # hits are sorted by day, so the window is the run hits[first : n + 1]
     for n, hit in enumerate(hits):
         day = days[n]
         while day - days[first] >= window:
             first += 1
         if n + 1 - first >= rule.min_events:
-            if start is None or (episode and day - _day(episode[-1]["day"]) >= window):
+            if start is None or (episode and day - day_of(episode[-1]["day"]) >= window):
                 if start is not None:
                     out.append(_rule_alert(rule, start, episode))
                 start, episode, added = hit["day"][:10], [], -1
@@ -164,7 +65,7 @@ def _rule_alert(rule: Rule, start: str, events: Sequence[Mapping[str, Any]]) -> 
         + (f". {rule.why}" if rule.why else "")
     )
     return Alert(
-        id=_id("watchlist", rule.id, start),
+        id=alert_id("watchlist", rule.id, start),
         kind="watchlist",
         rule=rule.id,
         title=rule.title,
@@ -179,7 +80,8 @@ def _rule_alert(rule: Rule, start: str, events: Sequence[Mapping[str, Any]]) -> 
         event_ids=tuple(str(e["id"]) for e in events),
         article_ids=tuple(sorted({str(e["article_id"]) for e in events})),
         why=why,
-        evidence=_evidence(events),
+        evidence=evidence_of(events),
+        outlets=tuple(outlets),
     )
 
 
@@ -187,7 +89,9 @@ def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[
     """Every alert the store's canonical events raise under the settings' rules (read-only)."""
     cfg = settings.analyze
     rows = api_queries.scored_events(con)
-    alerts = escalation_alerts(rows, cfg)
+    alerts = escalation_alerts(
+        rows, api_queries.event_witnesses(con), api_queries.articles_per_day(con), cfg
+    )
     for rule in load_rules(cfg.watchlists, cfg.default_watchlists):
         alerts.extend(rule_alerts(rule, rows))
     try:

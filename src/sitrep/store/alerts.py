@@ -15,15 +15,18 @@ ALERT_COLUMNS = (
     "rule",
     "title",
     "day",
+    "last_day",
     "source_country",
     "target_country",
     "events",
     "score",
     "zscore",
     "baseline",
+    "probability",
     "event_ids",
     "article_ids",
     "why",
+    "outlets",
 )
 
 

@@ -488,3 +488,37 @@ def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     ).fetchone()
     first, last, types = row if row else (None, None, [])
     return {"first_day": first, "last_day": last, "types": types or []}
+
+
+def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every mention of every canonical event with what judging it as a witness needs: its
+    own day, type, intensity, factuality, timing and explicit (never place-derived) source
+    and target actors and countries,
+    and the article that counts as its witness — a copy's original, with that article's
+    outlet and URL, so a reprint never counts as a second source."""
+    sql = (
+        f"SELECT m.canonical_id, e.id AS mention_id, ({DAY_SQL}) AS day, e.type, e.intensity, "
+        "e.factuality, "
+        "coalesce(e.timing, 'current') AS timing, e.source_actor_id, e.source_country, "
+        "e.target_actor_id, e.target_country, e.source_name AS source, "
+        "e.target_name AS target, e.place_name AS place, e.sentence_text AS sentence, "
+        "e.sentence_start, e.sentence_end, a.published, e.article_id AS mention_article_id, "
+        "o.id AS article_id, o.outlet, o.url "
+        "FROM (SELECT id AS canonical_id, unnest(mention_ids) AS mention_id "
+        "FROM canonical_events) m JOIN events e ON e.id = m.mention_id "
+        "JOIN articles a ON a.id = e.article_id "
+        "JOIN articles o ON o.id = coalesce(a.duplicate_of, a.id) "
+        "ORDER BY m.canonical_id, e.id"
+    )
+    return _rows(con, sql, [])
+
+
+def articles_per_day(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Publication day → articles published that day, copies left out: how much news the
+    store holds each day (the exposure of the escalation model)."""
+    rows = con.execute(
+        "SELECT substr(published, 1, 10) AS day, count(*) FROM articles "
+        "WHERE duplicate_of IS NULL AND regexp_matches(published, '^\\d{4}-\\d{2}-\\d{2}') "
+        "GROUP BY day"
+    ).fetchall()
+    return {str(day): int(n) for day, n in rows}

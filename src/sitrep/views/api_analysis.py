@@ -31,6 +31,8 @@ ALERT_COLUMNS = [
     "score",
     "zscore",
     "baseline",
+    "probability",
+    "outlets",
     "event_ids",
     "article_ids",
     "first_fired",
@@ -44,6 +46,7 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
     copy cost ~0.1 s for a busy pair's alerts."""
     data = {f.name: getattr(alert, f.name) for f in fields(alert)}
     data["event_ids"], data["article_ids"] = list(alert.event_ids), list(alert.article_ids)
+    data["outlets"] = list(alert.outlets)
     data["evidence"] = list(alert.evidence)
     return data
 
@@ -107,7 +110,7 @@ def add_routes(
             "source_country": pair[0],
             "target_country": pair[1],
             "baseline_days": cfg.baseline_days,
-            "z_threshold": cfg.z_threshold,
+            "alert_probability": cfg.alert_probability,
             "series": [
                 {
                     "day": p.day,

@@ -306,7 +306,7 @@ def _add_alerts(
                 first.get("published"),
                 aid,
                 f"{a.kind}, {a.events} event(s)"
-                + (f", z = {a.zscore:g}" if a.zscore is not None else ""),
+                + (f", P = {a.probability:.2g}" if a.probability is not None else ""),
                 dated_text=True,
             )
         )

@@ -254,7 +254,7 @@ async function drawAlerts() {
   if (!data.items.length) list.append(el("li", "muted", "no alerts"));
   for (const a of data.items) {
     const li = el("li", null, el("strong", null, `${a.day} `), a.title,
-      el("span", "badge alert", a.kind === "escalation" ? `z ${a.zscore}` : `${a.events} events`),
+      el("span", "badge alert", a.kind === "escalation" ? `P ${a.probability}, ${a.outlets.length} sources` : `${a.events} events`),
       el("div", "why", a.why));
     for (const e of a.evidence.slice(0, 3)) {
       const ev = el("div", "evidence", `${e.type} (${e.factuality}) — ${e.outlet || "?"}, ${e.published || "?"}`);

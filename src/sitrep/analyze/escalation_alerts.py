@@ -1,0 +1,251 @@
+"""Escalation alerts: one per actor pair and episode of days on which hostile events
+between explicit actors, reported by independent witnesses, came in numbers the pair's
+Gamma–Poisson posterior (rate_model.py) makes improbable. Evidence rules: evidence.py."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitrep.analyze.alert_record import ESCALATION_RULE, Alert, alert_id, day_of, evidence_of
+from sitrep.analyze.escalation import event_score, load_weights
+from sitrep.analyze.evidence import explicit_pair, is_current_fact, witness_key
+from sitrep.analyze.rate_model import GammaPrior, decay, fit_prior, predictive
+from sitrep.settings import AnalyzeSettings
+
+
+@dataclass(slots=True)
+class PairDay:
+    """One day of one pair: the articles reporting its hostile events (the model's count),
+    their witnesses, and the events as evidence (canonical id → row with its witnesses)."""
+
+    day: str
+    articles: set[str] = field(default_factory=set)
+    witnesses: set[str] = field(default_factory=set)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+    @property
+    def score(self) -> float:
+        return sum(self.scores.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """A pair-day that fired: the day, its count's tail probability and expected count."""
+
+    day: PairDay
+    tail: float
+    expected: float
+
+
+def _is_evidence(mention: Mapping[str, Any], cfg: AnalyzeSettings) -> bool:
+    return (
+        bool(mention.get("day"))
+        and mention.get("type") in cfg.escalation_types
+        and is_current_fact(mention, cfg.alert_factuality)
+    )
+
+
+def pair_days(
+    rows: Sequence[Mapping[str, Any]],
+    mentions: Sequence[Mapping[str, Any]],
+    cfg: AnalyzeSettings,
+) -> dict[tuple[str, str], dict[str, PairDay]]:
+    """Explicit pair → day → what may count as escalation evidence: every report (mention)
+    of a canonical event that is current, asserted or reported, of an escalation type,
+    hostile, between explicit actors, on its own day. Counting reports, not canonical
+    events: resolution merges a day's strikes reported by three outlets into one event, and
+    those three reports are what a surge looks like."""
+    weights = load_weights(cfg.weights)
+    canonical = {str(r["id"]): r for r in rows}
+    out: dict[tuple[str, str], dict[str, PairDay]] = {}
+    for m in mentions:
+        pair, event = explicit_pair(m), canonical.get(str(m["canonical_id"]))
+        if pair is None or event is None or not _is_evidence(m, cfg):
+            continue
+        score = event_score(m, weights)
+        if score <= 0:  # cooperation or a neutral act is no escalation
+            continue
+        day = str(m["day"])
+        point = out.setdefault(pair, {}).setdefault(day, PairDay(day))
+        witness = witness_key(m.get("outlet"), m.get("url"), str(m["article_id"]))
+        point.articles.add(str(m["article_id"]))
+        point.witnesses.add(witness)
+        shown = point.events.setdefault(str(event["id"]), _shown(event, m))
+        _add_sorted(shown["witnesses"], witness)
+        _add_sorted(shown["witness_articles"], str(m["article_id"]))
+        point.scores[str(event["id"])] = max(score, point.scores.get(str(event["id"]), 0.0))
+    return out
+
+
+# What an evidence line takes from the report that made it evidence, so the sentence, the
+# actors and the day shown are those of that report (the canonical event's first report may
+# be another, e.g. one without the explicit target).
+_REPORT_FIELDS = (
+    "day",
+    "factuality",
+    "source",
+    "source_actor_id",
+    "source_country",
+    "target",
+    "target_actor_id",
+    "target_country",
+    "place",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "published",
+    "outlet",
+)
+
+
+def _shown(event: Mapping[str, Any], report: Mapping[str, Any]) -> dict[str, Any]:
+    shown = {**event, **{k: report.get(k) for k in _REPORT_FIELDS}}
+    shown["article_id"] = report.get("mention_article_id") or report["article_id"]
+    return {**shown, "witnesses": [], "witness_articles": []}
+
+
+def _add_sorted(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+        items.sort()
+
+
+def _discounted_exposure(
+    articles: Mapping[str, int], days: Sequence[str], half_life: float
+) -> dict[str, float]:
+    """day → Σ articles of every earlier day × its decay: the store's news volume before
+    each of `days` (the exposure behind a pair's history, shared by every pair)."""
+    timeline = sorted({*articles, *days})
+    out: dict[str, float] = {}
+    total, previous = 0.0, None
+    for day in timeline:
+        if previous is not None:
+            gap = (day_of(day) - day_of(previous)).days
+            total = (total + articles.get(previous, 0)) * decay(gap, half_life)
+        out[day] = total
+        previous = day
+    return {d: out[d] for d in days}
+
+
+def _firings(
+    points: Mapping[str, PairDay],
+    prior: GammaPrior,
+    exposure_before: Mapping[str, float],
+    articles: Mapping[str, int],
+    cfg: AnalyzeSettings,
+) -> list[Firing]:
+    """The pair's days that pass the evidence rules and whose count is improbable under the
+    posterior predictive built from the pair's earlier days."""
+    out = []
+    history, previous = 0.0, None
+    for day in sorted(points):
+        point = points[day]
+        if previous is not None:
+            gap = (day_of(day) - day_of(previous)).days
+            history = (history + points[previous].count) * decay(gap, cfg.half_life_days)
+        previous = day
+        if len(point.witnesses) < cfg.min_outlets or point.score < cfg.min_score:
+            continue
+        if exposure_before[day] < cfg.min_history_articles:  # no baseline to be surprised by
+            continue
+        guess = predictive(
+            prior,
+            history,
+            exposure_before[day],
+            max(1, articles.get(day, 0)),
+            point.count,
+        )
+        if guess.tail <= cfg.alert_probability:
+            out.append(Firing(point, guess.tail, guess.expected))
+    return out
+
+
+def _episodes(firings: Sequence[Firing], gap_days: int) -> list[list[Firing]]:
+    """Firing days of one pair, grouped: a day within `gap_days` of the previous one
+    continues its episode."""
+    out: list[list[Firing]] = []
+    for firing in firings:
+        if out and (day_of(firing.day.day) - day_of(out[-1][-1].day.day)).days <= gap_days:
+            out[-1].append(firing)
+        else:
+            out.append([firing])
+    return out
+
+
+def escalation_alerts(
+    rows: Sequence[Mapping[str, Any]],
+    mentions: Sequence[Mapping[str, Any]],
+    articles: Mapping[str, int],
+    cfg: AnalyzeSettings,
+) -> list[Alert]:
+    """One alert per pair and episode of days on which hostile events between explicit
+    actors, reported by at least `min_outlets` independent witnesses, came in numbers the
+    pair's Gamma–Poisson posterior makes improbable (tail ≤ `alert_probability`)."""
+    by_pair = pair_days(rows, mentions, cfg)
+    prior = fit_prior(_pair_counts(by_pair), float(sum(articles.values())))
+    all_days = sorted({day for days in by_pair.values() for day in days})
+    exposure = _discounted_exposure(articles, all_days, cfg.half_life_days)
+    out = []
+    for pair, points in sorted(by_pair.items()):
+        firings = _firings(points, prior, exposure, articles, cfg)
+        for episode in _episodes(firings, cfg.episode_gap_days):
+            out.append(_escalation_alert(pair, episode, prior, cfg))
+    return out
+
+
+def _pair_counts(by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]]) -> list[int]:
+    """Reporting articles of every ordered pair of the countries the evidence names, zero
+    for pairs never seen: the population the prior is fitted over. Leaving out the silent
+    pairs would fit the prior to the busy ones and make every new pair look ordinary."""
+    countries = sorted({c for pair in by_pair for c in pair})
+    totals = {pair: sum(p.count for p in days.values()) for pair, days in by_pair.items()}
+    return [totals.get((s, t), 0) for s in countries for t in countries if s != t]
+
+
+def _escalation_alert(
+    pair: tuple[str, str], episode: Sequence[Firing], prior: GammaPrior, cfg: AnalyzeSettings
+) -> Alert:
+    source, target = pair
+    peak = min(episode, key=lambda f: f.tail)
+    events = [e for f in episode for e in f.day.events.values()]
+    reports = sum(f.day.count for f in episode)
+    witnesses = sorted({w for f in episode for w in f.day.witnesses})
+    first, last = episode[0].day.day, episode[-1].day.day
+    days = f"on {first}" if first == last else f"on {len(episode)} days from {first} to {last}"
+    why = (
+        f"{source}→{target}: {len(events)} hostile event(s) between explicit actors {days} "
+        f"in {reports} article(s) from {len(witnesses)} independent source(s); on "
+        f"{peak.day.day} {peak.day.count} reporting article(s) against {peak.expected:.2g} "
+        f"expected from the pair's history (Gamma–Poisson, prior over {prior.pairs} pairs): "
+        f"P(≥{peak.day.count}) = "
+        f"{peak.tail:.2g} ≤ {cfg.alert_probability:g} ("
+        + ", ".join(sorted({f"{e['type']} ({e['factuality']})" for e in events}))
+        + ")"
+    )
+    return Alert(
+        id=alert_id("escalation", source, target, first),
+        kind="escalation",
+        rule=ESCALATION_RULE,
+        title=f"Escalation {source} → {target}",
+        day=first,
+        last_day=last,
+        source_country=source,
+        target_country=target,
+        events=len(events),
+        score=round(max(f.day.score for f in episode), 3),
+        zscore=None,
+        baseline=round(peak.expected, 4),
+        event_ids=tuple(str(e["id"]) for e in events),
+        article_ids=tuple(sorted({a for e in events for a in e["witness_articles"]})),
+        why=why,
+        evidence=evidence_of(events),
+        outlets=tuple(witnesses),
+        probability=float(f"{peak.tail:.3g}"),
+    )
