@@ -156,8 +156,8 @@ _CORROBORATION_SELECT = (
 
 
 def _newest_first(rank: str) -> str:
-    """`rank` (ascending: day, then the rest, undated last) reversed for dated events, the
-    undated still last: a newest-first order on one integer."""
+    """`rank` (ascending: day, then the rest, undated last) reversed, the undated still
+    after the dated (latest report first too): a newest-first order on one integer."""
     return f"e.{rank} - (e.day IS NULL)::BIGINT * 1000000000000 DESC"
 
 

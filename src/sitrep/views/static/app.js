@@ -149,8 +149,10 @@ async function drawTimeline() {
   const ticks = Math.min(span.length, 8);
   for (let k = 0; k < ticks; k++) {
     const i = Math.round((k * (span.length - 1)) / Math.max(1, ticks - 1));
-    svg("text", { x: L + i * bw + bw / 2, y: H - 5, "text-anchor": "middle", class: "axis" }, chart)
-      .textContent = span[i];
+    // The period's first and last day are labelled inside the chart, not cut at its edges.
+    const edge = ticks > 1 && k === 0 ? "start" : ticks > 1 && k === ticks - 1 ? "end" : "middle";
+    const x = { start: L + i * bw, middle: L + i * bw + bw / 2, end: L + (i + 1) * bw }[edge];
+    svg("text", { x, y: H - 5, "text-anchor": edge, class: "axis" }, chart).textContent = span[i];
   }
   for (const type of [...new Set(rows.map((r) => r.key))].sort()) {
     const sw = el("span", "swatch");
