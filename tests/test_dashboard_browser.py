@@ -4,23 +4,27 @@ or Playwright is missing."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
-from api_store import HOSTILE_ID, build_store
+from api_store import BACKGROUND, BACKGROUND_DAY, HOSTILE_ID, PLANNED_DAY, build_store
 from sitrep.settings import Settings
 from sitrep.views.api import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,7 +54,7 @@ def _free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Iterator[str]:
     import uvicorn
 
-    db = build_store(tmp_path_factory.mktemp("browser"))
+    db = build_store(tmp_path_factory.mktemp("browser"), BACKGROUND)
     port = _free_port()
     app = create_app(db, settings, allowed_hosts=["127.0.0.1"])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -160,19 +164,24 @@ def test_filters_and_click_through_to_the_sentence(page: Any, base_url: str) -> 
 def test_clicking_a_place_lists_all_its_events_from_the_server(page: Any, base_url: str) -> None:
     """A place row carries only its latest ids: the table asks /api/events for the place."""
     _ready(page, base_url + "/")
-    asked: list[str] = []
-    page.on("request", lambda r: asked.append(r.url) if "/api/events" in r.url else None)
     circle = page.locator("#map circle.place").first
     tip = circle.locator("title").text_content()
     name, events = tip.split(" (")[0], int(tip.split("): ")[1].split(" events")[0])
-    circle.dispatch_event("click")
+    # A click redraws the table and the map, each after its own answer from the server:
+    # wait for both answers, then for the DOM they fill (the map's redraw could land after
+    # the table's, which a check of the map right after the table's count raced).
+    with (
+        page.expect_response(lambda r: "/api/events" in r.url and "place=" in r.url) as listed,
+        page.expect_response(lambda r: "/api/places" in r.url) as redrawn,
+    ):
+        circle.dispatch_event("click")
+    assert "lat=" in listed.value.url and "lon=" in listed.value.url and redrawn.value.ok
     count = page.locator("#events-count")
     _until(lambda: count.text_content().endswith(f" at {name}"))
     assert count.text_content() == f"{events} events at {name}"
     places = page.locator("#events tbody tr td:nth-child(6)").all_text_contents()
     assert places and set(places) == {name} and len(places) == min(events, 50)
-    assert any("place=" in url and "lat=" in url and "lon=" in url for url in asked)
-    assert page.locator("#map circle.place.selected").count() == 1
+    _until(lambda: page.locator("#map circle.place.selected").count() == 1)
     assert page.errors == []
 
 
@@ -187,4 +196,104 @@ def test_hostile_article_renders_as_text_and_runs_nothing(page: Any, base_url: s
     assert page.locator("#article img, #article script").count() == 0
     assert page.evaluate("window.__pwned === undefined")
     page.screenshot(path=str(ARTIFACTS / "hostile.png"))
+    assert page.errors == []
+
+
+def _api(base_url: str, path: str, **params: Any) -> Any:
+    """What the server answers, asked from Python (the expected values of a view)."""
+    with urllib.request.urlopen(f"{base_url}{path}?{urlencode(params)}", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def _day_labels(page: Any, chart: str) -> list[str]:
+    texts = page.locator(f"{chart} text.axis").all_text_contents()
+    return [t for t in texts if DAY.fullmatch(t)]
+
+
+def _event_days(page: Any) -> list[str]:
+    """The day of each row of the events table ("" for an event without a day, whose cell
+    shows its raw date such as 2024-SU)."""
+    cells = page.locator("#events tbody tr td:nth-child(1)").all_text_contents()
+    return [d[:10] if DAY.fullmatch(d[:10]) else "" for d in cells]
+
+
+def test_timeline_and_table_follow_the_news_not_outliers(page: Any, base_url: str) -> None:
+    """The store holds a battle of 1944 (background) and drills planned after the last
+    article: neither stretches the timeline, and the table starts with the newest event."""
+    _ready(page, base_url + "/")
+    period = _api(base_url, "/api/timeseries")["period"]
+    labels = _day_labels(page, "#timeline")
+    assert (labels[0], labels[-1]) == (period["first"], period["last"])
+    assert period["last"] < PLANNED_DAY
+    bars = page.locator("#timeline rect.bar")
+    drawn = {bars.nth(i).get_attribute("data-day") for i in range(bars.count())}
+    assert drawn and all(period["first"] <= d <= period["last"] for d in drawn)
+    note = page.locator("#timeline-note").text_content()
+    assert f"1 event dated after {period['last']} (latest {PLANNED_DAY})" in note
+    days = _event_days(page)
+    everything = _api(base_url, "/api/events", limit=1000)["items"]
+    assert days[0] == max(e["day"] for e in everything if e["day"]) == PLANNED_DAY
+    dated = [d for d in days if d]
+    assert dated == sorted(dated, reverse=True)
+    assert BACKGROUND_DAY not in days and page.locator("#events .badge.background").count() == 0
+    header = page.locator("#range").text_content()
+    assert f"published {period['first']} to {period['last']}" in header
+    page.screenshot(path=str(ARTIFACTS / "defaults.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_show_background_events_lists_them_without_stretching_the_axis(
+    page: Any, base_url: str
+) -> None:
+    _ready(page, base_url + "/")
+    control = page.locator("#show-background")
+    assert control.is_visible() and not control.is_checked()
+    assert page.locator("label", has=control).text_content().strip() == "Show background events"
+    labels = _day_labels(page, "#timeline")
+    count = page.locator("#events-count")
+    with page.expect_response(lambda r: "/api/events" in r.url and "timing=all" in r.url):
+        control.check()
+    _until(lambda: "with background" in count.text_content())
+    _until(lambda: BACKGROUND_DAY in _event_days(page))
+    row = page.locator("#events tbody tr", has=page.locator(".badge.background")).filter(
+        has_text=BACKGROUND_DAY
+    )
+    assert row.count() == 1 and "ASSAULT" in row.text_content()
+    days = _event_days(page)
+    assert days[0] == PLANNED_DAY  # the newest still heads the table
+    _until(lambda: "earliest " + BACKGROUND_DAY in page.locator("#timeline-note").text_content())
+    assert _day_labels(page, "#timeline") == labels
+    with page.expect_response(lambda r: "/api/events" in r.url and "timing" not in r.url):
+        control.uncheck()
+    _until(lambda: "with background" not in count.text_content())
+    _until(lambda: BACKGROUND_DAY not in _event_days(page))
+    assert page.errors == []
+
+
+def test_escalation_chart_shows_the_selected_period(page: Any, base_url: str) -> None:
+    """BLR → UKR has a day after the last article (the planned drills): the chart stops at
+    the timeline's period, and follows it when the period is narrowed."""
+    _ready(page, base_url + "/")
+    period = _api(base_url, "/api/timeseries")["period"]
+    pair = {"source": "BLR", "target": "UKR"}
+    assert _api(base_url, "/api/escalation", **pair)["series"][-1]["day"] == PLANNED_DAY
+    shown = _api(base_url, "/api/escalation", since=period["first"], until=period["last"], **pair)
+    wanted = {p["day"] for p in shown["series"] if p["events"]}
+    with page.expect_response(lambda r: "/api/escalation" in r.url and "source=BLR" in r.url):
+        page.select_option("#pair", "BLR>UKR")
+
+    def dots() -> set[str]:
+        tips = page.locator("#escalation circle title").all_text_contents()
+        return {t.split(":")[0] for t in tips}
+
+    _until(lambda: dots() == wanted)
+    assert _day_labels(page, "#escalation") == [period["first"], period["last"]]
+    assert PLANNED_DAY not in dots()
+    # A narrower period (the filters' since and until) narrows the chart too.
+    page.fill("#filters input[name=since]", "2024-03-01")
+    page.fill("#filters input[name=until]", "2024-03-31")
+    page.click("#filters button[type=submit]")
+    _until(lambda: _day_labels(page, "#escalation") == ["2024-03-01", "2024-03-31"])
+    assert all("2024-03-01" <= d <= "2024-03-31" for d in dots())
+    assert _day_labels(page, "#timeline")[0] == "2024-03-01"
     assert page.errors == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,17 @@ def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) ->
             assert q.events(fast, page, mentions=mentions) == q.events(
                 slow, page, mentions=mentions
             )
+        for timing in q.TIMINGS:
+            for newest_first in (False, True):
+                timed = replace(page, timing=timing, newest_first=newest_first)
+                for mentions in (False, True):
+                    assert q.events(fast, timed, mentions=mentions) == q.events(
+                        slow, timed, mentions=mentions
+                    )
+            timed = replace(page, timing=timing)
+            assert q.places(fast, timed) == q.places(slow, timed)
+            assert q.timeseries(fast, timed, "type") == q.timeseries(slow, timed, "type")
+            assert q.period(fast, timed) == q.period(slow, timed)
         quotes = q.Query(**{**_fields(page), "type": None, "factuality": ()})
         assert q.quotes(fast, quotes) == q.quotes(slow, quotes)
         for hedged in (True, False):
@@ -123,6 +135,21 @@ def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) ->
 
 def _fields(flt: q.Query) -> dict[str, Any]:
     return {name: getattr(flt, name) for name in flt.__slots__}
+
+
+def test_timing_splits_the_listing_of_real_events(con: duckdb.DuckDBPyConnection) -> None:
+    every = 10**6
+    totals = {t: q.events(con, q.Query(timing=t, limit=1))[0] for t in q.TIMINGS}
+    assert totals["background"] > 0.05 * N and totals["current"] > 0.3 * N
+    assert totals["all"] == totals["current"] + totals["background"]
+    _, background = q.events(con, q.Query(timing="background", limit=every))
+    assert all(e["id"] == e["mention_id"] and e["reports"] == 1 for e in background)
+    assert {e["timing"] for e in background} == {"background"}
+    _, newest = q.events(con, q.Query(timing="all", newest_first=True, limit=every))
+    days = [e["day"] for e in newest]
+    dated = [d for d in days if d]
+    assert dated == sorted(dated, reverse=True)
+    assert days == dated + [None] * (len(days) - len(dated))  # undated last
 
 
 def test_read_model_totals_match_the_page_data(con: duckdb.DuckDBPyConnection) -> None:

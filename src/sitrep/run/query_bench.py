@@ -138,11 +138,21 @@ def _requests(v: _Vocab) -> dict[str, Request]:
         "GET /api/places": lambda rng: ("/api/places", places(rng)),
         "GET /api/events": lambda rng: (
             "/api/events",
-            {**_filters(rng, v), "limit": 50, "offset": rng.choice([0, 0, 0, 50, 500])},
+            {
+                **_filters(rng, v),
+                "limit": 50,
+                "offset": rng.choice([0, 0, 0, 50, 500]),
+                "order": "newest",
+            },
         ),
         "GET /api/events?mentions": lambda rng: (
             "/api/events",
-            {**_filters(rng, v), "limit": 50, "mentions": "true"},
+            {**_filters(rng, v), "limit": 50, "mentions": "true", "order": "newest"},
+        ),
+        # "Show background events": canonical events and background mentions together.
+        "GET /api/events?timing=all": lambda rng: (
+            "/api/events",
+            {**_filters(rng, v), "limit": 50, "timing": "all", "order": "newest"},
         ),
         "GET /api/quotes": lambda rng: ("/api/quotes", quote_filters(rng)),
         "GET /api/stories": lambda rng: ("/api/stories", story_filters(rng)),

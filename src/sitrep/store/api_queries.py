@@ -12,11 +12,12 @@ All of sitrep's SQL lives in store/; callers get plain dicts. Two derived column
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import duckdb
 
+from sitrep.extract.timing import period_end
 from sitrep.store.read import _rows, date_where, event_where, quote_filters
 from sitrep.store.read_model import (
     DAY_SQL,
@@ -30,6 +31,24 @@ from sitrep.store.read_model import (
 # How many of a place's events `places` lists by id (the latest); `events` counts them all,
 # and `events(place=..., lat=..., lon=...)` pages through every one.
 PLACE_EVENT_IDS = 20
+# Which events a listing shows by their timing (extract/timing.py): current news (the
+# default), background (history an article recalls; never merged across articles, so each
+# is listed by its mention) or both.
+Timing = Literal["current", "background", "all"]
+TIMINGS: tuple[Timing, ...] = ("current", "background", "all")
+# Rows of `event_facts` a listing of real events shows, by timing: canonical events are
+# current news only (store/resolution.py), background events are their mentions.
+_LISTED = {
+    "current": "e.canonical_id IS NOT NULL",
+    "background": "e.canonical_id IS NULL AND e.timing = 'background'",
+    "all": "(e.canonical_id IS NOT NULL OR e.timing = 'background')",
+}
+# The same for the listing of every mention.
+_MENTIONED = {
+    "current": "e.timing <> 'background'",
+    "background": "e.timing = 'background'",
+    "all": "1=1",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +67,8 @@ class Query:
     place: str | None = None
     lat: float | None = None
     lon: float | None = None
+    timing: Timing = "current"
+    newest_first: bool = False
     limit: int = 100
     offset: int = 0
 
@@ -116,38 +137,67 @@ _FACT_SELECT = (
     "e.target_actor_id, e.target_country, e.target_sector, e.place_name AS place, "
     "e.place_country, e.lat, e.lon, e.trigger_text AS trigger, e.sentence_start, "
     "e.sentence_end, e.sentence_text AS sentence, e.intensity, e.confidence, e.outlet, "
-    "e.published, e.title, e.record"
+    "e.published, e.title, e.record, e.timing"
 )
+# The story of a listed row: a canonical event's, or a background mention's article's.
+_STORY = "CASE WHEN e.canonical_id IS NULL THEN e.article_story_id ELSE e.story_id END"
+# A real event's corroboration columns; a background mention is its own single report.
+_CANONICAL_SELECT = (
+    "coalesce(e.canonical_id, e.id) AS id, e.id AS mention_id, "
+    "coalesce(e.first_article_id, e.article_id) AS article_id"
+)
+_CORROBORATION_SELECT = (
+    "coalesce(e.reports, 1) AS reports, coalesce(e.independent_sources, 1) AS "
+    "independent_sources, coalesce(e.outlets, CASE WHEN e.outlet IS NULL THEN []::VARCHAR[] "
+    "ELSE [e.outlet] END) AS outlets, coalesce(e.article_ids, [e.article_id]) AS article_ids, "
+    "coalesce(e.mention_ids, [e.id]) AS mention_ids, "
+    f"{_STORY} AS story_id, e.disputes"
+)
+
+
+def _newest_first(rank: str) -> str:
+    """`rank` (ascending: day, then the rest, undated last) reversed, the undated still
+    after the dated (latest report first too): a newest-first order on one integer."""
+    return f"e.{rank} - (e.day IS NULL)::BIGINT * 1000000000000 DESC"
 
 
 def events(
     con: duckdb.DuckDBPyConnection, q: Query, *, mentions: bool = False
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Canonical events (one per real event, described by its first report) or mentions:
-    a count and a top-N over `event_facts` (store/read_model.py)."""
+    """Real events (canonical events, one per real event described by its first report,
+    and/or background mentions, by `q.timing`) or mentions: a count and a top-N over
+    `event_facts` (store/read_model.py), oldest or newest first."""
     where, params = _event_where(q)
     where, params = _place_where(q, where, params)
     relation = facts(con)
     if mentions:
+        where += f" AND {_MENTIONED[q.timing]}"
         if q.story:
             where += " AND e.article_story_id = ?"
             params.append(q.story)
         base = f"SELECT e.id, e.article_id, {_FACT_SELECT} FROM {relation} e WHERE {where}"
-        order = "e.mention_rank"  # = day NULLS LAST, article_id, sentence_start, id
+        rank = "mention_rank"  # = day NULLS LAST, article_id, sentence_start, id
     else:
-        where += " AND e.canonical_id IS NOT NULL"
-        if q.story:
-            where += " AND e.story_id = ?"
-            params.append(q.story)
+        where += f" AND {_LISTED[q.timing]}"
+        where, params = _story_where(q, where, params)
         base = (
-            "SELECT e.canonical_id AS id, e.id AS mention_id, e.first_article_id AS article_id, "
-            f"{_FACT_SELECT}, e.reports, e.independent_sources, e.outlets, e.article_ids, "
-            f"e.mention_ids, e.story_id, e.disputes FROM {relation} e WHERE {where}"
+            f"SELECT {_CANONICAL_SELECT}, {_FACT_SELECT}, {_CORROBORATION_SELECT} "
+            f"FROM {relation} e WHERE {where}"
         )
-        order = "e.canonical_rank"  # = day NULLS LAST, published NULLS LAST, canonical_id
+        rank = "listing_rank"  # = day NULLS LAST, published NULLS LAST, id
+    order = _newest_first(rank) if q.newest_first else f"e.{rank}"
     total = _total(con, f"SELECT 1 FROM {relation} e WHERE {where}", params)
     page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
     return total, page
+
+
+def _story_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """The story filter of a listing of real events (`_LISTED`)."""
+    if q.story:
+        # Current news alone keeps the plain column (its zone maps skip row groups).
+        where += f" AND {'e.story_id' if q.timing == 'current' else _STORY} = ?"
+        params.append(q.story)
+    return where, params
 
 
 def _place_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
@@ -255,18 +305,16 @@ def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
     return _grouped_page(con, base, "events DESC, name", [*params, *params, *extra], q)
 
 
-# A place's latest canonical events first: dated ones by the listing order reversed, then
-# those without a day.
-_LATEST_FIRST = "e.canonical_rank - (e.day IS NULL)::BIGINT * 1000000000000"
+# A place's latest events first: dated ones by the listing order reversed, then those
+# without a day.
+_LATEST_FIRST = "e.listing_rank - (e.day IS NULL)::BIGINT * 1000000000000"
 
 
 def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
     """Places of canonical events with coordinates: how many events, their PLOVER types and
     the ids of the latest `PLACE_EVENT_IDS` (by day; events without a day after the rest)."""
     where, params = _event_where(q)
-    if q.story:
-        where += " AND e.story_id = ?"
-        params.append(q.story)
+    where, params = _story_where(q, where, params)
     relation = facts(con)
     # Over the fresh table a place is one integer (place_key), its types one bit each
     # (type_bit) and, unfiltered, its latest events are numbered (place_recency): a
@@ -285,13 +333,13 @@ def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
     latest = (
         "list(e.canonical_id ORDER BY e.place_recency) "
         f"FILTER (e.place_recency <= {PLACE_EVENT_IDS})"
-        if fresh and where == "1=1"
-        else f"max_by(e.canonical_id, {_LATEST_FIRST}, {PLACE_EVENT_IDS})"
+        if fresh and where == "1=1" and q.timing == "current"
+        else f"max_by(coalesce(e.canonical_id, e.id), {_LATEST_FIRST}, {PLACE_EVENT_IDS})"
     )
     base = (
         f"SELECT {place}, count(*) AS events, {type_list} AS types, "
         f"{latest} AS latest_event_ids FROM {relation} e "
-        f"WHERE e.canonical_id IS NOT NULL AND {where} AND e.lat IS NOT NULL "
+        f"WHERE {_LISTED[q.timing]} AND {where} AND e.lat IS NOT NULL "
         f"AND e.lon IS NOT NULL GROUP BY {'e.place_key' if fresh else 'ALL'}"
     )
     order = "events DESC, name, country, lat, lon"
@@ -313,20 +361,19 @@ def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str,
         "all": "'all'",
     }[by]
     where, params = _event_where(q)
-    if q.story:
-        where += " AND e.story_id = ?"
-        params.append(q.story)
+    where, params = _story_where(q, where, params)
     sql = (
         f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
         f"SELECT e.day, {key} AS key, e.intensity FROM {facts(con)} e "
-        f"WHERE e.canonical_id IS NOT NULL AND {where}) "
+        f"WHERE {_LISTED[q.timing]} AND {where}) "
         "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL"
     )
     return sql, params
 
 
 def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
-    """Canonical events per day and key: count and summed intensity (signed, PLOVER scale)."""
+    """Real events (by `q.timing`) per day and key: count and summed intensity (signed,
+    PLOVER scale)."""
     sql, params = _timeseries(con, q, by)
     return _rows(con, f"{sql} ORDER BY day, key", params)
 
@@ -344,6 +391,34 @@ def timeseries_json(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[
     if not row or not row[0]:
         return 0, "[]"
     return int(row[0]), str(row[1])
+
+
+def period(con: duckdb.DuckDBPyConnection, q: Query) -> dict[str, str | None]:
+    """The days a view of the selection spans: `since` to `until` where given, otherwise the
+    first and last publication day of the articles reporting the selected events. Event
+    days outside it (a plan for next autumn, a date misread as this year's) never stretch
+    a time axis: what the news of the selection covers does."""
+    where, params = _event_where(replace(q, since=None, until=None))
+    where, params = _story_where(q, where, params)
+    row = con.execute(
+        "SELECT min(substr(e.published, 1, 10)), max(substr(e.published, 1, 10)) "
+        f"FROM {facts(con)} e WHERE {_LISTED[q.timing]} AND {where}",
+        params,
+    ).fetchone()
+    since, until = period_of(q)
+    first = since or (row[0] if row else None)
+    last = until or (row[1] if row else None)
+    if first and last and last < first:
+        last = first
+    return {"first": first, "last": last}
+
+
+def period_of(q: Query) -> tuple[str | None, str | None]:
+    """The first day of `q.since` and the last of `q.until` (2024-03 → 2024-03-01 and
+    2024-03-31), None where not given."""
+    first = (q.since + "-01-01"[len(q.since) - 4 :])[:10] if q.since else None
+    end = period_end(q.until) if q.until else None
+    return first, (end.isoformat() if end else q.until)
 
 
 def pair_totals(
@@ -481,13 +556,25 @@ def story_article_ids(con: duckdb.DuckDBPyConnection, story_id: str) -> list[str
 
 
 def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """First and last day any canonical event counts on, and the PLOVER types present."""
+    """First and last day any canonical event counts on, the first and last publication day
+    of the articles (what the news covers: a plan for next year does not stretch it), and
+    the PLOVER types present."""
     row = con.execute(
         f"SELECT min(day), max(day), list(DISTINCT type ORDER BY type) FROM {facts(con)} e "
         "WHERE e.canonical_id IS NOT NULL"
     ).fetchone()
     first, last, types = row if row else (None, None, [])
-    return {"first_day": first, "last_day": last, "types": types or []}
+    published = con.execute(
+        "SELECT min(substr(published, 1, 10)), max(substr(published, 1, 10)) FROM articles"
+    ).fetchone()
+    first_published, last_published = published if published else (None, None)
+    return {
+        "first_day": first,
+        "last_day": last,
+        "first_published": first_published,
+        "last_published": last_published,
+        "types": types or [],
+    }
 
 
 def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

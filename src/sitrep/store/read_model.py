@@ -50,18 +50,24 @@ _TYPE_BITS = (
     "FROM (SELECT type, row_number() OVER (ORDER BY type) AS n "
     "FROM (SELECT DISTINCT type FROM events))"
 )
-# The canonical listing order (day, then first report, then id) as one integer, so a page,
-# a place's latest events and the API's sorts compare one number instead of three strings.
-_LISTING_ORDER = f"({DAY_SQL}) NULLS LAST, a.published NULLS LAST, c.id"
+# An event's timing (extract/timing.py): "current" news or "background" history.
+TIMING_SQL = "coalesce(e.timing, 'current')"
+# The rows an event listing can show: canonical events (current news, one per real event)
+# and background mentions, which resolution never merges (store/resolution.py).
+_LISTED = f"(c.id IS NOT NULL OR {TIMING_SQL} = 'background')"
+# The listing order (day, then first report, then id) as one integer, so a page, a place's
+# latest events and the API's sorts compare one number instead of three strings.
+_LISTING_ORDER = f"({DAY_SQL}) NULLS LAST, a.published NULLS LAST, coalesce(c.id, e.id)"
 _COLUMNS = (
     f"e.id, c.id AS canonical_id, e.article_id, ({DAY_SQL}) AS day, e.type, e.factuality, "
+    f"{TIMING_SQL} AS timing, "
     "e.source_name, e.source_actor_id, e.source_country, e.source_sector, "
     "e.target_name, e.target_actor_id, e.target_country, e.target_sector, "
     "e.place_name, e.place_country, e.lat, e.lon, e.intensity, "
     f"{TARGET_SQL} AS pair_target, a.published, a.story_id AS article_story_id, "
     "c.story_id, e.sentence_start, "
-    "CASE WHEN c.id IS NOT NULL THEN row_number() OVER "
-    f"(PARTITION BY c.id IS NULL ORDER BY {_LISTING_ORDER}) END AS canonical_rank, "
+    f"CASE WHEN {_LISTED} THEN row_number() OVER "
+    f"(PARTITION BY {_LISTED} ORDER BY {_LISTING_ORDER}) END AS listing_rank, "
     # The same for the listing of every mention (day, article, position, id).
     f"row_number() OVER (ORDER BY ({DAY_SQL}) NULLS LAST, e.article_id, e.sentence_start, "
     "e.id) AS mention_rank, "
@@ -101,7 +107,7 @@ QUOTE_LIVE_SQL = (
 _STATE = "event_facts_state"
 _QUOTE_STATE = "quote_facts_state"
 # Bump when the columns above change: a table of another version is rebuilt, never read.
-VERSION = 6
+VERSION = 7
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:

@@ -4,8 +4,8 @@ Everything is generated inside DuckDB from `range()` and `hash()`, so a million 
 seconds and the same N always gives the same store. Skew follows what news coverage looks
 like: a few countries, actors, outlets and PLOVER types dominate (power-law draws), coverage
 grows over three years with bursts, most event dates are exact days, some are months, some
-are missing or refer to the past. Text columns are short: sizes of the filter columns, not
-of article bodies, decide query time.
+are missing or refer to the past, and some mentions are background. Text columns are
+short: sizes of the filter columns, not of article bodies, decide query time.
 
 Shape per N mentions: N/4 articles (four events each), about 0.4 N canonical events (the
 rest are further reports of them), N/3 quotes, one story per ~6 articles.
@@ -211,6 +211,12 @@ def generate(con: duckdb.DuckDBPyConnection, events: int) -> dict[str, int]:
     )
     con.execute(
         "UPDATE canonical_events SET independent_sources = least(independent_sources, reports)"
+    )
+    # About 9 % of mentions are background (history an article recalls), as in the news;
+    # resolution never makes them canonical, so only further reports are drawn.
+    con.execute(
+        "UPDATE events SET timing = 'background' FROM syn_mention m WHERE events.id = m.id "
+        "AND u(m.i, 'ca') >= 0.4 AND u(m.i, 'bg') < 0.15"
     )
     state = "CASE WHEN u(i, 'sm') < 0.1 THEN 'state_media' ELSE 'news_agency' END"
     con.execute(

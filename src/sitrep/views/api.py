@@ -176,6 +176,11 @@ def create_app(
     )
     Offset = Query(0, ge=0, description="rows to skip")
     Fmt = Query("json", description="json or csv")
+    TimingOf = Query(
+        "current",
+        description="current (news of the day; the default), background (history an "
+        "article recalls, e.g. 'during the Second World War'; listed by its mention) or all",
+    )
 
     @app.get("/api/events", summary="Events: canonical (one per real event) or raw mentions")
     def events(
@@ -190,6 +195,10 @@ def create_app(
         place: str | None = Query(None, description="place name, exactly as /api/places lists it"),
         lat: float | None = Query(None, description="place latitude, as /api/places lists it"),
         lon: float | None = Query(None, description="place longitude, as /api/places lists it"),
+        timing: q.Timing = TimingOf,
+        order: Literal["oldest", "newest"] = Query(
+            "oldest", description="by day: oldest first, or newest first (undated last)"
+        ),
         limit: int | None = Limit,
         offset: int = Offset,
         format: Format = Fmt,
@@ -208,6 +217,8 @@ def create_app(
             place=place,
             lat=lat,
             lon=lon,
+            timing=timing,
+            newest_first=order == "newest",
         )
         with store.read() as con:
             total, rows = q.events(con, flt, mentions=mentions)
@@ -299,12 +310,15 @@ def create_app(
         until: str | None = Until,
         factuality: str | None = Fact,
         story: str | None = Story,
+        timing: q.Timing = TimingOf,
         limit: int | None = Limit,
         offset: int = Offset,
         format: Format = Fmt,
     ) -> Response:
         check_types(type)
-        flt = query(type, actor, country, since, until, factuality, story, limit, offset)
+        flt = query(
+            type, actor, country, since, until, factuality, story, limit, offset, timing=timing
+        )
         if _unfiltered(flt) and flt.offset + flt.limit <= cfg.max_limit:
             # The map's first view: every place, the same until the store changes. One
             # answer of the largest page is kept and sliced for any page inside it.
@@ -316,7 +330,10 @@ def create_app(
                 total, rows = q.places(con, flt)
         return listing("places", format, flt, total, rows)
 
-    @app.get("/api/timeseries", summary="Events and summed intensity per day and key")
+    @app.get(
+        "/api/timeseries",
+        summary="Events and summed intensity per day and key, and the period they belong to",
+    )
     def timeseries(
         by: Literal["type", "pair", "country", "factuality", "all"] = Query("type"),
         type: str | None = Type,
@@ -326,24 +343,29 @@ def create_app(
         until: str | None = Until,
         factuality: str | None = Fact,
         story: str | None = Story,
+        timing: q.Timing = TimingOf,
         format: Format = Fmt,
     ) -> Response:
         check_types(type)
-        flt = query(type, actor, country, since, until, factuality, story, None, 0)
+        flt = query(type, actor, country, since, until, factuality, story, None, 0, timing=timing)
         if format == "csv":
             with store.read() as con:
                 rows = q.timeseries(con, flt, by)
             return listing("timeseries", format, flt, len(rows), rows)
+
+        def answer(con: Any) -> tuple[int, str, dict[str, str | None]]:
+            return (*q.timeseries_json(con, flt, by), q.period(con, flt))
+
         # JSON written by DuckDB, and for the timeline's first view (no filter) kept until
         # the store changes.
         if _unfiltered(flt):
-            total, items = store.answer(
-                f"timeseries:{by}", lambda con: q.timeseries_json(con, flt, by)
-            )
+            total, items, period = store.answer(f"timeseries:{by}", answer)
         else:
             with store.read() as con:
-                total, items = q.timeseries_json(con, flt, by)
-        head = json.dumps({"total": total, "limit": flt.limit, "offset": flt.offset})
+                total, items, period = answer(con)
+        head = json.dumps(
+            {"total": total, "limit": flt.limit, "offset": flt.offset, "period": period}
+        )
         return Response(f'{head[:-1]}, "items": {items}}}', media_type="application/json")
 
     @app.get("/api/articles", summary="Articles (without text)")
@@ -428,10 +450,12 @@ def quote_page(con: Any, flt: q.Query) -> tuple[int, list[dict[str, Any]]]:
 
 
 def _unfiltered(flt: q.Query) -> bool:
-    """No filter of the shared set (type, actor, country, dates, factuality, story)."""
+    """No filter of the shared set (type, actor, country, dates, factuality, story) and the
+    default timing (current news)."""
     return (
         not (flt.type or flt.actor or flt.country or flt.since or flt.until or flt.factuality)
         and not flt.story
+        and flt.timing == "current"
     )
 
 

@@ -95,17 +95,23 @@ def add_routes(
     def escalation(
         source: str = Query(..., description="source country, alpha-3"),
         target: str = Query(..., description="target country, alpha-3"),
+        since: str | None = Query(None, description="first day shown, YYYY[-MM[-DD]]"),
+        until: str | None = Query(None, description="last day shown, inclusive, YYYY[-MM[-DD]]"),
     ) -> dict[str, Any]:
         pair = (source.upper(), target.upper())
         if not all(_COUNTRY.match(c) for c in pair):
             raise HTTPException(400, "source and target must be ISO 3166 alpha-3 codes")
+        shown = q.period_of(query(None, None, None, since, until, None, None, None, 0))
         cfg = settings.analyze
         weights = load_weights(cfg.weights)
         with store.read() as con:
             # Grouped by day in the store: the same numbers as escalation.daily over
             # scored_events (tests/test_query_scale.py), without a row per event.
             days = q.pair_days(con, pair, dict(weights.factuality), weights.default)
-        points = series(days, cfg.baseline_days, cfg.min_spread, dense=True)
+        # The baseline of the first day shown reads the days before it: the series is
+        # computed whole, then cut to the period.
+        everything = series(days, cfg.baseline_days, cfg.min_spread, dense=True)
+        points = [p for p in everything if _within(p.day, p.day, shown)]
         return {
             "source_country": pair[0],
             "target_country": pair[1],
@@ -124,5 +130,15 @@ def add_routes(
                 for p in points
             ],
             "trend": trend(points, store.settings.brief.trend_days),
-            "alerts": [alert_dict(a) for a in store.alerts_of_pair(pair)],
+            "alerts": [
+                alert_dict(a)
+                for a in store.alerts_of_pair(pair)
+                if _within(a.day, a.last_day, shown)
+            ],
         }
+
+
+def _within(first: str, last: str, period: tuple[str | None, str | None]) -> bool:
+    """Whether the days `first`…`last` overlap `period` (open where None)."""
+    since, until = period
+    return (since is None or last >= since) and (until is None or first <= until)

@@ -10,7 +10,9 @@ const TYPE_COLOURS = {
   REQUEST: "#95a5a6", RETREAT: "#76d7c4", CONCEDE: "#48c9b0", AID: "#1abc9c",
   COOPERATE: "#2e86c1", SUPPORT: "#5dade2", CONSULT: "#7fb3d5", AGREE: "#2874a6",
 };
-const state = { offset: 0, limit: 50, total: 0, place: null, alerts: [] };
+// `period`: the days the timeline spans (the publication dates of the selection, or its
+// since/until), which the escalation chart shows too.
+const state = { offset: 0, limit: 50, total: 0, place: null, alerts: [], period: null };
 
 // --- small DOM helpers (text only) -------------------------------------------------------
 function el(tag, cls, ...children) {
@@ -91,18 +93,38 @@ function days(first, last) {
   }
   return out;
 }
+// Days before and after the period: events the news of the selection dates outside it
+// (a plan for next autumn, a date misread), counted in a note instead of stretching the axis.
+function outsideNote(rows, period) {
+  const before = rows.filter((r) => r.day < period.first);
+  const after = rows.filter((r) => r.day > period.last);
+  const events = (rs) => {
+    const n = rs.reduce((s, r) => s + r.events, 0);
+    return `${n} event${n === 1 ? "" : "s"}`;
+  };
+  const parts = [];
+  if (before.length) parts.push(`${events(before)} dated before ${period.first} (earliest ${before[0].day})`);
+  if (after.length) parts.push(`${events(after)} dated after ${period.last} (latest ${after[after.length - 1].day})`);
+  return parts.length ? `Not drawn, outside the period: ${parts.join("; ")}.` : "";
+}
 async function drawTimeline() {
   const data = await api("/api/timeseries", { ...filters(), by: "type" });
   const chart = document.getElementById("timeline");
   clear(chart);
   const legend = document.getElementById("legend");
   clear(legend);
+  const note = document.getElementById("timeline-note");
   const rows = data.items;
-  if (!rows.length) { svg("text", { x: 10, y: 20, class: "axis" }, chart).textContent = "no dated events"; return; }
-  const span = days(rows[0].day, rows[rows.length - 1].day);
+  const period = data.period && data.period.first && data.period.last ? data.period : null;
+  state.period = period;
+  note.textContent = period ? outsideNote(rows, period) : "";
+  if (!rows.length || !period) { svg("text", { x: 10, y: 20, class: "axis" }, chart).textContent = "no dated events"; return; }
+  const span = days(period.first, period.last);
+  chart.dataset.first = span[0];
+  chart.dataset.last = span[span.length - 1];
   const byDay = new Map(span.map((d) => [d, []]));
   for (const r of rows) if (byDay.has(r.day)) byDay.get(r.day).push(r);
-  const max = Math.max(...[...byDay.values()].map((rs) => rs.reduce((s, r) => s + r.events, 0)));
+  const max = Math.max(1, ...[...byDay.values()].map((rs) => rs.reduce((s, r) => s + r.events, 0)));
   const W = chart.clientWidth || 900, H = chart.clientHeight || 220, L = 30, B = 20;
   chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const bw = (W - L - 5) / span.length;
@@ -127,8 +149,10 @@ async function drawTimeline() {
   const ticks = Math.min(span.length, 8);
   for (let k = 0; k < ticks; k++) {
     const i = Math.round((k * (span.length - 1)) / Math.max(1, ticks - 1));
-    svg("text", { x: L + i * bw + bw / 2, y: H - 5, "text-anchor": "middle", class: "axis" }, chart)
-      .textContent = span[i];
+    // The period's first and last day are labelled inside the chart, not cut at its edges.
+    const edge = ticks > 1 && k === 0 ? "start" : ticks > 1 && k === ticks - 1 ? "end" : "middle";
+    const x = { start: L + i * bw, middle: L + i * bw + bw / 2, end: L + (i + 1) * bw }[edge];
+    svg("text", { x, y: H - 5, "text-anchor": edge, class: "axis" }, chart).textContent = span[i];
   }
   for (const type of [...new Set(rows.map((r) => r.key))].sort()) {
     const sw = el("span", "swatch");
@@ -205,20 +229,33 @@ async function loadPairs() {
     select.append(option);
   }
 }
+function dayNumber(day) { return Date.parse(day + "T00:00:00Z") / 86400000; }
 async function drawEscalation() {
   const chart = document.getElementById("escalation");
   clear(chart);
   const value = document.getElementById("pair").value;
   if (!value) return;
   const [source, target] = value.split(">");
-  const data = await api("/api/escalation", { source, target });
+  // The timeline's period: the server cuts the series (its baseline still reads the days
+  // before) and the alerts to it, and the x-axis spans it, aligned with the timeline.
+  const period = state.period;
+  const data = await api("/api/escalation",
+    { source, target, since: period && period.first, until: period && period.last });
   const pts = data.series;
-  if (!pts.length) return;
+  if (!pts.length) {
+    svg("text", { x: 10, y: 20, class: "axis" }, chart).textContent = "no events of this pair in the period";
+    return;
+  }
   const W = chart.clientWidth || 600, H = chart.clientHeight || 200, L = 34, B = 18;
   chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const first = period ? period.first : pts[0].day, last = period ? period.last : pts[pts.length - 1].day;
+  chart.dataset.first = first;
+  chart.dataset.last = last;
   const vals = pts.flatMap((p) => [p.score, p.baseline]);
   const lo = Math.min(0, ...vals), hi = Math.max(1, ...vals);
-  const x = (i) => L + (pts.length === 1 ? (W - L) / 2 : (i * (W - L - 8)) / (pts.length - 1));
+  const days0 = dayNumber(first), width = dayNumber(last) - days0;
+  const xDay = (day) => L + (width <= 0 ? (W - L) / 2 : ((dayNumber(day) - days0) * (W - L - 8)) / width);
+  const x = (i) => xDay(pts[i].day);
   const y = (v) => H - B - ((v - lo) / (hi - lo)) * (H - B - 10);
   svg("line", { x1: L, x2: W, y1: y(0), y2: y(0), class: "gridline" }, chart);
   svg("text", { x: L - 4, y: y(hi) + 4, "text-anchor": "end", class: "axis" }, chart).textContent = hi.toFixed(0);
@@ -240,8 +277,8 @@ async function drawEscalation() {
     tooltip(m, `${a.title}: ${a.why}`);
     m.addEventListener("click", () => showEvidence(a));
   }
-  svg("text", { x: L, y: H - 3, class: "axis" }, chart).textContent = pts[0].day;
-  svg("text", { x: W - 4, y: H - 3, "text-anchor": "end", class: "axis" }, chart).textContent = pts[pts.length - 1].day;
+  svg("text", { x: L, y: H - 3, class: "axis day" }, chart).textContent = first;
+  svg("text", { x: W - 4, y: H - 3, "text-anchor": "end", class: "axis day" }, chart).textContent = last;
 }
 function showEvidence(alert) {
   const e = alert.evidence[0];
@@ -319,7 +356,8 @@ function drawQuotes() {
   }
 }
 async function drawEvents() {
-  const params = { ...filters(), limit: state.limit, offset: state.offset };
+  const params = { ...filters(), limit: state.limit, offset: state.offset,
+    order: document.getElementById("events-order").value };
   if (document.getElementById("mentions").checked) params.mentions = "true";
   // A place's events come from the server, every page of them (a place row only carries
   // its count and latest ids): the same filters plus the place's name and coordinates.
@@ -330,7 +368,9 @@ async function drawEvents() {
   const body = document.querySelector("#events tbody");
   clear(body);
   for (const e of items) {
-    const row = el("tr", null, el("td", null, e.day || e.date || ""),
+    const day = el("td", null, e.day || e.date || "");
+    if (e.timing === "background") day.append(el("span", "badge background", "background"));
+    const row = el("tr", null, day,
       el("td", null, e.type, e.mode ? ` (${e.mode})` : ""), el("td", null, e.factuality),
       el("td", null, e.source || ""), el("td", null, e.target || ""), el("td", null, e.place || ""),
       el("td", null, e.trigger || ""),
@@ -342,6 +382,7 @@ async function drawEvents() {
   }
   document.getElementById("events-count").textContent =
     `${data.total} ${params.mentions ? "mentions" : "events"}` +
+    (params.timing === "all" ? " (with background)" : "") +
     (state.place ? ` at ${state.place.name}` : "");
   document.getElementById("page").textContent =
     `${data.total ? state.offset + 1 : 0}–${Math.min(state.offset + state.limit, data.total)}`;
@@ -352,6 +393,7 @@ async function refresh() {
   status("loading…");
   try {
     await Promise.all([drawTimeline(), drawMap(), drawEvents(), loadQuotes(), drawStories()]);
+    await drawEscalation();  // over the period the timeline found
     status("");
   } catch (err) {
     status("error: " + err.message);
@@ -362,13 +404,15 @@ async function start() {
   const stats = await api("/api/stats");
   document.getElementById("range").textContent =
     `${stats.counts.articles} articles · ${stats.counts.canonical_events} events · ` +
-    `${stats.first_day || "?"} to ${stats.last_day || "?"}`;
+    `published ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
   const typeSelect = document.querySelector("#filters select[name=type]");
   for (const t of stats.types) { const o = el("option", null, t); o.value = t; typeSelect.append(o); }
   const form = document.getElementById("filters");
   form.addEventListener("submit", (ev) => { ev.preventDefault(); state.place = null; refresh(); });
   form.addEventListener("reset", () => { state.place = null; setTimeout(refresh, 0); });
   document.getElementById("mentions").addEventListener("change", () => { state.offset = 0; drawEvents(); });
+  document.getElementById("events-order").addEventListener("change", () => { state.offset = 0; drawEvents(); });
+  document.getElementById("show-background").addEventListener("change", () => refresh());
   document.getElementById("prev").addEventListener("click", () => {
     state.offset = Math.max(0, state.offset - state.limit); drawEvents();
   });
@@ -380,9 +424,8 @@ async function start() {
   }
   document.getElementById("close-article").addEventListener("click", closeArticle);
   document.getElementById("pair").addEventListener("change", drawEscalation);
-  await refresh();
   await loadPairs();
-  await Promise.all([drawEscalation(), drawAlerts()]);
+  await Promise.all([refresh(), drawAlerts()]);
   const hash = new URLSearchParams(window.location.hash.slice(1));
   if (hash.get("article")) {
     openArticle(hash.get("article"), Number(hash.get("start")), Number(hash.get("end")));
