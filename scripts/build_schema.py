@@ -135,6 +135,10 @@ def build() -> dict[str, Any]:
                         "url": nullable(STR),
                         "title": nullable(STR),
                         "outlet": nullable(STR),
+                        "outlet_from": nullable(
+                            {"enum": ["record", "url", "dateline", "closing", "self"]}
+                        ),
+                        "wire": nullable(STR),
                         "published": nullable(STR),
                         "text": STR,
                         "boilerplate": {

@@ -24,6 +24,7 @@ def test_serialised_article_has_contract_fields_only() -> None:
     article = Article(id="x", text="Hello world.", origin="file.txt:1")
     data = extraction_to_dict(Extraction(article))
     assert list(data) == ["article", "entities", "places", "times", "quotes", "events"]
-    fields = ["id", "url", "title", "outlet", "published", "text", "boilerplate"]
+    fields = ["id", "url", "title", "outlet", "outlet_from", "wire", "published", "text"]
+    fields.append("boilerplate")
     assert list(data["article"]) == fields
     assert Span(0, 5, "Hello") == Span(0, 5, "Hello")

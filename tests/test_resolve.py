@@ -119,7 +119,13 @@ def test_copies_never_raise_independent_sources_but_own_reports_do() -> None:
         _mention("e1", "ap"),
         _mention("e2", "copy"),
         _mention("e3", "spun"),
-        _mention("e4", "mayor", source=None, day="2024-01-17"),
+        _mention(
+            "e4",
+            "mayor",
+            source=None,
+            day="2024-01-17",
+            sentence="The mayor said a missile struck the plant and cut power to the district.",
+        ),
         _mention("e5", "eu", etype="SANCTION", source="EU", day="2024-01-19"),
     ]
     result = resolve(ARTICLES, mentions, RS)
@@ -382,3 +388,37 @@ def test_dispute_links_by_bucket_equal_a_scan_of_every_pair(
     monkeypatch.setattr(merge, "_link_disputes", _disputes_by_scanning_every_pair)
     assert merge.merge_events(*args) == bucketed
     assert sum(bool(e.disputes) for e in bucketed) >= 5  # the case is exercised
+
+
+def test_witnesses_are_originating_outlets_and_copied_sentences_count_once() -> None:
+    """Wire copy counts for its agency, a sentence carried word for word by another outlet
+    counts for the outlet that told it first, and an event only state media tell is
+    flagged."""
+    said = "Russian missiles struck an energy plant in Kyiv overnight, the mayor said."
+    own = "Two rockets hit a power station in the capital before dawn, witnesses told us."
+    story = dict.fromkeys(("belta", "tass", "wire", "daily", "paper"), "s1")
+    published = dict.fromkeys(story, "2024-01-16")
+    outlets: dict[str, str | None] = {
+        "belta": "BelTA",
+        "tass": "TASS",
+        "wire": "Reuters",  # a paper printing Reuters copy: its wire is its origin
+        "daily": "Daily Example",
+        "paper": None,
+    }
+    state = frozenset({"BelTA", "TASS"})
+    m = [
+        _mention("b", "belta", sentence=said),
+        _mention("t", "tass", sentence=said),
+        _mention("w", "wire", sentence=said.replace("mayor said", "mayor has said")),
+        _mention("d", "daily", sentence=own),
+        _mention("p", "paper", sentence=own.replace(", witnesses", "; witnesses")),
+    ]
+    (only_state,) = merge_events(m[:2], story, {}, outlets, published, RS, state)
+    assert only_state.independent_sources == 1  # TASS repeats BelTA's sentence
+    assert only_state.state_media_only
+    assert only_state.origin_outlet == "BelTA"
+    (everyone,) = merge_events(m, story, {}, outlets, published, RS, state)
+    # BelTA (TASS and the wire copy repeat its sentence), the daily, and the unknown paper
+    # (its sentence is the daily's, so it counts for the daily).
+    assert everyone.independent_sources == 2
+    assert not everyone.state_media_only

@@ -220,6 +220,8 @@ CANONICAL_FIELDS = (
     "reports",
     "independent_sources",
     "outlets",
+    "origin_outlet",
+    "state_media_only",
     "article_ids",
     "mention_ids",
     "story_id",

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 def witness_key(outlet: str | None, url: str | None, article_id: str) -> str:
     """Who reported an article, for counting independent sources: its outlet, else its
     URL's domain, else the article itself (two articles with nothing to tell their sources
-    apart still count as two). The one place that decides it, so an outlet inferred later
-    (from the domain or a wire credit) only has to reach `outlet`."""
+    apart still count as two). The one place that decides it; `outlet` is the originating
+    outlet the store gives (an agency of wire copy, else the outlet, which ingest infers from
+    the URL or a credit in the text when the record names none)."""
     if outlet and outlet.strip():
         return "outlet:" + " ".join(outlet.split()).casefold()
     domain = _domain(url)

@@ -16,6 +16,7 @@ from sitrep.ingest.boilerplate import strip_boilerplate
 from sitrep.ingest.clean import clean_text, make_article, validate
 from sitrep.ingest.files import read_path, read_stdin
 from sitrep.ingest.http import Resolver, check_address, read_url
+from sitrep.ingest.outlets import attribute_outlets
 from sitrep.model.article import Article, Reject
 from sitrep.settings import IngestSettings
 
@@ -37,11 +38,11 @@ def read_inputs(
 
     `client` and `resolver` are for tests; by default an httpx client is built from settings
     (and closed again) and host names are resolved with the system resolver. Lines
-    repeated across the input's articles are removed as boilerplate (ingest/boilerplate.py).
+    repeated across the input's articles are removed as boilerplate (ingest/boilerplate.py),
+    then every article gets its outlet where its URL or text tells it (ingest/outlets.py).
     """
-    return strip_boilerplate(
-        _read_inputs(inputs, settings, stdin=stdin, client=client, resolver=resolver), settings
-    )
+    read = _read_inputs(inputs, settings, stdin=stdin, client=client, resolver=resolver)
+    return attribute_outlets(strip_boilerplate(read, settings))
 
 
 def _read_inputs(

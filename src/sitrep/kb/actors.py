@@ -508,6 +508,16 @@ class ActorKB:
         )
 
 
+def state_media_names(kb: ActorKB) -> frozenset[str]:
+    """Every name and alias of the outlets the KB marks as state media (owned and
+    editorially controlled by a state): what corroboration flags as state-media-only."""
+    names: set[str] = set()
+    for actor in kb.actors():
+        if actor.kind == "outlet" and actor.state_media:
+            names.update([actor.name, *actor.aliases])
+    return frozenset(names)
+
+
 @cache
 def default_kb() -> ActorKB:
     """The packaged KB, loaded once per process."""

@@ -26,6 +26,12 @@ class Article:
     title: str | None = None
     outlet: str | None = None
     published: str | None = None
+    # How `outlet` is known: "record", "url", "dateline", "closing" or "self" (the text names
+    # its outlet; ingest/outlets.py), None when it is not.
+    outlet_from: str | None = None
+    # The agency whose report the article carries ("KYIV (Reuters) -", "…, BelTA reported"),
+    # when that is not the outlet itself: the originating outlet that corroboration counts.
+    wire: str | None = None
     # Where it came from (path:line, URL); not part of the output contract.
     origin: str | None = None
     # Boilerplate lines removed from `text` before extraction (ingest/boilerplate.py).

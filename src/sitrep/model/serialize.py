@@ -7,7 +7,7 @@ from typing import Any
 
 from sitrep.model.article import Article, Extraction
 
-ARTICLE_FIELDS = ("id", "url", "title", "outlet", "published", "text")
+ARTICLE_FIELDS = ("id", "url", "title", "outlet", "outlet_from", "wire", "published", "text")
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

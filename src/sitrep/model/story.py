@@ -14,6 +14,7 @@ class ArticleRef:
     title: str | None
     outlet: str | None
     published: str | None
+    wire: str | None = None
 
 
 @dataclass(slots=True)
@@ -60,6 +61,10 @@ class CanonicalEvent:
     first_article_id: str
     first_reported: str | None
     story_id: str | None
+    # The outlet whose report came first (its wire agency, if it carries one), and whether
+    # every outlet known to report it is state-owned or state-run media.
+    origin_outlet: str | None = None
+    state_media_only: bool = False
     # Canonical events that deny this one (a negated report of the same event in the story),
     # or, on a denial, the claims it denies.
     disputes: list[str] = field(default_factory=list)

@@ -20,17 +20,24 @@ class Resolution:
 
 
 def resolve(
-    articles: Sequence[ArticleRef], mentions: Sequence[EventMention], settings: ResolveSettings
+    articles: Sequence[ArticleRef],
+    mentions: Sequence[EventMention],
+    settings: ResolveSettings,
+    state_media: frozenset[str] = frozenset(),
 ) -> Resolution:
-    return resolve_ordered(sorted(articles, key=canonical_key), mentions, settings)
+    return resolve_ordered(sorted(articles, key=canonical_key), mentions, settings, state_media)
 
 
 def resolve_ordered(
-    articles: Iterable[ArticleRef], mentions: Sequence[EventMention], settings: ResolveSettings
+    articles: Iterable[ArticleRef],
+    mentions: Sequence[EventMention],
+    settings: ResolveSettings,
+    state_media: frozenset[str] = frozenset(),
 ) -> Resolution:
     """`resolve` over articles already in canonical order (`canonical_key`), read once:
     only MinHash data, one story block of texts and each article's outlet and date are
-    kept, so the articles can stream from the store."""
+    kept, so the articles can stream from the store. `state_media` names the outlets whose
+    reports alone flag an event as state-media-only (kb.actors.state_media_names)."""
     dedup = Deduplicator(settings)
     clusterer = StoryClusterer(settings)
     outlet_of: dict[str, str | None] = {}
@@ -38,12 +45,14 @@ def resolve_ordered(
     for article in articles:
         dedup.add(article)  # raises when the order is not canonical
         clusterer.add(article)
-        outlet_of[article.id] = article.outlet
+        outlet_of[article.id] = article.wire or article.outlet  # whose report it carries
         published_of[article.id] = article.published
     duplicate_of = dedup.duplicate_of()
     stories = clusterer.stories()
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
-    events = merge_events(mentions, story_of, duplicate_of, outlet_of, published_of, settings)
+    events = merge_events(
+        mentions, story_of, duplicate_of, outlet_of, published_of, settings, state_media
+    )
     return Resolution(duplicate_of, stories, events)
 
 

@@ -237,7 +237,10 @@ def merge_events(
     outlet_of: Mapping[str, str | None],
     published_of: Mapping[str, str | None],
     settings: ResolveSettings,
+    state_media: frozenset[str] = frozenset(),
 ) -> list[CanonicalEvent]:
+    """Canonical events of `mentions`. `outlet_of` gives each article's originating outlet
+    (its wire agency, else its outlet; None when unknown)."""
     ordered = sorted(
         mentions, key=lambda m: (published_of.get(m.article_id) or "9999", m.article_id, m.id)
     )
@@ -258,7 +261,9 @@ def merge_events(
         else:
             slot.append(len(groups))
             groups.append([mention])
-    events = [_canonical(g, story_of, duplicate_of, outlet_of, published_of) for g in groups]
+    events = [
+        _canonical(g, story_of, duplicate_of, outlet_of, published_of, state_media) for g in groups
+    ]
     _link_disputes(groups, events, settings)
     return events
 
@@ -294,15 +299,15 @@ def _canonical(
     duplicate_of: Mapping[str, str],
     outlet_of: Mapping[str, str | None],
     published_of: Mapping[str, str | None],
+    state_media: frozenset[str],
 ) -> CanonicalEvent:
     first = group[0]
     article_ids = sorted({m.article_id for m in group})
     outlets = sorted({o for a in article_ids if (o := outlet_of.get(a))})
-    # Copies collapse onto their original; one outlet counts once however often it reports.
-    witnesses = set()
-    for article_id in article_ids:
-        original = duplicate_of.get(article_id, article_id)
-        witnesses.add(outlet_of.get(original) or original)
+    witnesses = _witnesses(group, duplicate_of, outlet_of)
+    sources = set(witnesses.values())
+    # Only state media report it: every witness is a known outlet, and a state's.
+    state_only = bool(sources) and all(w in state_media for w in sources)
     return CanonicalEvent(
         id="c" + digest(first.id),
         type=first.type,
@@ -310,8 +315,41 @@ def _canonical(
         article_ids=article_ids,
         outlets=outlets,
         reports=len(article_ids),
-        independent_sources=len(witnesses),
+        independent_sources=len(sources),
         first_article_id=first.article_id,
         first_reported=published_of.get(first.article_id),
         story_id=story_of.get(first.article_id),
+        origin_outlet=outlet_of.get(duplicate_of.get(first.article_id, first.article_id)),
+        state_media_only=state_only,
     )
+
+
+# The witness of an article whose outlet is unknown: the article itself.
+_UNKNOWN = "article:"
+
+
+def _witnesses(
+    group: list[EventMention],
+    duplicate_of: Mapping[str, str],
+    outlet_of: Mapping[str, str | None],
+) -> dict[str, str]:
+    """Article id → the originating outlet it is a witness for. A copy of a whole article
+    counts as its original; a mention whose sentence repeats (nearly word for word, with the
+    same trigger) an earlier report's sentence counts as that report's witness — a
+    syndicated paragraph, a transcript, a translation lightly edited; an article of unknown
+    outlet is its own witness. One outlet counts once however often it reports."""
+    witness: dict[str, str] = {}
+    told: list[tuple[EventMention, str]] = []  # (mention, its witness) in report order
+    for mention in group:
+        original = duplicate_of.get(mention.article_id, mention.article_id)
+        own = outlet_of.get(original) or _UNKNOWN + original
+        for earlier, earlier_witness in told:
+            copied = earlier.article_id != mention.article_id and _stem(earlier.trigger) == _stem(
+                mention.trigger
+            )
+            if copied and sentence_similarity(earlier.sentence, mention.sentence) >= _ONE_SENTENCE:
+                own = earlier_witness
+                break
+        witness.setdefault(mention.article_id, own)
+        told.append((mention, witness[mention.article_id]))
+    return witness

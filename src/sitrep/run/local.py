@@ -13,6 +13,7 @@ import duckdb
 
 from sitrep.analyze.alerts import record_alerts
 from sitrep.extract.document import extract_article, load_knowledge
+from sitrep.kb.actors import ActorKB, state_media_names
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.pipeline import load_pipeline, parse_texts
 from sitrep.resolve import resolve_ordered
@@ -152,7 +153,10 @@ def resolve_store(
     """Recompute copies, stories and canonical events over the whole store. It runs over
     everything stored, in a canonical order, so the result never depends on arrival order."""
     mentions = resolution_mentions(con)  # read first: the article stream holds `con`
-    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve)
+    kb = ActorKB.load(extra_files=[*settings.extract.actor_files])
+    result = resolve_ordered(
+        resolution_articles(con), mentions, settings.resolve, state_media_names(kb)
+    )
     write_resolution(con, result)
     if report is not None:
         report.duplicates = len(result.duplicate_of)

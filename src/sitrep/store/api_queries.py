@@ -151,6 +151,8 @@ _CORROBORATION_SELECT = (
     "independent_sources, coalesce(e.outlets, CASE WHEN e.outlet IS NULL THEN []::VARCHAR[] "
     "ELSE [e.outlet] END) AS outlets, coalesce(e.article_ids, [e.article_id]) AS article_ids, "
     "coalesce(e.mention_ids, [e.id]) AS mention_ids, "
+    "coalesce(e.origin_outlet, e.outlet) AS origin_outlet, "
+    "coalesce(e.state_media_only, false) AS state_media_only, "
     f"{_STORY} AS story_id, e.disputes"
 )
 
@@ -582,7 +584,8 @@ def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     own day, type, intensity, factuality, timing and explicit (never place-derived) source
     and target actors and countries,
     and the article that counts as its witness — a copy's original, with that article's
-    outlet and URL, so a reprint never counts as a second source."""
+    originating outlet (the agency of wire copy, else the outlet, inferred at ingest where
+    the record names none) and URL, so a reprint never counts as a second source."""
     sql = (
         f"SELECT m.canonical_id, e.id AS mention_id, ({DAY_SQL}) AS day, e.type, e.intensity, "
         "e.factuality, "
@@ -590,7 +593,7 @@ def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "e.target_actor_id, e.target_country, e.source_name AS source, "
         "e.target_name AS target, e.place_name AS place, e.sentence_text AS sentence, "
         "e.sentence_start, e.sentence_end, a.published, e.article_id AS mention_article_id, "
-        "o.id AS article_id, o.outlet, o.url "
+        "o.id AS article_id, coalesce(o.wire, o.outlet) AS outlet, o.url "
         "FROM (SELECT id AS canonical_id, unnest(mention_ids) AS mention_id "
         "FROM canonical_events) m JOIN events e ON e.id = m.mention_id "
         "JOIN articles a ON a.id = e.article_id "

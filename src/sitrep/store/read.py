@@ -146,8 +146,8 @@ def list_canonical_events(con: duckdb.DuckDBPyConnection, f: Filters) -> list[di
     )
     sql = (
         f"SELECT e.canonical_id AS id, e.first_article_id AS article_id, {_EVENT_COLUMNS}, "
-        "e.reports, e.independent_sources, e.outlets, e.article_ids, e.mention_ids, "
-        f"e.story_id, e.disputes FROM {facts(con)} e "
+        "e.reports, e.independent_sources, e.outlets, e.origin_outlet, e.state_media_only, "
+        f"e.article_ids, e.mention_ids, e.story_id, e.disputes FROM {facts(con)} e "
         f"WHERE e.canonical_id IS NOT NULL AND {' AND '.join(where)} "
         "ORDER BY e.event_date NULLS LAST, e.first_reported NULLS LAST, e.canonical_id"
     )

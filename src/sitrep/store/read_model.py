@@ -83,7 +83,8 @@ _COLUMNS = (
     # these wide columns only for the rows that make the page).
     "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
     "a.outlet, a.title, e.record, c.first_article_id, c.reports, c.independent_sources, "
-    "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported"
+    "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported, c.origin_outlet, "
+    "c.state_media_only"
 )
 LIVE_SQL = (
     f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
@@ -107,7 +108,7 @@ QUOTE_LIVE_SQL = (
 _STATE = "event_facts_state"
 _QUOTE_STATE = "quote_facts_state"
 # Bump when the columns above change: a table of another version is rebuilt, never read.
-VERSION = 7
+VERSION = 8
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:

@@ -37,7 +37,7 @@ def resolution_articles(con: duckdb.DuckDBPyConnection, chunk: int = 1000) -> It
     undated last, then id), `chunk` rows at a time so the texts never all sit in memory.
     Run no other query on `con` until the iterator is exhausted."""
     result = con.execute(
-        "SELECT id, text, title, outlet, published FROM articles "
+        "SELECT id, text, title, outlet, published, wire FROM articles "
         "ORDER BY coalesce(nullif(published, ''), '9999'), id"
     )
     while rows := result.fetchmany(chunk):
@@ -102,6 +102,8 @@ def _event_row(e: CanonicalEvent) -> dict[str, Any]:
         "first_article_id": e.first_article_id,
         "first_mention_id": e.mention_ids[0],
         "first_reported": e.first_reported,
+        "origin_outlet": e.origin_outlet,
+        "state_media_only": e.state_media_only,
         "disputes": e.disputes,
     }
 

@@ -53,6 +53,8 @@ def article_row(article: Article) -> Row:
         "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
+        "outlet_from": article.outlet_from,
+        "wire": article.wire,
         "published": article.published,
         "published_date": _published_date(article.published),
         "text": article.text,
