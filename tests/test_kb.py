@@ -337,3 +337,15 @@ def test_unparseable_yaml(tmp_path: Path) -> None:
     path = _write(tmp_path, "actors: [\n  - {id: : :\n")
     with pytest.raises(KnowledgeBaseError, match="extra.yaml"):
         ActorKB.load(extra_files=[path])
+
+
+def test_a_person_spelt_the_polish_way_resolves_to_the_kb_person() -> None:
+    from sitrep.kb.actors import ActorKB
+    from sitrep.kb.spelling import spelling_key
+
+    assert spelling_key("maria zacharowa") == spelling_key("maria zakharova")
+    assert spelling_key("wolodymyr zelenski") == spelling_key("volodymyr zelensky")
+    kb = ActorKB.load()
+    found = kb.resolve("Siergiej Ławrow", "PERSON")
+    assert found is not None and (found.name, found.match) == ("Sergei Lavrov", "spelling")
+    assert kb.resolve("Jan Kowalski", "PERSON") is None  # no one of that name in any spelling

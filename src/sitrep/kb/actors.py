@@ -48,6 +48,7 @@ from sitrep.kb.countries import (
     normalize,
     tokens,
 )
+from sitrep.kb.spelling import spelling_key
 from sitrep.kb.titles import (
     BODIES,
     BODY_NAMES,
@@ -95,6 +96,9 @@ class ActorKB:
         self._capitals = capital_index()
         self._aliases: dict[str, str] = {}
         self._surnames: dict[str, list[str]] = {}
+        # People by the spelling key of their names (kb/spelling.py): the last resort for a
+        # PERSON spelt another way ("Zacharowa" for "Zakharova").
+        self._spellings: dict[str, list[str]] = {}
         self._upper_only: set[str] = set()
         self._holders: dict[tuple[str, str], list[tuple[Term, str]]] = {}
         for a in self._actors.values():
@@ -110,6 +114,12 @@ class ActorKB:
                 ids = self._surnames.setdefault(key, [])
                 if a.id not in ids:
                     ids.append(a.id)
+            if a.kind == "person":
+                for spelt in {
+                    spelling_key(normalize(n)) for n in (a.name, *a.aliases, a.surname or "")
+                }:
+                    if spelt and len(spelt) > 3 and a.id not in self._spellings.get(spelt, []):
+                        self._spellings.setdefault(spelt, []).append(a.id)
         for a in self._actors.values():
             for t in a.terms:
                 self._holders.setdefault(self._term_key(t), []).append((t, a.id))
@@ -315,6 +325,11 @@ class ActorKB:
                 pick = self._pick_by_date(ids, on)
                 if pick is not None:
                     return self._actor_match(pick, "surname")
+        if stage == "full" and label == "PERSON":
+            ids = self._spellings.get(spelling_key(key))
+            pick = self._pick_by_date(ids, on) if ids else None
+            if pick is not None:
+                return self._actor_match(pick, "spelling")
         return None
 
     def _case_ok(self, key: str, original: list[str]) -> bool:
