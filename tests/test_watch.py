@@ -12,12 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from watch_site import Site, page_text, serve, summary_text
 
 from sitrep.cli import main
 from sitrep.run.local import Extractor
 from sitrep.run.watch import Watcher
 from sitrep.settings import Settings
+from watch_site import Site, page_text, serve, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,7 +139,10 @@ def test_feed_text_stands_in_only_for_a_missing_page_or_a_full_feed(
     db = tmp_path / "w.duckdb"
     site.links = {2: f"{site.base}/gone.html"}
     sources = [f"{site.base}/feed.rss", f"{site.base}/full.rss"]
-    watcher = Watcher(sources, watch_settings, db, extractor=extractor, clock=Clock())
+    # The invented articles are short: a content block of 300 characters counts as whole.
+    whole = watch_settings.with_overrides({"watch": {"full_text_chars": 300}})
+    assert len(page_text(20)) > 300 > len(summary_text(1))
+    watcher = Watcher(sources, whole, db, extractor=extractor, clock=Clock())
     report = watcher.poll()
     assert report.articles == 3
     assert [(o, why) for o, why in report.stand_ins] == [
@@ -169,11 +172,12 @@ def test_a_folder_source_takes_only_new_and_settled_files(
     (folder / "one.txt").write_text(page_text(1))
     db = tmp_path / "w.duckdb"
     clock = Clock()
-    clock.now = time.time()
+    clock.now = time.time() + 1
     watcher = Watcher([str(folder)], watch_settings, db, extractor=extractor, clock=clock)
     assert watcher.poll().articles == 1
     (folder / "two.txt").write_text(page_text(2))
     (folder / "one.txt").write_text(page_text(3))  # an old file rewritten is not new
+    clock.now = time.time() + 1
     assert watcher.poll().articles == 1
     assert watcher.poll().articles == 0
     texts = _texts(db)
@@ -182,6 +186,7 @@ def test_a_folder_source_takes_only_new_and_settled_files(
     settling = watch_settings.with_overrides({"watch": {"settle_seconds": 60.0}})
     late = Watcher([str(folder)], settling, db, extractor=extractor, clock=clock)
     (folder / "three.txt").write_text(page_text(4))
+    clock.now = time.time()
     assert late.poll().articles == 0  # still being written, perhaps: next poll
     clock.now += 61
     assert late.poll().articles == 1

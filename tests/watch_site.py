@@ -8,6 +8,7 @@ first page held back while the file `PORTFILE.hold` exists (a watcher killed mid
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sys
 import threading
@@ -127,10 +128,9 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             with site.lock:
                 site.requests.append((self.path, dict(self.headers.items())))
-            try:
+            # The client may give up (a timeout, a killed watcher).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._route()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout, a killed watcher)
 
         def _route(self) -> None:
             path = self.path
@@ -157,7 +157,7 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 _send(self, 200, "application/rss+xml", rss(site.base, [40], links={}))
             elif path == "/garbage":
                 noise = bytes((i * 7919) % 256 for i in range(3000))
-                _send(self, 200, "application/rss+xml", b"<rss><channel><item>" + noise)
+                _send(self, 200, "application/rss+xml", noise)
             else:
                 _send(self, 404, "text/plain", b"not here")
 
