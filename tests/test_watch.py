@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sitrep.cli import main
+from sitrep.cli import _one_line, main
 from sitrep.run.local import Extractor
 from sitrep.run.watch import Watcher
 from sitrep.settings import Settings
@@ -190,6 +190,23 @@ def test_a_folder_source_takes_only_new_and_settled_files(
     assert late.poll().articles == 0  # still being written, perhaps: next poll
     clock.now += 61
     assert late.poll().articles == 1
+
+
+def test_a_page_source_is_stored_again_only_when_its_bytes_change(
+    site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    page = f"{site.base}/a/5.html"
+    watcher = Watcher([page], watch_settings, db, extractor=extractor, clock=Clock())
+    assert watcher.poll().articles == 1
+    assert watcher.poll().articles == 0  # same bytes: not read again
+    assert _rows(db, "SELECT kind, last_status FROM watch_sources") == [("page", "ok: 0 new")]
+    assert len(_texts(db)) == 1 and site.count("/a/5.html") == 2
+    watcher.close()
+
+
+def test_text_from_the_web_cannot_break_the_log_line() -> None:
+    assert _one_line("bad\x1b[2J\nsitrep watch: poll 9") == "bad\\x1b[2J\\nsitrep watch: poll 9"
 
 
 def test_watch_cli_stops_after_n_polls_with_one_line_per_poll(

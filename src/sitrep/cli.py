@@ -197,9 +197,17 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _one_line(text: str) -> str:
+    """Text from the web (links, server messages) made safe for one terminal line:
+    control characters (newlines, escape sequences) are shown as escapes, not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _print_poll(report: Any) -> None:
     """One line per poll; stand-in texts and failures in detail after it."""
-    errors = "; ".join(f"{source}: {why} (rests {rest:g}s)" for source, why, rest in report.errors)
+    errors = _one_line(
+        "; ".join(f"{source}: {why} (rests {rest:g}s)" for source, why, rest in report.errors)
+    )
     print(
         f"sitrep watch: poll {report.number}: {report.polled} sources polled "
         f"({report.not_modified} not modified, {report.resting} resting), "
@@ -210,7 +218,7 @@ def _print_poll(report: Any) -> None:
         file=sys.stderr,
     )
     for origin, why in report.stand_ins:
-        print(f"sitrep watch: {origin}: {why}", file=sys.stderr)
+        print(f"sitrep watch: {_one_line(origin)}: {_one_line(why)}", file=sys.stderr)
     for reject in report.rejects:
         _print_reject(reject)
 
