@@ -336,3 +336,23 @@ def test_bench_queries_on_a_small_synthetic_store(
     out = capsys.readouterr().out
     assert "GET /api/events" in out and "events 600" in out and db.exists()
     assert main(["bench-queries", "--events", "2", "--repeat", "1"]) == EXIT_USAGE
+
+
+def test_watch_takes_a_folder_once_and_refuses_what_it_cannot_follow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(
+        "Flooding closed the ferry crossing at Dalmoor on Friday, the harbour office said.\n"
+    )
+    db = str(tmp_path / "w.duckdb")
+    settle = ["--set", "watch.settle_seconds=0"]
+    assert main([*settle, "watch", str(inbox), "--db", db, "--polls", "2", "--every", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "poll 1: 1 sources polled" in err and "1 new articles" in err
+    assert "poll 2: 1 sources polled" in err and "0 new articles" in err
+    assert main(["stats", "--db", db, "--format", "json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["articles"] == 1
+    assert main(["watch", str(tmp_path / "nowhere"), "--db", db, "--polls", "1"]) == EXIT_USAGE
+    assert "neither an http(s) URL nor a folder" in capsys.readouterr().err

@@ -166,6 +166,63 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_REJECTS if report.rejects else EXIT_OK
 
 
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from sitrep.run.watch import Watcher, watch
+
+    every = settings.watch.every if args.every is None else args.every
+    if every < 0 or (args.polls is not None and args.polls < 1):
+        raise UsageError("--every must be >= 0 and --polls >= 1")
+    for source in args.sources:
+        if not source.lower().startswith(("http://", "https://")) and not Path(source).is_dir():
+            raise UsageError(f"{source} is neither an http(s) URL nor a folder")
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        print(f"sitrep watch: {signal.Signals(signum).name}: stopping", file=sys.stderr)
+        stop.set()
+
+    # A signal only sets the flag: the poll under way finishes and commits, then we stop.
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    watcher = Watcher(args.sources, settings, _db_path(args, settings))
+    try:
+        done = watch(watcher, every=every, polls=args.polls, stop=stop, on_poll=_print_poll)
+    finally:
+        watcher.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(f"sitrep watch: stopped after {done} polls", file=sys.stderr)
+    return EXIT_OK
+
+
+def _one_line(text: str) -> str:
+    """Text from the web (links, server messages) made safe for one terminal line:
+    control characters (newlines, escape sequences) are shown as escapes, not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _print_poll(report: Any) -> None:
+    """One line per poll; stand-in texts and failures in detail after it."""
+    errors = _one_line(
+        "; ".join(f"{source}: {why} (rests {rest:g}s)" for source, why, rest in report.errors)
+    )
+    print(
+        f"sitrep watch: poll {report.number}: {report.polled} sources polled "
+        f"({report.not_modified} not modified, {report.resting} resting), "
+        f"{report.articles} new articles, {report.already_stored} already stored, "
+        f"{len(report.rejects)} rejected, {len(report.errors)} errors"
+        + (f" [{errors}]" if errors else "")
+        + f"; {report.seconds:.1f}s",
+        file=sys.stderr,
+    )
+    for origin, why in report.stand_ins:
+        print(f"sitrep watch: {_one_line(origin)}: {_one_line(why)}", file=sys.stderr)
+    for reject in report.rejects:
+        _print_reject(reject)
+
+
 def _open_read(args: argparse.Namespace, settings: Settings) -> Any:
     from sitrep.store.db import connect
 
@@ -482,6 +539,7 @@ def _kb_show(args: argparse.Namespace, settings: Settings) -> int:
 _HANDLERS = {
     "extract": cmd_extract,
     "run": cmd_run,
+    "watch": cmd_watch,
     "stats": cmd_stats,
     "events": cmd_events,
     "quotes": cmd_quotes,

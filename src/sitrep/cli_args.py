@@ -66,6 +66,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler", metavar="ADDRESS", help="dask: use a running scheduler, e.g. tcp://host:8786"
     )
 
+    watch = commands.add_parser(
+        "watch",
+        help="follow RSS/Atom feeds, pages and folders, storing what is new at every poll",
+    )
+    watch.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="feed or page URLs, and folders (their new files)",
+    )
+    _db(watch)
+    _ingest_options(watch)
+    watch.add_argument(
+        "--every",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between the starts of two polls (default: watch.every)",
+    )
+    watch.add_argument(
+        "--polls", type=int, metavar="N", help="stop after N polls (default: until stopped)"
+    )
+
     stats = commands.add_parser("stats", help="row counts of the store")
     _db(stats)
     stats.add_argument("--format", choices=["json", "table"], default="table")

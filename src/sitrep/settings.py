@@ -113,6 +113,15 @@ class RunSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchSettings:
+    every: float = 300.0
+    backoff_base: float = 60.0
+    backoff_max: float = 3600.0
+    full_text_chars: int = 1500
+    settle_seconds: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
 class AnalyzeSettings:
     baseline_days: int = 14
     min_score: float = 3.0
@@ -164,6 +173,7 @@ class Settings:
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     brief: BriefSettings = field(default_factory=BriefSettings)

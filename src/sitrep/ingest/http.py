@@ -11,7 +11,7 @@ import io
 import ipaddress
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -99,10 +99,15 @@ def check_address(host: str, allow_private: bool, resolver: Resolver | None = No
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
+    """A fetched body; status 304 (conditional GET: unchanged) comes with an empty body."""
+
     url: str
     content_type: str
     charset: str | None
     body: bytes
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def _read_body(response: httpx.Response, settings: IngestSettings, deadline: float) -> bytes:
@@ -129,9 +134,14 @@ def _hop(
     target: httpx.URL,
     addresses: list[str],
     settings: IngestSettings,
+    extra_headers: Mapping[str, str],
 ) -> httpx.URL | Fetched:
     """One request, pinned to the checked addresses: the next URL (redirect) or the body."""
-    headers = {"Host": target.netloc.decode("ascii"), "User-Agent": settings.user_agent}
+    headers = {
+        **extra_headers,
+        "Host": target.netloc.decode("ascii"),
+        "User-Agent": settings.user_agent,
+    }
     sni = target.raw_host.decode("ascii")
     last: Exception | None = None
     for address in addresses:
@@ -152,6 +162,10 @@ def _hop(
                 status = response.status_code
                 if status in _REDIRECTS and "location" in response.headers:
                     return target.join(response.headers["location"])
+                etag = response.headers.get("etag")
+                modified = response.headers.get("last-modified")
+                if status == 304 and extra_headers:
+                    return Fetched(str(target), "", None, b"", 304, etag, modified)
                 if status >= 400:
                     raise FetchError(f"HTTP {status} {response.reason_phrase}".strip())
                 if not 200 <= status < 300:
@@ -161,7 +175,8 @@ def _hop(
                 if content_type.startswith(_MEDIA_PREFIXES) or content_type == "application/pdf":
                     raise FetchError(f"unsupported content type {content_type}")
                 body = _read_body(response, settings, time.monotonic() + settings.timeout)
-                return Fetched(str(target), content_type, response.charset_encoding, body)
+                charset = response.charset_encoding
+                return Fetched(str(target), content_type, charset, body, status, etag, modified)
         except httpx.ConnectError as exc:
             last = exc  # try the next checked address
     raise FetchError(f"cannot connect to {target.host}: {last}")
@@ -172,8 +187,13 @@ def fetch(
     settings: IngestSettings,
     client: httpx.Client,
     resolver: Resolver | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
-    """GET `url`, following at most `settings.max_redirects` redirects, each hop checked."""
+    """GET `url`, following at most `settings.max_redirects` redirects, each hop checked.
+
+    `headers` are sent as well (If-None-Match, If-Modified-Since: a 304 answer is then a
+    `Fetched` with status 304 and no body)."""
     current = url
     try:
         for _ in range(settings.max_redirects + 1):
@@ -181,7 +201,7 @@ def fetch(
             if target.scheme not in ("http", "https"):
                 raise FetchError(f"refused: only http and https URLs are fetched, not {current}")
             addresses = check_address(target.host, settings.allow_private, resolver)
-            result = _hop(client, target, addresses, settings)
+            result = _hop(client, target, addresses, settings, headers or {})
             if isinstance(result, Fetched):
                 return result
             current = str(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 
@@ -34,10 +34,15 @@ def existing_article_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> 
 
 
 def write_batch(
-    con: duckdb.DuckDBPyConnection, extractions: Sequence[Extraction], rejects: Sequence[Reject]
+    con: duckdb.DuckDBPyConnection,
+    extractions: Sequence[Extraction],
+    rejects: Sequence[Reject],
+    *,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
     """Replace everything known about these articles and record the rejects, atomically:
-    a batch is either all in the store or not at all, so a killed run can simply resume."""
+    a batch is either all in the store or not at all, so a killed run can simply resume.
+    `also` writes more in the same transaction (`sitrep watch`: what each source has seen)."""
     tables: dict[str, list[Row]] = {name: [] for name in ("articles", *CHILD_TABLES)}
     for extraction in extractions:
         for name, rows in extraction_rows(extraction).items():
@@ -63,6 +68,8 @@ def write_batch(
             row["rejected_at"] = None
         insert_rows(con, "rejects", reject_rows)
         con.execute("UPDATE rejects SET rejected_at = now() WHERE rejected_at IS NULL")
+        if also is not None:
+            also(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         con.execute("ROLLBACK")
