@@ -14,8 +14,12 @@ import duckdb
 import pytest
 
 from sitrep.cli import EXIT_OK, EXIT_USAGE, main
-from sitrep.store.event_export import COLUMN_NAMES
-from sitrep.views.event_export import spreadsheet_cell
+from sitrep.store.event_export import (
+    COLUMN_NAMES,
+    clean_list_sql,
+    clean_sql,
+    spreadsheet_cell_sql,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # Four invented articles: one shelling of Kharkiv reported by two outlets, a Ukrainian
@@ -35,16 +39,19 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _export(store: Path, out: Path, fmt: str, *options: str) -> Path:
+def _export(store: Path, out: Path | str, fmt: str, *options: str) -> Path:
     assert main(["export", "--db", str(store), "--format", fmt, "--out", str(out), *options]) == 0
-    return out
+    return Path(out)
+
+
+def _csv_rows_of(text: str, delimiter: str = ",") -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    assert tuple(reader.fieldnames or ()) == COLUMN_NAMES
+    return list(reader)
 
 
 def _csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        assert tuple(reader.fieldnames or ()) == COLUMN_NAMES
-        return list(reader)
+    return _csv_rows_of(path.read_text("utf-8"), delimiter)
 
 
 def _parquet_rows(path: Path) -> list[dict[str, Any]]:
@@ -187,10 +194,23 @@ def test_output_to_a_folder_to_stdout_and_usage_errors(
     capsys.readouterr()
     _export(store, folder, "events-parquet")
     assert capsys.readouterr().out.strip() == str(folder / "events.parquet")
-    _export(store, Path("-"), "events-tsv", "--type", "MOBILIZE")
+    nested = _export(store, tmp_path / "new" / "folder" / "e.csv", "events-csv")
+    assert len(_csv_rows(nested)) == _count(store, "SELECT count(*) FROM canonical_events")
+    capsys.readouterr()
+    _export(store, "-", "events-tsv", "--type", "MOBILIZE")
     captured = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(captured.out), delimiter="\t"))
     assert [r["event_type"] for r in rows] == ["MOBILIZE"] and "1 events" in captured.err
+    in_file = _csv_rows(
+        _export(store, tmp_path / "m.tsv", "events-tsv", "--type", "MOBILIZE"), delimiter="\t"
+    )
+    assert rows == in_file  # stdout (csv module) and file (DuckDB) hold the same cells
+    whole = _csv_rows(_export(store, tmp_path / "e.csv", "events-csv"))
+    capsys.readouterr()
+    _export(store, "-", "events-csv")
+    assert _csv_rows_of(capsys.readouterr().out) == whole
+    _export(store, f"{tmp_path / 'slash'}/", "events-csv")
+    assert (tmp_path / "slash" / "events.csv").is_file()
     for bad in (
         ["--format", "events-parquet", "--out", "-"],
         ["--format", "parquet", "--out", str(tmp_path / "t"), "--type", "ASSAULT"],
@@ -201,27 +221,33 @@ def test_output_to_a_folder_to_stdout_and_usage_errors(
 
 
 @pytest.mark.parametrize(
-    ("value", "cell"),
+    ("value", "kind", "cell"),
     [
-        ("=1+2", "'=1+2"),
-        ("+7 Kyiv", "'+7 Kyiv"),
-        ("-Minsk", "'-Minsk"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("a=b", "a=b"),
-        ("\x1b[31m=cmd\u202e", "[31m=cmd"),
-        (" =1", "'=1"),
-        ("two\n\tlines", "two lines"),
-        (-3.5, "-3.5"),
-        (7, "7"),
-        (True, "true"),
-        (False, "false"),
-        (None, ""),
-        (["=Evil", "BelTA"], "'=Evil; BelTA"),
-        (["", "TASS"], "TASS"),
+        ("=1+2", "text", "'=1+2"),
+        ("+7 Kyiv", "text", "'+7 Kyiv"),
+        ("-Minsk", "text", "'-Minsk"),
+        ("@SUM(A1)", "text", "'@SUM(A1)"),
+        ("a=b", "text", "a=b"),
+        ("\x1b[31m=cmd\u202e", "text", "[31m=cmd"),
+        ("\u200b=1", "text", "'=1"),
+        (" =1", "text", "'=1"),
+        ("two\n\tlines\u2028here", "text", "two lines here"),
+        ("\x00\x07", "text", None),
+        (-3.5, "value", "-3.5"),
+        (7, "value", "7"),
+        (True, "value", "true"),
+        (None, "value", None),
+        (["=Evil", "BelTA"], "list", "'=Evil; BelTA"),
+        (["\x1b", "TASS"], "list", "TASS"),
+        ([], "list", None),
     ],
 )
-def test_spreadsheet_cell(value: object, cell: str) -> None:
-    assert spreadsheet_cell(value) == cell
+def test_spreadsheet_cell(value: object, kind: str, cell: str | None) -> None:
+    """The cleaning and the formula guard, as the export computes them."""
+    cleaned = {"text": clean_sql("$1"), "list": clean_list_sql("$1"), "value": "$1"}[kind]
+    con = duckdb.connect()
+    row = con.execute(f"SELECT {spreadsheet_cell_sql(cleaned, kind)}", [value]).fetchone()
+    assert row is not None and row[0] == cell
 
 
 def test_every_column_is_documented() -> None:

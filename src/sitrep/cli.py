@@ -276,7 +276,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             f"--format {args.format} writes every table whole"
         )
     con = _open_read(args, settings)
-    written = export(con, args.format, args.out)
+    written = export(con, args.format, Path(args.out))
     con.close()
     for path in written:
         print(path)
@@ -290,8 +290,7 @@ def _export_events(args: argparse.Namespace, settings: Settings) -> int:
     """The flat event export (docs/export.md) to a file, or to stdout for `--out -`."""
     from sitrep.views.event_export import export_events, target_file
 
-    to_stdout = str(args.out) == "-"
-    target = None if to_stdout else target_file(args.format, args.out)
+    target = None if args.out == "-" else target_file(args.format, args.out)
     con = _open_read(args, settings)
     try:
         count = export_events(

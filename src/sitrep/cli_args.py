@@ -105,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="parquet",
     )
     export.add_argument(
-        "--out", type=Path, required=True, help="output folder (tables) or file (events-*)"
+        "--out",
+        required=True,
+        help="output folder (tables); file, folder or - for stdout (events-*)",
     )
     _filters(export, "PLOVER type or types, e.g. ASSAULT,COERCE (events-* only)")
     export.add_argument(

@@ -8,8 +8,10 @@ only). Every column is documented in docs/export.md; a test keeps the two in ste
 
 Text is cleaned here, in SQL, for every format: control and bidirectional-override
 characters are removed and whitespace runs (tabs and line breaks too) become one space, so
-a cell is one line of plain text. The spreadsheet formula guard is the CSV writer's
-(views/event_export.py): Parquet keeps the text as it is.
+a cell is one line of plain text. For CSV and TSV, `spreadsheet_query` turns every cell
+into text a spreadsheet shows as it is (the formula guard, docs/export.md); it is SQL so
+that DuckDB writes the file itself (in Python the same cells took 4× as long). Parquet
+keeps typed columns and the text as it is.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def clean_sql(expression: str) -> str:
     return f"nullif(trim(regexp_replace({stripped}, '{_SPACE_RE}', ' ', 'g')), '')"
 
 
-def _clean_list(expression: str) -> str:
+def clean_list_sql(expression: str) -> str:
     """A list of VARCHAR with every element cleaned, empty elements dropped."""
     cleaned = f"list_transform({expression}, lambda s: {clean_sql('s')})"
     return f"list_filter({cleaned}, lambda s: s IS NOT NULL)"
@@ -47,15 +49,25 @@ def _clean_list(expression: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ExportColumn:
-    """A column of the flat export: its name and the SQL that computes it over
-    `event_facts` (alias e) joined to the first report's article (alias a)."""
+    """A column of the flat export: its name, the SQL that computes it over `event_facts`
+    (alias e) joined to the first report's article (alias a), and its kind: `text`, `list`
+    (of text) or `value` (a number or boolean, never guarded as a formula)."""
 
     name: str
     sql: str
+    kind: str = "text"
 
 
 def _text(name: str, expression: str) -> ExportColumn:
     return ExportColumn(name, clean_sql(expression))
+
+
+def _list(name: str, expression: str) -> ExportColumn:
+    return ExportColumn(name, clean_list_sql(expression), "list")
+
+
+def _value(name: str, expression: str) -> ExportColumn:
+    return ExportColumn(name, expression, "value")
 
 
 def _record(path: str) -> str:
@@ -75,37 +87,34 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _text("source_actor_id", "e.source_actor_id"),
     _text("source_country", "e.source_country"),
     _text("source_sector", "e.source_sector"),
-    ExportColumn("sources", _clean_list(f"{_record('$.sources[*].name')}")),
+    _list("sources", _record("$.sources[*].name")),
     _text("event_type", "e.type"),
     _text("event_mode", "e.mode"),
-    ExportColumn("contexts", _clean_list(f"{_record('$.context[*]')}")),
+    _list("contexts", _record("$.context[*]")),
     _text("cameo_code", _record("$.cameo")),
-    ExportColumn("intensity", "e.intensity"),
+    _value("intensity", "e.intensity"),
     _text("factuality", "e.factuality"),
     ExportColumn("timing", "e.timing"),
     _text("target_name", "e.target_name"),
     _text("target_actor_id", "e.target_actor_id"),
     _text("target_country", "e.target_country"),
     _text("target_sector", "e.target_sector"),
-    ExportColumn("targets", _clean_list(f"{_record('$.targets[*].name')}")),
+    _list("targets", _record("$.targets[*].name")),
     _text("place_name", "e.place_name"),
     _text("place_country", "e.place_country"),
     _text("place_admin1", _record("$.place.admin1")),
     _text("place_feature", _record("$.place.feature")),
-    ExportColumn("geonames_id", "TRY_CAST(json_extract(e.record, '$.place.geonameid') AS BIGINT)"),
-    ExportColumn("latitude", "e.lat"),
-    ExportColumn("longitude", "e.lon"),
-    ExportColumn("reports", "coalesce(e.reports, 1)"),
-    ExportColumn("independent_sources", "coalesce(e.independent_sources, 1)"),
-    ExportColumn(
+    _value("geonames_id", "TRY_CAST(json_extract(e.record, '$.place.geonameid') AS BIGINT)"),
+    _value("latitude", "e.lat"),
+    _value("longitude", "e.lon"),
+    _value("reports", "coalesce(e.reports, 1)"),
+    _value("independent_sources", "coalesce(e.independent_sources, 1)"),
+    _list(
         "outlets",
-        _clean_list(
-            f"coalesce(e.outlets, CASE WHEN {_ORIGIN} IS NULL THEN []::VARCHAR[] "
-            f"ELSE [{_ORIGIN}] END)"
-        ),
+        f"coalesce(e.outlets, CASE WHEN {_ORIGIN} IS NULL THEN []::VARCHAR[] ELSE [{_ORIGIN}] END)",
     ),
     _text("origin_outlet", _ORIGIN),
-    ExportColumn("state_media_only", "coalesce(e.state_media_only, false)"),
+    _value("state_media_only", "coalesce(e.state_media_only, false)"),
     ExportColumn(
         "story_id", "CASE WHEN e.canonical_id IS NULL THEN e.article_story_id ELSE e.story_id END"
     ),
@@ -117,34 +126,81 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _text("first_url", "a.url"),
     _text("trigger", "e.trigger_text"),
     _text("sentence", "e.sentence_text"),
-    ExportColumn("confidence", "e.confidence"),
+    _value("confidence", "e.confidence"),
 )
 COLUMN_NAMES = tuple(c.name for c in EXPORT_COLUMNS)
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection"); tab
+# and carriage return are on that list too but never survive `clean_sql`.
+FORMULA_START = ("=", "+", "-", "@")
+LIST_SEPARATOR = "; "
+# DuckDB's COPY options of the delimited formats (a tab is written as the escape '\t').
+DELIMITED = {",": "FORMAT CSV, HEADER", "\t": "FORMAT CSV, HEADER, DELIMITER '\\t'"}
+
+
+def spreadsheet_cell_sql(expression: str, kind: str) -> str:
+    """A cleaned column as the text of a CSV cell: numbers and booleans as DuckDB writes
+    them (`-3.5`, `true`), lists joined with "; ", and text that a spreadsheet would take
+    for a formula behind an apostrophe (`'=HYPERLINK(…)`), which makes it plain text."""
+    if kind == "value":
+        return f"CAST({expression} AS VARCHAR)"
+    if kind == "list":
+        expression = f"nullif(array_to_string({expression}, '{LIST_SEPARATOR}'), '')"
+    starts = ", ".join(f"'{c}'" for c in FORMULA_START)
+    return (
+        f"CASE WHEN left({expression}, 1) IN ({starts}) THEN chr(39) || {expression} "
+        f"ELSE {expression} END"
+    )
+
+
 def events_query(
-    con: duckdb.DuckDBPyConnection, f: Filters, timing: Timing = "current"
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    timing: Timing = "current",
+    *,
+    spreadsheet: bool = False,
 ) -> tuple[str, list[Any]]:
     """The export's SELECT and its parameters: the rows of `timing` that pass the filters
-    of the event listings (read.event_where), in the listing order (day, first report, id)."""
+    of the event listings (read.event_where), in the listing order (day, first report, id);
+    `spreadsheet`: every cell as CSV text (`spreadsheet_cell_sql`)."""
     where, params = event_where(
         type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until, day="e.day"
     )
-    select = ", ".join(f"{c.sql} AS {c.name}" for c in EXPORT_COLUMNS)
-    sql = (
-        f"SELECT {select} FROM {facts(con)} e "
+    columns = ", ".join(f"{c.sql} AS {c.name}" for c in EXPORT_COLUMNS)
+    rows = (
+        f"SELECT {columns}, e.listing_rank AS listing_rank FROM {facts(con)} e "
         "JOIN articles a ON a.id = coalesce(e.first_article_id, e.article_id) "
-        f"WHERE {LISTED[timing]} AND {' AND '.join(where)} ORDER BY e.listing_rank"
+        f"WHERE {LISTED[timing]} AND {' AND '.join(where)}"
     )
+    cells = ", ".join(
+        f"{spreadsheet_cell_sql(c.name, c.kind) if spreadsheet else c.name} AS {c.name}"
+        for c in EXPORT_COLUMNS
+    )
+    sql = f"SELECT {cells} FROM ({rows}) ORDER BY listing_rank"
     if f.limit is not None:
         sql += " LIMIT ?"
         params.append(f.limit)
     return sql, params
 
 
+def _copy(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], path: Path, options: str
+) -> int:
+    escaped = str(path).replace("'", "''")
+    row = con.execute(f"COPY ({sql}) TO '{escaped}' ({options})", params).fetchone()
+    return int(row[0]) if row else 0
+
+
 def write_parquet(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], path: Path) -> int:
     """Write the export to a Parquet file with DuckDB (typed columns, lists as lists);
     returns the number of rows."""
-    escaped = str(path).replace("'", "''")
-    row = con.execute(f"COPY ({sql}) TO '{escaped}' (FORMAT PARQUET)", params).fetchone()
-    return int(row[0]) if row else 0
+    return _copy(con, sql, params, path, "FORMAT PARQUET")
+
+
+def write_delimited(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], path: Path, delimiter: str
+) -> int:
+    """Write a `spreadsheet` export to a CSV (`,`) or TSV (tab) file with a header row;
+    DuckDB quotes only cells that hold the delimiter or a quote. Returns the row count."""
+    return _copy(con, sql, params, path, DELIMITED[delimiter])
