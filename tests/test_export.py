@@ -254,3 +254,14 @@ def test_every_column_is_documented() -> None:
     doc = (ROOT / "docs" / "export.md").read_text("utf-8")
     documented = re.findall(r"^\| `([a-z0-9_]+)` \|", doc, re.M)
     assert documented == list(COLUMN_NAMES), "docs/export.md must list every column, in order"
+
+
+def test_listing_csv_guards_formulas_too(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`sitrep events --format csv` writes cells by the same rule as the export."""
+    capsys.readouterr()
+    args = ["events", "--db", str(store), "--mentions", "--country", "AZE", "--format", "csv"]
+    assert main(args) == EXIT_OK
+    text = capsys.readouterr().out
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["outlet"].startswith("'=HYPERLINK(") and not FORBIDDEN.search(text)
+    assert row["intensity"].startswith("-")  # numbers stay numbers
