@@ -8,10 +8,11 @@ only). Every column is documented in docs/export.md; a test keeps the two in ste
 
 Text is cleaned here, in SQL, for every format: control and bidirectional-override
 characters are removed and whitespace runs (tabs and line breaks too) become one space, so
-a cell is one line of plain text. For CSV and TSV, `spreadsheet_query` turns every cell
-into text a spreadsheet shows as it is (the formula guard, docs/export.md); it is SQL so
-that DuckDB writes the file itself (in Python the same cells took 4× as long). Parquet
-keeps typed columns and the text as it is.
+a cell is one line of plain text. For CSV and TSV, `events_query(spreadsheet=True)` turns
+every cell into text a spreadsheet shows as it is (`spreadsheet_cell_sql`, the formula
+guard of docs/export.md); it is SQL so that DuckDB writes the file itself (the same cells
+written from Python made the command 3× slower). Parquet keeps typed columns and the text
+as it is.
 """
 
 from __future__ import annotations
