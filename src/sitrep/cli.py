@@ -245,10 +245,10 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -> int:
     from sitrep.store import read
+    from sitrep.store.resolution import list_stories
     from sitrep.views.render import csv_text, jsonl, table
 
-    filters = read.Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
-    from sitrep.store.resolution import list_stories
+    filters = _filters(args)
 
     query = {
         "events": read.list_canonical_events,
@@ -315,14 +315,50 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     return _listing(args, settings, STORY_COLUMNS)
 
 
+def _filters(args: argparse.Namespace) -> Any:
+    from sitrep.store.read import Filters
+
+    return Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.store.read import export
 
+    if args.format.startswith("events-"):
+        return _export_events(args, settings)
+    given = [f"--{name}" for name in _FILTER_NAMES if getattr(args, name) is not None]
+    if given or args.timing != "current":
+        raise UsageError(
+            f"{', '.join(given) or '--timing'} applies to the events-* formats only; "
+            f"--format {args.format} writes every table whole"
+        )
     con = _open_read(args, settings)
-    written = export(con, args.format, args.out)
+    written = export(con, args.format, Path(args.out))
     con.close()
     for path in written:
         print(path)
+    return EXIT_OK
+
+
+_FILTER_NAMES = ("type", "actor", "country", "since", "until", "limit")
+
+
+def _export_events(args: argparse.Namespace, settings: Settings) -> int:
+    """The flat event export (docs/export.md) to a file, or to stdout for `--out -`."""
+    from sitrep.views.event_export import export_events, target_file
+
+    target = None if args.out == "-" else target_file(args.format, args.out)
+    con = _open_read(args, settings)
+    try:
+        count = export_events(
+            con, args.format, _filters(args), args.timing, sys.stdout if target is None else target
+        )
+    finally:
+        con.close()
+    where = "stdout" if target is None else str(target)
+    print(f"sitrep: {count} events → {where}", file=sys.stderr)
+    if target is not None:
+        print(target)
     return EXIT_OK
 
 

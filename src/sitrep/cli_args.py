@@ -100,15 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         listing = commands.add_parser(name, help=f"list stored {what} with filters")
         _db(listing)
-        listing.add_argument(
-            "--type",
-            help="PLOVER type (events), quote kind (quotes), "
-            "or articles having events of that type",
+        _filters(
+            listing,
+            "PLOVER type (events), quote kind (quotes), or articles having events of that type",
         )
-        listing.add_argument("--actor", help="actor name or id (substring, case-insensitive)")
-        listing.add_argument("--country", help="ISO 3166 alpha-3 country code")
-        _period(listing)
-        listing.add_argument("--limit", type=int, help="at most this many rows")
         listing.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
         if name == "events":
             listing.add_argument(
@@ -117,10 +112,33 @@ def build_parser() -> argparse.ArgumentParser:
                 help="one row per mention in an article, not per real event",
             )
 
-    export = commands.add_parser("export", help="write every table to a folder")
+    export = commands.add_parser(
+        "export",
+        help="write every table to a folder, or one flat row per event (docs/export.md)",
+        description="parquet, csv, jsonl: every table of the store to OUT/<table>.<format>. "
+        "events-csv, events-tsv, events-parquet: one flat dyadic row per real event "
+        "(ICEWS/POLECAT style, columns in docs/export.md) to the file OUT (OUT/events.<ext> "
+        "when OUT is a folder; - is stdout for CSV and TSV), with the listings' filters.",
+    )
     _db(export)
-    export.add_argument("--format", choices=["parquet", "csv", "jsonl"], default="parquet")
-    export.add_argument("--out", type=Path, required=True, help="output folder")
+    export.add_argument(
+        "--format",
+        choices=["parquet", "csv", "jsonl", "events-csv", "events-tsv", "events-parquet"],
+        default="parquet",
+    )
+    export.add_argument(
+        "--out",
+        required=True,
+        help="output folder (tables); file, folder or - for stdout (events-*)",
+    )
+    _filters(export, "PLOVER type or types, e.g. ASSAULT,COERCE (events-* only)")
+    export.add_argument(
+        "--timing",
+        choices=["current", "background", "all"],
+        default="current",
+        help="events-*: current news (canonical events, the default), background events "
+        "(history articles recall, one row per mention) or both",
+    )
 
     evaluate = commands.add_parser("eval", help="score a stage against gold data")
     evaluate.add_argument("stage", choices=sorted(STAGES), help="the stage to score")
@@ -232,6 +250,15 @@ def _kb_commands(commands: Any) -> None:
         help="extra actor YAML file (repeatable; added after extract.actor_files)",
     )
     show.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+
+def _filters(parser: argparse.ArgumentParser, type_help: str) -> None:
+    """The filters of the listings: type, actor, country, period and a row limit."""
+    parser.add_argument("--type", help=type_help)
+    parser.add_argument("--actor", help="actor name or id (substring, case-insensitive)")
+    parser.add_argument("--country", help="ISO 3166 alpha-3 country code")
+    _period(parser)
+    parser.add_argument("--limit", type=int, help="at most this many rows")
 
 
 def _period(parser: argparse.ArgumentParser) -> None:

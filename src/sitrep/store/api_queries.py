@@ -38,7 +38,7 @@ Timing = Literal["current", "background", "all"]
 TIMINGS: tuple[Timing, ...] = ("current", "background", "all")
 # Rows of `event_facts` a listing of real events shows, by timing: canonical events are
 # current news only (store/resolution.py), background events are their mentions.
-_LISTED = {
+LISTED = {
     "current": "e.canonical_id IS NOT NULL",
     "background": "e.canonical_id IS NULL AND e.timing = 'background'",
     "all": "(e.canonical_id IS NOT NULL OR e.timing = 'background')",
@@ -180,7 +180,7 @@ def events(
         base = f"SELECT e.id, e.article_id, {_FACT_SELECT} FROM {relation} e WHERE {where}"
         rank = "mention_rank"  # = day NULLS LAST, article_id, sentence_start, id
     else:
-        where += f" AND {_LISTED[q.timing]}"
+        where += f" AND {LISTED[q.timing]}"
         where, params = _story_where(q, where, params)
         base = (
             f"SELECT {_CANONICAL_SELECT}, {_FACT_SELECT}, {_CORROBORATION_SELECT} "
@@ -194,7 +194,7 @@ def events(
 
 
 def _story_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
-    """The story filter of a listing of real events (`_LISTED`)."""
+    """The story filter of a listing of real events (`LISTED`)."""
     if q.story:
         # Current news alone keeps the plain column (its zone maps skip row groups).
         where += f" AND {'e.story_id' if q.timing == 'current' else _STORY} = ?"
@@ -341,7 +341,7 @@ def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str
     base = (
         f"SELECT {place}, count(*) AS events, {type_list} AS types, "
         f"{latest} AS latest_event_ids FROM {relation} e "
-        f"WHERE {_LISTED[q.timing]} AND {where} AND e.lat IS NOT NULL "
+        f"WHERE {LISTED[q.timing]} AND {where} AND e.lat IS NOT NULL "
         f"AND e.lon IS NOT NULL GROUP BY {'e.place_key' if fresh else 'ALL'}"
     )
     order = "events DESC, name, country, lat, lon"
@@ -367,7 +367,7 @@ def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str,
     sql = (
         f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
         f"SELECT e.day, {key} AS key, e.intensity FROM {facts(con)} e "
-        f"WHERE {_LISTED[q.timing]} AND {where}) "
+        f"WHERE {LISTED[q.timing]} AND {where}) "
         "WHERE day IS NOT NULL AND key IS NOT NULL GROUP BY ALL"
     )
     return sql, params
@@ -404,7 +404,7 @@ def period(con: duckdb.DuckDBPyConnection, q: Query) -> dict[str, str | None]:
     where, params = _story_where(q, where, params)
     row = con.execute(
         "SELECT min(substr(e.published, 1, 10)), max(substr(e.published, 1, 10)) "
-        f"FROM {facts(con)} e WHERE {_LISTED[q.timing]} AND {where}",
+        f"FROM {facts(con)} e WHERE {LISTED[q.timing]} AND {where}",
         params,
     ).fetchone()
     since, until = period_of(q)

@@ -41,6 +41,20 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int
     return "\n".join([head.rstrip(), rule, *body])
 
 
+# Cell starts that make a spreadsheet evaluate a cell (the API's CSV and `sitrep export`
+# guard the same way, docs/export.md).
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell: text without control characters and, when a spreadsheet would take it
+    for a formula, behind an apostrophe; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub("", value)
+    return "'" + text if text.lstrip().startswith(_FORMULA_START) else text
+
+
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(
@@ -48,7 +62,7 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: row.get(c) for c in columns})
+        writer.writerow({c: csv_cell(row.get(c)) for c in columns})
     return buffer.getvalue().rstrip("\n")
 
 
