@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import duckdb
 
-from sitrep.errors import StoreError
 from sitrep.model import Extraction, Reject
+from sitrep.store.db import abort
 from sitrep.store.rows import Row, extraction_rows, reject_row
 
 CHILD_TABLES = ("entities", "places", "times", "quotes", "events", "boilerplate")
@@ -65,8 +65,7 @@ def write_batch(
         con.execute("UPDATE rejects SET rejected_at = now() WHERE rejected_at IS NULL")
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"writing a batch of {len(ids)} articles failed: {exc}") from exc
+        raise abort(con, f"writing a batch of {len(ids)} articles", exc) from exc
 
 
 def _key(table: str, row: Row) -> tuple[object, ...]:

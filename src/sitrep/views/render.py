@@ -13,6 +13,16 @@ from typing import Any
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def strip_controls(text: str) -> str:
+    """`text` without control characters (ESC, BEL, C1, bidi overrides); tab and newline
+    stay, so multi-line text keeps its lines where the format quotes them (CSV)."""
+    return _CONTROL.sub("", text)
+
+
+def _csv_cell(value: object) -> object:
+    return strip_controls(value) if isinstance(value, str) else value
+
+
 def safe_text(value: object) -> str:
     """A single-line, control-free rendering of a cell."""
     if value is None:
@@ -21,8 +31,7 @@ def safe_text(value: object) -> str:
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(safe_text(v) for v in value)
-    text = _CONTROL.sub("", str(value))
-    return " ".join(text.split())
+    return " ".join(strip_controls(str(value)).split())
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int = 60) -> str:
@@ -48,7 +57,7 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: row.get(c) for c in columns})
+        writer.writerow({c: _csv_cell(row.get(c)) for c in columns})
     return buffer.getvalue().rstrip("\n")
 
 
