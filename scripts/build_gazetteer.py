@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from sitrep.kb.gazetteer import CREDIT, default_cache_path
-from sitrep.kb.gazetteer_build import build_index, write_index
+from sitrep.kb.gazetteer_build import build_index
+from sitrep.kb.gazetteer_file import write_index
 from sitrep.settings import load_settings
 
 
@@ -19,7 +20,7 @@ def main(argv: list[str]) -> int:
     target = (
         Path(argv[0])
         if argv
-        else default_cache_path(load_settings().extract.gazetteer_cache or "gazetteer.pickle")
+        else default_cache_path(load_settings().extract.gazetteer_cache or "gazetteer.npz")
     )
     started = time.perf_counter()
     index = build_index()

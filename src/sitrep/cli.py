@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sitrep.cli_args import build_parser
-from sitrep.errors import REJECT_CODES, ConfigError, SitrepError, UsageError
+from sitrep.errors import REJECT_CODES, ConfigError, OutputError, SitrepError, UsageError
 from sitrep.model import Reject
 from sitrep.settings import Settings, load_settings
 
@@ -437,25 +437,32 @@ def cmd_summary(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
     import uvicorn
 
     from sitrep.views.api import create_app
+    from sitrep.views.hosts import allowed_hosts, token_warning
 
     db = _db_path(args, settings)
     _open_read(args, settings).close()  # fail now, with a clear message, if the store is bad
     host = args.host or settings.api.host
     port = args.port or settings.api.port
     token = os.environ.get("SITREP_TOKEN") or None
-    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if host in _LOOPBACK else None
+    hosts = allowed_hosts(host, settings.api.allowed_hosts)
     app = create_app(db, settings, token=token, allowed_hosts=hosts)
     mode = "ingest enabled (token set)" if token else "read-only"
     print(f"sitrep: serving {db} on http://{host}:{port}/ ({mode})", file=sys.stderr)
+    warning = token_warning(host, token)
+    if warning:
+        print(f"sitrep: {warning}", file=sys.stderr)
+    if hosts is None:
+        print(
+            "sitrep: note: any Host header is answered; set api.allowed_hosts to the names "
+            "clients use to guard against DNS rebinding",
+            file=sys.stderr,
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return EXIT_OK
 
@@ -508,7 +515,10 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     con.close()
     text = render_html(brief) if args.format == "html" else render_markdown(brief)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
         print(f"sitrep: briefing written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -64,6 +64,18 @@ class WorkerError(SitrepError):
     code = "E009"
 
 
+class GazetteerCacheError(SitrepError):
+    """The gazetteer index file is not a valid, current index (it is then rebuilt)."""
+
+    code = "E010"
+
+
+class OutputError(SitrepError):
+    """An output file or folder (export, brief --out) cannot be written."""
+
+    code = "E011"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 
@@ -90,4 +102,5 @@ REJECT_CODES: dict[str, str] = {
     "R009": "feed could not be parsed",
     "R010": "unsupported or unreadable input path",
     "R011": "too little text to be an article (below ingest.min_chars)",
+    "R012": "compressed input larger than ingest.max_decompressed_bytes once decompressed",
 }

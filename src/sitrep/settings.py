@@ -30,6 +30,7 @@ class IngestSettings:
     max_chars: int = 1_000_000
     min_chars: int = 20
     max_bytes: int = 10_000_000
+    max_decompressed_bytes: int = 2_000_000_000
     timeout: float = 15.0
     max_redirects: int = 5
     allow_private: bool = False
@@ -64,7 +65,7 @@ class ExtractSettings:
     trigger_lexicons: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     min_city_population: int = 0
-    gazetteer_cache: str = "~/.cache/sitrep/gazetteer.pickle"
+    gazetteer_cache: str = "~/.cache/sitrep/gazetteer.npz"
     event_model: str = "packaged"
     event_model_weight: float = 0.15
 
@@ -146,6 +147,7 @@ class ApiSettings:
     max_limit: int = 1000
     max_body_bytes: int = 2_000_000
     keep_open_seconds: float = 2.0
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from sitrep.ingest.clean import make_article, snippet
 from sitrep.ingest.feeds import read_feed
 from sitrep.ingest.html import article_from_html
-from sitrep.ingest.jsonl import read_json_document, read_jsonl
+from sitrep.ingest.jsonl import LineReader, read_json_document, read_jsonl
 from sitrep.model.article import Article, Reject
 from sitrep.settings import IngestSettings
 
@@ -134,6 +134,45 @@ class _BytesLines:
         return line
 
 
+class _OverCap(Exception):
+    """Raised inside the JSONL reader when a compressed file expands past its cap."""
+
+
+class _CappedLines:
+    """`readline` over a decompressing stream that stops at `cap` decompressed bytes: a
+    file of a few kilobytes can expand to gigabytes (a "zip bomb")."""
+
+    def __init__(self, stream: LineReader, cap: int) -> None:
+        self._stream = stream
+        self._left = cap
+        self.lines = 0
+
+    def readline(self, size: int = -1, /) -> bytes:
+        want = self._left + 1 if size < 0 else min(size, self._left + 1)
+        line = self._stream.readline(want)
+        self._left -= len(line)
+        if self._left < 0:
+            raise _OverCap
+        self.lines += line.endswith(b"\n")
+        return line
+
+
+def _read_gzip_lines(path: Path, settings: IngestSettings) -> Iterator[Article | Reject]:
+    origin = str(path)
+    cap = settings.max_decompressed_bytes
+    with gzip.open(path, "rb") as handle:
+        capped = _CappedLines(handle, cap)
+        try:
+            yield from read_jsonl(capped, origin, settings)
+        except _OverCap:
+            yield Reject(
+                origin=f"{origin}:{capped.lines + 1}",
+                code="R012",
+                reason=f"decompresses to more than ingest.max_decompressed_bytes={cap} bytes; "
+                f"the {capped.lines} line(s) before were read, the rest is skipped",
+            )
+
+
 def _read_capped(path: Path, settings: IngestSettings) -> bytes | Reject:
     try:
         with path.open("rb") as handle:
@@ -155,9 +194,11 @@ def read_file(path: Path, settings: IngestSettings) -> Iterator[Article | Reject
         return
     if kind in ("jsonl", "jsonl.gz"):
         try:
-            opener = gzip.open if kind == "jsonl.gz" else open
-            with opener(path, "rb") as handle:
-                yield from read_jsonl(handle, origin, settings)
+            if kind == "jsonl.gz":
+                yield from _read_gzip_lines(path, settings)
+            else:
+                with path.open("rb") as handle:
+                    yield from read_jsonl(handle, origin, settings)
         except OSError as exc:
             yield Reject(origin=origin, code="R010", reason=f"cannot read: {exc.strerror or exc}")
         return

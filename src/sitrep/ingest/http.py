@@ -48,11 +48,29 @@ def system_resolver(host: str) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def _non_public(address: str) -> str | None:
-    """What makes `address` non-public ("a loopback address" …), or None when it is public."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are IPv4
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries and that a network may route to: mapped
+    (::ffff:a.b.c.d), compatible (::a.b.c.d), 6to4 (2002:AABB:CCDD::), Teredo (server and
+    client) and NAT64. A 6to4 relay or NAT64 gateway delivers to the embedded address."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if int(ip) >> 32 == 0 and int(ip) > 1:  # ::a.b.c.d, not :: or ::1
+        found.append(low)
+    if ip in _NAT64:
+        found.append(low)
+    return found
+
+
+def _non_public_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     checks = (
         (ip.is_unspecified, "an unspecified address"),
         (ip.is_loopback, "a loopback address"),
@@ -63,6 +81,20 @@ def _non_public(address: str) -> str | None:
         (not ip.is_global, "a non-public address"),
     )
     return next((label for flagged, label in checks if flagged), None)
+
+
+def _non_public(address: str) -> str | None:
+    """What makes `address` non-public ("a loopback address" …), or None when it is public.
+    An IPv6 address that embeds a non-public IPv4 address is as non-public as that one."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in _embedded_ipv4(ip):
+            label = _non_public_ip(inner)
+            if label is not None:
+                return f"{label} ({inner}, inside the IPv6 address)"
+        if ip.ipv4_mapped is not None:
+            return None  # a mapped public IPv4 address is that address
+    return _non_public_ip(ip)
 
 
 def check_address(host: str, allow_private: bool, resolver: Resolver | None = None) -> list[str]:

@@ -9,19 +9,22 @@ a fraction of a second. Look-ups are dict hits; candidates are ranked later, in 
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
-import pickle
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from sitrep.errors import GazetteerCacheError
 from sitrep.kb.gazetteer_build import FEATURES, GazetteerIndex, build_index, fingerprint
-from sitrep.kb.gazetteer_build import write_index as _write_index
+from sitrep.kb.gazetteer_file import read_index, write_index
 from sitrep.kb.geofold import fold
 from sitrep.settings import ExtractSettings
 
 __all__ = ["US_STATE_ABBREVIATIONS", "Gazetteer", "GeoEntry", "fold", "load_gazetteer"]
+
+log = logging.getLogger(__name__)
 
 CREDIT = "Place data from GeoNames (geonames.org), licensed CC BY 4.0."
 
@@ -183,20 +186,18 @@ def default_cache_path(setting: str) -> Path:
 
 
 def load_index(path: Path | None) -> GazetteerIndex:
-    """The index from `path` when it is current; otherwise built (and written if possible)."""
+    """The index from `path` when it is a valid, current index file; otherwise built (and
+    written if possible). The file is read as plain arrays: it cannot make sitrep run code."""
     want = fingerprint()
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as handle:
-                index = pickle.load(handle)
-            if isinstance(index, GazetteerIndex) and index.fingerprint == want:
-                return index
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a damaged or foreign file is rebuilt below
+            return read_index(path, want)
+        except GazetteerCacheError as exc:
+            log.warning("%s; rebuilding the gazetteer index", exc)
     index = build_index()
     if path is not None:
         with contextlib.suppress(OSError):  # a read-only location: keep it in memory only
-            _write_index(index, path)
+            write_index(index, path)
     return index
 
 

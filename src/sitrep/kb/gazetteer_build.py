@@ -8,7 +8,8 @@ Sources, all installed packages, nothing downloaded:
   country centroids (sitrep's own table).
 
 The result is a `GazetteerIndex`: columns of plain arrays plus a name → row-ids dict, which
-pickles to a compact file that loads in well under two seconds.
+`kb/gazetteer_file.py` stores as plain NumPy arrays (never a pickle) that load in well under
+two seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import csv
 import hashlib
 import json
 import math
-import os
 import re
 import sys
 from array import array
@@ -339,16 +339,4 @@ def _demonyms(b: _Builder) -> None:
             b.name(str(form), row)
 
 
-def write_index(index: GazetteerIndex, path: Path) -> int:
-    """Pickle the index atomically; returns the file size in bytes."""
-    import pickle
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return path.stat().st_size
-
-
-__all__ = ["FEATURES", "GazetteerIndex", "build_index", "fingerprint", "write_index"]
+__all__ = ["FEATURES", "GazetteerIndex", "build_index", "fingerprint"]

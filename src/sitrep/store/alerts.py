@@ -6,7 +6,7 @@ from typing import Any
 
 import duckdb
 
-from sitrep.errors import StoreError
+from sitrep.store.db import abort
 from sitrep.store.read import _rows
 
 ALERT_COLUMNS = (
@@ -44,8 +44,7 @@ def write_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> 
             )
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"writing alerts failed: {exc}") from exc
+        raise abort(con, "writing alerts", exc) from exc
 
 
 def first_fired(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -51,6 +51,11 @@ _MENTIONED = {
 }
 
 
+# The largest row offset or page size a query may ask for: DuckDB's LIMIT and OFFSET are
+# signed 64-bit, and no store holds anywhere near this many rows (the API answers 422 above).
+MAX_OFFSET = 2**31 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     """API filters; None means "any". `factuality` is a set of allowed values."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from importlib import resources
 from pathlib import Path
@@ -96,7 +97,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             )
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"migration {name} failed: {exc}") from exc
+            raise abort(con, f"migration {name}", exc) from exc
         version = number
     return version
+
+
+def abort(con: duckdb.DuckDBPyConnection, what: str, exc: duckdb.Error) -> StoreError:
+    """Roll back after `exc` and say what failed and why. DuckDB has often ended the
+    transaction itself (a failed COMMIT, a full disk invalidates the database), so a failing
+    ROLLBACK must not replace the real cause with "no transaction is active"."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+    hint = ""
+    text = str(exc)
+    if isinstance(exc, (duckdb.IOException, duckdb.FatalException)) or "write" in text.lower():
+        hint = " (is the disk full or the store read-only?)"
+    return StoreError(f"{what} failed{hint}: {text.splitlines()[0] if text else exc!r}")

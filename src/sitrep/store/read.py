@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from sitrep.errors import UsageError
+from sitrep.errors import OutputError, UsageError
 from sitrep.store.read_model import DAY_SQL, facts, quote_facts
 
 TABLES = (
@@ -259,14 +259,20 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: Path) -> list[Path
     """Every table to OUT_DIR/<table>.<fmt>; DuckDB writes the files itself."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; choose one of {sorted(EXPORT_FORMATS)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {out_dir}: {exc.strerror or exc}") from exc
     written = []
     for table in TABLES:
         target = out_dir / f"{table}.{fmt}"
         escaped = str(target).replace("'", "''")
-        con.execute(
-            f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{escaped}' {EXPORT_FORMATS[fmt]}"
-        )
+        try:
+            con.execute(
+                f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{escaped}' {EXPORT_FORMATS[fmt]}"
+            )
+        except duckdb.Error as exc:  # an unwritable folder or file, a full disk
+            raise OutputError(f"cannot write {target}: {exc}") from exc
         written.append(target)
     return written
 

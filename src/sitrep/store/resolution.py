@@ -7,10 +7,10 @@ from typing import Any
 
 import duckdb
 
-from sitrep.errors import StoreError
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
 from sitrep.store import read_model
+from sitrep.store.db import abort
 from sitrep.store.read import Filters, _limit, _rows
 from sitrep.store.write import insert_rows
 
@@ -72,8 +72,7 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None
         read_model.refresh(con)  # the dashboard's fast event table (store/read_model.py)
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"writing the resolution failed: {exc}") from exc
+        raise abort(con, "writing the resolution", exc) from exc
 
 
 def _story_row(s: Story) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import duckdb
 
 from sitrep.errors import StoreError
 from sitrep.model import Extraction, Reject
-from sitrep.store.db import connect
+from sitrep.store.db import abort, connect
 from sitrep.store.write import CHILD_TABLES, write_batch
 
 SHARD_TABLES = ("articles", *CHILD_TABLES, "rejects")
@@ -106,8 +106,7 @@ def load_shard(con: duckdb.DuckDBPyConnection, shard: Path) -> ShardCounts:
         )
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"loading shard {shard} failed: {exc}") from exc
+        raise abort(con, f"loading shard {shard}", exc) from exc
     return counts
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 import duckdb
 
-from sitrep.errors import StoreError
 from sitrep.model import Extraction, Reject
+from sitrep.store.db import abort
 from sitrep.store.rows import Row, extraction_rows, reject_row
 
 CHILD_TABLES = ("entities", "places", "times", "quotes", "events", "boilerplate")
@@ -72,8 +72,7 @@ def write_batch(
             also(con)
         con.execute("COMMIT")
     except duckdb.Error as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"writing a batch of {len(ids)} articles failed: {exc}") from exc
+        raise abort(con, f"writing a batch of {len(ids)} articles", exc) from exc
 
 
 def _key(table: str, row: Row) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -24,7 +24,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from sitrep import __version__, model
 from sitrep.errors import ConfigError, StoreError
@@ -33,6 +32,7 @@ from sitrep.store import api_queries as q
 from sitrep.store.read import stats
 from sitrep.views import api_rows
 from sitrep.views.api_store import Store
+from sitrep.views.hosts import host_allowed
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ def create_app(
     settings: Settings,
     *,
     token: str | None = None,
-    allowed_hosts: Sequence[str] | None = None,
+    allowed_hosts: Collection[str] | None = None,
 ) -> FastAPI:
-    """The app over the store at `db`. `allowed_hosts` guards against DNS rebinding when
-    the server listens on loopback (the CLI passes localhost names)."""
+    """The app over the store at `db`. `allowed_hosts` (normalised names, see
+    views/hosts.py) guards against DNS rebinding; None answers any Host."""
     store = Store(db, settings)
     cfg = settings.api
     app = FastAPI(
@@ -79,14 +79,22 @@ def create_app(
         "places, escalation and alerts. Every record cites its article and character span.",
     )
     app.state.store = store
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    hosts = None if allowed_hosts is None else frozenset(allowed_hosts)
 
     @app.middleware("http")
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        # Outermost: the Host check and crashes answer here, so every response, a 400 for
+        # a rebinding name or a 500, carries the same headers and error shape.
+        if not host_allowed(request.headers.get("host", ""), hosts):
+            response: Response = _error(400, "unknown Host header (see api.allowed_hosts)")
+        else:
+            try:
+                response = await call_next(request)
+            except Exception:
+                log.exception("unhandled error")
+                response = _error(500, "internal error")
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         if not request.url.path.startswith(("/docs", "/redoc")):
@@ -172,9 +180,12 @@ def create_app(
     Fact = Query(None, description="factuality value(s), comma-separated")
     Story = Query(None, description="story id")
     Limit = Query(
-        None, ge=1, description=f"rows per page (default {cfg.default_limit}, max {cfg.max_limit})"
+        None,
+        ge=1,
+        le=q.MAX_OFFSET,
+        description=f"rows per page (default {cfg.default_limit}, max {cfg.max_limit})",
     )
-    Offset = Query(0, ge=0, description="rows to skip")
+    Offset = Query(0, ge=0, le=q.MAX_OFFSET, description="rows to skip")
     Fmt = Query("json", description="json or csv")
     TimingOf = Query(
         "current",
@@ -404,10 +415,7 @@ def create_app(
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise HTTPException(401, "missing or wrong token (send Authorization: Bearer TOKEN)")
         body = await _capped_body(request, cfg.max_body_bytes)
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise HTTPException(400, f"body is not JSON: {exc}") from exc
+        data = _parse_body(body)
         records = data if isinstance(data, list) else [data]
         if not records:
             raise HTTPException(400, "no articles in the body")
@@ -457,6 +465,17 @@ def _unfiltered(flt: q.Query) -> bool:
         and not flt.story
         and flt.timing == "current"
     )
+
+
+def _parse_body(body: bytes) -> Any:
+    """The JSON body; 400 for anything json.loads refuses, including nesting deeper than the
+    interpreter's recursion limit and integers longer than its digit limit."""
+    try:
+        return json.loads(body)
+    except RecursionError as exc:
+        raise HTTPException(400, "body is not JSON: nested too deeply") from exc
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too many digits
+        raise HTTPException(400, f"body is not JSON: {str(exc)[:200]}") from exc
 
 
 async def _capped_body(request: Request, limit: int) -> bytes:

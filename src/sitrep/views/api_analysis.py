@@ -64,8 +64,8 @@ def add_routes(
         kind: Literal["escalation", "watchlist"] | None = Query(None),
         rule: str | None = Query(None, description="watchlist rule id"),
         since: str | None = Query(None, description="alerts from this day on"),
-        limit: int | None = Query(None, ge=1),
-        offset: int = Query(0, ge=0),
+        limit: int | None = Query(None, ge=1, le=q.MAX_OFFSET),
+        offset: int = Query(0, ge=0, le=q.MAX_OFFSET),
         format: Literal["json", "csv"] = Query("json"),
     ) -> Response:
         flt = query(None, None, None, since, None, None, None, limit, offset)

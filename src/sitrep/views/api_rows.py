@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from sitrep.views.render import strip_controls
+
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -133,8 +135,10 @@ def _cell(value: Any) -> Any:
         )
     elif isinstance(value, Mapping):
         value = json.dumps(value, default=str, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
+    if isinstance(value, str):
+        value = strip_controls(value)  # a terminal escape in a title must not reach `cat`
+        if value.startswith(_FORMULA):
+            return "'" + value
     return value
 
 

@@ -41,6 +41,7 @@ from sitrep.views.brief_text import (
     outlet_names,
     story_label,
 )
+from sitrep.views.render import strip_controls
 
 UNVERIFIED = ("uncertain", "hypothetical", "conditional", "future")
 REAL = ("asserted", "reported")
@@ -349,7 +350,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 def md(text: Any) -> str:
     """Plain text made inert in Markdown: no links, images, HTML or emphasis from data."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(strip_controls(str(text)).split()))
+
+
+def _html(text: str) -> str:
+    """Entity-escaped, without control characters (a brief is often printed to a terminal)."""
+    return html.escape(strip_controls(text))
 
 
 def _cite(line: Line) -> str:
@@ -420,7 +426,7 @@ _CSS = (
 
 
 def render_html(brief: Brief) -> str:
-    e = html.escape
+    e = _html
     out = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -449,6 +455,6 @@ def render_html(brief: Brief) -> str:
 
 
 def _html_line(line: Line) -> str:
-    e = html.escape
+    e = _html
     note = f' <span class="note">[{e(line.note)}]</span>' if line.note else ""
     return f'<li>{e(line.lead())}{note} <span class="cite">({e(_cite(line))})</span></li>'

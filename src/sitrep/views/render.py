@@ -13,6 +13,12 @@ from typing import Any
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def strip_controls(text: str) -> str:
+    """`text` without control characters (ESC, BEL, C1, bidi overrides); tab and newline
+    stay, so multi-line text keeps its lines where the format quotes them (CSV)."""
+    return _CONTROL.sub("", text)
+
+
 def safe_text(value: object) -> str:
     """A single-line, control-free rendering of a cell."""
     if value is None:
@@ -21,8 +27,7 @@ def safe_text(value: object) -> str:
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(safe_text(v) for v in value)
-    text = _CONTROL.sub("", str(value))
-    return " ".join(text.split())
+    return " ".join(strip_controls(str(value)).split())
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int = 60) -> str:
@@ -51,7 +56,7 @@ def csv_cell(value: object) -> object:
     for a formula, behind an apostrophe; other values unchanged."""
     if not isinstance(value, str):
         return value
-    text = _CONTROL.sub("", value)
+    text = strip_controls(value)
     return "'" + text if text.lstrip().startswith(_FORMULA_START) else text
 
 
