@@ -56,6 +56,8 @@ class Alert:
     why: str
     evidence: tuple[dict[str, Any], ...] = field(default=())
     first_fired: str | None = None
+    # When a run stored it with its current events: its first fire or its episode's growth.
+    updated: str | None = None
     # Independent witnesses behind the alert (outlet, else URL domain, else article).
     outlets: tuple[str, ...] = ()
     # Escalation: P(at least the peak day's count) under the pair's posterior predictive.
