@@ -98,7 +98,8 @@ def post_alert(
     url = httpx.URL(cfg.webhook_url)
     if url.scheme not in ("http", "https"):
         return Outcome(False, 0, f"refused: webhook must be http(s), not {url.scheme!r}", True)
-    body = json.dumps(document(due), ensure_ascii=False, default=str).encode()
+    # ASCII JSON: hostile text may hold lone surrogates, which UTF-8 cannot encode.
+    body = json.dumps(document(due), ensure_ascii=True, default=str).encode()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "sitrep-webhook",

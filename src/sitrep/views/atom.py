@@ -73,7 +73,7 @@ def _entry(feed: ET.Element, alert: Alert, base_url: str) -> None:
     published = _stamp(alert.first_fired)
     if published:
         _sub(entry, "published", published)
-    query = urlencode({"rule": alert.rule, "kind": alert.kind, "since": alert.day})
+    query = urlencode({k: xml_text(v) for k, v in (("rule", alert.rule), ("since", alert.day))})
     link = f"{base_url}api/alerts?{query}"
     _sub(entry, "link", rel="alternate", type="application/json", href=link)
     _sub(entry, "category", term=alert.kind)
