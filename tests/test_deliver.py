@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import pytest
 
+from api_store import ESCALATION, HOSTILE, ROOT, SAMPLES
 from sitrep.analyze.alert_record import Alert
 from sitrep.deliver.follow import emit_due
 from sitrep.deliver.webhook import deliver_webhook
@@ -23,7 +25,9 @@ from sitrep.store.deliveries import deliveries
 from sitrep.views.atom import atom_feed
 from webhook_receiver import receiver
 
-HOSTILE = "<script>alert('x')</script> & ]]> \x00\x1b[31m \ud800 <img src=x onerror=y>"
+# Two more outlets report strikes on the day after the fixture's spike: the episode grows.
+NEXT_DAY = ROOT / "tests" / "fixtures" / "escalation_next_day.jsonl"
+HOSTILE_TEXT = "<script>alert('x')</script> & ]]> \x00\x1b[31m \ud800 <img src=x onerror=y>"
 
 
 def _alert(n: int, events: int = 2, **change: Any) -> Alert:
@@ -41,7 +45,7 @@ def _alert(n: int, events: int = 2, **change: Any) -> Alert:
         zscore=None,
         baseline=None,
         event_ids=tuple(f"ev{n}-{k}" for k in range(events)),
-        article_ids=("esc-a",),
+        article_ids=tuple(f"esc-{n}-{k}" for k in range(events)),
         why="2 reports by Caspian Wire, Yerevan Courier",
         evidence=(
             {"day": "2024-09-10", "type": "ASSAULT", "sentence": "Shelling.", "outlet": "X"},
@@ -159,7 +163,7 @@ def test_redirects_are_not_followed_and_client_errors_not_retried(tmp_path: Path
 def test_follow_lines_are_ascii_json_once_per_version(tmp_path: Path) -> None:
     db = tmp_path / "d.duckdb"
     lines: list[str] = []
-    hostile = _alert(1, title=HOSTILE, why=HOSTILE)
+    hostile = _alert(1, title=HOSTILE_TEXT, why=HOSTILE_TEXT)
     con = connect(db)
     assert emit_due(con, [hostile, _alert(2)], lines.append) == 2
     con.close()
@@ -169,7 +173,7 @@ def test_follow_lines_are_ascii_json_once_per_version(tmp_path: Path) -> None:
     con.close()
     assert all(line.isascii() and "\n" not in line for line in lines)
     docs = [json.loads(line) for line in lines]
-    assert docs[0]["alert"]["title"] == HOSTILE
+    assert docs[0]["alert"]["title"] == HOSTILE_TEXT
     assert [d["delivery"] for d in docs] == [
         f"{hostile.id}/2",
         f"{_alert(2).id}/2",
@@ -178,9 +182,11 @@ def test_follow_lines_are_ascii_json_once_per_version(tmp_path: Path) -> None:
 
 
 def test_atom_feed_is_valid_xml_with_hostile_text_escaped() -> None:
-    evidence = ({"day": "2024-09-10", "sentence": HOSTILE, "outlet": HOSTILE, "type": "ASSAULT"},)
+    evidence = (
+        {"day": "2024-09-10", "sentence": HOSTILE_TEXT, "outlet": HOSTILE_TEXT, "type": "ASSAULT"},
+    )
     alerts = [
-        _alert(1, title=HOSTILE, why=HOSTILE, evidence=evidence, rule=HOSTILE),
+        _alert(1, title=HOSTILE_TEXT, why=HOSTILE_TEXT, evidence=evidence, rule=HOSTILE_TEXT),
         _alert(2, events=5, updated="2024-09-11T08:00:00"),
     ]
     body = atom_feed(alerts, "http://127.0.0.1:8000/")
@@ -202,3 +208,73 @@ def test_atom_feed_is_valid_xml_with_hostile_text_escaped() -> None:
     assert parsed.entries[1].summary_detail.type == "text/plain"
     empty = feedparser.parse(atom_feed([], "http://127.0.0.1:8000/"))
     assert not empty.bozo and empty.entries == []
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_run_follow_deliver_and_feed_end_to_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sitrep run` POSTs each alert once (after the receiver's failures), the escalation
+    episode that grows on the next day's run goes out once more, `--deliver` and a second
+    `--follow` send nothing twice, and /alerts.atom shows the hostile article escaped."""
+    from fastapi.testclient import TestClient
+
+    from sitrep.cli import EXIT_OK, main
+    from sitrep.settings import load_settings
+    from sitrep.views.api import create_app
+
+    lines = ESCALATION.read_text("utf-8").splitlines()
+    next_day = [line for line in lines if '"2024-09-11"' in line]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(line for line in lines if line not in next_day) + "\n")
+    second.write_text("\n".join(next_day) + "\n" + NEXT_DAY.read_text("utf-8"))
+    db = str(tmp_path / "e2e.duckdb")
+    with receiver(fail_first=2) as hook:
+        hooked = ["--set", f"deliver.webhook_url={hook.url}", "--set", "deliver.allow_private=true"]
+        hooked += ["--set", "deliver.backoff_seconds=0.01"]
+        run = [*hooked, "run", "--db", db, "--no-progress"]
+        assert main([*run, str(SAMPLES), str(HOSTILE), str(first)]) == EXIT_OK
+        assert [r.status for r in hook.requests[:3]] == [503, 503, 200]
+        keys = hook.keys()
+        assert len(keys) == len(set(keys)) >= 3  # every alert once
+        rules = {r.document["alert"]["rule"] for r in hook.accepted}
+        assert {"escalation-nb", "leader-threaten-neighbour"} <= rules
+        escalation = next(
+            r.document for r in hook.accepted if r.document["alert"]["rule"] == "escalation-nb"
+        )
+        capsys.readouterr()
+
+        follow = ["alerts", "--db", db, "--follow", "--every", "0.01", "--polls", "2"]
+        assert main(follow) == EXIT_OK
+        printed = _json_lines(capsys.readouterr().out)
+        assert sorted(d["delivery"] for d in printed) == sorted(keys)
+        assert main(follow) == EXIT_OK  # a restart prints nothing twice
+        assert capsys.readouterr().out == ""
+
+        assert main([*run, str(second)]) == EXIT_OK  # the next day: the episode grows
+        grown = hook.accepted[len(keys) :]
+        assert [d.document["alert"]["id"] for d in grown] == [escalation["alert"]["id"]]
+        assert grown[0].document["update"] is True
+        assert grown[0].document["version"] > escalation["version"]
+        assert main(follow) == EXIT_OK
+        assert [d["delivery"] for d in _json_lines(capsys.readouterr().out)] == [
+            grown[0].document["delivery"]
+        ]
+        before = len(hook.requests)
+        assert main([*hooked, "alerts", "--db", db, "--deliver"]) == EXIT_OK
+        assert len(hook.requests) == before  # nothing is delivered twice
+
+    app = create_app(Path(db), load_settings())
+    response = TestClient(app).get("/alerts.atom")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    assert b"<script" not in response.content and b"<img" not in response.content
+    ET.fromstring(response.content)
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and len(feed.entries) == len(keys)
+    hostile = [e for e in feed.entries if "Evil Times" in e.summary]
+    assert hostile and all("<img src=x onerror=" in e.summary for e in hostile)
+    assert TestClient(app).get("/alerts.atom", params={"limit": 1}).text.count("<entry>") == 1

@@ -63,6 +63,12 @@ class Alert:
     # Escalation: P(at least the peak day's count) under the pair's posterior predictive.
     probability: float | None = None
 
+    @property
+    def version(self) -> int:
+        """The reports (articles) behind the alert: it grows when the episode gains a day,
+        an event or a witness, so delivery sends each larger version once."""
+        return len(self.article_ids)
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["event_ids"], data["article_ids"] = list(self.event_ids), list(self.article_ids)

@@ -1,8 +1,9 @@
 """Which alerts a channel still owes, and the JSON document each goes out as.
 
 An alert is due on its first fire, and again once each time its episode grows: its
-version is its event count, and a version above the largest one delivered is due. An alert
-whose evaluation shrinks (a report withdrawn, events merged) is not re-delivered.
+version is the number of reports behind it (`Alert.version`: a new day, event or witness
+adds one), and a version above the largest one delivered is due. An alert whose evaluation
+shrinks (a report found to be a copy) is not re-delivered.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def due_alerts(alerts: Sequence[Alert], state: ChannelState) -> list[Due]:
     (oldest first fire first), then those an earlier pass gave up on."""
     out: list[Due] = []
     for alert in alerts:
-        version = alert.events
+        version = alert.version
         delivered = state.delivered.get(alert.id)
         if delivered is not None and version <= delivered:
             continue

@@ -1,5 +1,5 @@
 """Store side of alerts: replace the evaluated set, keep when each alert first fired and
-when it last grew (its event count changed)."""
+when it last grew (the number of reports behind it changed)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,15 @@ def write_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> 
         before = {
             r[0]: r[1:]
             for r in con.execute(
-                "SELECT id, first_fired, coalesce(updated_at, first_fired), events FROM alerts"
+                "SELECT id, first_fired, coalesce(updated_at, first_fired), len(article_ids) "
+                "FROM alerts"
             ).fetchall()
         }
         con.execute("DELETE FROM alerts")
         for row in rows:
-            first, updated, events = before.get(row["id"], (None, None, None))
-            if events != row["events"]:
-                updated = None  # new, or its episode grew: updated now
+            first, updated, reports = before.get(row["id"], (None, None, None))
+            if reports != len(row["article_ids"]):
+                updated = None  # new, or its reports changed (the episode grew): now
             con.execute(
                 f"INSERT INTO alerts ({', '.join(ALERT_COLUMNS)}, first_fired, updated_at, "
                 f"evaluated_at) SELECT {', '.join('?' * len(ALERT_COLUMNS))}, "

@@ -1,8 +1,9 @@
 """Store side of alert delivery (migration 010): what went out on which channel.
 
-A version is the alert's event count when it went out; an episode that grows has a new
-version. Each row is written in its own statement (DuckDB commits it at once), right after
-the delivery it records, so a killed process loses at most the one in flight.
+A version is the number of reports behind the alert when it went out; an episode that
+grows has a new version. Each row is written in its own statement (DuckDB commits it at
+once), right after the delivery it records, so a killed process repeats at most the one
+delivery in flight (its key lets the receiver drop the copy) and loses none.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 -- Alerts delivered (sitrep/deliver): what went out on which channel, so an alert is
--- delivered once, also across restarts. `version` is the alert's event count when it went
--- out: an episode that grows gets a new version and is delivered again, once.
+-- delivered once, also across restarts. `version` is the number of reports behind the alert
+-- when it went out: an episode that grows gets a new version and is delivered again, once.
 -- A webhook row is written only after a 2xx answer (status 'delivered'), or after the
 -- last retry failed (status 'failed', retried by a later pass).
 CREATE TABLE alert_deliveries (
