@@ -7,6 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -242,6 +247,7 @@ def test_run_follow_deliver_and_feed_end_to_end(
         assert len(keys) == len(set(keys)) >= 3  # every alert once
         rules = {r.document["alert"]["rule"] for r in hook.accepted}
         assert {"escalation-nb", "leader-threaten-neighbour"} <= rules
+        shutil.copy(db, tmp_path / "copy.duckdb")  # for the kill -9 test below
         escalation = next(
             r.document for r in hook.accepted if r.document["alert"]["rule"] == "escalation-nb"
         )
@@ -278,3 +284,37 @@ def test_run_follow_deliver_and_feed_end_to_end(
     hostile = [e for e in feed.entries if "Evil Times" in e.summary]
     assert hostile and all("<img src=x onerror=" in e.summary for e in hostile)
     assert TestClient(app).get("/alerts.atom", params={"limit": 1}).text.count("<entry>") == 1
+    _follow_killed_then_interrupted(tmp_path / "copy.duckdb", set(keys))
+
+
+def _follow(db: Path) -> subprocess.Popen[str]:
+    """`sitrep alerts --follow` in its own process, once it has started following."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [sys.executable, "-m", "sitrep", "alerts", "--db", str(db), "--follow"]
+    process = subprocess.Popen(
+        [*command, "--every", "0.05"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stderr is not None and "following" in process.stderr.readline()
+    return process
+
+
+def _follow_killed_then_interrupted(db: Path, keys: set[str]) -> None:
+    """kill -9 after the first line, then a follower stopped by SIGINT: nothing is lost, and
+    at most the line in flight when the process died is printed twice."""
+    killed = _follow(db)
+    assert killed.stdout is not None
+    first = killed.stdout.readline()
+    killed.kill()
+    killed.wait(timeout=30)
+    printed = [json.loads(line)["delivery"] for line in [first, *killed.stdout] if line.strip()]
+    follower = _follow(db)
+    follower.send_signal(signal.SIGINT)  # during or before its first look: it still looks once
+    out, err = follower.communicate(timeout=60)
+    assert follower.returncode == 0, err
+    assert "alert(s) printed" in err
+    printed += [d["delivery"] for d in _json_lines(out)]
+    assert set(printed) == keys and len(printed) - len(keys) <= 1

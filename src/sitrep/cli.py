@@ -473,6 +473,7 @@ def _follow_alerts(args: argparse.Namespace, settings: Settings) -> int:
 
     # SIGINT sets the flag and the loop ends after the line in hand is printed and recorded.
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(f"sitrep: following alerts of {_db_path(args, settings)} (Ctrl-C stops)", file=sys.stderr)
     try:
         written = follow(
             _db_path(args, settings),

@@ -68,7 +68,7 @@ def follow(
         raise StoreError(f"store {db} does not exist (create it with `sitrep run`)")
     seen: tuple[int, ...] | None = None
     looks = written = 0
-    while not stop.is_set():
+    while True:  # at least one look, even when stopped before it
         if _file_state(db) != seen:
             try:
                 con = connect(db, memory_limit=settings.store.memory_limit)
@@ -82,7 +82,7 @@ def follow(
                     con.close()
                 seen = _file_state(db)  # after our own writes
         looks += 1
-        if polls is not None and looks >= polls:
+        if stop.is_set() or (polls is not None and looks >= polls):
             break
         stop.wait(every)
     return written
