@@ -404,6 +404,8 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.analyze.alerts import evaluate_alerts
     from sitrep.views.render import jsonl, safe_text, table
 
+    if (args.follow or args.deliver) and (args.since or args.format != "table"):
+        raise UsageError("--follow and --deliver take every alert, as JSON: no --since, --format")
     if args.follow:
         return _follow_alerts(args, settings)
     if args.deliver:

@@ -114,7 +114,8 @@ def post_alert(
         try:
             status, detail = _request_once(client, url, body, headers, cfg, resolver)
         except FetchError as exc:
-            return Outcome(False, attempt, exc.message, True)
+            detail = exc.message.replace("use --allow-private", "deliver.allow_private")
+            return Outcome(False, attempt, detail, True)
         if status is not None and 200 <= status < 300:
             return Outcome(True, attempt, detail, False)
         if status is not None and 300 <= status < 400:
