@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.config, args.overrides)
         if getattr(args, "allow_private", False):
             settings = settings.with_overrides({"ingest": {"allow_private": True}})
+        settings = _webhook_secret(settings)
         handler = _HANDLERS[args.command]
         return handler(args, settings)
     except (ConfigError, UsageError) as exc:
@@ -82,6 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FATAL
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _webhook_secret(settings: Settings) -> Settings:
+    """SITREP_WEBHOOK_SECRET, when set, signs webhook POSTs (kept out of config files)."""
+    import os
+
+    secret = os.environ.get("SITREP_WEBHOOK_SECRET")
+    if not secret:
+        return settings
+    return settings.with_overrides({"deliver": {"webhook_secret": secret}})
 
 
 def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -163,6 +174,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         f"{report.duplicates} copies; {report.seconds:.1f}s → {_db_path(args, settings)}",
         file=sys.stderr,
     )
+    if settings.deliver.webhook_url:
+        _print_webhook(len(report.delivered), len(report.delivery_failed), report.delivery_waiting)
     return EXIT_REJECTS if report.rejects else EXIT_OK
 
 
@@ -221,6 +234,14 @@ def _print_poll(report: Any) -> None:
         print(f"sitrep watch: {_one_line(origin)}: {_one_line(why)}", file=sys.stderr)
     for reject in report.rejects:
         _print_reject(reject)
+
+
+def _print_webhook(delivered: int, failed: int, waiting: int) -> None:
+    print(
+        f"sitrep: webhook: {delivered} alert(s) delivered, {failed} given up (stored; "
+        f"tried again next time), {waiting} waiting",
+        file=sys.stderr,
+    )
 
 
 def _open_read(args: argparse.Namespace, settings: Settings) -> Any:
@@ -483,6 +504,12 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.analyze.alerts import evaluate_alerts
     from sitrep.views.render import jsonl, safe_text, table
 
+    if (args.follow or args.deliver) and (args.since or args.format != "table"):
+        raise UsageError("--follow and --deliver take every alert, as JSON: no --since, --format")
+    if args.follow:
+        return _follow_alerts(args, settings)
+    if args.deliver:
+        return _deliver_alerts(args, settings)
     con = _open_read(args, settings)
     alerts = [
         a for a in evaluate_alerts(con, settings) if not args.since or a.last_day >= args.since
@@ -504,6 +531,64 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
                 f"{safe_text(e['published'])}, {safe_text(e['article_id'])}]"
             )
         print()
+    return EXIT_OK
+
+
+def _deliver_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    """One webhook pass: every alert not yet delivered in its current version."""
+    from sitrep.analyze.alerts import evaluate_alerts
+    from sitrep.deliver.webhook import deliver_webhook
+    from sitrep.store.db import connect
+
+    if not settings.deliver.webhook_url:
+        raise UsageError("--deliver needs a webhook: set deliver.webhook_url")
+    db = _db_path(args, settings)
+    if not db.exists():
+        raise UsageError(f"store {db} does not exist (create it with `sitrep run`)")
+    con = connect(db, memory_limit=settings.store.memory_limit)
+    try:
+        sent = deliver_webhook(con, settings.deliver, evaluate_alerts(con, settings))
+    finally:
+        con.close()
+    _print_webhook(len(sent.delivered), len(sent.failed), sent.waiting)
+    return EXIT_FATAL if sent.failed else EXIT_OK
+
+
+def _follow_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    """Print each alert as it fires or grows, once, until SIGINT or --polls looks."""
+    import signal
+    import threading
+
+    from sitrep.deliver.follow import follow
+
+    every = settings.deliver.follow_every if args.every is None else args.every
+    if every <= 0 or (args.polls is not None and args.polls < 1):
+        raise UsageError("--every must be above 0 and --polls at least 1")
+    stop = threading.Event()
+
+    def emit(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()  # a line is recorded as printed only once it left the process
+
+    def skip(message: str) -> None:
+        print(f"sitrep: {message}", file=sys.stderr)
+
+    # SIGINT sets the flag and the loop ends after the line in hand is printed and recorded.
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(f"sitrep: following alerts of {_db_path(args, settings)} (Ctrl-C stops)", file=sys.stderr)
+    try:
+        written = follow(
+            _db_path(args, settings),
+            settings,
+            emit,
+            every=every,
+            polls=args.polls,
+            stop=stop,
+            on_skip=skip,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(f"sitrep: {written} alert(s) printed", file=sys.stderr)
     return EXIT_OK
 
 

@@ -216,6 +216,23 @@ def _analyst_commands(commands: Any) -> None:
     _db(alerts)
     alerts.add_argument("--since", help="alerts from this day on, YYYY[-MM[-DD]]")
     alerts.add_argument("--format", choices=["table", "jsonl"], default="table")
+    delivery = alerts.add_mutually_exclusive_group()
+    delivery.add_argument(
+        "--deliver",
+        action="store_true",
+        help="POST every alert not yet delivered (new, or its episode grew) to "
+        "deliver.webhook_url, once (docs/api.md)",
+    )
+    delivery.add_argument(
+        "--follow",
+        action="store_true",
+        help="print one JSON line per alert as it fires or grows, each once, also across "
+        "restarts; stops on Ctrl-C or after --polls looks",
+    )
+    alerts.add_argument(
+        "--every", type=float, help="--follow: seconds between looks (deliver.follow_every)"
+    )
+    alerts.add_argument("--polls", type=int, help="--follow: stop after this many looks")
 
     brief = commands.add_parser("brief", help="situation briefing, every line cited")
     _db(brief)

@@ -140,6 +140,19 @@ class AnalyzeSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliverSettings:
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    allow_private: bool = False
+    timeout: float = 10.0
+    tries: int = 5
+    backoff_seconds: float = 1.0
+    backoff_factor: float = 2.0
+    max_backoff_seconds: float = 60.0
+    follow_every: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
 class ApiSettings:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -177,6 +190,7 @@ class Settings:
     run: RunSettings = field(default_factory=RunSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
+    deliver: DeliverSettings = field(default_factory=DeliverSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
     brief: BriefSettings = field(default_factory=BriefSettings)
     eval: EvalSettings = field(default_factory=EvalSettings)

@@ -56,10 +56,18 @@ class Alert:
     why: str
     evidence: tuple[dict[str, Any], ...] = field(default=())
     first_fired: str | None = None
+    # When a run stored it with its current events: its first fire or its episode's growth.
+    updated: str | None = None
     # Independent witnesses behind the alert (outlet, else URL domain, else article).
     outlets: tuple[str, ...] = ()
     # Escalation: P(at least the peak day's count) under the pair's posterior predictive.
     probability: float | None = None
+
+    @property
+    def version(self) -> int:
+        """The reports (articles) behind the alert: it grows when the episode gains a day,
+        an event or a witness, so delivery sends each larger version once."""
+        return len(self.article_ids)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

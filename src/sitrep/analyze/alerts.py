@@ -20,7 +20,7 @@ from sitrep.analyze.escalation_alerts import escalation_alerts
 from sitrep.analyze.watchlists import Rule, load_rules, matches
 from sitrep.settings import Settings
 from sitrep.store import api_queries
-from sitrep.store.alerts import first_fired, write_alerts
+from sitrep.store.alerts import fired_times, write_alerts
 
 __all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts"]
 
@@ -95,10 +95,13 @@ def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[
     for rule in load_rules(cfg.watchlists, cfg.default_watchlists):
         alerts.extend(rule_alerts(rule, rows))
     try:
-        fired = first_fired(con)
+        fired = fired_times(con)
     except duckdb.CatalogException:  # a store from before migration 004
         fired = {}
-    alerts = [replace(a, first_fired=fired[a.id]) if a.id in fired else a for a in alerts]
+    alerts = [
+        replace(a, first_fired=fired[a.id][0], updated=fired[a.id][1]) if a.id in fired else a
+        for a in alerts
+    ]
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.rule, a.id), reverse=True)
 
 

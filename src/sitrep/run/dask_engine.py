@@ -22,11 +22,10 @@ import duckdb
 from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker, wait
 from distributed.worker import Worker
 
-from sitrep.analyze.alerts import record_alerts
 from sitrep.errors import DaskEngineError, SitrepError, UsageError
 from sitrep.model import Article, Extraction, Reject
 from sitrep.model.ids import digest
-from sitrep.run.local import Extractor, RunReport, resolve_store
+from sitrep.run.local import Extractor, RunReport, record_and_deliver, resolve_store
 from sitrep.settings import RunSettings, Settings
 from sitrep.store.db import connect
 from sitrep.store.rows import reject_row
@@ -285,7 +284,7 @@ def run_with_dask(
                 coordinator.add(index, part)
             coordinator.finish()
         resolve_store(con, settings, report)
-        record_alerts(con, settings)
+        record_and_deliver(con, settings, report)
     finally:
         con.close()
     report.seconds = time.perf_counter() - started

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from sitrep.analyze.alerts import record_alerts
+from sitrep.deliver.webhook import deliver_webhook
 from sitrep.extract.document import extract_article, load_knowledge
 from sitrep.kb.actors import ActorKB, state_media_names
 from sitrep.model import Article, Extraction, Reject
@@ -104,6 +105,12 @@ class RunReport:
     duplicates: int = 0
     stories: int = 0
     canonical_events: int = 0
+    alerts: int = 0
+    # Webhook deliveries of this run (deliver.webhook_url): delivery keys sent, given up on,
+    # and due alerts left for the next pass after the receiver failed.
+    delivered: list[str] = field(default_factory=list)
+    delivery_failed: list[str] = field(default_factory=list)
+    delivery_waiting: int = 0
     seconds: float = 0.0
 
 
@@ -140,11 +147,23 @@ def run_to_store(
                 done = []
         _commit(con, done, report, committed, on_reject, on_progress)
         resolve_store(con, settings, report)
-        record_alerts(con, settings)  # watchlists and escalation, evaluated on every run
+        record_and_deliver(con, settings, report)
     finally:
         con.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def record_and_deliver(
+    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport
+) -> None:
+    """Evaluate and store the alerts (watchlists and escalation, on every run), then POST
+    the new and grown ones to the webhook, if one is set (deliver/webhook.py)."""
+    alerts = record_alerts(con, settings)
+    sent = deliver_webhook(con, settings.deliver, alerts)
+    report.alerts = len(alerts)
+    report.delivered, report.delivery_failed = sent.delivered, sent.failed
+    report.delivery_waiting = sent.waiting
 
 
 def resolve_store(

@@ -1,4 +1,5 @@
-"""Store side of alerts: replace the evaluated set, keep when each alert first fired."""
+"""Store side of alerts: replace the evaluated set, keep when each alert first fired and
+when it last grew (the number of reports behind it changed)."""
 
 from __future__ import annotations
 
@@ -34,20 +35,36 @@ def write_alerts(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> 
     """Replace the alerts with `rows` (dicts with ALERT_COLUMNS) in one transaction."""
     try:
         con.execute("BEGIN TRANSACTION")
-        first = dict(con.execute("SELECT id, first_fired FROM alerts").fetchall())
+        before = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT id, first_fired, coalesce(updated_at, first_fired), len(article_ids) "
+                "FROM alerts"
+            ).fetchall()
+        }
         con.execute("DELETE FROM alerts")
         for row in rows:
+            first, updated, reports = before.get(row["id"], (None, None, None))
+            if reports != len(row["article_ids"]):
+                updated = None  # new, or its reports changed (the episode grew): now
             con.execute(
-                f"INSERT INTO alerts ({', '.join(ALERT_COLUMNS)}, first_fired, evaluated_at) "
-                f"VALUES ({', '.join('?' * len(ALERT_COLUMNS))}, coalesce(?, now()), now())",
-                [*(row[c] for c in ALERT_COLUMNS), first.get(row["id"])],
+                f"INSERT INTO alerts ({', '.join(ALERT_COLUMNS)}, first_fired, updated_at, "
+                f"evaluated_at) SELECT {', '.join('?' * len(ALERT_COLUMNS))}, "
+                "coalesce(?, utc), coalesce(?, utc), utc "
+                "FROM (SELECT now() AT TIME ZONE 'UTC' AS utc)",
+                [*(row[c] for c in ALERT_COLUMNS), first, updated],
             )
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise abort(con, "writing alerts", exc) from exc
 
 
-def first_fired(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """alert id → when it first fired (ISO), for alerts a run has stored."""
-    rows = _rows(con, "SELECT id, strftime(first_fired, '%Y-%m-%dT%H:%M:%S') AS t FROM alerts", [])
-    return {r["id"]: r["t"] for r in rows}
+def fired_times(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """alert id → (when it first fired, when it last grew), ISO, for alerts a run stored."""
+    rows = _rows(
+        con,
+        "SELECT id, strftime(first_fired, '%Y-%m-%dT%H:%M:%S') AS t, "
+        "strftime(coalesce(updated_at, first_fired), '%Y-%m-%dT%H:%M:%S') AS u FROM alerts",
+        [],
+    )
+    return {r["id"]: (r["t"], r["u"]) for r in rows}

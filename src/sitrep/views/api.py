@@ -32,6 +32,8 @@ from sitrep.store import api_queries as q
 from sitrep.store.read import stats
 from sitrep.views import api_rows
 from sitrep.views.api_store import Store
+from sitrep.views.atom import MEDIA_TYPE as ATOM_TYPE
+from sitrep.views.atom import atom_feed
 from sitrep.views.hosts import host_allowed
 
 log = logging.getLogger(__name__)
@@ -427,6 +429,18 @@ def create_app(
             "quotes": report.quotes,
             "alerts": report.alerts,
         }
+
+    @app.get(
+        "/alerts.atom",
+        summary="Alerts as an Atom feed, newest change first (any feed reader)",
+        response_class=Response,
+    )
+    def alerts_feed(request: Request, limit: int | None = Limit) -> Response:
+        size = cfg.default_limit if limit is None else limit
+        if size > cfg.max_limit:
+            raise HTTPException(400, f"limit may be at most {cfg.max_limit}")
+        body = atom_feed(store.alerts(), str(request.base_url), size)
+        return Response(body, media_type=ATOM_TYPE)
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:
