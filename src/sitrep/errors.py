@@ -64,6 +64,13 @@ class WorkerError(SitrepError):
     code = "E009"
 
 
+class MissingExtraError(SitrepError, ImportError):
+    """An optional dependency is not installed (pandas or pyarrow for `Rows.df()`/`.arrow()`:
+    the `frames` extra)."""
+
+    code = "E010"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 
