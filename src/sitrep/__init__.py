@@ -16,7 +16,10 @@ The Python API (docs/python.md)::
 from __future__ import annotations
 
 import importlib
+import types
 from typing import TYPE_CHECKING, Any
+
+from sitrep import extract as _extract_stage  # an empty package: nothing heavy loads
 
 if TYPE_CHECKING:
     from sitrep.model.article import Extraction, Reject
@@ -36,7 +39,6 @@ CREDITS = (
 
 # Public name → (module, attribute), imported when first asked for.
 _LAZY = {
-    "extract": ("sitrep.run.pipeline", "extract"),
     "Pipeline": ("sitrep.run.pipeline", "Pipeline"),
     "RunReport": ("sitrep.run.local", "RunReport"),
     "open": ("sitrep.views.reader", "open_store"),
@@ -62,6 +64,26 @@ __all__ = [
     "open",
     "__version__",
 ]
+
+
+class _CallableExtract(types.ModuleType):
+    """`sitrep.extract` names the extraction stage's package too, and Python binds a package
+    to its parent's attribute whenever one of its modules is imported: so the package itself
+    answers the call `sitrep.extract(text_or_record, published=…)` (run/pipeline.py)."""
+
+    def __call__(
+        self,
+        text_or_record: Any,
+        *,
+        published: Any = None,
+        settings: Settings | None = None,
+    ) -> Extraction:
+        from sitrep.run.pipeline import extract as extract_one
+
+        return extract_one(text_or_record, published=published, settings=settings)
+
+
+_extract_stage.__class__ = _CallableExtract
 
 
 def __getattr__(name: str) -> Any:

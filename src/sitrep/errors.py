@@ -65,8 +65,9 @@ class WorkerError(SitrepError):
 
 
 class MissingExtraError(SitrepError, ImportError):
-    """An optional dependency is not installed (pandas or pyarrow for `Rows.df()`/`.arrow()`:
-    the `frames` extra)."""
+    """An optional dependency is not installed (`Rows.df()` and `.arrow()`: `sitrep[frames]`).
+
+    The Python API's results convert to pandas and pyarrow only when those are there."""
 
     code = "E010"
 
