@@ -4,7 +4,9 @@ articles are invented for this file."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -361,3 +363,36 @@ def test_store_written_by_the_cli_reads_the_same(
         {k: v for k, v in a.items() if k not in drop} for a in store.alerts()
     ]
     duckdb.connect(str(cli_db)).close()  # nothing holds it open
+
+
+def _doc_blocks() -> list[tuple[str, list[str]]]:
+    """docs/python.md's ```python blocks: (code, the comment lines closing the block)."""
+    text = (ROOT / "docs" / "python.md").read_text("utf-8")
+    blocks = []
+    for code in re.findall(r"^```python\n(.*?)^```", text, re.M | re.S):
+        lines = code.rstrip("\n").split("\n")
+        expected: list[str] = []
+        while lines and lines[-1].startswith("# "):
+            expected.insert(0, lines.pop()[2:])
+        blocks.append((code, expected))
+    return blocks
+
+
+def test_docs_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The notebook session of docs/python.md, block by block, with what each prints."""
+    blocks = _doc_blocks()
+    assert len(blocks) >= 5
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {}
+    have_frames = all(importlib.util.find_spec(m) for m in ("pandas", "pyarrow"))
+    for code, expected in blocks:
+        if code.startswith("# needs: pandas, pyarrow") and not have_frames:
+            continue
+        exec(compile(code, "docs/python.md", "exec"), namespace)
+        printed = capsys.readouterr().out.splitlines()
+        patterns = [re.compile(".*".join(map(re.escape, e.split("…"))) + "$") for e in expected]
+        found = iter(printed)  # each expected line in order, later than the one before
+        missing = [p.pattern for p in patterns if not any(p.match(line) for line in found)]
+        assert not missing, f"docs/python.md block printed {printed}, expected {expected}"
