@@ -185,8 +185,8 @@ def test_open_never_creates_a_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         sitrep.open(missing)
     assert not missing.exists()
-    with pytest.raises(StoreError, match="does not exist"):
-        sitrep.open(tmp_path)  # a folder
+    with pytest.raises(StoreError, match="is a folder"):
+        sitrep.open(tmp_path)
     text = tmp_path / "notes.duckdb"
     text.write_text("not a database", "utf-8")
     with pytest.raises(StoreError, match="cannot open store"):

@@ -54,8 +54,12 @@ class StoreReader:
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.path.is_dir():
+            raise StoreError(f"store {self.path} is a folder, not a store file")
         if not self.path.is_file():
-            raise StoreError(f"store {self.path} does not exist (create it with `sitrep run`)")
+            raise StoreError(
+                f"store {self.path} does not exist (create it with `sitrep run` or Pipeline.run)"
+            )
         con = connect(self.path, read_only=True)
         try:
             yield con
