@@ -76,6 +76,14 @@ class OutputError(SitrepError):
     code = "E011"
 
 
+class MissingExtraError(SitrepError, ImportError):
+    """An optional dependency is not installed (`Rows.df()` and `.arrow()`: `sitrep[frames]`).
+
+    The Python API's results convert to pandas and pyarrow only when those are there."""
+
+    code = "E012"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sitrep.model.records import Entity, Event, Place, Quote, Time
 
@@ -64,3 +65,9 @@ class Extraction:
     times: list[Time] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON output contract (docs/schema.md): one line of `sitrep extract`."""
+        from sitrep.model.serialize import extraction_to_dict  # serialize imports this module
+
+        return extraction_to_dict(self)

@@ -122,14 +122,16 @@ def run_to_store(
     reprocess: bool = False,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    extractor: Extractor | None = None,
 ) -> RunReport:
     """Extract everything and write it to the store, committing every `store.commit_every`
     articles. Articles already in the store are skipped unless `reprocess`, so a killed run
     started again picks up where it stopped. Everything goes through one `nlp.pipe`
-    (worker processes start once); memory is bounded by the commit size, not the input."""
+    (worker processes start once); memory is bounded by the commit size, not the input.
+    `extractor`, when given (the Python API's `Pipeline`), is used instead of loading one."""
     started = time.perf_counter()
     report = RunReport()
-    extractor = Extractor(settings)
+    extractor = extractor or Extractor(settings)
     con = connect(db, memory_limit=settings.store.memory_limit)
     size = max(1, settings.store.commit_every)
     try:
