@@ -12,7 +12,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from sitrep.model import FACTUALITIES, PLOVER_TYPES  # noqa: E402
+from sitrep.model.vocab import (  # noqa: E402
+    EVENT_TIMINGS,
+    FACTUALITIES,
+    PLOVER_TYPES,
+    QUOTE_KINDS,
+    TIME_TYPES,
+)
 
 TARGET = Path(__file__).resolve().parents[1] / "src" / "sitrep" / "data" / "output.schema.json"
 
@@ -76,7 +82,7 @@ def build() -> dict[str, Any]:
             "Time": obj(
                 {
                     "span": nullable({"$ref": "#/$defs/Span"}),
-                    "type": {"enum": ["DATE", "TIME", "DURATION", "SET"]},
+                    "type": {"enum": list(TIME_TYPES)},
                     "value": STR,
                 }
             ),
@@ -84,7 +90,7 @@ def build() -> dict[str, Any]:
             "Quote": obj(
                 {
                     "id": STR,
-                    "kind": {"enum": ["direct", "indirect", "mixed"]},
+                    "kind": {"enum": list(QUOTE_KINDS)},
                     "content": {"$ref": "#/$defs/Span"},
                     "cue": nullable({"$ref": "#/$defs/Span"}),
                     "speaker": nullable({"$ref": "#/$defs/Participant"}),
@@ -123,7 +129,7 @@ def build() -> dict[str, Any]:
                     "confidence": {**NUM, "minimum": 0, "maximum": 1},
                     "sources": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
                     "targets": {"type": "array", "items": {"$ref": "#/$defs/Participant"}},
-                    "timing": {"enum": ["current", "background"]},
+                    "timing": {"enum": list(EVENT_TIMINGS)},
                 }
             ),
         },

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from sitrep.errors import REJECT_CODES
 from sitrep.ingest.clean import check, clean_text, make_article
 from sitrep.ingest.html import article_from_html, strip_tags
 from sitrep.ingest.jsonl import read_json_document, read_jsonl
 from sitrep.model.article import Article, Reject
 from sitrep.settings import IngestSettings
 
-REJECT_CODES = frozenset(f"R{n:03d}" for n in range(1, 12))
 # Small limits so the length-limit paths are reached by small inputs too.
 SETTINGS = IngestSettings(max_chars=4000, min_chars=20, max_bytes=6000)
 _FIELDS = ("id", "url", "title", "outlet", "published")

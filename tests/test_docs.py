@@ -84,3 +84,34 @@ def test_error_codes_are_unique_and_documented() -> None:
     cli_doc = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text("utf-8")
     for cls in classes:
         assert f"| `{cls.code}` | `{cls.__name__}` |" in cli_doc
+
+
+def test_every_reject_code_is_documented_used_and_declared_once() -> None:
+    from typing import get_args
+
+    from sitrep.errors import REJECT_CODES, RejectCode
+
+    declared = get_args(RejectCode)
+    assert tuple(REJECT_CODES) == declared, "REJECT_CODES must give every RejectCode a meaning"
+    cli_doc = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    section = cli_doc.split("## Reject codes", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `(R\d{3})` \| (.+) \|$", section, re.M)
+    assert documented == list(REJECT_CODES.items()), "docs/cli.md Reject codes are stale"
+    # Every code some reader can produce is declared, and every declared code is produced.
+    used = {
+        code
+        for path in (ROOT / "src" / "sitrep").rglob("*.py")
+        if path.name != "errors.py"
+        for code in re.findall(r"\"(R\d{3})\"", path.read_text("utf-8"))
+    }
+    assert used == set(declared), used ^ set(declared)
+
+
+def test_the_ontology_doc_names_every_event_type_and_factuality() -> None:
+    from sitrep.model import FACTUALITIES, PLOVER_TYPES
+
+    ontology = (ROOT / "docs" / "ontology.md").read_text("utf-8")
+    listed = ontology.split("(Open Event Data Alliance, draft 2.0):", 1)[1].split(".", 1)[0]
+    assert [t.strip() for t in listed.split(",")] == list(PLOVER_TYPES)
+    section = ontology.split("## Factuality", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `([a-z]+)` \|", section, re.M) == list(FACTUALITIES)

@@ -5,6 +5,8 @@ Reject codes (R…) name why one input record was refused; they are data, not ex
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class SitrepError(Exception):
     """Base of every error sitrep raises on purpose."""
@@ -92,13 +94,29 @@ class InputRejected(SitrepError):
 
     code = "E007"
 
-    def __init__(self, reject_code: str, message: str) -> None:
+    def __init__(self, reject_code: RejectCode, message: str) -> None:
         super().__init__(message)
         self.reject_code = reject_code
 
 
-# Reject codes: stable, documented in docs/cli.md ("Rejects").
-REJECT_CODES: dict[str, str] = {
+# Reject codes: stable, documented in docs/cli.md ("Rejects"). The type makes a mistyped code
+# at any `Reject(code=…)` a mypy error; REJECT_CODES gives each one its meaning.
+RejectCode = Literal[
+    "R001",
+    "R002",
+    "R003",
+    "R004",
+    "R005",
+    "R006",
+    "R007",
+    "R008",
+    "R009",
+    "R010",
+    "R011",
+    "R012",
+]
+
+REJECT_CODES: dict[RejectCode, str] = {
     "R001": "malformed JSON line",
     "R002": "record is not a JSON object or has fields of the wrong type",
     "R003": "no text: missing, empty or whitespace only",

@@ -21,9 +21,11 @@ the PLOVER/CAMEO codebooks code the same word differently:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, Literal
 
 from sitrep.extract.lexicons import Trigger
+from sitrep.model.vocab import EventType, Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -58,7 +60,6 @@ _PEACEKEEPING = Trigger("AID", "peacekeeping", "074")
 _YIELD_GRANT = Trigger("CONCEDE", None, "080")
 INTENT = Trigger("AGREE", None, "030")
 REFUSAL = Trigger("REJECT", None, "120")
-_KEEP = Trigger("", None, None)  # sentinel: the rule has nothing to say
 _SHARE_INFO = Trigger("COOPERATE", "intelligence", "064")
 _EASE = Trigger("CONCEDE", "ease", "081")
 _ACCEDE = Trigger("CONCEDE", None, "083")
@@ -142,6 +143,16 @@ DEMAND = Trigger("REQUEST", None, "100")
 THREAT = Trigger("THREATEN", "violence", "138")
 
 
+class _Keep(Enum):
+    """Sentinel: the rule has nothing to say (None means "no event here")."""
+
+    KEEP = "keep"
+
+
+_KEEP = _Keep.KEEP
+_Rule = Trigger | None | Literal[_Keep.KEEP]
+
+
 def _objects(token: Token) -> set[str]:
     """Lemmas of the direct objects (and their conjuncts) and of a governed "of" phrase."""
     out: set[str] = set()
@@ -193,7 +204,7 @@ def refine(entry: Trigger, token: Token, head: Token) -> Trigger | None:
     return entry
 
 
-def _by_object(entry: Trigger, token: Token, lemma: str) -> Trigger | None:
+def _by_object(entry: Trigger, token: Token, lemma: str) -> _Rule:
     """Verb triggers whose object decides the type (see the module docstring)."""
     if token.pos_ != "VERB":
         return _KEEP
@@ -295,7 +306,7 @@ def _to_clause(child: Token) -> bool:
     )
 
 
-def _noun_rule(entry: Trigger, token: Token, head: Token, lemma: str) -> Trigger | None:
+def _noun_rule(entry: Trigger, token: Token, head: Token, lemma: str) -> _Rule:
     governor = head.lemma_.lower() if head.i != token.i else token.head.lemma_.lower()
     if lemma == "strike":
         mods = _modifiers(token)
@@ -322,7 +333,9 @@ def _from_storage(verb: Token) -> bool:
     return False
 
 
-def derived_trigger(event_type: str, factuality: str, trigger: Token) -> Trigger | None:
+def derived_trigger(
+    event_type: EventType, factuality: Factuality, trigger: Token
+) -> Trigger | None:
     """The speech act a non-factual event implies, if PLOVER codes one."""
     if any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children):
         return DEMAND  # "Libya must hand over the suspects" demands it (CAMEO 10)

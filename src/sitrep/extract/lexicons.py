@@ -11,12 +11,12 @@ import yaml
 
 from sitrep.errors import KnowledgeBaseError
 from sitrep.extract.timing import TimingRules, load_timing_rules
-from sitrep.model import PLOVER_TYPES
+from sitrep.model.vocab import PLOVER_TYPES, EventType, is_event_type
 
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    type: str
+    type: EventType
     mode: str | None
     cameo: str | None
 
@@ -26,8 +26,8 @@ class Lexicons:
     verb_triggers: dict[str, Trigger]
     noun_triggers: dict[str, Trigger]
     light_verbs: frozenset[str]
-    type_intensity: dict[str, float]
-    mode_intensity: dict[tuple[str, str], float]
+    type_intensity: dict[EventType, float]
+    mode_intensity: dict[tuple[EventType, str], float]
     reporting_verbs: frozenset[str]
     hedging_verbs: frozenset[str]
     hedges: frozenset[str]
@@ -49,7 +49,7 @@ class Lexicons:
     danger_nouns: dict[str, frozenset[str]]
     ability_modals: frozenset[str]
 
-    def intensity(self, event_type: str, mode: str | None) -> float:
+    def intensity(self, event_type: EventType, mode: str | None) -> float:
         if mode is not None and (event_type, mode) in self.mode_intensity:
             return self.mode_intensity[(event_type, mode)]
         return self.type_intensity.get(event_type, 0.0)
@@ -74,9 +74,23 @@ def _triggers(where: str, table: Any) -> dict[str, Trigger]:
         raise KnowledgeBaseError(f"{where}: trigger table must be a mapping")
     out: dict[str, Trigger] = {}
     for lemma, entry in table.items():
-        if not isinstance(entry, dict) or entry.get("type") not in PLOVER_TYPES:
-            raise KnowledgeBaseError(f"{where}: trigger {lemma!r} needs a PLOVER type")
-        out[str(lemma).lower()] = Trigger(entry["type"], entry.get("mode"), entry.get("cameo"))
+        event_type = entry.get("type") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not is_event_type(event_type):
+            raise KnowledgeBaseError(
+                f"{where}: trigger {lemma!r} needs a PLOVER type (one of "
+                f"{', '.join(PLOVER_TYPES)}), not {event_type!r}"
+            )
+        out[str(lemma).lower()] = Trigger(event_type, entry.get("mode"), entry.get("cameo"))
+    return out
+
+
+def _by_event_type(where: str, table: dict[str, Any]) -> dict[EventType, Any]:
+    """`table` with its keys checked to be PLOVER types (a misspelt type would weigh 0)."""
+    out: dict[EventType, Any] = {}
+    for key, value in table.items():
+        if not is_event_type(key):
+            raise KnowledgeBaseError(f"{where}: {key!r} is not a PLOVER type")
+        out[key] = value
     return out
 
 
@@ -93,10 +107,10 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         verbs.update(_triggers(where, extra.get("verbs")))
         nouns.update(_triggers(where, extra.get("nouns")))
         light.update(extra.get("light_verbs", []))
-    _, intensity = _packaged("intensity.yaml")
+    where, intensity = _packaged("intensity.yaml")
     modes = {
         (etype, mode): float(weight)
-        for etype, table in intensity["modes"].items()
+        for etype, table in _by_event_type(where, intensity["modes"]).items()
         for mode, weight in table.items()
     }
     _, reporting = _packaged("reporting.yaml")
@@ -106,7 +120,7 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         verb_triggers=verbs,
         noun_triggers=nouns,
         light_verbs=frozenset(light),
-        type_intensity={k: float(v) for k, v in intensity["types"].items()},
+        type_intensity={k: float(v) for k, v in _by_event_type(where, intensity["types"]).items()},
         mode_intensity=modes,
         reporting_verbs=frozenset(reporting["verbs"]),
         hedging_verbs=frozenset(reporting["hedging_verbs"]),

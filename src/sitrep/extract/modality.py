@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sitrep.extract.lexicons import Lexicons
+from sitrep.model.vocab import Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -47,7 +48,7 @@ _COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "acl", "pcomp", "relcl"}
 _PAST_REPORTING = {"VBD", "VBN"}
 
 
-def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> str:
+def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> Factuality:
     """The strongest modality that governs the trigger.
 
     Order matters: a doubt about the whole claim ("it was not immediately clear whether
@@ -143,7 +144,7 @@ def _negated(trigger: Token, chain: list[Token]) -> bool:
     )
 
 
-def _condition(trigger: Token, chain: list[Token]) -> str | None:
+def _condition(trigger: Token, chain: list[Token]) -> Factuality | None:
     """ "hypothetical" for what an if-clause supposes ("if Russia *attacks*"),
     "conditional" for what is promised should it happen ("… we *will respond*")."""
     for token in chain:

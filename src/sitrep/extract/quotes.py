@@ -31,6 +31,7 @@ from sitrep.extract.speakers import (
     phrase_speaker,
 )
 from sitrep.model import Participant, Quote, Span, record_id
+from sitrep.model.vocab import QuoteKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -160,7 +161,7 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
     if cue is not None and speaker is None:
         speaker = cue_speaker(ctx, cue)
     addressee, via = chain(ctx, cue) if cue is not None else (None, [])
-    kind = "direct"
+    kind: QuoteKind = "direct"
     content = char_span(ctx.text, start, end)
     if cue is not None and cue.pos_ in {"VERB", "AUX"}:
         clauses = complement(cue, xcomp=True)

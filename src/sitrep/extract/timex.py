@@ -43,6 +43,7 @@ from sitrep.extract.timex_lexicon import (
     clean,
 )
 from sitrep.extract.timex_scan import scan_timexes
+from sitrep.model.vocab import TimeType
 
 __all__ = ["MONTHS", "WEEKDAYS", "TimexMatch", "clean", "find_timexes", "normalise_timex"]
 
@@ -52,7 +53,7 @@ class TimexMatch:
     start: int
     end: int
     text: str
-    type: str  # "DATE" | "TIME" | "DURATION" | "SET"
+    type: TimeType
     value: str
 
 
@@ -254,7 +255,7 @@ def normalise_exact(phrase: str, anchor: dt.date | None) -> Result | None:
     return None
 
 
-def normalise_timex(phrase: str, anchor: dt.date | None) -> tuple[str, str] | None:
+def normalise_timex(phrase: str, anchor: dt.date | None) -> Result | None:
     """(TIMEX3 type, value) for a whole phrase, or None when it cannot be normalised.
 
     Falls back to the longest expression that :func:`find_timexes` finds inside the

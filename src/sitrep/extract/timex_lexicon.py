@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-Result = tuple[str, str]
+from sitrep.model.vocab import TimeType
+
+# (TIMEX3 type, value)
+Result = tuple[TimeType, str]
 
 
 # --------------------------------------------------------------------------- lexicon

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-Normaliser = Callable[[str, dt.date | None], tuple[str, str] | None]
+from sitrep.model.vocab import TimeType
+
+Normaliser = Callable[[str, dt.date | None], tuple[TimeType, str] | None]
 
 MAX_TOKENS = 10
 
@@ -176,10 +178,10 @@ _SEASON_WORDS = _wordset("spring summer fall autumn winter")
 
 def scan_timexes(
     text: str, anchor: dt.date | None, normalise: Normaliser
-) -> list[tuple[int, int, str, str]]:
+) -> list[tuple[int, int, TimeType, str]]:
     """(start, end, type, value) for each non-overlapping expression in ``text``."""
     toks = _tokens(text)
-    found: list[tuple[int, int, str, str]] = []
+    found: list[tuple[int, int, TimeType, str]] = []
     for run in _runs(text, toks):
         k = 0
         while k < len(run):

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from sitrep.model import EventDate
+from sitrep.model.vocab import EventTiming
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-CURRENT = "current"
-BACKGROUND = "background"
+CURRENT: EventTiming = "current"
+BACKGROUND: EventTiming = "background"
 
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj"}
 _SEASON_END = {"WI": (3, 20), "SP": (6, 20), "SU": (9, 22), "FA": (12, 21)}
@@ -98,7 +99,7 @@ def clause_text(token: Token) -> str:
 
 def event_timing(
     rules: TimingRules, token: Token, own_date: EventDate | None, anchor: date | None
-) -> str:
+) -> EventTiming:
     """`current` or `background` for the event whose trigger is `token`. `own_date` is the
     date found in the text that dates this event (anchoring.dates_the_event), if any: a date
     that only names another noun or starts a period up to now decides nothing."""

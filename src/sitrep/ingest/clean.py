@@ -7,6 +7,7 @@ import time
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
+from sitrep.errors import RejectCode
 from sitrep.ingest.boilerplate import packaged_rules, strip_rule_lines
 from sitrep.model.article import Article, Reject
 from sitrep.model.ids import article_id_for
@@ -43,7 +44,7 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
-def check(text: str, settings: IngestSettings) -> tuple[str, str] | None:
+def check(text: str, settings: IngestSettings) -> tuple[RejectCode, str] | None:
     """`(code, reason)` when `text` cannot be an article, else None."""
     if not text.strip():
         return "R003", "no text: empty or whitespace only"

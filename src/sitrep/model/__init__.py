@@ -17,14 +17,32 @@ from sitrep.model.records import (
     ViaLink,
 )
 from sitrep.model.story import ArticleRef, CanonicalEvent, EventMention, Story
+from sitrep.model.vocab import (
+    EVENT_TIMINGS,
+    QUOTE_KINDS,
+    TIME_TYPES,
+    EventTiming,
+    EventType,
+    Factuality,
+    QuoteKind,
+    TimeType,
+)
 
 __all__ = [
     "ArticleRef",
     "CanonicalEvent",
     "EventMention",
     "Story",
+    "EVENT_TIMINGS",
     "FACTUALITIES",
     "PLOVER_TYPES",
+    "QUOTE_KINDS",
+    "TIME_TYPES",
+    "EventTiming",
+    "EventType",
+    "Factuality",
+    "QuoteKind",
+    "TimeType",
     "Article",
     "Attribution",
     "Entity",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitrep.errors import RejectCode
 from sitrep.model.records import Entity, Event, Place, Quote, Time
 
 
@@ -44,7 +45,7 @@ class Reject:
     """An input record that was refused, with the reason why."""
 
     origin: str
-    code: str
+    code: RejectCode
     reason: str
     snippet: str = ""
 

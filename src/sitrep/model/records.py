@@ -8,33 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACTUALITIES = (
-    "asserted",
-    "reported",
-    "uncertain",
-    "hypothetical",
-    "conditional",
-    "future",
-    "negated",
-)
-
-PLOVER_TYPES = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
+from sitrep.model.vocab import (
+    FACTUALITIES,
+    PLOVER_TYPES,
+    EventTiming,
+    EventType,
+    Factuality,
+    QuoteKind,
+    TimeType,
 )
 
 
@@ -83,7 +64,7 @@ class Place:
 @dataclass(slots=True)
 class Time:
     span: Span | None
-    type: str
+    type: TimeType
     value: str
 
 
@@ -99,7 +80,7 @@ class ViaLink:
 @dataclass(slots=True)
 class Quote:
     id: str
-    kind: str
+    kind: QuoteKind
     content: Span
     cue: Span | None
     speaker: Participant | None
@@ -127,7 +108,7 @@ class Attribution:
 @dataclass(slots=True)
 class Event:
     id: str
-    type: str
+    type: EventType
     mode: str | None
     context: list[str]
     source: Participant | None
@@ -136,7 +117,7 @@ class Event:
     sentence: Span
     date: EventDate | None
     place: Place | None
-    factuality: str
+    factuality: Factuality
     attribution: Attribution | None
     cameo: str | None
     intensity: float
@@ -147,7 +128,7 @@ class Event:
     targets: list[Participant] = field(default_factory=list)
     # "current" news (within about a month of publication, or still to come) or
     # "background" (history the article recalls); see extract/timing.py.
-    timing: str = "current"
+    timing: EventTiming = "current"
 
     def __post_init__(self) -> None:
         # A record built the old way (one source, one target) keeps the lists consistent.
@@ -155,3 +136,24 @@ class Event:
             self.sources = [self.source]
         if not self.targets and self.target is not None:
             self.targets = [self.target]
+
+
+__all__ = [
+    "FACTUALITIES",
+    "PLOVER_TYPES",
+    "Attribution",
+    "Entity",
+    "Event",
+    "EventDate",
+    "EventTiming",
+    "EventType",
+    "Factuality",
+    "Participant",
+    "Place",
+    "Quote",
+    "QuoteKind",
+    "Span",
+    "Time",
+    "TimeType",
+    "ViaLink",
+]

@@ -13,11 +13,12 @@ All of sitrep's SQL lives in store/; callers get plain dicts. Two derived column
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import duckdb
 
 from sitrep.extract.timing import period_end
+from sitrep.model.vocab import EventTiming
 from sitrep.store.read import _rows, date_where, event_where, quote_filters
 from sitrep.store.read_model import (
     DAY_SQL,
@@ -34,8 +35,9 @@ PLACE_EVENT_IDS = 20
 # Which events a listing shows by their timing (extract/timing.py): current news (the
 # default), background (history an article recalls; never merged across articles, so each
 # is listed by its mention) or both.
-Timing = Literal["current", "background", "all"]
-TIMINGS: tuple[Timing, ...] = ("current", "background", "all")
+# An event's own timing, or "all" for no filter.
+Timing = Literal[EventTiming, "all"]
+TIMINGS: tuple[Timing, ...] = get_args(Timing)
 # Rows of `event_facts` a listing of real events shows, by timing: canonical events are
 # current news only (store/resolution.py), background events are their mentions.
 LISTED = {
