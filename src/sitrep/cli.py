@@ -188,9 +188,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     every = settings.watch.every if args.every is None else args.every
     if every < 0 or (args.polls is not None and args.polls < 1):
         raise UsageError("--every must be >= 0 and --polls >= 1")
-    for source in args.sources:
-        if not source.lower().startswith(("http://", "https://")) and not Path(source).is_dir():
-            raise UsageError(f"{source} is neither an http(s) URL nor a folder")
+    _check_sources(args.sources)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: object) -> None:
@@ -208,6 +206,12 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
             signal.signal(sig, handler)
     print(f"sitrep watch: stopped after {done} polls", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_sources(sources: list[str]) -> None:
+    for source in sources:
+        if not source.lower().startswith(("http://", "https://")) and not Path(source).is_dir():
+            raise UsageError(f"{source} is neither an http(s) URL nor a folder")
 
 
 def _one_line(text: str) -> str:
@@ -467,13 +471,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.views.hosts import allowed_hosts, token_warning
 
     db = _db_path(args, settings)
+    every = settings.watch.every if args.every is None else args.every
+    if args.watch:
+        _check_sources(args.watch)
+        if every < 0:
+            raise UsageError("--every must be >= 0")
+    elif args.every is not None:
+        raise UsageError("--every goes with --watch")
     _open_read(args, settings).close()  # fail now, with a clear message, if the store is bad
     host = args.host or settings.api.host
     port = args.port or settings.api.port
     token = os.environ.get("SITREP_TOKEN") or None
     hosts = allowed_hosts(host, settings.api.allowed_hosts)
-    app = create_app(db, settings, token=token, allowed_hosts=hosts)
+    app = create_app(db, settings, token=token, allowed_hosts=hosts, shared=bool(args.watch))
     mode = "ingest enabled (token set)" if token else "read-only"
+    if args.watch:
+        mode += f", watching {len(args.watch)} sources every {every:g} s"
     print(f"sitrep: serving {db} on http://{host}:{port}/ ({mode})", file=sys.stderr)
     warning = token_warning(host, token)
     if warning:
@@ -484,8 +497,49 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             "clients use to guard against DNS rebinding",
             file=sys.stderr,
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if not args.watch:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return EXIT_OK
+    _serve_watching(
+        app,
+        args.watch,
+        every,
+        settings,
+        db,
+        lambda: uvicorn.run(app, host=host, port=port, log_level="warning"),
+    )
     return EXIT_OK
+
+
+def _serve_watching(
+    app: Any, sources: list[str], every: float, settings: Settings, db: Path, serve: Any
+) -> None:
+    """Serve while a background thread polls `sources` and writes through the server's
+    own database (the single writer). Stopping the server stops the watcher after its
+    current poll, which commits."""
+    import threading
+
+    from sitrep.run.watch import Watcher, watch
+
+    store = app.state.store
+    stop = threading.Event()
+    watcher = Watcher(sources, settings, db, open_store=store.writer)
+
+    def follow() -> None:
+        try:
+            watch(watcher, every=every, polls=None, stop=stop, on_poll=_print_poll)
+        except Exception as exc:  # the server goes on answering what is stored
+            print(f"sitrep serve: watcher stopped: {_one_line(str(exc))}", file=sys.stderr)
+
+    thread = threading.Thread(target=follow, name="sitrep-watch", daemon=True)
+    thread.start()
+    try:
+        serve()
+    finally:
+        stop.set()
+        thread.join()
+        watcher.close()
+        store.close()
 
 
 ALERT_COLUMNS = [
@@ -545,7 +599,9 @@ def _deliver_alerts(args: argparse.Namespace, settings: Settings) -> int:
     db = _db_path(args, settings)
     if not db.exists():
         raise UsageError(f"store {db} does not exist (create it with `sitrep run`)")
-    con = connect(db, memory_limit=settings.store.memory_limit)
+    con = connect(
+        db, memory_limit=settings.store.memory_limit, lock_wait=settings.store.lock_wait_seconds
+    )
     try:
         sent = deliver_webhook(con, settings.deliver, evaluate_alerts(con, settings))
     finally:

@@ -211,6 +211,19 @@ def _analyst_commands(commands: Any) -> None:
     _db(serve)
     serve.add_argument("--host", help="address to bind (default: api.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="TCP port (default: api.port, 8000)")
+    serve.add_argument(
+        "--watch",
+        nargs="+",
+        metavar="SOURCE",
+        help="also follow these feeds, pages and folders as `sitrep watch` does, the server "
+        "being the store's single writer (docs/api.md, ingest while serving)",
+    )
+    serve.add_argument(
+        "--every",
+        type=float,
+        metavar="SECONDS",
+        help="with --watch: seconds between the starts of two polls (default: watch.every)",
+    )
 
     alerts = commands.add_parser("alerts", help="escalation and watchlist alerts: what fired, why")
     _db(alerts)

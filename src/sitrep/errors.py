@@ -41,6 +41,11 @@ class StoreError(SitrepError):
 
     code = "E004"
 
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        # Another process held the file lock past the wait allowed: retrying can succeed.
+        self.busy = busy
+
 
 class KnowledgeBaseError(SitrepError):
     """A knowledge-base data file (actors, lexicons) is malformed."""

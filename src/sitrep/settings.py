@@ -100,6 +100,7 @@ class StoreSettings:
     db: str = "sitrep.duckdb"
     commit_every: int = 64
     memory_limit: str = "1GB"
+    lock_wait_seconds: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,9 @@ class ApiSettings:
     default_limit: int = 100
     max_limit: int = 1000
     max_body_bytes: int = 2_000_000
-    keep_open_seconds: float = 2.0
+    keep_open_seconds: float = 0.0
+    lock_wait_seconds: float = 1.0
+    dashboard_poll_seconds: float = 10.0
     allowed_hosts: tuple[str, ...] = ()
 
 

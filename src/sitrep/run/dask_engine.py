@@ -264,7 +264,11 @@ def run_with_dask(
     folder = shard_folder(db, settings.run)
     folder.mkdir(parents=True, exist_ok=True)
     clear_partial_shards(folder)
-    con = connect(db, memory_limit=settings.store.memory_limit)
+    con = connect(
+        db,
+        memory_limit=settings.store.memory_limit,
+        lock_wait=settings.store.lock_wait_seconds,
+    )
     try:
         with _client(settings.run, client) as dask:
             _register(dask, settings)

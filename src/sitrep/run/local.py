@@ -132,7 +132,11 @@ def run_to_store(
     started = time.perf_counter()
     report = RunReport()
     extractor = extractor or Extractor(settings)
-    con = connect(db, memory_limit=settings.store.memory_limit)
+    con = connect(
+        db,
+        memory_limit=settings.store.memory_limit,
+        lock_wait=settings.store.lock_wait_seconds,
+    )
     size = max(1, settings.store.commit_every)
     try:
         # Ids read but not yet committed: the store cannot tell those apart from new ones.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +67,12 @@ class Watcher:
         client: httpx.Client | None = None,
         clock: Callable[[], float] = time.time,
         extractor: Extractor | None = None,
+        open_store: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]] | None = None,
     ) -> None:
-        """`client`, `clock` and `extractor` are for tests (a fake clock, a loaded pipeline)."""
+        """`client`, `clock` and `extractor` are for tests (a fake clock, a loaded pipeline).
+        `open_store` gives a poll its write connection for the poll's length: `serve
+        --watch` passes a cursor of the server's own database (one process, one writer);
+        by default the file is opened, waiting `store.lock_wait_seconds` for its lock."""
         self.sources = list(dict.fromkeys(sources))
         self.settings = settings
         self.db = db
@@ -80,7 +85,17 @@ class Watcher:
             trust_env=False,
         )
         self._extractor = extractor
+        self._open_store = open_store or self._open_file
         self.polls = 0
+
+    @contextmanager
+    def _open_file(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        store = self.settings.store
+        con = connect(self.db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
 
     def close(self) -> None:
         if self._own_client:
@@ -91,8 +106,7 @@ class Watcher:
         started = time.perf_counter()
         self.polls += 1
         report = PollReport(self.polls)
-        con = connect(self.db, memory_limit=self.settings.store.memory_limit)
-        try:
+        with self._open_store() as con:
             now = self.clock()
             states = load_states(con, self.sources)
             taken: list[tuple[str, Taken]] = []
@@ -108,8 +122,6 @@ class Watcher:
                 resolve_store(con, self.settings)
                 record_alerts(con, self.settings)
                 resolution_done(con)
-        finally:
-            con.close()
         report.seconds = time.perf_counter() - started
         return report
 

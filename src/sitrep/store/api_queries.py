@@ -619,3 +619,22 @@ def articles_per_day(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "GROUP BY day"
     ).fetchall()
     return {str(day): int(n) for day, n in rows}
+
+
+def last_ingest(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """When the newest article was stored (ISO, UTC as DuckDB's now()), or None."""
+    row = con.execute("SELECT max(ingested_at) FROM articles").fetchone()
+    last = row[0] if row else None
+    return {"last_ingested": last.isoformat() if last is not None else None}
+
+
+def ingested_at(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
+    """When each of these articles was stored (ISO), for the dashboard's "new" marks."""
+    if not article_ids:
+        return {}
+    rows = con.execute(
+        "SELECT id, ingested_at FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[])) "
+        "AND ingested_at IS NOT NULL",
+        [list(dict.fromkeys(article_ids))],
+    ).fetchall()
+    return {str(i): t.isoformat() for i, t in rows}

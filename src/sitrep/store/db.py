@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -26,24 +27,31 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def connect(
-    path: str | Path, *, read_only: bool = False, memory_limit: str = ""
+    path: str | Path, *, read_only: bool = False, memory_limit: str = "", lock_wait: float = 0.0
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) and migrate the store. Read-only opens never migrate.
     `memory_limit` ("1GB"; empty: DuckDB's default, 80 % of RAM) caps DuckDB's own memory;
-    past it, large sorts and joins spill to disk."""
+    past it, large sorts and joins spill to disk. `lock_wait`: seconds to keep retrying
+    while another process holds the file lock (a server between requests releases it
+    within milliseconds); then StoreError with `busy` set."""
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).exists():
         raise StoreError(f"store {target} does not exist (create it with `sitrep run`)")
+    deadline = time.monotonic() + lock_wait
     try:
-        con = _open(target, read_only)
+        con = _open_waiting(target, read_only, deadline)
         if read_only and _version(con) < migrations()[-1][0]:
             # A store written by an older sitrep: bring it up to date once, then read.
             con.close()
-            migrate_con = _open(target, False)
+            migrate_con = _open_waiting(target, False, deadline)
             migrate(migrate_con)
             migrate_con.close()
-            con = _open(target, True)
+            con = _open_waiting(target, True, deadline)
     except duckdb.Error as exc:
+        if _is_lock_conflict(exc):
+            raise StoreError(
+                f"store {target} is busy (another process holds it)", busy=True
+            ) from exc
         raise StoreError(f"cannot open store {target}: {exc}") from exc
     if memory_limit:
         try:
@@ -61,6 +69,25 @@ def _checked_size(value: str) -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip()):
         raise StoreError(f"store.memory_limit must be a size like '1GB', not {value!r}")
     return value.strip()
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    return isinstance(exc, duckdb.IOException) and "Could not set lock" in str(exc)
+
+
+def _open_waiting(target: str, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    """`_open`, retried while another process holds the lock and time is left. DuckDB
+    does not wait for a lock itself: it fails at once."""
+    pause = 0.01
+    while True:
+        try:
+            return _open(target, read_only)
+        except duckdb.Error as exc:
+            left = deadline - time.monotonic()
+            if not _is_lock_conflict(exc) or left <= 0:
+                raise
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.2)
 
 
 def _open(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -4,8 +4,8 @@ Opening a DuckDB file costs ~20 ms of CPU (more on a busy machine) before any qu
 more than most dashboard queries on a million events. But an open connection holds the
 file lock, and `sitrep run` in another process needs the write lock. So the connection
 stays open only while requests keep coming: `idle_seconds` after the last one it is
-closed and writers can get in. With `idle_seconds = 0` every request opens and closes the
-file (the behaviour before this cache).
+closed and writers can get in. With `idle_seconds = 0` (the API's default) every request
+opens and closes the file, so writers get in between requests.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from sitrep.store.db import connect
 class ReadConnection:
     """One cached read-only connection; callers serialise use with their own lock."""
 
-    def __init__(self, db: Path, idle_seconds: float) -> None:
+    def __init__(self, db: Path, idle_seconds: float, lock_wait: float = 0.0) -> None:
         self.db = db
         self.idle_seconds = idle_seconds
+        self.lock_wait = lock_wait
         self._con: duckdb.DuckDBPyConnection | None = None
         self._guard = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -38,7 +39,7 @@ class ReadConnection:
                 self._timer.cancel()
                 self._timer = None
             if self._con is None:
-                self._con = connect(self.db, read_only=True)
+                self._con = connect(self.db, read_only=True, lock_wait=self.lock_wait)
             con = self._con
             self._generation += 1
         try:

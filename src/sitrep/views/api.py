@@ -50,6 +50,9 @@ _CSP = (
     "form-action 'self'"
 )
 Format = Literal["json", "csv"]
+# Seconds a client is told to wait when another process holds the store: a poll of
+# `sitrep watch` or a batch of `sitrep run` usually commits within a few seconds.
+_RETRY_AFTER = 2
 
 
 def _static_dir() -> Path:
@@ -66,10 +69,13 @@ def create_app(
     *,
     token: str | None = None,
     allowed_hosts: Collection[str] | None = None,
+    shared: bool = False,
 ) -> FastAPI:
     """The app over the store at `db`. `allowed_hosts` (normalised names, see
-    views/hosts.py) guards against DNS rebinding; None answers any Host."""
-    store = Store(db, settings)
+    views/hosts.py) guards against DNS rebinding; None answers any Host. `shared`: hold the
+    store read-write for the app's life, to write through `app.state.store.writer()` while
+    serving (serve --watch; views/api_store.py)."""
+    store = Store(db, settings, shared=shared)
     cfg = settings.api
     app = FastAPI(
         # /docs is served below from the vendored Swagger UI: nothing loads from a CDN.
@@ -116,6 +122,15 @@ def create_app(
 
     @app.exception_handler(StoreError)
     async def store_error(_: Request, exc: StoreError) -> JSONResponse:
+        if exc.busy:
+            # Another process writes the store (`sitrep run`/`watch`): worth retrying soon.
+            busy = _error(
+                503,
+                f"store busy (another process is writing it; retry): {exc}",
+                retry_after=_RETRY_AFTER,
+            )
+            busy.headers["Retry-After"] = str(_RETRY_AFTER)
+            return busy
         return _error(503, f"store unavailable (a run may be writing it; retry): {exc}")
 
     @app.exception_handler(ConfigError)
@@ -235,7 +250,14 @@ def create_app(
         )
         with store.read() as con:
             total, rows = q.events(con, flt, mentions=mentions)
-        return listing("events", format, flt, total, [api_rows.event_row(r) for r in rows])
+            items = [api_rows.event_row(r) for r in rows]
+            stored = q.ingested_at(con, [a for i in items for a in _reports(i)])
+        for item in items:
+            # When the event was first reported to this store: the dashboard marks as new
+            # the rows stored since the analyst's last visit.
+            times = [stored[a] for a in _reports(item) if a in stored]
+            item["first_stored"] = min(times) if times else None
+        return listing("events", format, flt, total, items)
 
     @app.get("/api/quotes", summary="Quotes with speaker, via chain and state-media flag")
     def quotes(
@@ -446,9 +468,21 @@ def create_app(
     def dashboard() -> FileResponse:
         return FileResponse(_static_dir() / "index.html", media_type="text/html")
 
-    @app.get("/api/stats", summary="Row counts and the store's date range")
+    @app.get(
+        "/api/stats",
+        summary="Row counts, the store's date range, and a version that changes with the store",
+    )
     def store_stats() -> dict[str, Any]:
-        return store.answer("stats", lambda con: {"counts": stats(con), **q.date_range(con)})
+        found = store.answer(
+            "stats",
+            lambda con: {"counts": stats(con), **q.date_range(con), **q.last_ingest(con)},
+        )
+        # The dashboard polls this cheap answer and refreshes its views when version moves.
+        return {
+            **found,
+            "version": store.version(),
+            "poll_seconds": cfg.dashboard_poll_seconds,
+        }
 
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
 
@@ -464,6 +498,10 @@ def create_app(
         )
 
     return app
+
+
+def _reports(item: dict[str, Any]) -> list[str]:
+    return [str(a) for a in (item.get("article_ids") or [item.get("article_id")]) if a]
 
 
 def quote_page(con: Any, flt: q.Query) -> tuple[int, list[dict[str, Any]]]:

@@ -1,16 +1,22 @@
 """How the API reaches the DuckDB file, and ingest for POST /api/articles.
 
 DuckDB lets one process write a file, and while it writes no other process may open it.
-So the API holds its read-only connection only while requests keep coming and closes it
-after `api.keep_open_seconds` of quiet (store/pool.py); a `sitrep run` in another process
-can take the write lock in between (requests made while it holds the lock get 503 "store
-busy"). Inside this process one lock
-serialises access, because DuckDB refuses a read-only and a read-write connection to the
-same file at once in one process.
+Two ways to serve a store that is also being written (docs/api.md, "Ingest while serving"):
+
+- per request (`sitrep serve`): each request opens the file read-only and closes it
+  (or after `api.keep_open_seconds` of quiet, store/pool.py), so a `sitrep run` or `watch`
+  in another process takes the write lock between requests; a request made while it holds
+  the lock retries for `api.lock_wait_seconds`, then gets 503 with Retry-After. Inside this
+  process one lock serialises access, because DuckDB refuses a read-only and a read-write
+  connection to the same file at once in one process.
+- shared (`sitrep serve --watch`): the server opens the file read-write once and is the
+  only writer; the watcher thread and POST /api/articles write through cursors of that one
+  database (`writer()`) while requests read through others, each seeing the last commit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,14 +48,29 @@ class IngestReport:
 
 
 class Store:
-    def __init__(self, db: Path, settings: Settings) -> None:
+    def __init__(self, db: Path, settings: Settings, *, shared: bool = False) -> None:
+        """`shared`: hold one read-write database for the server's life (serve --watch)."""
         self.db = db
         self.settings = settings
         self._lock = threading.Lock()
         self._extractor: Extractor | None = None
         self._extractor_lock = threading.Lock()
         # Kept open while requests come, closed when idle (store/pool.py).
-        self._reader = ReadConnection(db, settings.api.keep_open_seconds)
+        self._reader = ReadConnection(
+            db, settings.api.keep_open_seconds, settings.api.lock_wait_seconds
+        )
+        self._shared: duckdb.DuckDBPyConnection | None = None
+        if shared:
+            store = settings.store
+            self._shared = connect(
+                db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds
+            )
+        # One writer at a time in this process (the watcher, an ingest request): two
+        # cursors writing the same tables would conflict at commit.
+        self._write_lock = threading.Lock()
+        # Writes through this process; part of the state caches are keyed on, because a
+        # commit may only touch the WAL's contents without changing its size class.
+        self._writes = 0
         # Alerts evaluated for one state of the file: evaluating reads every canonical
         # event, seconds on a million, and the answer only changes when the file does.
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
@@ -58,8 +79,13 @@ class Store:
         # Answers of requests without parameters (pairs, stats), per state of the file.
         self._answers: dict[str, tuple[tuple[int, ...], Any]] = {}
 
+    def version(self) -> str:
+        """A short tag that changes whenever the store may have changed (the dashboard
+        polls /api/stats and refreshes when it differs)."""
+        return hashlib.blake2b(repr(self._file_state()).encode(), digest_size=8).hexdigest()
+
     def _file_state(self) -> tuple[int, ...]:
-        state: list[int] = []
+        state: list[int] = [self._writes]
         for path in (self.db, self.db.with_name(self.db.name + ".wal")):
             try:
                 info = path.stat()
@@ -116,8 +142,53 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._shared is not None:
+            with self._lock:  # cursor() changes the parent connection's bookkeeping
+                cursor = self._shared.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
         with self._lock, self._reader.read() as con:
             yield con
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection: a cursor of the shared database, or (per request) the file
+        opened read-write once this process's reader has let it go."""
+        with self._write_lock:
+            try:
+                if self._shared is not None:
+                    with self._lock:
+                        cursor = self._shared.cursor()
+                    try:
+                        yield cursor
+                    finally:
+                        cursor.close()
+                    return
+                with self._lock:
+                    self._reader.close()  # one process may not hold a reader and a writer
+                    store = self.settings.store
+                    con = connect(
+                        self.db,
+                        memory_limit=store.memory_limit,
+                        lock_wait=store.lock_wait_seconds,
+                    )
+                    try:
+                        yield con
+                    finally:
+                        con.close()
+            finally:
+                self._writes += 1
+                self._alerts = None
+
+    def close(self) -> None:
+        """Release the file (at shutdown)."""
+        self._reader.close()
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
 
     def _extract(self, articles: list[Article]) -> Any:
         # The spaCy pipeline loads on the first ingest only: a read-only server never pays.
@@ -143,17 +214,11 @@ class Store:
             item = record_to_article(record, f"api:{n}", self.settings.ingest)
             (articles if isinstance(item, Article) else rejects).append(item)  # type: ignore[arg-type]
         extractions = self._extract(articles) if articles else []
-        with self._lock:
-            self._reader.close()  # one process may not hold a read-only and a writer
-            self._alerts = None
-            con = connect(self.db)
-            try:
-                write_batch(con, extractions, rejects)
-                if extractions:
-                    resolve_store(con, self.settings)
-                report.alerts = len(record_alerts(con, self.settings))
-            finally:
-                con.close()
+        with self.writer() as con:
+            write_batch(con, extractions, rejects)
+            if extractions:
+                resolve_store(con, self.settings)
+            report.alerts = len(record_alerts(con, self.settings))
         report.stored = [e.article.id for e in extractions]
         report.rejected = [
             {"origin": r.origin, "code": r.code, "reason": r.reason} for r in rejects
