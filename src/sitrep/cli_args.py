@@ -18,7 +18,8 @@ from sitrep.eval import STAGES
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sitrep",
-        description="Turn news articles about armed conflict into sourced, structured records.",
+        description="Turn news articles about armed conflict into sourced, structured records. "
+        "The options below (--config, --set, -j) may also follow the command.",
         epilog=CREDITS,
     )
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}\n{CREDITS}")
