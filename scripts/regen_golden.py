@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from sitrep.extract.service import Extractor  # noqa: E402
 from sitrep.ingest import read_inputs  # noqa: E402
 from sitrep.model import Article  # noqa: E402
 from sitrep.model.serialize import extraction_to_dict  # noqa: E402
-from sitrep.run.local import Extractor  # noqa: E402
 from sitrep.settings import load_settings  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "articles.jsonl"

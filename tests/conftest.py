@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.run.local import Extractor
+from sitrep.extract.service import Extractor
 from sitrep.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]

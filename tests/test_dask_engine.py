@@ -17,10 +17,11 @@ from distributed import Client, LocalCluster, get_task_stream
 
 from sitrep.cli import EXIT_REJECTS, EXIT_USAGE, main
 from sitrep.errors import StoreError
+from sitrep.extract.service import Extractor
 from sitrep.ingest import read_inputs
 from sitrep.model import Article, Event, Extraction, Participant, Quote, Reject, Span
 from sitrep.run.dask_engine import fingerprint, run_with_dask, shard_folder, shard_name
-from sitrep.run.local import Extractor, run_to_store
+from sitrep.run.local import run_to_store
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.shards import load_shard, write_shard

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article, Extraction, Quote
-from sitrep.run.local import Extractor
 from sitrep.store.db import connect
 from sitrep.store.write import write_batch
 

@@ -8,8 +8,8 @@ from importlib import resources
 import pytest
 import yaml
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 
 
 def _examples(name: str, kind: str) -> list[dict[str, str]]:

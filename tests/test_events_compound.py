@@ -8,9 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article, Event, Participant, Span
 from sitrep.model.serialize import extraction_to_dict
-from sitrep.run.local import Extractor
 from sitrep.store.db import connect, migrations
 from sitrep.store.write import write_batch
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sitrep.eval import run_eval
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

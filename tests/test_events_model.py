@@ -13,8 +13,8 @@ from sitrep.cli import main
 from sitrep.errors import KnowledgeBaseError, UsageError
 from sitrep.eval.events import chosen_event
 from sitrep.extract.event_model import EventModel, from_json, load_event_model, to_json
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 from sitrep.run.train_events import read_labelled
 from sitrep.settings import load_settings
 

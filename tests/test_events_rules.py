@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sitrep.eval.events import chosen_event, plover_label
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 
 
 def _main(extractor: Extractor, text: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article, Event
-from sitrep.run.local import Extractor
 
 
 @pytest.fixture(scope="module")

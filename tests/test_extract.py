@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article, Extraction
-from sitrep.run.local import Extractor
 
 
 def _extract(

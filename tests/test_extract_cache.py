@@ -4,9 +4,9 @@ on every access) must be exactly what spaCy gives, and extraction must read thro
 from __future__ import annotations
 
 from sitrep.extract.context import ArticleContext, anchor_date
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
 from sitrep.nlp.pipeline import parse_texts
-from sitrep.run.local import Extractor
 
 TEXT = (
     "MINSK (Reuters) - Belarusian troops crossed into Poland on Friday, according to the "

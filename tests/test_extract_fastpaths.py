@@ -7,9 +7,9 @@ import re
 
 from sitrep.extract.cuelex import cue_lexicon
 from sitrep.extract.places import whole_word_hits
+from sitrep.extract.service import Extractor
 from sitrep.extract.toponyms import _Overlaps
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 
 # Letters, digits, the joiners "_" and "-", separators and a few non-ASCII word characters.
 _ALPHABET = "ab A-_ .,'é٣ß\n"

@@ -12,10 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.ingest import read_inputs
 from sitrep.model import Article
 from sitrep.model.serialize import extraction_to_dict
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import pytest
 
 from sitrep.eval.hedges import read_conll
 from sitrep.extract.hedges import sentence_hedged
-from sitrep.run.local import Extractor
+from sitrep.extract.service import Extractor
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.fast import (
     FAST_ATTRIBUTE_RULER,
@@ -19,7 +20,6 @@ from sitrep.nlp.fast import (
     use_fast_lemmatizer,
 )
 from sitrep.nlp.pipeline import load_pipeline
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 # Synthetic text that exercises the one-token rules (pronouns, auxiliaries, modals,

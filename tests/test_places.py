@@ -11,10 +11,10 @@ from sitrep.eval.places import auc, great_circle_km
 from sitrep.eval.places import score as score_places
 from sitrep.extract.anchoring import dateline_place
 from sitrep.extract.places import resolve_names
+from sitrep.extract.service import Extractor
 from sitrep.extract.toponyms import names_a_location
 from sitrep.kb.gazetteer import Gazetteer, load_gazetteer
 from sitrep.model import Article, Place, Span
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 

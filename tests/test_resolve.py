@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from sitrep.errors import SitrepError
 from sitrep.eval.stories import bcubed
+from sitrep.finish import resolve_store
 from sitrep.model import ArticleRef, EventMention
 from sitrep.resolve import resolve, resolve_ordered
 from sitrep.resolve.dedup import (
@@ -26,7 +27,6 @@ from sitrep.resolve.dedup import (
 )
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import cluster_stories
-from sitrep.run.local import resolve_store
 from sitrep.settings import ResolveSettings, Settings
 from sitrep.store import api_queries
 from sitrep.store.db import connect

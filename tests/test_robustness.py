@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "articles.jsonl"

@@ -9,10 +9,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.ingest import read_inputs
 from sitrep.model import Article
 from sitrep.model.serialize import extraction_to_dict
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "src" / "sitrep" / "data" / "output.schema.json"

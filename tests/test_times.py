@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sitrep.eval.times import canonical_value
 from sitrep.eval.times import score as score_times
+from sitrep.extract.service import Extractor
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 from sitrep.settings import Settings
 
 FRIDAY = "2023-02-24"

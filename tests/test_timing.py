@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from sitrep.extract.service import Extractor
 from sitrep.extract.timing import load_timing_rules, period_end
 from sitrep.model import Article
-from sitrep.run.local import Extractor
 
 RULES = load_timing_rules()
 

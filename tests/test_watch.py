@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from sitrep.cli import _one_line, main
-from sitrep.run.local import Extractor
+from sitrep.extract.service import Extractor
 from sitrep.run.watch import Watcher
 from sitrep.settings import Settings
 from watch_site import Site, page_text, serve, summary_text

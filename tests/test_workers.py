@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from sitrep.errors import WorkerError
+from sitrep.extract import workers
+from sitrep.extract.service import Extractor
 from sitrep.ingest import read_inputs
 from sitrep.model import Article, Extraction, Reject
 from sitrep.model.serialize import extraction_to_dict
-from sitrep.run import workers
-from sitrep.run.local import Extractor, run_to_store
+from sitrep.run.local import run_to_store
 from sitrep.settings import Settings
 from store_compare import assert_same_store, write_mixed_corpus
 

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from sitrep import extract as _extract_stage  # an empty package: nothing heavy loads
 
 if TYPE_CHECKING:
+    from sitrep.finish import RunReport
     from sitrep.model.article import Extraction, Reject
-    from sitrep.run.local import RunReport
     from sitrep.run.pipeline import Pipeline, extract
     from sitrep.settings import Settings, load_settings
     from sitrep.views.reader import StoreReader
@@ -40,7 +40,7 @@ CREDITS = (
 # Public name → (module, attribute), imported when first asked for.
 _LAZY = {
     "Pipeline": ("sitrep.run.pipeline", "Pipeline"),
-    "RunReport": ("sitrep.run.local", "RunReport"),
+    "RunReport": ("sitrep.finish", "RunReport"),
     "open": ("sitrep.views.reader", "open_store"),
     "StoreReader": ("sitrep.views.reader", "StoreReader"),
     "Rows": ("sitrep.views.rows", "Rows"),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from sitrep.cli_args import build_parser
+from sitrep.cli_args import build_parser, global_options
 from sitrep.errors import REJECT_CODES, ConfigError, OutputError, SitrepError, UsageError
 from sitrep.model import Reject
 from sitrep.settings import Settings, load_settings
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings(args.config, args.overrides)
+        settings = load_settings(*global_options(args))
         if getattr(args, "allow_private", False):
             settings = settings.with_overrides({"ingest": {"allow_private": True}})
         settings = _webhook_secret(settings)
@@ -110,8 +110,8 @@ def _items(args: argparse.Namespace, settings: Settings) -> Any:
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.extract.service import Extractor
     from sitrep.model.serialize import extraction_to_dict
-    from sitrep.run.local import Extractor
 
     extractor = Extractor(settings)
     rejected = 0
@@ -139,16 +139,10 @@ def _run_settings(args: argparse.Namespace, settings: Settings) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from sitrep.run.local import run_to_store
+    from sitrep.run.engines import engine_for
 
     settings = _run_settings(args, settings)
-    runner: Any = run_to_store
-    if settings.run.engine == "dask":
-        from sitrep.run.dask_engine import run_with_dask
-
-        runner = run_with_dask
-    elif settings.run.engine != "local":
-        raise UsageError(f"unknown engine {settings.run.engine!r} (local or dask)")
+    runner = engine_for(settings)
     show = settings.run.progress and not args.no_progress and sys.stderr.isatty()
     bar: Any = None
     if show:

@@ -1,5 +1,7 @@
 """The argument parser of sitrep's command line (docs/cli.md is generated from it).
 
+The global options (--config, --set, -j/--jobs) are accepted before or after the command.
+
 Kept apart from cli.py, which runs the commands and is the only module that prints.
 """
 
@@ -16,21 +18,12 @@ from sitrep.eval import STAGES
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sitrep",
-        description="Turn news articles about armed conflict into sourced, structured records.",
+        description="Turn news articles about armed conflict into sourced, structured records. "
+        "The options below (--config, --set, -j) may also follow the command.",
         epilog=CREDITS,
     )
     parser.add_argument("--version", action="version", version=f"sitrep {__version__}\n{CREDITS}")
-    parser.add_argument(
-        "--config", type=Path, help="TOML settings file (same shape as defaults.toml)"
-    )
-    parser.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="override one setting, e.g. --set nlp.batch_size=64 (repeatable)",
-    )
+    _global_options(parser, after_command=False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="print one contract JSON object per article")
@@ -55,8 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument(
         "--engine",
-        choices=["local", "dask"],
-        help="local: one process; dask: Dask workers write Parquet shards (default: run.engine)",
+        choices=["local", "workers", "dask"],
+        help="local: one process (several with -j N); workers: forked worker processes "
+        "(-j N, at least 2); dask: Dask workers write Parquet shards (default: run.engine)",
     )
     where = run.add_mutually_exclusive_group()
     where.add_argument(
@@ -196,7 +190,82 @@ def build_parser() -> argparse.ArgumentParser:
     _db(summary)
     summary.add_argument("--format", choices=["table", "json"], default="table")
     _analyst_commands(commands)
+    for command in _commands(parser):
+        _global_options(command, after_command=True)
     return parser
+
+
+# Global options may also follow the command (`sitrep run FILE --set x=y`); there they are
+# stored under these names, so they add to (--set) or replace what came before the command
+# instead of being reset by the command's parser.
+AFTER = {"config": "config_after", "overrides": "overrides_after", "jobs": "jobs_after"}
+
+
+def _global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+    """--config, --set and -j/--jobs; after the command they are hidden from its help."""
+
+    def dest(name: str) -> str:
+        return AFTER[name] if after_command else name
+
+    def shown(text: str) -> str:
+        return argparse.SUPPRESS if after_command else text
+
+    unset: Any = argparse.SUPPRESS if after_command else None
+    parser.add_argument(
+        "--config",
+        dest=dest("config"),
+        type=Path,
+        default=unset,
+        help=shown("TOML settings file (same shape as defaults.toml)"),
+    )
+    parser.add_argument(
+        "--set",
+        dest=dest("overrides"),
+        action="append",
+        default=argparse.SUPPRESS if after_command else [],
+        metavar="SECTION.KEY=VALUE",
+        help=shown("override one setting, e.g. --set nlp.batch_size=64 (repeatable)"),
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        dest=dest("jobs"),
+        type=_positive,
+        default=unset,
+        metavar="N",
+        help=shown("extract in N local worker processes (sets nlp.n_process)"),
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _commands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command's parser, sub-commands (`kb import`) included."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found += [command, *_commands(command)]
+    return found
+
+
+def global_options(args: argparse.Namespace) -> tuple[Path | None, list[str]]:
+    """The settings file and the `--set` overrides, from before and after the command;
+    after wins (it comes later), and -j N adds `nlp.n_process=N` last."""
+    config: Path | None = getattr(args, AFTER["config"], None) or args.config
+    overrides = [*args.overrides, *getattr(args, AFTER["overrides"], [])]
+    jobs: int | None = getattr(args, AFTER["jobs"], None) or args.jobs
+    if jobs is not None:
+        overrides.append(f"nlp.n_process={jobs}")
+    return config, overrides
 
 
 def _analyst_commands(commands: Any) -> None:

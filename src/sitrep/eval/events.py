@@ -180,7 +180,7 @@ def _tokens(text: str) -> list[str]:
 
 def predict(items: list[GoldItem], settings: Settings) -> list[list[Event]]:
     """Events for each gold sentence, from the full pipeline (loaded once)."""
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     extractor = Extractor(settings)
     out: list[list[Event]] = []

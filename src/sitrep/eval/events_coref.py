@@ -234,7 +234,7 @@ def _scores(
 
 
 def score(gold: Path, fmt: str, settings: Settings, limit: int | None) -> EvalReport:
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     started = time.perf_counter()
     if not gold.is_dir():

@@ -254,8 +254,8 @@ def predict(
     gold: list[PictureArticle], records: dict[tuple[str, int], dict[str, Any]], settings: Settings
 ) -> list[PictureArticle]:
     """sitrep's events and quotes for every gold article, in raw-text offsets."""
+    from sitrep.extract.service import Extractor
     from sitrep.ingest.jsonl import record_to_article
-    from sitrep.run.local import Extractor
 
     repeated = repeated_lines(sorted({item.corpus for item in gold}), settings)
     articles: list[Article] = []

@@ -165,7 +165,7 @@ def score_gold_spans(docs: list[GoldDoc], settings: Settings) -> tuple[dict[str,
 
 
 def _predict(docs: list[GoldDoc], settings: Settings) -> list[list[Place]]:
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     articles = [Article(id=d.doc_id, text=d.text, published=d.published) for d in docs]
     return [x.places for x in Extractor(settings).extract(articles)]

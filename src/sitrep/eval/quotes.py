@@ -179,7 +179,7 @@ def _cue_pairs(gold: list[Attr], pred: list[Attr]) -> int:
 
 
 def _score_polnear(gold: Path, settings: Settings, limit: int | None) -> EvalReport:
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     pairs = _polnear_files(gold)[: limit or None]
     articles = [Article(id=t.stem, text=t.read_text("utf-8")) for t, _ in pairs]
@@ -249,7 +249,7 @@ def _score_polnear(gold: Path, settings: Settings, limit: int | None) -> EvalRep
 
 
 def _score_chains(gold: Path, settings: Settings, limit: int | None) -> EvalReport:
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     rows = [json.loads(line) for line in gold.read_text("utf-8").splitlines() if line.strip()]
     rows = rows[: limit or None]

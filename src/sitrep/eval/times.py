@@ -170,7 +170,7 @@ def score_gold_spans(docs: list[GoldDoc]) -> tuple[float, int, list[str]]:
 
 def predict(docs: list[GoldDoc], settings: Settings) -> list[list[Time]]:
     """sitrep's times for each gold document, the article dated by its DCT."""
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     articles = [
         Article(id=d.doc_id, text=d.text, published=d.dct.isoformat() if d.dct else None)

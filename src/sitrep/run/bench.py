@@ -25,7 +25,7 @@ from sitrep.settings import Settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
 
 @dataclass(slots=True)
@@ -154,8 +154,9 @@ def run_bench(corpus: Path, n: int, settings: Settings) -> BenchReport:
     `nlp.batch_size` and `nlp.n_process`)."""
     import spacy
 
+    from sitrep.extract.service import Extractor
+    from sitrep.finish import resolve_store
     from sitrep.resolve import load_libraries
-    from sitrep.run.local import Extractor, resolve_store
     from sitrep.store.db import connect
     from sitrep.store.write import write_batch
 

@@ -23,9 +23,10 @@ from distributed import Client, Future, LocalCluster, WorkerPlugin, get_worker, 
 from distributed.worker import Worker
 
 from sitrep.errors import DaskEngineError, SitrepError, UsageError
+from sitrep.extract.service import Extractor
+from sitrep.finish import RunReport, finish
 from sitrep.model import Article, Extraction, Reject
 from sitrep.model.ids import digest
-from sitrep.run.local import Extractor, RunReport, record_and_deliver, resolve_store
 from sitrep.settings import RunSettings, Settings
 from sitrep.store.db import connect
 from sitrep.store.rows import reject_row
@@ -287,8 +288,7 @@ def run_with_dask(
             for index, part in enumerate(_partitions(items, size)):
                 coordinator.add(index, part)
             coordinator.finish()
-        resolve_store(con, settings, report)
-        record_and_deliver(con, settings, report)
+        finish(con, settings, report)
     finally:
         con.close()
     report.seconds = time.perf_counter() - started

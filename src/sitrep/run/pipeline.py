@@ -11,11 +11,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from sitrep.errors import InputRejected, UsageError
+from sitrep.extract.service import Extractor
+from sitrep.finish import RunReport
 from sitrep.ingest import read_inputs
 from sitrep.ingest.clean import normalise_published
 from sitrep.ingest.records import Record, read_records
 from sitrep.model import Article, Extraction, Reject
-from sitrep.run.local import Extractor, RunReport, run_to_store
+from sitrep.run.local import run_to_store
 from sitrep.settings import Settings, load_settings
 
 # A publication date: ISO text ("2024-05-01", "2024-05-01T08:30:00Z") or a date/datetime.

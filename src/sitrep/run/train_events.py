@@ -75,7 +75,7 @@ def read_labelled(path: Path) -> list[Labelled]:
 
 def candidate_features(items: Sequence[Labelled], settings: Settings) -> list[list[Features]]:
     """The features of every rule candidate of every sentence (rules only, no model)."""
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
     rules_only = replace(settings, extract=replace(settings.extract, event_model=""))
     extractor = Extractor(rules_only)

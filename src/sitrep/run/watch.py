@@ -18,12 +18,12 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from sitrep.analyze.alerts import record_alerts
+from sitrep.extract.service import Extractor
+from sitrep.finish import finish
 from sitrep.ingest.boilerplate import strip_boilerplate
 from sitrep.ingest.outlets import attribute_outlets
 from sitrep.ingest.poll import Polled, Taken, Web, poll_folder, poll_url
 from sitrep.model import Article, Extraction, Reject
-from sitrep.run.local import Extractor, resolve_store
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.watch_state import (
@@ -119,8 +119,8 @@ class Watcher:
                 taken.extend((source, entry) for entry in polled.taken)
             self._store(con, list(states.values()), taken, report)
             if resolution_due(con):
-                resolve_store(con, self.settings)
-                record_alerts(con, self.settings)
+                # Alerts are delivered by `sitrep alerts --deliver/--follow`, not here.
+                finish(con, self.settings, deliver=False)
                 resolution_done(con)
         report.seconds = time.perf_counter() - started
         return report

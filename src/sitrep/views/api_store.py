@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sitrep.analyze.alerts import Alert
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
 
 @dataclass(slots=True)
@@ -194,7 +194,7 @@ class Store:
         # The spaCy pipeline loads on the first ingest only: a read-only server never pays.
         with self._extractor_lock:
             if self._extractor is None:
-                from sitrep.run.local import Extractor
+                from sitrep.extract.service import Extractor
 
                 self._extractor = Extractor(self.settings)
             return self._extractor.extract(articles)
@@ -202,9 +202,8 @@ class Store:
     def ingest(self, records: Sequence[object]) -> IngestReport:
         """Extract and store input records (the contract's input shape), then recompute
         stories, canonical events and alerts, as `sitrep run` does."""
-        from sitrep.analyze.alerts import record_alerts
+        from sitrep.finish import finish
         from sitrep.ingest.jsonl import record_to_article
-        from sitrep.run.local import resolve_store
         from sitrep.store.write import write_batch
 
         report = IngestReport()
@@ -216,9 +215,10 @@ class Store:
         extractions = self._extract(articles) if articles else []
         with self.writer() as con:
             write_batch(con, extractions, rejects)
-            if extractions:
-                resolve_store(con, self.settings)
-            report.alerts = len(record_alerts(con, self.settings))
+            # Nothing new stored: the resolution stands. Alerts are delivered by
+            # `sitrep alerts --deliver/--follow`, not by a request.
+            finished = finish(con, self.settings, resolve=bool(extractions), deliver=False)
+            report.alerts = finished.alerts
         report.stored = [e.article.id for e in extractions]
         report.rejected = [
             {"origin": r.origin, "code": r.code, "reason": r.reason} for r in rejects

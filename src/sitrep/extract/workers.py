@@ -27,7 +27,7 @@ from sitrep.errors import WorkerError
 from sitrep.model import Article, Extraction, Reject
 
 if TYPE_CHECKING:
-    from sitrep.run.local import Extractor
+    from sitrep.extract.service import Extractor
 
 _Result = tuple[list[Extraction], dict[str, float]]
 

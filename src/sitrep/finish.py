@@ -1,0 +1,95 @@
+"""The finishing step every way of storing articles ends with: once new extractions are
+written, resolve the whole store (copies, stories, canonical events), record the alerts and
+deliver them to the webhook.
+
+The local and Dask engines (`run/`), `sitrep watch` and the API's ingest (`views/`) all call
+`finish`, so they leave the store alike. It sits above `deliver/` and below `views/` in the
+flow, because it composes resolve, store, analyze and deliver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from sitrep.analyze.alerts import record_alerts
+from sitrep.deliver.webhook import deliver_webhook
+from sitrep.kb.actors import ActorKB, state_media_names
+from sitrep.model import Reject
+from sitrep.resolve import resolve_ordered
+from sitrep.settings import Settings
+from sitrep.store.resolution import (
+    resolution_articles,
+    resolution_mentions,
+    write_resolution,
+)
+
+
+@dataclass(slots=True)
+class RunReport:
+    articles: int = 0
+    skipped: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    events: int = 0
+    quotes: int = 0
+    duplicates: int = 0
+    stories: int = 0
+    canonical_events: int = 0
+    alerts: int = 0
+    # Webhook deliveries of this run (deliver.webhook_url): delivery keys sent, given up on,
+    # and due alerts left for the next pass after the receiver failed.
+    delivered: list[str] = field(default_factory=list)
+    delivery_failed: list[str] = field(default_factory=list)
+    delivery_waiting: int = 0
+    seconds: float = 0.0
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    report: RunReport | None = None,
+    *,
+    resolve: bool = True,
+    deliver: bool = True,
+) -> RunReport:
+    """Resolve the store (unless `resolve` is false: nothing new was written), record the
+    alerts and, with `deliver`, POST the new and grown ones to the webhook. Counts go into
+    `report` (a new one when none is given), which is returned."""
+    report = report if report is not None else RunReport()
+    if resolve:
+        resolve_store(con, settings, report)
+    if deliver:
+        record_and_deliver(con, settings, report)
+    else:
+        report.alerts = len(record_alerts(con, settings))
+    return report
+
+
+def record_and_deliver(
+    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport
+) -> None:
+    """Evaluate and store the alerts (watchlists and escalation, on every run), then POST
+    the new and grown ones to the webhook, if one is set (deliver/webhook.py)."""
+    alerts = record_alerts(con, settings)
+    sent = deliver_webhook(con, settings.deliver, alerts)
+    report.alerts = len(alerts)
+    report.delivered, report.delivery_failed = sent.delivered, sent.failed
+    report.delivery_waiting = sent.waiting
+
+
+def resolve_store(
+    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport | None = None
+) -> None:
+    """Recompute copies, stories and canonical events over the whole store. It runs over
+    everything stored, in a canonical order, so the result never depends on arrival order."""
+    mentions = resolution_mentions(con)  # read first: the article stream holds `con`
+    kb = ActorKB.load(extra_files=[*settings.extract.actor_files])
+    result = resolve_ordered(
+        resolution_articles(con), mentions, settings.resolve, state_media_names(kb)
+    )
+    write_resolution(con, result)
+    if report is not None:
+        report.duplicates = len(result.duplicate_of)
+        report.stories = len(result.stories)
+        report.canonical_events = len(result.events)
