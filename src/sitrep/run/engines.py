@@ -35,10 +35,11 @@ class Engine(Protocol):
     ) -> RunReport: ...
 
 
-def _local() -> Engine:
+def _run_with(processes: Callable[[int], int]) -> Engine:
+    """The in-process runner with `nlp.n_process` set from the one asked for."""
     from sitrep.run.local import run_to_store
 
-    def run_in_process(
+    def run(
         items: Iterable[Article | Reject],
         settings: Settings,
         db: Path,
@@ -47,34 +48,26 @@ def _local() -> Engine:
         on_reject: Callable[[Reject], None] | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> RunReport:
-        one = replace(settings, nlp=replace(settings.nlp, n_process=1))
+        nlp = replace(settings.nlp, n_process=processes(settings.nlp.n_process))
         return run_to_store(
-            items, one, db, reprocess=reprocess, on_reject=on_reject, on_progress=on_progress
+            items,
+            replace(settings, nlp=nlp),
+            db,
+            reprocess=reprocess,
+            on_reject=on_reject,
+            on_progress=on_progress,
         )
 
-    return run_in_process
+    return run
+
+
+def _local() -> Engine:
+    return _run_with(lambda _: 1)
 
 
 def _workers() -> Engine:
-    from sitrep.run.local import run_to_store
-
-    def run_in_workers(
-        items: Iterable[Article | Reject],
-        settings: Settings,
-        db: Path,
-        *,
-        reprocess: bool = False,
-        on_reject: Callable[[Reject], None] | None = None,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> RunReport:
-        # Forked workers need at least two to be worth the fork (`extract/workers.py`).
-        jobs = max(2, settings.nlp.n_process)
-        forked = replace(settings, nlp=replace(settings.nlp, n_process=jobs))
-        return run_to_store(
-            items, forked, db, reprocess=reprocess, on_reject=on_reject, on_progress=on_progress
-        )
-
-    return run_in_workers
+    # Forked workers need at least two to be worth the fork (`extract/workers.py`).
+    return _run_with(lambda asked: max(2, asked))
 
 
 def _dask() -> Engine:
