@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+
+from sitrep.ingest.outlets import domain_of
 
 
 def witness_key(outlet: str | None, url: str | None, article_id: str) -> str:
@@ -22,20 +23,10 @@ def witness_key(outlet: str | None, url: str | None, article_id: str) -> str:
     the URL or a credit in the text when the record names none)."""
     if outlet and outlet.strip():
         return "outlet:" + " ".join(outlet.split()).casefold()
-    domain = _domain(url)
+    domain = domain_of(url)
     if domain:
         return "domain:" + domain
     return "article:" + article_id
-
-
-def _domain(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
 
 
 def explicit_pair(row: Mapping[str, Any]) -> tuple[str, str] | None:

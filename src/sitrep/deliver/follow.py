@@ -21,7 +21,7 @@ from sitrep.analyze.alerts import evaluate_alerts
 from sitrep.deliver.due import document, due_alerts
 from sitrep.errors import StoreError
 from sitrep.settings import Settings
-from sitrep.store.db import connect
+from sitrep.store.db import connect, file_state
 from sitrep.store.deliveries import DELIVERED, channel_state, record_delivery
 
 CHANNEL = "stdout"
@@ -37,18 +37,6 @@ def emit_due(
         emit(json.dumps(document(item), ensure_ascii=True, default=str))
         record_delivery(con, item.alert.id, item.version, CHANNEL, status=DELIVERED, attempts=1)
     return len(due)
-
-
-def _file_state(db: Path) -> tuple[int, ...]:
-    state: list[int] = []
-    for path in (db, db.with_name(db.name + ".wal")):
-        try:
-            info = path.stat()
-        except OSError:
-            state += [0, 0]
-        else:
-            state += [info.st_mtime_ns, info.st_size]
-    return tuple(state)
 
 
 def follow(
@@ -69,7 +57,7 @@ def follow(
     seen: tuple[int, ...] | None = None
     looks = written = 0
     while True:  # at least one look, even when stopped before it
-        if _file_state(db) != seen:
+        if file_state(db) != seen:
             try:
                 con = connect(db, memory_limit=settings.store.memory_limit)
             except StoreError as exc:
@@ -80,7 +68,7 @@ def follow(
                     written += emit_due(con, alerts, emit)
                 finally:
                     con.close()
-                seen = _file_state(db)  # after our own writes
+                seen = file_state(db)  # after our own writes
         looks += 1
         if stop.is_set() or (polls is not None and looks >= polls):
             break

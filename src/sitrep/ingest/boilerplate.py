@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
+from sitrep.ingest.outlets import domain_of
 from sitrep.model.article import Article, Reject, RemovedLine
 from sitrep.settings import IngestSettings
 
@@ -105,10 +105,7 @@ def outlet_of(article: Article) -> str:
     """The scope repetition is counted in: the outlet, else the URL's host, else everything."""
     if article.outlet:
         return article.outlet.strip().lower()
-    if article.url:
-        host = urlsplit(article.url).hostname or ""
-        return host.removeprefix("www.")
-    return ""
+    return domain_of(article.url) or ""
 
 
 LineKeys = list[bytes | None]

@@ -75,7 +75,10 @@ def domain_of(url: str | None) -> str | None:
     """The URL's host without "www." ("https://www.bbc.co.uk/news/…" → "bbc.co.uk")."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:  # "http://[x" and other URLs urlsplit refuses
+        return None
     return host.removeprefix("www.") or None
 
 

@@ -15,6 +15,20 @@ from sitrep.errors import StoreError
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
+def file_state(db: Path) -> tuple[int, ...]:
+    """Modification time and size of the store file and its write-ahead log (0, 0 when
+    absent): changes whenever a commit may have changed what the store holds."""
+    state: list[int] = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            info = path.stat()
+        except OSError:
+            state += [0, 0]
+        else:
+            state += [info.st_mtime_ns, info.st_size]
+    return tuple(state)
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every packaged migration, in order."""
     folder = resources.files("sitrep").joinpath("store", "migrations")

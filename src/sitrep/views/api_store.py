@@ -28,7 +28,7 @@ import duckdb
 
 from sitrep.model import Article, Reject
 from sitrep.settings import Settings
-from sitrep.store.db import connect
+from sitrep.store.db import connect, file_state
 from sitrep.store.pool import ReadConnection
 
 T = TypeVar("T")
@@ -85,15 +85,7 @@ class Store:
         return hashlib.blake2b(repr(self._file_state()).encode(), digest_size=8).hexdigest()
 
     def _file_state(self) -> tuple[int, ...]:
-        state: list[int] = [self._writes]
-        for path in (self.db, self.db.with_name(self.db.name + ".wal")):
-            try:
-                info = path.stat()
-            except OSError:
-                state += [0, 0]
-            else:
-                state += [info.st_mtime_ns, info.st_size]
-        return tuple(state)
+        return (self._writes, *file_state(self.db))
 
     def alerts(self) -> list[Alert]:
         """Every alert of the store (`evaluate_alerts`), cached until the file changes."""

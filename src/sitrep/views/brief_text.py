@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from sitrep.ingest.boilerplate import packaged_rules, rule_for
+from sitrep.ingest.outlets import domain_of
 
 # A sentence longer than this is cut at a word and ends with "…": a line, not a paragraph.
 MAX_SENTENCE_CHARS = 320
@@ -72,8 +72,7 @@ def outlet_name(article: Mapping[str, Any]) -> str | None:
     outlet = str(article.get("outlet") or "").strip()
     if outlet:
         return outlet
-    host = urlsplit(str(article.get("url") or "")).hostname or ""
-    return host.removeprefix("www.") or None
+    return domain_of(str(article.get("url") or ""))
 
 
 def outlet_names(article_ids: Iterable[str], sources: Mapping[str, Mapping[str, Any]]) -> list[str]:
