@@ -133,14 +133,22 @@ class Store:
         return indexed[1].get(pair, [])
 
     @contextmanager
+    def _shared_cursor(
+        self, shared: duckdb.DuckDBPyConnection
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the shared database (serve --watch), closed after use."""
+        with self._lock:  # cursor() changes the parent connection's bookkeeping
+            cursor = shared.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._shared is not None:
-            with self._lock:  # cursor() changes the parent connection's bookkeeping
-                cursor = self._shared.cursor()
-            try:
+            with self._shared_cursor(self._shared) as cursor:
                 yield cursor
-            finally:
-                cursor.close()
             return
         with self._lock, self._reader.read() as con:
             yield con
@@ -152,12 +160,8 @@ class Store:
         with self._write_lock:
             try:
                 if self._shared is not None:
-                    with self._lock:
-                        cursor = self._shared.cursor()
-                    try:
+                    with self._shared_cursor(self._shared) as cursor:
                         yield cursor
-                    finally:
-                        cursor.close()
                     return
                 with self._lock:
                     self._reader.close()  # one process may not hold a reader and a writer
