@@ -123,3 +123,59 @@ def test_a_role_description_is_the_person_named_before(
     the quote ("Putin")."""
     (quote,) = _extract(extractor, text).quotes
     assert quote.speaker is not None and quote.speaker.name == speaker
+
+
+def test_unnamed_official_keeps_the_description_and_the_body_country(
+    extractor: Extractor,
+) -> None:
+    text = "A senior Ukrainian defence official said the convoy was hit near the border."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None
+    assert quote.speaker.name == "senior Ukrainian defence official"
+    assert quote.speaker.country == "UKR"
+
+
+def test_official_named_in_apposition_is_the_speaker(extractor: Extractor) -> None:
+    text = "The Ukrainian army commander, Oleksandr Syrskyi, said the line was holding."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None and quote.speaker.name.endswith("Syrskyi")
+
+
+def test_report_speaks_for_its_author(extractor: Extractor) -> None:
+    text = (
+        "The report published by the World Food Programme on Monday said that prices "
+        "had doubled since the war began."
+    )
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None and "World Food Programme" in quote.speaker.name
+
+
+def test_statement_speaks_for_the_body_that_issued_it(extractor: Extractor) -> None:
+    text = (
+        "The Foreign Ministry of Ukraine issued a statement on Monday. "
+        '"Nothing will change," the statement reads.'
+    )
+    quotes = _extract(extractor, text).quotes
+    assert quotes and quotes[0].speaker is not None
+    assert quotes[0].speaker.country == "UKR" and quotes[0].speaker.name != "statement"
+    # The mention tied to the quote is still the document's word.
+    assert quotes[0].speaker.span is not None and quotes[0].speaker.span.text == "statement"
+
+
+def test_statement_with_no_body_in_sight_stays_the_source_mention(extractor: Extractor) -> None:
+    text = 'Markets fell sharply in Kyiv. "Nothing will change," the statement reads.'
+    quotes = _extract(extractor, text).quotes
+    assert quotes and quotes[0].speaker is not None and quotes[0].speaker.actor_id is None
+
+
+def test_former_leader_is_the_person_named_before_not_the_office_holder(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Vladimir Putin started the war in 2022. That is the view of the former Polish "
+        "president Aleksander Kwasniewski, who spoke to reporters. The former Polish leader "
+        "said that the war could last for years."
+    )
+    quotes = [q for q in _extract(extractor, text).quotes if "last for years" in q.content.text]
+    assert quotes and quotes[0].speaker is not None
+    assert quotes[0].speaker.name.endswith("Kwasniewski")

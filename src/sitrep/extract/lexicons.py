@@ -37,6 +37,8 @@ class Lexicons:
     agent_nouns: frozenset[str]
     instrument_nouns: frozenset[str]
     role_nouns: frozenset[str]
+    described_persons: frozenset[str]
+    document_nouns: frozenset[str]
     domestic_nouns: frozenset[str]
     not_actor_nouns: frozenset[str]
     campaign_nouns: frozenset[str]
@@ -130,6 +132,8 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         agent_nouns=frozenset(agents["nouns"]),
         instrument_nouns=frozenset(agents["instruments"]),
         role_nouns=frozenset(agents["roles"]),
+        described_persons=frozenset(agents["roles"]) | frozenset(agents["described_persons"]),
+        document_nouns=frozenset(agents["documents"]),
         domestic_nouns=frozenset(agents["domestic"]),
         not_actor_nouns=frozenset(agents["not_actors"]),
         campaign_nouns=frozenset(agents["campaigns"]),

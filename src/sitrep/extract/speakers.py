@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sitrep.extract.spans import participant_for, participant_of, resolve_mention, token_span
+from sitrep.extract.spans import (
+    noun_phrase,
+    participant_for,
+    participant_of,
+    resolve_mention,
+    token_span,
+)
 from sitrep.model import Participant
 
 if TYPE_CHECKING:
@@ -23,6 +29,8 @@ OTHER_PRONOUNS = {"i", "we", "they", "you", "me", "us", "them", "it", "who"}
 # A passive subject is what is reported, not who reports ("X is expected to …").
 _SUBJECTS = {"nsubj", "csubj"}
 _RELATIVES = {"who", "which", "that"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_FORMER = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time"}
 # How far back (characters) a pronoun or an unattributed quote looks for its person.
 LOOKBACK = 1500
 
@@ -71,13 +79,95 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         if found is not None:
             return found
     if _role_description(ctx, token):
-        person = last_person_before(ctx, token.idx)
+        person = last_person_named(ctx, token)
         if person is not None:
             return _at(person, token)
     if word in THIRD_PERSON or word in OTHER_PRONOUNS:
         # Nothing to point back to: the pronoun itself, so the quote still has its mention.
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
-    return participant_for(ctx, token)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
+        return document_source(ctx, token)
+    return _described(ctx, token, participant_for(ctx, token))
+
+
+def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Participant | None:
+    """An unnamed person keeps the article's description as the name ("a senior defense
+    official", "Pentagon officials"): the KB links the phrase to the body the person speaks
+    for, whose id and country stay, but the body itself did not speak."""
+    if who is None or who.actor_id is None or token.pos_ != "NOUN" or token.ent_type_:
+        return who
+    if token.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return who
+    named = _named_person(ctx, token)
+    if named is not None:  # "Belarusian commander …, Denys Prokhorov, said"
+        # The role's phrase stays the mention tied to the quote; the person is its name.
+        return Participant(span=who.span, name=named.text, country=who.country, sector=who.sector)
+    actor = ctx.knowledge.actors.actor(who.actor_id)
+    if actor is not None and actor.kind == "person":
+        return who  # "the Russian president": the office holder is named by the office
+    phrase = noun_phrase(token)
+    words = [t for t in phrase if t.dep_ not in {"det", "poss", "case"}]
+    if words:
+        who.name = phrase.doc[words[0].i : words[-1].i + 1].text
+    return who
+
+
+def _named_person(ctx: ArticleContext, token: Token) -> SpacySpan | None:
+    """A person named in apposition to a role noun, or inside its phrase ("Journalist of
+    TV Rain Ekaterina Kotrikadze"). A name of two or more words in apposition to a role is a
+    person's, whatever label the small NER model gave it ("The commander, Oleksandr Syrskyi")."""
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            ent = ctx.entity_at(child.i)
+            if ent is not None and (ent.label_ == "PERSON" or _person_like(ctx, ent)):
+                return ent
+        if child.dep_ in {"appos", "compound", "flat"} or (
+            child.dep_ == "prep" and child.lower_ == "of"
+        ):
+            for inner in child.subtree:
+                ent = ctx.entity_at(inner.i) if inner.ent_type_ == "PERSON" else None
+                if ent is not None and ent.label_ == "PERSON":
+                    return ent
+    return None
+
+
+def _person_like(ctx: ArticleContext, ent: SpacySpan) -> bool:
+    """A mislabelled name that is no body the KB knows and reads as a full name."""
+    words = ent.text.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    match = resolve_mention(ctx.knowledge.actors, ent.text, "PERSON", ctx.anchor)
+    return match is None or match.kind == "person"
+
+
+def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
+    """Who is behind a statement, report or survey that "said": its possessor, its author
+    ("a survey from Pew", "the report published by the WFP"), the body the paragraph is
+    about, else the document itself."""
+    for child in token.children:
+        if child.dep_ in {"poss", "compound"} and child.pos_ in {"PROPN", "NOUN"}:
+            found = mention(ctx, child)
+            if found is not None and (found.actor_id is not None or child.pos_ == "PROPN"):
+                return _at(found, token)
+    for child in token.children:
+        author = _author(child)
+        if author is not None:
+            return _at(mention(ctx, author), token)
+    body = last_subject_group_before(ctx, token.idx)
+    # With no author in sight the document stays the source mention: a reader sees what
+    # said it, and the quote keeps its mention.
+    return _at(body, token) if body is not None else participant_for(ctx, token)
+
+
+def _author(child: Token) -> Token | None:
+    """The object of "from/by/of X" after a document noun, or of "published/issued by X"."""
+    if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+        return next((g for g in child.children if g.dep_ == "pobj"), None)
+    if child.dep_ == "acl":
+        for agent in child.children:
+            if agent.dep_ == "agent":
+                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _at(who: Participant | None, token: Token) -> Participant | None:
@@ -92,6 +182,10 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if token.pos_ != "NOUN" or token.lemma_.lower() not in ctx.knowledge.lexicons.role_nouns:
         return False
     children = list(token.children)
+    if any(c.lower_ in _FORMER for c in children) and not any(
+        c.ent_type_ == "PERSON" for c in children
+    ):
+        return True  # "the former Polish leader": not the office's holder today
     if any(c.ent_type_ in {"PERSON", "GPE", "NORP"} for c in children):
         return False  # "the Russian president", "President Putin": the KB knows the office
     if any(c.pos_ == "PROPN" and c.ent_type_ not in {"ORG", ""} for c in children):
@@ -100,8 +194,29 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
 
 
+def last_person_named(ctx: ArticleContext, role: Token) -> Participant | None:
+    """The person "the politician" or "the former Polish leader" stands for: as for a
+    pronoun, but never a person of another country than the role's own ("Polish")."""
+    return last_person_before(ctx, role.idx, country=_role_country(ctx, role))
+
+
+def _role_country(ctx: ArticleContext, role: Token) -> str | None:
+    """The country a role noun's own modifier names ("the Polish leader": POL)."""
+    for child in role.children:
+        if child.ent_type_ in {"GPE", "NORP"}:
+            ent = ctx.entity_at(child.i)
+            match = (
+                resolve_mention(ctx.knowledge.actors, ent.text, ent.label_, ctx.anchor)
+                if ent
+                else None
+            )
+            if match is not None:
+                return match.country
+    return None
+
+
 def last_person_before(
-    ctx: ArticleContext, offset: int, gender: str | None = None
+    ctx: ArticleContext, offset: int, gender: str | None = None, country: str | None = None
 ) -> Participant | None:
     """The person a later "he", "she" or "the politician" most likely stands for, read
     sentence by sentence back from `offset` (within LOOKBACK): in the nearest sentence whose
@@ -125,7 +240,7 @@ def last_person_before(
             sentence_subjects = []
         sentence_start = ent.sent.start_char
         person = _person(ctx, ent, offset, gender)
-        if person is None:
+        if person is None or (country is not None and person.country not in {None, country}):
             continue
         if _is_subject(ent.root):
             sentence_subjects.append((_in_main_clause(ent.root), person))
@@ -237,6 +352,29 @@ def last_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
         if match is None or match.kind == "person":
             continue
         return participant_of(match, token_span(ent))
+    return None
+
+
+def last_subject_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
+    """The state or organisation that is the subject of one of the two sentences before
+    `offset`: whose document "the statement" is when it names no author ("The Center
+    announced this … the statement reads")."""
+    kb = ctx.knowledge.actors
+    sentences = 0
+    sentence_start: int | None = None
+    for ent in reversed(ctx.ents):
+        if ent.end_char > offset:
+            continue
+        if sentence_start is None or ent.start_char < sentence_start:
+            sentence_start = ent.sent.start_char
+            sentences += 1
+            if sentences > 3:  # the quote's own sentence and the two before it
+                break
+        if ent.label_ != "ORG" or ent.root.dep_ not in _SUBJECT_DEPS:
+            continue  # a named body that acts in the sentence, not a place or a modifier
+        match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
+        if match is not None and match.kind != "person":
+            return participant_of(match, token_span(ent))
     return None
 
 
