@@ -124,3 +124,39 @@ def test_reported_event_carries_attribution(extractor: Extractor) -> None:
     assert event.attribution is not None and event.attribution.speaker is not None
     assert event.attribution.speaker.country == "UKR"
     assert [v.source.name for v in event.attribution.via] == ["Ukrinform"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "country"),
+    [
+        # a gerund after a preposition shares the subject of the verb it hangs on
+        ("China condemned the test and followed up by agreeing to new sanctions.", "AGREE", "CHN"),
+        # an infinitive after an adjective takes the subject of the copula
+        ("Russia is ready to attack Moldova next spring.", "ASSAULT", "RUS"),
+        # a purpose infinitive hanging on the object takes the verb's subject
+        ("Poland used the summit to call on Germany to send more tanks.", "REQUEST", "POL"),
+    ],
+)
+def test_subjectless_verbs_take_the_governing_subject(
+    extractor: Extractor, sentence: str, etype: str, country: str
+) -> None:
+    events = [e for e in _extract(extractor, sentence).events if e.type == etype]
+    assert events and events[0].source is not None
+    assert events[0].source.country == country
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "country"),
+    [
+        # the object of "accuse … of" / "thank … for" does what the gerund says
+        ("Kyiv accused Russia of attacking the grain port at Odesa.", "ASSAULT", "RUS"),
+        # a purpose clause is the subject's act, not its object's
+        ("Iranian police fired tear gas to disperse the crowd in Tehran.", "COERCE", "IRN"),
+    ],
+)
+def test_gerund_and_purpose_clauses_take_the_right_doer(
+    extractor: Extractor, sentence: str, etype: str, country: str
+) -> None:
+    events = [e for e in _extract(extractor, sentence).events if e.type == etype]
+    assert events and events[0].source is not None
+    assert events[0].source.country == country

@@ -67,13 +67,67 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
     if not source and _acts_as_modifier(head):
         # "the rebels who stormed …", "troops fighting near Bakhmut": the noun modified acts.
         source = _party(ctx, head.head)
-    if not source and head.dep_ in {"xcomp", "conj", "advcl"} and head.head.i != head.i:
-        # "Belarus has started removing vehicles": the subject sits on the governing verb.
-        source, _ = roles(ctx, head.head, event_type, trigger)
+    governor = _governor(head)
+    if governor is not None and _passive(head) and not _passive(governor):
+        governor = None  # "contained grain before being burned": no one named burns it
+    if not source and governor is not None:
+        doer = _controlling_object(head, governor)
+        if doer is not None:
+            # "thanked Moscow for supplying", "urged Russia to withdraw", "called on the
+            # West to send": the governing verb's object does it.
+            source = _party(ctx, doer)
+        else:
+            # "Belarus has started removing vehicles", "Putin is ready to make
+            # concessions", "China followed up by agreeing": the governing verb's subject.
+            source, _ = roles(ctx, governor, event_type, trigger)
     if event_type == "MOBILIZE" and not source and target and _passive(head):
         # "Russian troops have been stationed in Belarus": the moved force is the actor.
         source, target = target, []
     return source, target
+
+
+def _governor(head: Token) -> Token | None:
+    """The word whose subject a subjectless verb shares: the verb it complements, is joined
+    to or subordinated to; through a preposition for a gerund ("by agreeing"), an adjective
+    for an infinitive ("ready to make", "right to criticize"), and a noun for a purpose
+    infinitive ("used her speech to call on")."""
+    if head.head.i == head.i:
+        return None
+    if head.dep_ in {"xcomp", "conj", "advcl", "acomp"}:
+        return head.head
+    if head.dep_ == "pcomp" and head.head.dep_ == "prep" and head.head.head.pos_ == "VERB":
+        return head.head.head
+    purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    if head.dep_ == "acl" and purpose and head.head.dep_ in {"dobj", "pobj"}:
+        verb = head.head.head
+        return verb if verb.pos_ in {"VERB", "AUX"} else None
+    return None
+
+
+# Verbs whose object does not do what follows: "promised Kyiv to send" is the promiser's
+# act, "used HIMARS to target" the user's.
+_SUBJECT_CONTROL = {"promise", "vow", "pledge", "threaten", "use", "employ", "take", "spend"}
+
+
+def _controlling_object(head: Token, governor: Token) -> Token | None:
+    """The governing verb's object when it is who does `head`: a gerund after "for", "of"
+    or "from" ("blamed Kyiv for shelling", "accused Russia of attacking") or an infinitive
+    complement after an object ("forced Russia to invade", "called on NATO to send"). A
+    purpose clause ("fired tear gas to disperse") or "by" + gerund is the subject's act."""
+    if governor.pos_ not in {"VERB", "AUX"} or governor.lemma_.lower() in _SUBJECT_CONTROL:
+        return None
+    if head.dep_ == "pcomp" and head.head.lower_ not in {"for", "of", "from"}:
+        return None
+    if head.dep_ not in {"pcomp", "xcomp"}:
+        return None
+    for child in governor.children:
+        if child.dep_ == "dobj" and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "on" and child.i < head.i:
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and governor.lemma_.lower() in {"call", "prevail", "rely", "count"}:
+                return pobj
+    return None
 
 
 def _possessor_country(ctx: ArticleContext, token: Token, who: Participant) -> None:
