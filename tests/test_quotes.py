@@ -179,3 +179,20 @@ def test_former_leader_is_the_person_named_before_not_the_office_holder(
     quotes = [q for q in _extract(extractor, text).quotes if "last for years" in q.content.text]
     assert quotes and quotes[0].speaker is not None
     assert quotes[0].speaker.name.endswith("Kwasniewski")
+
+
+def test_quoted_as_telling_names_the_passive_subject(extractor: Extractor) -> None:
+    text = (
+        "Oleksandr Kamyshin, the head of the state railway, was quoted as telling local media "
+        "that two stations had been shelled."
+    )
+    quotes = _extract(extractor, text).quotes
+    assert quotes and quotes[0].speaker is not None
+    assert quotes[0].speaker.name.endswith("Kamyshin")
+
+
+def test_speech_verb_after_an_adjective_takes_the_subject(extractor: Extractor) -> None:
+    text = "Lukashenko was quick to criticize the exercise and say that Minsk would respond."
+    quotes = [q for q in _extract(extractor, text).quotes if "Minsk" in q.content.text]
+    assert quotes and quotes[0].speaker is not None
+    assert quotes[0].speaker.actor_id == "BLR.GOV.lukashenko"

@@ -30,6 +30,7 @@ OTHER_PRONOUNS = {"i", "we", "they", "you", "me", "us", "them", "it", "who"}
 _SUBJECTS = {"nsubj", "csubj"}
 _RELATIVES = {"who", "which", "that"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_QUOTED_AS = {"quote", "cite"}
 _FORMER = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time"}
 # How far back (characters) a pronoun or an unattributed quote looks for its person.
 LOOKBACK = 1500
@@ -44,8 +45,10 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
         subject = _subject(verb)
         if subject is not None:
             return mention(ctx, subject)
-        if verb.dep_ in {"conj", "advcl", "xcomp", "acl"} and verb.head is not verb:
+        if verb.dep_ in {"conj", "advcl", "xcomp", "acl", "acomp"} and verb.head is not verb:
             verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "was quoted as telling": through the preposition
         else:
             verb = None
         seen += 1
@@ -53,6 +56,12 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
 
 
 def _subject(verb: Token) -> Token | None:
+    if verb.lemma_.lower() in _QUOTED_AS:
+        # "Salehi was quoted as telling state media", "he is said to have told": the
+        # passive subject is who spoke.
+        for child in verb.children:
+            if child.dep_ == "nsubjpass":
+                return child
     for child in verb.children:
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
