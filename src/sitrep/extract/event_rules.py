@@ -24,36 +24,22 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
+from sitrep.extract.codebook import Codebook
 from sitrep.extract.lexicons import Trigger
 from sitrep.model.vocab import EventType, Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_AGREEMENTS = {"agreement", "deal", "pact", "treaty", "accord", "memorandum", "charter"}
-_SEALING = {"sign", "ratify", "reach", "conclude", "seal", "clinch", "strike", "finalize", "agree"}
 _COOPERATIVE = {"CONSULT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "SUPPORT"}
 _FORCEFUL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
 _THREATENING = {"ASSAULT", "COERCE", "SANCTION"}
-_SAYING = {"say", "announce", "tell", "state", "declare", "confirm", "add", "insist", "report"}
 # Nouns that are a threat only when they announce what will happen ("the answer will be
 # most cruel", "a crushing response"); as past facts they name nothing codable.
-THREAT_NOUNS = {"answer", "response", "retaliation", "revenge", "retribution", "punishment"}
 THREAT_NOUN = Trigger("THREATEN", "violence", "138")
 
 # What sharing is cooperation about (CAMEO 064 "share intelligence or information").
-_SHARED = {
-    "intelligence",
-    "information",
-    "data",
-    "technology",
-    "expertise",
-    "experience",
-    "evidence",
-}
-_MANOEUVRES = {"exercise", "drill", "game", "manoeuvre", "maneuver"}
 _JOINT_EXERCISE = Trigger("COOPERATE", None, "062")
-STORES = {"storage", "reserve", "depot", "warehouse", "base", "stock", "stockpile", "arsenal"}
 _FROM_STORAGE = Trigger("MOBILIZE", "weapons", "154")
 _SUPPORT_SIGN = Trigger("SUPPORT", None, "057")
 _PEACEKEEPING = Trigger("AID", "peacekeeping", "074")
@@ -73,72 +59,7 @@ _RIOT = Trigger("PROTEST", "riot", "145")
 _STRIKE = Trigger("PROTEST", "strike", "143")
 _BAN_PEOPLE = Trigger("COERCE", "restrict", "172")
 _TIES = Trigger("SUPPORT", None, "054")
-_EASING = {"lift", "ease", "relax", "loosen", "cancel", "revoke", "remove", "scrap", "end"}
-_EASING |= {"drop", "suspend", "shorten", "reduce", "rescind", "repeal", "abolish", "waive"}
-_RESTRICTIONS = {"restriction", "sanction", "curfew", "ban", "embargo", "blockade", "measure"}
-_RESTRICTIONS |= {"limit", "control", "barrier", "siege", "checkpoint", "closure", "emergency"}
-_GIVING = {"send", "ship", "deliver", "hand", "supply", "provide", "give", "donate", "airlift"}
-_GIVING |= {"grant", "allocate"}
-_MOVING = {"send", "dispatch", "transfer", "move", "ship", "deliver", "mobilize", "mobilise"}
-_MOVING |= {"alert", "position", "reinforce", "drill"}
-_DETAILS = {"detail", "evidence", "information", "explanation", "comment", "update", "answer"}
-_DETAILS |= {"proof", "account", "assurance", "guarantee", "figure", "estimate", "name"}
-_MILITARY = {"troop", "soldier", "force", "unit", "tank", "missile", "weapon", "warship"}
-_MILITARY |= {"ship", "jet", "aircraft", "plane", "bomber", "fighter", "battalion", "brigade"}
-_MILITARY |= {"division", "regiment", "reinforcement", "police", "policeman", "marine"}
-_MILITARY |= {"paratrooper", "artillery", "equipment", "vehicle", "system", "launcher"}
-_MILITARY |= {"contingent", "personnel", "armour", "armor", "submarine", "carrier", "vessel"}
-_MILITARY |= {"destroyer", "frigate", "drone", "helicopter", "reservist", "conscript"}
-_MILITARY |= {"mercenary", "militia", "guard", "army", "military", "navy", "battery"}
-_MILITARY |= {"squadron", "hardware", "convoy", "column", "peacekeeper", "man", "commando"}
-_MILITARY |= {"forces", "troops", "arms", "warplane", "gunboat", "officer", "agent"}
-_MILITARY |= {"battlegroup", "group", "fleet", "corps", "detachment", "sailor", "airman"}
-_MILITARY |= {"reserve", "infantry", "armada", "interceptor", "howitzer", "rocket"}
-_CUTTING_OFF = {"cancel", "halt", "suspend", "terminate", "freeze", "stop"}
-_FIGHTING = {"attack", "offensive", "fighting", "operation", "hostility", "shelling"}
-_FIGHTING |= {"bombing", "strike", "raid", "advance", "assault", "fire", "campaign"}
-_SANCTIONABLE = {"talk", "negotiation", "relation", "tie", "aid", "assistance", "trade"}
-_SANCTIONABLE |= {"import", "export", "flight", "cooperation", "agreement", "deal", "visit"}
-_SANCTIONABLE |= {"program", "programme", "membership", "funding", "loan", "contract"}
-_SANCTIONABLE |= {"sale", "asset", "account", "license", "licence", "treaty", "dialogue"}
-_SANCTIONABLE |= {"shipment", "supply", "delivery", "payment", "service", "exchange"}
-_SANCTIONABLE |= {"participation", "mission", "operation", "transit", "investment", "fund"}
-_SANCTIONABLE |= {"visa", "embassy", "broadcast", "license", "accreditation", "credit"}
-_SANCTIONABLE |= {"effort", "mediation", "contact", "meeting", "summit", "involvement"}
-_SANCTIONABLE |= {"support", "engagement", "subsidy", "grant", "relief", "access"}
 _CEASEFIRE = Trigger("RETREAT", "ceasefire", "0871")
-_DEMANDS = {"demand", "condition", "term", "ultimatum", "request"}
-_HANDING = {"send", "ship", "deliver", "hand", "transfer", "dispatch", "supply", "provide"}
-_HANDING |= {"give", "donate", "airlift", "fly", "truck", "grant", "allocate"}
-_ARMS = {"arm", "arms", "weapon", "weaponry", "ammunition", "munition", "missile", "tank"}
-_ARMS |= {"rifle", "artillery", "jet", "helicopter", "drone", "shell"}
-_GOODS = {"aid", "medicine", "food", "supply", "material", "equipment", "fuel", "money"}
-_GOODS |= {"grain", "tent", "blanket", "vaccine", "drug", "fund", "cash", "relief", "water"}
-_GOODS |= {"assistance", "shipment", "consignment", "convoy", "flour", "rice", "wheat"}
-_GOODS |= {"million", "billion", "dollar", "euro", "loan", "credit", "package", "$"}
-_ENVOYS = {"inspector", "observer", "envoy", "delegation", "team", "mission", "expert"}
-_ENVOYS |= {"investigator", "monitor", "doctor", "representative", "emissary", "letter"}
-_ENVOYS |= {"message", "personnel", "staff", "official", "diplomat", "negotiator", "note"}
-_ENVOYS |= {"pathologist", "specialist", "scientist", "journalist", "reporter", "medic"}
-_FORCES = {"force", "troop", "presence", "garrison", "army", "military", "contingent"}
-_FORCES |= {"defence", "defense", "deployment", "unit", "battalion", "brigade", "navy"}
-_BOLSTER = {"strengthen", "bolster", "boost", "increase", "expand", "double", "augment"}
-_PLACES = {"road", "street", "highway", "bridge", "entrance", "railway", "rail", "border"}
-_PLACES |= {"crossing", "access", "port", "traffic", "route", "motorway", "square", "gate"}
-_PLACES |= {"junction", "intersection", "track", "line", "building", "office", "airport"}
-_MISSILES = {"stone", "rock", "brick", "cocktail", "bomb", "egg", "bottle", "firebomb"}
-_LABOUR_STRIKE = {"hunger", "general", "labour", "labor", "national", "nationwide", "worker"}
-_LABOUR_STRIKE |= {"workers", "teachers", "doctors", "miners", "transport", "rail", "warning"}
-_LABOUR_STRIKE |= {"indefinite", "open-ended", "sit-down", "wildcat", "day", "one-day"}
-_STRIKE_VERBS = {"organize", "organise", "call", "end", "join", "stage", "declare", "hold"}
-_STRIKE_VERBS |= {"continue", "begin", "cancel", "suspend", "extend", "break", "go"}
-_CUTTING = {"cut", "reduce", "slash", "halt", "suspend", "stop", "withhold", "freeze", "end"}
-_CUTTING |= {"curtail", "block", "deny"}
-_TYING = {"establish", "restore", "upgrade", "normalize", "normalise", "resume", "renew"}
-_TYING |= {"strengthen", "forge", "deepen", "improve"}
-_WILL = {"will", "shall", "'ll", "wo"}
-_INTENDING = {"plan", "intend", "pledge", "promise", "vow", "offer", "prepare", "decide", "aim"}
-_INTENDING |= {"ready", "willing", "prepared", "set", "agree"}
 DEMAND = Trigger("REQUEST", None, "100")
 THREAT = Trigger("THREATEN", "violence", "138")
 
@@ -172,58 +93,67 @@ def _modifiers(token: Token) -> set[str]:
     return {c.lower_ for c in token.children if c.dep_ in {"amod", "compound", "nmod", "poss"}}
 
 
-def refine(entry: Trigger, token: Token, head: Token) -> Trigger | None:
+def refine(cb: Codebook, entry: Trigger, token: Token, head: Token) -> Trigger | None:
     """The trigger's type once its neighbours are read (see the module docstring);
     None when the word is no event here ("shared a video", "shares a border")."""
     lemma = token.lemma_.lower()
     if lemma in {"share", "exchange"} and token.pos_ == "VERB":
-        if _objects(token) & _SHARED:
+        if _objects(token) & cb.words("shared_things"):
             return _SHARE_INFO
         if lemma == "share":
             return None
-    rule = _by_object(entry, token, lemma)
+    rule = _by_object(cb, entry, token, lemma)
     if rule is not _KEEP:
         return rule
     if token.pos_ == "NOUN":
-        noun = _noun_rule(entry, token, head, lemma)
+        noun = _noun_rule(cb, entry, token, head, lemma)
         if noun is not _KEEP:
             return noun
-    if lemma in _MANOEUVRES and token.pos_ == "NOUN":
+    if lemma in cb.words("manoeuvres") and token.pos_ == "NOUN":
         if lemma == "game" and not any(c.lower_ == "war" for c in token.children):
             return None
         if any(c.lower_ in {"joint", "combined"} for c in token.children):
             return _JOINT_EXERCISE  # joint exercises are military cooperation (CAMEO 062)
-    if lemma in _AGREEMENTS and head.i != token.i and head.lemma_.lower() in _SEALING:
+    if (
+        lemma in cb.words("agreements")
+        and head.i != token.i
+        and head.lemma_.lower() in cb.words("sealing_verbs")
+    ):
         return _SUPPORT_SIGN
     if entry.type == "MOBILIZE" and "peacekeep" in token.sent.text.lower():
         return _PEACEKEEPING
     if lemma == "grant" and token.pos_ == "VERB":
         return _YIELD_GRANT
-    if entry.type == "RETREAT" and token.pos_ == "VERB" and _from_storage(token):
+    if entry.type == "RETREAT" and token.pos_ == "VERB" and _from_storage(cb, token):
         return _FROM_STORAGE  # "removing armoured vehicles from long-term storage"
     return entry
 
 
-def _by_object(entry: Trigger, token: Token, lemma: str) -> _Rule:
+def _by_object(cb: Codebook, entry: Trigger, token: Token, lemma: str) -> _Rule:
     """Verb triggers whose object decides the type (see the module docstring)."""
     if token.pos_ != "VERB":
         return _KEEP
     objects = _objects(token)
-    if lemma in _EASING and objects & _RESTRICTIONS:
+    if lemma in cb.words("easing_verbs") and objects & cb.words("restrictions"):
         return _EASE  # "lifted the curfew", "cancelled restrictions"
-    if lemma in {"accept", "meet", "heed", "satisfy"} and objects & _DEMANDS:
+    if lemma in {"accept", "meet", "heed", "satisfy"} and objects & cb.words("demands"):
         return _ACCEDE  # "accepted the rebels' demands"
-    if lemma in _HANDING and entry.type in {"MOBILIZE", "RETREAT", "AID"}:
-        if objects & _ARMS and lemma in _GIVING:
+    if lemma in cb.words("handing_verbs") and entry.type in {"MOBILIZE", "RETREAT", "AID"}:
+        if objects & cb.words("arms") and lemma in cb.words("giving_verbs"):
             return _MILITARY_AID  # "sent arms to Pakistan"
-        if objects & _GOODS:
+        if objects & cb.words("goods"):
             return _AID_GOODS
-        if entry.type == "MOBILIZE" and objects & _ENVOYS:
+        if entry.type == "MOBILIZE" and objects & cb.words("envoys"):
             return None  # "sent inspectors", "dispatched an envoy": no force posture
-    if lemma in _GIVING and objects & _DETAILS:
+    if lemma in cb.words("giving_verbs") and objects & cb.words("details"):
         return None  # "provided details", "gave no explanation"
     things = _noun_objects(token)
-    if lemma in _MOVING and entry.type == "MOBILIZE" and things and not things & _MILITARY:
+    if (
+        lemma in cb.words("moving_verbs")
+        and entry.type == "MOBILIZE"
+        and things
+        and not things & cb.words("military")
+    ):
         return None  # "moved the meeting", "mobilized support": only forces are MOBILIZE
     if lemma == "insist" and not _demanding(token):
         return None  # "insisted it had not attacked" asserts; "insisted he resign" demands
@@ -236,10 +166,10 @@ def _by_object(entry: Trigger, token: Token, lemma: str) -> _Rule:
         return None  # "pressed ahead with the offensive"
     if lemma == "give":
         return None  # "give" is aid only with goods (above)
-    if lemma in _CUTTING_OFF and entry.type == "SANCTION" and objects:
-        if objects & _FIGHTING:
+    if lemma in cb.words("cutting_off_verbs") and entry.type == "SANCTION" and objects:
+        if objects & cb.words("fighting"):
             return _CEASEFIRE  # "halted the offensive"
-        if not objects & _SANCTIONABLE:
+        if not objects & cb.words("sanctionable"):
             return None  # "suspended the match", "cancelled the concert"
     if lemma == "take" and entry.type == "PROTEST":
         streets = {g.lemma_.lower() for p in token.children if p.lower_ == "to" for g in p.children}
@@ -248,12 +178,12 @@ def _by_object(entry: Trigger, token: Token, lemma: str) -> _Rule:
         return None  # "sought to reassure": an aim, not a request
     if lemma == "ask" and _anonymity(token):
         return None  # "asked not to be named"
-    if lemma in _BOLSTER:
-        return _REINFORCE if objects & _FORCES else None
+    if lemma in cb.words("bolster_verbs"):
+        return _REINFORCE if objects & cb.words("forces") else None
     if lemma == "block":
-        return _OBSTRUCT if objects & _PLACES else None
+        return _OBSTRUCT if objects & cb.words("blockable_places") else None
     if lemma == "throw":
-        return _RIOT if objects & _MISSILES else None
+        return _RIOT if objects & cb.words("missiles") else None
     if lemma == "swear":  # "sworn to fight", not "sworn in"
         return entry if any(_to_clause(c) for c in token.children) else None
     if lemma == "travel":
@@ -306,40 +236,46 @@ def _to_clause(child: Token) -> bool:
     )
 
 
-def _noun_rule(entry: Trigger, token: Token, head: Token, lemma: str) -> _Rule:
+def _noun_rule(cb: Codebook, entry: Trigger, token: Token, head: Token, lemma: str) -> _Rule:
     governor = head.lemma_.lower() if head.i != token.i else token.head.lemma_.lower()
     if lemma == "strike":
         mods = _modifiers(token)
-        if mods & _LABOUR_STRIKE or governor in _STRIKE_VERBS:
+        if mods & cb.words("labour_strike_words") or governor in cb.words("strike_verbs"):
             return _STRIKE
         return _KEEP
-    if entry.type in {"SANCTION", "COERCE"} and lemma in _RESTRICTIONS and governor in _EASING:
+    if (
+        entry.type in {"SANCTION", "COERCE"}
+        and lemma in cb.words("restrictions")
+        and governor in cb.words("easing_verbs")
+    ):
         return _EASE  # the easing verb names the event; the noun is what is eased
-    if entry.type == "AID" and governor in _CUTTING:
+    if entry.type == "AID" and governor in cb.words("cutting_verbs"):
         return _CUT_AID  # "reduced food supplies", "cut aid"
-    if entry.type in {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"} and governor in _CUTTING:
+    if entry.type in {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"} and governor in cb.words(
+        "cutting_verbs"
+    ):
         return _BREAK_OFF  # "halted mediation efforts", "suspended cooperation" (CAMEO 16)
     if lemma in {"tie", "relation"}:
-        return _TIES if governor in _TYING else None
+        return _TIES if governor in cb.words("tying_verbs") else None
     return _KEEP
 
 
-def _from_storage(verb: Token) -> bool:
+def _from_storage(cb: Codebook, verb: Token) -> bool:
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ in {"from", "out"}:
             for pobj in prep.subtree:
-                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in STORES:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in cb.words("stores"):
                     return True
     return False
 
 
 def derived_trigger(
-    event_type: EventType, factuality: Factuality, trigger: Token
+    cb: Codebook, event_type: EventType, factuality: Factuality, trigger: Token
 ) -> Trigger | None:
     """The speech act a non-factual event implies, if PLOVER codes one."""
     if any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children):
         return DEMAND  # "Libya must hand over the suspects" demands it (CAMEO 10)
-    if factuality == "hypothetical" and _reported_would(trigger):
+    if factuality == "hypothetical" and _reported_would(cb, trigger):
         factuality = "future"  # "they said they would blockade Paris": future in the past
     if factuality in {"future", "conditional"} and event_type in _COOPERATIVE | {"AGREE"}:
         return INTENT if event_type != "AGREE" else None
@@ -347,32 +283,44 @@ def derived_trigger(
         return THREAT  # an announced use of force or coercion (CAMEO 13)
     if factuality == "conditional" and event_type in _FORCEFUL:
         return THREAT
-    if factuality == "negated" and event_type in _COOPERATIVE | {"AGREE"} and _refused(trigger):
+    if factuality == "negated" and event_type in _COOPERATIVE | {"AGREE"} and _refused(cb, trigger):
         return REFUSAL  # "Syria will not accept more refugees" (CAMEO 12)
     return None
 
 
-def _reported_would(trigger: Token) -> bool:
+def _reported_would(cb: Codebook, trigger: Token) -> bool:
     would = any(c.dep_ == "aux" and c.lower_ == "would" for c in trigger.children)
-    return would and trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in _SAYING
+    return (
+        would
+        and trigger.dep_ == "ccomp"
+        and trigger.head.lemma_.lower() in cb.words("saying_verbs")
+    )
 
 
-def _refused(trigger: Token) -> bool:
+def _refused(cb: Codebook, trigger: Token) -> bool:
     """A negated future ("will not", "would not"): a refusal, not a denied fact."""
     if any(c.dep_ == "auxpass" for c in trigger.children):
         return False  # "will no longer be allowed" restricts someone else
-    return any(c.dep_ == "aux" and c.lower_ in _WILL | {"would"} for c in trigger.children)
+    return any(
+        c.dep_ == "aux" and c.lower_ in cb.words("will_auxiliaries") | {"would"}
+        for c in trigger.children
+    )
 
 
-def intent_token(trigger: Token) -> Token | None:
+def intent_token(cb: Codebook, trigger: Token) -> Token | None:
     """Where an announced intent sits: the future auxiliary ("will meet"), the verb of
     intent ("plans to send") or the main-clause trigger itself; None in purpose clauses."""
     aux = next(
-        (c for c in trigger.children if c.dep_ == "aux" and c.lower_ in _WILL | {"would"}), None
+        (
+            c
+            for c in trigger.children
+            if c.dep_ == "aux" and c.lower_ in cb.words("will_auxiliaries") | {"would"}
+        ),
+        None,
     )
     if aux is not None:
         return aux
     if trigger.dep_ == "xcomp":
-        return trigger.head if trigger.head.lemma_.lower() in _INTENDING else None
+        return trigger.head if trigger.head.lemma_.lower() in cb.words("intending_words") else None
     # A purpose clause ("… to discuss the details") announces nothing of its own.
     return None if trigger.dep_ in {"advcl", "acl", "relcl"} else trigger

@@ -12,9 +12,7 @@ from sitrep.extract.event_filters import first_person_subject, lacks_named_party
 from sitrep.extract.event_model import EventModel
 from sitrep.extract.event_roles import roles, speaker_side
 from sitrep.extract.event_rules import (
-    STORES,
     THREAT_NOUN,
-    THREAT_NOUNS,
     derived_trigger,
     intent_token,
     refine,
@@ -90,8 +88,8 @@ def extract_events(
         events.append((event, False))
         if not ctx.settings.implied_events:
             continue
-        implied = derived_trigger(event.type, event.factuality, actor_head)
-        where = intent_token(token)
+        implied = derived_trigger(ctx.knowledge.codebook, event.type, event.factuality, actor_head)
+        where = intent_token(ctx.knowledge.codebook, token)
         if implied is not None and where is not None:
             events.append((_implied(ctx, event, implied, where), True))
     return _unique_ids(events)
@@ -126,7 +124,7 @@ def event_candidates(
         if hit is None:
             continue
         trigger, actor_head = hit
-        refined = refine(trigger, token, actor_head)
+        refined = refine(ctx.knowledge.codebook, trigger, token, actor_head)
         if refined is None:
             continue
         trigger = refined
@@ -135,7 +133,9 @@ def event_candidates(
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
         if event is None or lacks_named_party(ctx, event):
             continue
-        if trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS:
+        if trigger.type == "THREATEN" and token.lemma_.lower() in ctx.knowledge.codebook.words(
+            "threat_nouns"
+        ):
             if event.factuality not in {"future", "conditional"}:
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
@@ -234,9 +234,13 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     lex = ctx.knowledge.lexicons
     pos = token.pos_  # called for every token: read spaCy's string attribute once
     if pos == "VERB":
-        return _verb_trigger(lex, token)
+        return _verb_trigger(lex, token, ctx.knowledge.codebook.words("stores"))
     if pos == "NOUN":
-        entry = THREAT_NOUN if token.lemma_.lower() in THREAT_NOUNS else _noun_entry(lex, token)
+        entry = (
+            THREAT_NOUN
+            if token.lemma_.lower() in ctx.knowledge.codebook.words("threat_nouns")
+            else _noun_entry(lex, token)
+        )
         if entry is None:
             return None
         carrier = token
@@ -263,13 +267,15 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     return None
 
 
-def _verb_trigger(lex: Lexicons, token: Token) -> tuple[Trigger, Token] | None:
+def _verb_trigger(
+    lex: Lexicons, token: Token, stores: frozenset[str]
+) -> tuple[Trigger, Token] | None:
     # Multi-word verbs first: particles ("pull back") and governed prepositions ("call for").
     for child in token.children:
         if child.dep_ == "prt" or (child.dep_ == "prep" and not _temporal(child)):
             entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
             if entry is not None:
-                return _pull_out(entry, token, child), token
+                return _pull_out(entry, token, child, stores), token
     entry = lex.verb_triggers.get(token.lemma_.lower())
     if entry is None:
         return None
@@ -307,7 +313,7 @@ def _noun_entry(lex: Lexicons, token: Token) -> Trigger | None:
     return entry
 
 
-def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
+def _pull_out(entry: Trigger, verb: Token, particle: Token, stores: frozenset[str]) -> Trigger:
     """'pull out of storage' moves forces (MOBILIZE); 'pull out of a country/deal' retreats."""
     if entry.type != "MOBILIZE":
         return entry
@@ -318,7 +324,7 @@ def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
         for g in p.children
         if g.dep_ == "pobj"
     ]
-    if place and place[0].lemma_.lower() not in STORES:
+    if place and place[0].lemma_.lower() not in stores:
         return _WITHDRAW
     return entry
 
@@ -347,7 +353,10 @@ def _event(
     sources = speaker_side(trigger, sources, quote)
     source = sources[0] if sources else None
     target = targets[0] if targets else None
-    threat_noun = trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS
+    threat_noun = (
+        trigger.type == "THREATEN"
+        and token.lemma_.lower() in ctx.knowledge.codebook.words("threat_nouns")
+    )
     bare_noun = token.pos_ != "VERB" and head.i == token.i
     if source is None and target is None and bare_noun and not threat_noun:
         return None  # a bare noun ("the attack") is background unless someone is named
