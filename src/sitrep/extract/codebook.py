@@ -149,10 +149,15 @@ def _check_top(where: str, table: Any) -> None:
     version = table.get("version", CODEBOOK_VERSION)
     if version != CODEBOOK_VERSION:
         raise CodebookError(f"{where}: codebook version {version!r}, expected {CODEBOOK_VERSION}")
-    if not isinstance(table.get("classes") or {}, dict):
+    if not isinstance(_or_empty(table.get("classes"), {}), dict):
         raise CodebookError(f"{where}: `classes` must be a mapping of name → words")
-    if not isinstance(table.get("rules") or [], list):
+    if not isinstance(_or_empty(table.get("rules"), []), list):
         raise CodebookError(f"{where}: `rules` must be a list")
+
+
+def _or_empty(value: Any, empty: Any) -> Any:
+    """An absent or empty (`rules:`) section is an empty one."""
+    return empty if value is None else value
 
 
 def _no_unknown_keys(where: str, what: str, table: dict[str, Any], known: set[str]) -> None:
