@@ -11,7 +11,6 @@ from sitrep.model.vocab import Factuality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_HYPOTHETICAL_AUX = {"may", "might", "could", "would", "should"}
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 # Verbs whose complement has not happened (yet): plans, threats, promises.
 _FUTURE_HEADS = {
@@ -68,7 +67,7 @@ def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> Factuality:
     auxes = {c.lower_ for t in chain[:2] for c in t.children if c.dep_ in {"aux", "auxpass"}}
     if "would" in auxes and _reported_past(trigger, lex):
         return "future"  # "Russia said it would withdraw": a future told in the past
-    if auxes & _HYPOTHETICAL_AUX:
+    if auxes & lex.hedges.modals:
         return "hypothetical"
     if auxes & _FUTURE_AUX or _going_to(trigger) or _intended(chain):
         return "future"
@@ -183,7 +182,7 @@ def _uncertain_scope(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
     """An uncertainty phrase ("not immediately clear whether") that governs the trigger."""
     sentence = trigger.sent
     text = sentence.text.lower()
-    for phrase in lex.uncertainty_phrases:
+    for phrase in lex.hedges.phrases:
         at = text.find(phrase)
         if at < 0:
             continue
@@ -198,9 +197,9 @@ def _uncertain_scope(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
 def _uncertain(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
     for token in chain[:3]:
         for child in token.children:
-            if child.dep_ == "advmod" and child.lower_ in lex.hedges:
+            if child.dep_ == "advmod" and child.lower_ in lex.hedges.anywhere:
                 return True
-        hedging = token.lemma_ in {"seem", "appear"} or token.lemma_ in lex.hedging_verbs
+        hedging = token.lemma_ in {"seem", "appear"} or token.lemma_ in lex.hedges.reporting_verbs
         if hedging and token.i != trigger.i:
             return True
     return False
