@@ -13,7 +13,7 @@ import pytest
 
 import sitrep
 from sitrep.errors import CodebookError
-from sitrep.extract.codebook import CHECK_NAMES, CodebookRule, load_codebook
+from sitrep.extract.codebook import CHECK_NAMES, CodebookRule, ImpliedRule, load_codebook
 from sitrep.extract.event_rules import checks_available
 from sitrep.settings import Settings
 
@@ -26,15 +26,23 @@ def pipeline(settings: Settings) -> sitrep.Pipeline:
     return sitrep.Pipeline(settings)
 
 
+@pytest.fixture(scope="module")
+def implied_pipeline(settings: Settings) -> sitrep.Pipeline:
+    """With the implied speech acts of non-factual events on (`extract.implied_events`)."""
+    return sitrep.Pipeline(settings.with_overrides({"extract": {"implied_events": True}}))
+
+
 def _without(pipeline: sitrep.Pipeline, rule_id: str) -> sitrep.Pipeline:
     """The same pipeline (same spaCy, same knowledge) with one rule taken out."""
     knowledge = pipeline.extractor.knowledge
-    rules = tuple(r for r in knowledge.codebook.rules if r.id != rule_id)
-    assert len(rules) == len(knowledge.codebook.rules) - 1
+    book = knowledge.codebook
+    rules = tuple(r for r in book.rules if r.id != rule_id)
+    implied = tuple(r for r in book.implied if r.id != rule_id)
+    assert len(rules) + len(implied) == len(book.rules) + len(book.implied) - 1
     other = copy.copy(pipeline)
     other.extractor = copy.copy(pipeline.extractor)
     other.extractor.knowledge = replace(
-        knowledge, codebook=replace(knowledge.codebook, rules=rules)
+        knowledge, codebook=replace(book, rules=rules, implied=implied)
     )
     return other
 
@@ -58,9 +66,21 @@ def test_every_rule_example_is_coded_by_its_rule(
     assert _coded(_without(pipeline, rule.id), example.text, example.trigger) != coded
 
 
+@pytest.mark.parametrize("rule", PACKAGED.implied, ids=lambda r: r.id)
+def test_every_implied_rule_example_is_coded_by_its_rule(
+    implied_pipeline: sitrep.Pipeline, rule: ImpliedRule
+) -> None:
+    example = rule.example
+    coded = _coded(implied_pipeline, example.text, example.trigger)
+    assert (example.type, example.cameo) in coded
+    without = _coded(_without(implied_pipeline, rule.id), example.text, example.trigger)
+    assert (example.type, example.cameo) not in without
+
+
 def test_the_codebook_is_versioned_with_unique_rule_ids() -> None:
     assert PACKAGED.version == 1
     assert len(PACKAGED.rules) == len({r.id for r in PACKAGED.rules})
+    assert len(PACKAGED.implied) == len({r.id for r in PACKAGED.implied})
     assert {"stores", "threat_nouns", "saying_verbs", "will_auxiliaries"} <= set(PACKAGED.classes)
 
 
@@ -191,6 +211,16 @@ def test_a_bad_rule_is_refused_with_a_coded_error(
         # A YAML tag that would run code with an unsafe loader is refused as bad YAML.
         ("classes: !!python/object/apply:os.system ['true']\n", "cannot read"),
         ("[unclosed\n", "cannot read"),
+        (
+            "implied: [{id: x, why: y, when: {factuality: [maybe]}, then: none,"
+            " example: {text: a b, trigger: a, type: null}}]\n",
+            "factuality",
+        ),
+        (
+            "implied: [{id: x, why: y, when: {event_types: [AGREE]}, then: keep,"
+            " example: {text: a b, trigger: a, type: null}}]\n",
+            "none or",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_a_coded_error(tmp_path: Path, text: str, message: str) -> None:

@@ -21,14 +21,16 @@ import yaml
 
 from sitrep.errors import CodebookError
 from sitrep.extract.lexicons import Trigger
-from sitrep.model.vocab import PLOVER_TYPES, EventType, is_event_type
+from sitrep.model.vocab import FACTUALITIES, PLOVER_TYPES, EventType, Factuality, is_event_type
 
 CODEBOOK_VERSION = 1
 
 # The structural checks a rule can name (`check:` / `unless:`); each is a small function
 # over the dependency parse in extract/event_rules.py, where the parse, not a word list,
 # decides ("insisted he resign" demands, "insisted it had not attacked" asserts).
-CheckName = Literal["demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage"]
+CheckName = Literal[
+    "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must", "refused"
+]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 
 Pos = Literal["VERB", "NOUN"]
@@ -38,9 +40,10 @@ Outcome = Trigger | Literal["keep"] | None
 # A CAMEO code: a two-digit root 01-20, then up to two more digits ("0871", "1724").
 _CAMEO = re.compile(r"^(0[1-9]|1[0-9]|20)[0-9]{0,2}$")
 _PlacedRules = dict[str, tuple[dict[str, Any], str]]
-_TOP_KEYS = {"version", "classes", "rules"}
+_TOP_KEYS = {"version", "classes", "rules", "implied"}
 _CLASS_KEYS = {"why", "words", "add"}
 _RULE_KEYS = {"id", "why", "when", "then", "example", "before"}
+_IMPLIED_WHEN_KEYS = {"factuality", "event_types", "check"}
 _EXAMPLE_KEYS = {"text", "trigger", "type", "cameo"}
 _WORD_CONDITIONS = {
     "lemmas",
@@ -109,10 +112,32 @@ class CodebookRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpliedWhen:
+    """The conditions of an implied rule on the event found (all that are set must hold)."""
+
+    factuality: frozenset[Factuality] | None = None
+    event_types: frozenset[EventType] | None = None
+    check: CheckName | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImpliedRule:
+    """The speech act a non-factual event implies ("will meet" → AGREE), or None: no
+    implied event. The example's trigger is where the implied event sits ("will")."""
+
+    id: str
+    why: str
+    when: ImpliedWhen
+    then: Trigger | None
+    example: RuleExample
+
+
+@dataclass(frozen=True, slots=True)
 class Codebook:
     version: int
     classes: Mapping[str, frozenset[str]]
     rules: tuple[CodebookRule, ...]
+    implied: tuple[ImpliedRule, ...] = ()
 
     def words(self, name: str) -> frozenset[str]:
         return self.classes[name]
@@ -125,14 +150,18 @@ def load_codebook(extra_files: tuple[str, ...] = ()) -> Codebook:
     layers += [(path, _read_user(path)) for path in extra_files]
     classes: dict[str, frozenset[str]] = {}
     raw_rules: _PlacedRules = {}  # id → (rule, file); insertion order is rule order
+    raw_implied: _PlacedRules = {}
     for where, table in layers:
         _check_top(where, table)
         for name, entry in (table.get("classes") or {}).items():
             classes[str(name)] = _class_words(where, str(name), entry, classes)
         for raw in table.get("rules") or []:
             raw_rules = _place_rule(where, raw, raw_rules)
+        for raw in table.get("implied") or []:
+            raw_implied = _place_rule(where, raw, raw_implied)
     rules = tuple(_rule(where, raw, classes) for raw, where in raw_rules.values())
-    return Codebook(CODEBOOK_VERSION, dict(classes), rules)
+    implied = tuple(_implied_rule(where, raw) for raw, where in raw_implied.values())
+    return Codebook(CODEBOOK_VERSION, dict(classes), rules, implied)
 
 
 def _read_user(path: str) -> Any:
@@ -151,8 +180,9 @@ def _check_top(where: str, table: Any) -> None:
         raise CodebookError(f"{where}: codebook version {version!r}, expected {CODEBOOK_VERSION}")
     if not isinstance(_or_empty(table.get("classes"), {}), dict):
         raise CodebookError(f"{where}: `classes` must be a mapping of name → words")
-    if not isinstance(_or_empty(table.get("rules"), []), list):
-        raise CodebookError(f"{where}: `rules` must be a list")
+    for key in ("rules", "implied"):
+        if not isinstance(_or_empty(table.get(key), []), list):
+            raise CodebookError(f"{where}: `{key}` must be a list")
 
 
 def _or_empty(value: Any, empty: Any) -> Any:
@@ -226,6 +256,41 @@ def _rule(where: str, raw: dict[str, Any], classes: Mapping[str, frozenset[str]]
     )
 
 
+def _implied_rule(where: str, raw: dict[str, Any]) -> ImpliedRule:
+    what = f"implied rule {raw['id']!r}"
+    for key in ("why", "when", "then", "example"):
+        if key not in raw:
+            raise CodebookError(f"{where}: {what} needs `{key}`")
+    when = raw["when"]
+    if not isinstance(when, dict) or not when:
+        raise CodebookError(f"{where}: {what}: `when` must be a non-empty mapping")
+    _no_unknown_keys(where, f"{what} `when`", when, _IMPLIED_WHEN_KEYS)
+    then = _outcome(where, what, raw["then"])
+    if then == "keep":
+        raise CodebookError(f"{where}: {what}: `then` is none or {{type, mode, cameo}}")
+    return ImpliedRule(
+        id=raw["id"],
+        why=str(raw["why"]),
+        when=ImpliedWhen(
+            factuality=_factualities(where, what, when.get("factuality")),
+            event_types=_types(where, what, when.get("event_types")),
+            check=_check(where, what, when.get("check")),
+        ),
+        then=then,
+        example=_example(where, what, raw["example"]),
+    )
+
+
+def _factualities(where: str, what: str, value: Any) -> frozenset[Factuality] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(v in FACTUALITIES for v in value):
+        raise CodebookError(
+            f"{where}: {what}: `factuality` lists values of {', '.join(FACTUALITIES)}"
+        )
+    return frozenset(value)
+
+
 def _when(where: str, what: str, raw: Any, classes: Mapping[str, frozenset[str]]) -> When:
     if not isinstance(raw, dict) or not raw:
         raise CodebookError(f"{where}: {what}: `when` must be a non-empty mapping")
@@ -267,7 +332,7 @@ def _types(where: str, what: str, value: Any) -> frozenset[EventType] | None:
         return None
     if not isinstance(value, list) or not all(is_event_type(v) for v in value):
         raise CodebookError(
-            f"{where}: {what}: `lexicon_types` lists PLOVER types ({', '.join(PLOVER_TYPES)})"
+            f"{where}: {what}: the types listed must be PLOVER types ({', '.join(PLOVER_TYPES)})"
         )
     return frozenset(value)
 

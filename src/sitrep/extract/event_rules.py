@@ -22,22 +22,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sitrep.extract.codebook import CheckName, Codebook, CodebookRule, When
+from sitrep.extract.codebook import CheckName, Codebook, CodebookRule, ImpliedWhen, When
 from sitrep.extract.lexicons import Trigger
 from sitrep.model.vocab import EventType, Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_COOPERATIVE = {"CONSULT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "SUPPORT"}
-_FORCEFUL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
-_THREATENING = {"ASSAULT", "COERCE", "SANCTION"}
 # The reading of a threat noun (codebook class threat_nouns) that announces what will come.
 THREAT_NOUN = Trigger("THREATEN", "violence", "138")
-INTENT = Trigger("AGREE", None, "030")
-REFUSAL = Trigger("REJECT", None, "120")
-DEMAND = Trigger("REQUEST", None, "100")
-THREAT = Trigger("THREATEN", "violence", "138")
 
 
 def refine(cb: Codebook, entry: Trigger, token: Token, head: Token) -> Trigger | None:
@@ -241,34 +234,27 @@ def _from_storage(verb: Token, cb: Codebook) -> bool:
     return False
 
 
-Check = Callable[["Token", Codebook], bool]
-_CHECKS: dict[CheckName, Check] = {
-    "demanding": _demanding,
-    "asks_for": _asks_for,
-    "to_clause": _to_clause,
-    "anonymity": _anonymity,
-    "to_place": _to_place,
-    "from_storage": _from_storage,
-}
-
-
 def derived_trigger(
     cb: Codebook, event_type: EventType, factuality: Factuality, trigger: Token
 ) -> Trigger | None:
-    """The speech act a non-factual event implies, if PLOVER codes one."""
-    if any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children):
-        return DEMAND  # "Libya must hand over the suspects" demands it (CAMEO 10)
+    """The speech act a non-factual event implies, if PLOVER codes one: the first of the
+    codebook's `implied` rules that holds decides."""
     if factuality == "hypothetical" and _reported_would(cb, trigger):
         factuality = "future"  # "they said they would blockade Paris": future in the past
-    if factuality in {"future", "conditional"} and event_type in _COOPERATIVE | {"AGREE"}:
-        return INTENT if event_type != "AGREE" else None
-    if factuality == "future" and event_type in _THREATENING:
-        return THREAT  # an announced use of force or coercion (CAMEO 13)
-    if factuality == "conditional" and event_type in _FORCEFUL:
-        return THREAT
-    if factuality == "negated" and event_type in _COOPERATIVE | {"AGREE"} and _refused(cb, trigger):
-        return REFUSAL  # "Syria will not accept more refugees" (CAMEO 12)
+    for rule in cb.implied:
+        if _implied_holds(rule.when, event_type, factuality, trigger, cb):
+            return rule.then
     return None
+
+
+def _implied_holds(
+    when: ImpliedWhen, event_type: EventType, factuality: Factuality, trigger: Token, cb: Codebook
+) -> bool:
+    if when.factuality is not None and factuality not in when.factuality:
+        return False
+    if when.event_types is not None and event_type not in when.event_types:
+        return False
+    return when.check is None or _CHECKS[when.check](trigger, cb)
 
 
 def _reported_would(cb: Codebook, trigger: Token) -> bool:
@@ -280,7 +266,12 @@ def _reported_would(cb: Codebook, trigger: Token) -> bool:
     )
 
 
-def _refused(cb: Codebook, trigger: Token) -> bool:
+def _must(trigger: Token, cb: Codebook) -> bool:
+    """'Libya must hand over the suspects': the event is demanded."""
+    return any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children)
+
+
+def _refused(trigger: Token, cb: Codebook) -> bool:
     """A negated future ("will not", "would not"): a refusal, not a denied fact."""
     if any(c.dep_ == "auxpass" for c in trigger.children):
         return False  # "will no longer be allowed" restricts someone else
@@ -307,6 +298,20 @@ def intent_token(cb: Codebook, trigger: Token) -> Token | None:
         return trigger.head if trigger.head.lemma_.lower() in cb.words("intending_words") else None
     # A purpose clause ("… to discuss the details") announces nothing of its own.
     return None if trigger.dep_ in {"advcl", "acl", "relcl"} else trigger
+
+
+# The structural checks by the name rules use (codebook.CheckName).
+Check = Callable[["Token", Codebook], bool]
+_CHECKS: dict[CheckName, Check] = {
+    "demanding": _demanding,
+    "asks_for": _asks_for,
+    "to_clause": _to_clause,
+    "anonymity": _anonymity,
+    "to_place": _to_place,
+    "from_storage": _from_storage,
+    "must": _must,
+    "refused": _refused,
+}
 
 
 def checks_available() -> set[str]:
