@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep.extract.anchoring import dates_the_event, event_date, event_place
+from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.event_features import Features, candidate_features, sentence_features
 from sitrep.extract.event_filters import first_person_subject, lacks_named_party, not_an_event
@@ -39,10 +40,6 @@ _FACT_WEIGHT = {"uncertain": 0.9, "future": 0.8, "conditional": 0.8, "hypothetic
 _FACT_WEIGHT["negated"] = 0.75
 _BARE_VERB = 0.3
 _BARE_MAIN = 0.32
-_CONTAINERS = {"effort", "mission", "bid", "initiative", "campaign", "operation", "plan"}
-_CONTAINERS |= {"convoy", "package", "shipment", "delivery", "flight"}
-_MOTION = {"arrive", "come", "go", "travel", "fly", "head", "leave", "embark", "put", "place"}
-_MOTION |= {"remain", "stay", "keep", "be"}  # "troops remained on alert"
 # Lemmatizer slips seen on news text ("staged" → "stag").
 _LEMMA_FIXES = {"stag": "stage"}
 _SUBORDINATE = 0.7
@@ -231,16 +228,13 @@ def _implied(ctx: ArticleContext, event: Event, trigger: Trigger, token: Token) 
 
 def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     """The lexicon entry for a trigger token and the token that carries its roles."""
-    lex = ctx.knowledge.lexicons
+    lex, book = ctx.knowledge.lexicons, ctx.knowledge.codebook
     pos = token.pos_  # called for every token: read spaCy's string attribute once
     if pos == "VERB":
-        return _verb_trigger(lex, token, ctx.knowledge.codebook.words("stores"))
+        return _verb_trigger(lex, book, token)
     if pos == "NOUN":
-        entry = (
-            THREAT_NOUN
-            if token.lemma_.lower() in ctx.knowledge.codebook.words("threat_nouns")
-            else _noun_entry(lex, token)
-        )
+        threat = token.lemma_.lower() in book.words("threat_nouns")
+        entry = THREAT_NOUN if threat else _noun_entry(lex, token)
         if entry is None:
             return None
         carrier = token
@@ -248,12 +242,12 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             carrier = token.head.head
         # "launched a mediation effort", "undertook a mediation mission".
-        if token.dep_ == "compound" and token.head.lemma_.lower() in _CONTAINERS:
+        if token.dep_ == "compound" and token.head.lemma_.lower() in book.words("event_containers"):
             carrier = token.head
         # "arrived on a visit", "was put under investigation": the motion verb carries it.
         if token.dep_ == "pobj" and token.head.lower_ in {"on", "under"}:
             verb = token.head.head
-            if verb.pos_ == "VERB" and verb.lemma_.lower() in _MOTION:
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in book.words("motion_verbs"):
                 return entry, verb
         governor = _LEMMA_FIXES.get(carrier.head.lemma_, carrier.head.lemma_)
         if carrier.dep_ in {"dobj", "nsubjpass"} and governor in lex.light_verbs:
@@ -267,30 +261,28 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     return None
 
 
-def _verb_trigger(
-    lex: Lexicons, token: Token, stores: frozenset[str]
-) -> tuple[Trigger, Token] | None:
+def _verb_trigger(lex: Lexicons, book: Codebook, token: Token) -> tuple[Trigger, Token] | None:
     # Multi-word verbs first: particles ("pull back") and governed prepositions ("call for").
     for child in token.children:
         if child.dep_ == "prt" or (child.dep_ == "prep" and not _temporal(child)):
             entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
             if entry is not None:
-                return _pull_out(entry, token, child, stores), token
+                return _pull_out(entry, token, child, book.words("stores")), token
     entry = lex.verb_triggers.get(token.lemma_.lower())
     if entry is None:
         return None
     if token.lemma_.lower() in lex.light_verbs and any(
-        c.dep_ == "dobj" and _names_event(lex, c) for c in token.children
+        c.dep_ == "dobj" and _names_event(lex, book, c) for c in token.children
     ):
         return None  # "sent aid", "launched strikes": the noun names the event
     return entry, token
 
 
-def _names_event(lex: Lexicons, noun: Token) -> bool:
+def _names_event(lex: Lexicons, book: Codebook, noun: Token) -> bool:
     """The object is an event noun, or a container of one ("a mediation mission")."""
     if _noun_entry(lex, noun) is not None:
         return True
-    return noun.lemma_.lower() in _CONTAINERS and any(
+    return noun.lemma_.lower() in book.words("event_containers") and any(
         c.dep_ == "compound" and _noun_entry(lex, c) is not None for c in noun.children
     )
 
