@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, TypeGuard, get_args
 
 import yaml
@@ -161,7 +162,8 @@ def load_codebook(extra_files: tuple[str, ...] = ()) -> Codebook:
             raw_implied = _place_rule(where, raw, raw_implied)
     rules = tuple(_rule(where, raw, classes) for raw, where in raw_rules.values())
     implied = tuple(_implied_rule(where, raw) for raw, where in raw_implied.values())
-    return Codebook(CODEBOOK_VERSION, dict(classes), rules, implied)
+    # A read-only view: the codebook is shared by every article and must not change.
+    return Codebook(CODEBOOK_VERSION, MappingProxyType(classes), rules, implied)
 
 
 def _read_user(path: str) -> Any:
