@@ -13,7 +13,13 @@ import pytest
 
 import sitrep
 from sitrep.errors import CodebookError
-from sitrep.extract.codebook import CHECK_NAMES, CodebookRule, ImpliedRule, load_codebook
+from sitrep.extract.codebook import (
+    CHECK_NAMES,
+    REQUIRED_CLASSES,
+    CodebookRule,
+    ImpliedRule,
+    load_codebook,
+)
 from sitrep.extract.event_rules import checks_available
 from sitrep.settings import Settings
 
@@ -81,7 +87,7 @@ def test_the_codebook_is_versioned_with_unique_rule_ids() -> None:
     assert PACKAGED.version == 1
     assert len(PACKAGED.rules) == len({r.id for r in PACKAGED.rules})
     assert len(PACKAGED.implied) == len({r.id for r in PACKAGED.implied})
-    assert {"stores", "threat_nouns", "saying_verbs", "will_auxiliaries"} <= set(PACKAGED.classes)
+    assert set(REQUIRED_CLASSES) <= set(PACKAGED.classes)
 
 
 def test_every_check_a_rule_can_name_is_implemented() -> None:

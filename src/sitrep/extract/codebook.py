@@ -34,6 +34,13 @@ CheckName = Literal[
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 
+# The classes the Python reads by name (event_rules, events, event_filters), beyond the
+# rules: every codebook must have them.
+REQUIRED_CLASSES = (
+    "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
+    "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
+)  # fmt: skip
+
 Pos = Literal["VERB", "NOUN"]
 # "keep": the lexicon's own reading stands and no later rule is tried.
 Outcome = Trigger | Literal["keep"] | None
@@ -160,6 +167,9 @@ def load_codebook(extra_files: tuple[str, ...] = ()) -> Codebook:
             raw_rules = _place_rule(where, raw, raw_rules)
         for raw in table.get("implied") or []:
             raw_implied = _place_rule(where, raw, raw_implied)
+    missing = [name for name in REQUIRED_CLASSES if name not in classes]
+    if missing:
+        raise CodebookError(f"the codebook lacks the class(es) {', '.join(missing)}")
     rules = tuple(_rule(where, raw, classes) for raw, where in raw_rules.values())
     implied = tuple(_implied_rule(where, raw) for raw, where in raw_implied.values())
     # A read-only view: the codebook is shared by every article and must not change.
