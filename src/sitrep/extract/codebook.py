@@ -34,11 +34,12 @@ CheckName = Literal[
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 
-# The classes the Python reads by name (event_rules, events, event_filters), beyond the
+# The classes the Python reads by name (event_rules, events, event_filters, modality), beyond the
 # rules: every codebook must have them.
 REQUIRED_CLASSES = (
     "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
     "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
+    "future_heads", "negating_heads", "weighing_heads",
 )  # fmt: skip
 
 Pos = Literal["VERB", "NOUN"]

@@ -352,7 +352,7 @@ def _event(
     bare_noun = token.pos_ != "VERB" and head.i == token.i
     if source is None and target is None and bare_noun and not threat_noun:
         return None  # a bare noun ("the attack") is background unless someone is named
-    modality = factuality(head, ctx.knowledge.lexicons, quote is not None)
+    modality = factuality(head, ctx.knowledge.lexicons, ctx.knowledge.codebook, quote is not None)
     if token.i != head.i and any(
         c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg"} for c in token.children
     ):
