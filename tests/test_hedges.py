@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.errors import KnowledgeBaseError
 from sitrep.eval.hedges import read_conll
+from sitrep.extract.cuelex import cue_lexicon, hedge_words
 from sitrep.extract.hedges import sentence_hedged
+from sitrep.extract.lexicons import load_lexicons
 from sitrep.extract.service import Extractor
 
 
@@ -45,3 +48,21 @@ def test_read_conll_undoes_ptb_escapes(tmp_path: Path) -> None:
     gold = tmp_path / "gold.csv"
     gold.write_text('text,label\n"A -LRB- b -RRB- c.\n",1\n"Plain.\n",0\n', "utf-8")
     assert read_conll(gold, None) == [("A ( b ) c.", True), ("Plain.", False)]
+
+
+def test_the_hedge_words_are_one_list_in_reporting_yaml() -> None:
+    """hedges.py, modality.py and the quotes read one `hedges` section: a word that hedges
+    anywhere is also in the class that says how it is read in context."""
+    words = cue_lexicon().hedges
+    assert load_lexicons().hedges == words
+    in_context = (
+        words.modals | words.epistemic_adverbs | words.epistemic_adjectives | words.hedge_verbs
+    )
+    assert words.anywhere <= in_context
+    assert words.reporting_verbs <= words.perception_verbs
+    assert "could not be independently verified" in words.phrases
+
+
+def test_a_hedge_section_missing_a_class_is_refused() -> None:
+    with pytest.raises(KnowledgeBaseError, match="modals"):
+        hedge_words({"hedges": {"anywhere": ["may"], "phrases": []}})

@@ -91,6 +91,13 @@ class MissingExtraError(SitrepError, ImportError):
     code = "E012"
 
 
+class CodebookError(KnowledgeBaseError):
+    """A codebook file (data/codebook.yaml or `extract.codebook_files`) is malformed: an
+    unknown key, class or check, a type that is not PLOVER, a code that is not CAMEO."""
+
+    code = "E013"
+
+
 class InputRejected(SitrepError):
     """One input record is refused; the run goes on without it.
 

@@ -63,6 +63,7 @@ class ExtractSettings:
         "COOPERATE",
     )
     trigger_lexicons: tuple[str, ...] = ()
+    codebook_files: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     min_city_population: int = 0
     gazetteer_cache: str = "~/.cache/sitrep/gazetteer.npz"

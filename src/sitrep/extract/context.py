@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
+    from sitrep.extract.codebook import Codebook
     from sitrep.extract.event_model import EventModel
     from sitrep.extract.lexicons import Lexicons
     from sitrep.kb.actors import ActorKB
@@ -26,6 +27,7 @@ class Knowledge:
     actors: ActorKB
     gazetteer: Gazetteer
     lexicons: Lexicons
+    codebook: Codebook  # the coding rules (data/codebook.yaml + extract.codebook_files)
     event_model: EventModel | None = None  # the event-type classifier, when enabled
 
 

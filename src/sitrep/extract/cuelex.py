@@ -1,16 +1,62 @@
-"""sitrep's own reporting-cue lists (the extra keys of data/lexicons/reporting.yaml).
+"""sitrep's own reporting-cue lists (the extra keys of data/lexicons/reporting.yaml) and
+the one list of hedge words (its `hedges` section, read by `hedge_words`).
 
-`extract/lexicons.py` (shared with events) reads the speech verbs and hedges; the cue lists
-only quotes and hedges need are loaded here, once per process.
+`extract/lexicons.py` (shared with events) reads the speech verbs, and the hedge words
+through `hedge_words`; the cue lists only quotes and hedges need are loaded here, once per
+process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
+
+from sitrep.errors import KnowledgeBaseError
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeWords:
+    """The hedge words, by how extract/hedges.py reads them in context (data/lexicons/
+    reporting.yaml says why each class is there)."""
+
+    anywhere: frozenset[str]
+    reporting_verbs: frozenset[str]
+    modals: frozenset[str]
+    epistemic_adverbs: frozenset[str]
+    epistemic_adjectives: frozenset[str]
+    hedge_verbs: frozenset[str]
+    perception_verbs: frozenset[str]
+    weasel_adverbs: frozenset[str]
+    weasel_adjectives: frozenset[str]
+    vague_quantifiers: frozenset[str]
+    vague_nouns: frozenset[str]
+    weasel_words: frozenset[str]
+    time_nouns: frozenset[str]
+    vague_frequency: frozenset[str]
+    measured: frozenset[str]
+    vague_crowd: frozenset[str]
+    arguing_verbs: frozenset[str]
+    renown_adverbs: frozenset[str]
+    passive_verbs: frozenset[str]
+    phrases: tuple[str, ...]
+
+
+def hedge_words(reporting: dict[str, Any]) -> HedgeWords:
+    """The `hedges` section of a parsed reporting.yaml; every class must be there."""
+    section = reporting.get("hedges")
+    names = {f.name for f in fields(HedgeWords)}
+    if not isinstance(section, dict) or set(section) != names:
+        found = sorted(section) if isinstance(section, dict) else section
+        raise KnowledgeBaseError(
+            f"reporting.yaml: `hedges` must have exactly {sorted(names)}, not {found!r}"
+        )
+    words = {k: frozenset(str(w).lower() for w in v) for k, v in section.items() if k != "phrases"}
+    phrases = tuple(str(p).lower() for p in section["phrases"])
+    return HedgeWords(phrases=phrases, **words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +68,7 @@ class CueLexicon:
     cue_nouns: frozenset[str]
     object_verbs: frozenset[str]
     naming_verbs: frozenset[str]
-    hedging_verbs: frozenset[str]
-    hedges: frozenset[str]
-    uncertainty_phrases: tuple[str, ...]
+    hedges: HedgeWords
     # Unions computed once: quotes test every token against them.
     clause_verbs: frozenset[str] = field(init=False)
     """Verbs whose clausal complement is attributed content."""
@@ -54,7 +98,5 @@ def cue_lexicon() -> CueLexicon:
         cue_nouns=words("cue_nouns"),
         object_verbs=words("object_verbs"),
         naming_verbs=words("naming_verbs"),
-        hedging_verbs=words("hedging_verbs"),
-        hedges=words("hedges"),
-        uncertainty_phrases=tuple(str(p).lower() for p in table.get("uncertainty_phrases", [])),
+        hedges=hedge_words(table),
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from sitrep.extract.actor_country import fill_countries
+from sitrep.extract.codebook import load_codebook
 from sitrep.extract.context import ArticleContext, Knowledge, anchor_date
 from sitrep.extract.denials import link_denials
 from sitrep.extract.entities import extract_entities
@@ -32,6 +33,7 @@ def load_knowledge(settings: ExtractSettings) -> Knowledge:
         actors=ActorKB.load(extra_files=[*settings.actor_files]),
         gazetteer=load_gazetteer(settings),
         lexicons=load_lexicons(settings.trigger_lexicons),
+        codebook=load_codebook(settings.codebook_files),
         event_model=load_event_model(settings.event_model),
     )
 

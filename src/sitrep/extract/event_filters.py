@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
 from sitrep.model import Event, Participant
@@ -30,16 +31,7 @@ if TYPE_CHECKING:
 
 # Dependencies under which a noun refers to an event told elsewhere (or never).
 _NAMING_DEPS = {"pobj", "attr", "appos", "conj", "compound", "npadvmod", "nmod", "oprd"}
-# What a denial of a fact names: "denied the charges" reports a denial, a statement (the
-# denied act is the event, negated); "denied entry", "denied land allocation" refuse.
-_FACTS = {"charge", "claim", "report", "allegation", "accusation", "rumor", "rumour"}
-_FACTS |= {"involvement", "responsibility", "wrongdoing", "plan", "story", "suggestion"}
-# Verbs that order an act: the act ordered is the event ("ordered troops to deploy").
-_ORDERING = {"order", "instruct", "command", "direct", "authorize", "authorise", "task"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
-# Who receives a command to act rather than a demand: one's own forces.
-_FORCES = {"force", "troop", "army", "military", "unit", "navy", "soldier", "commander"}
-_FORCES |= {"fleet", "division", "brigade", "battalion", "aviation", "defence"}
 
 
 def subject_of(carrier: Token) -> Token | None:
@@ -77,9 +69,11 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _generic_party(carrier):
         return True
-    if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token):
+    book = ctx.knowledge.codebook
+    if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token, book):
         return True
-    if trigger.type == "REQUEST" and lemma in _ORDERING and _orders_an_act(ctx, token):
+    ordering = book.words("ordering_verbs")
+    if trigger.type == "REQUEST" and lemma in ordering and _orders_an_act(ctx, token):
         return True
     return _no_actor_subject(ctx, token, carrier)
 
@@ -175,12 +169,14 @@ def _generic_party(carrier: Token) -> bool:
     return False
 
 
-def _denies_a_fact(token: Token) -> bool:
+def _denies_a_fact(token: Token, book: Codebook) -> bool:
     """ "denied that …", "denied sending troops", "denied the charges", "denies plans to …"."""
     for child in token.children:
         if child.dep_ in {"ccomp", "xcomp", "pcomp"}:
             return True
-        if child.dep_ == "dobj" and (child.lemma_.lower() in _FACTS or child.tag_ == "VBG"):
+        if child.dep_ == "dobj" and (
+            child.lemma_.lower() in book.words("denied_facts") or child.tag_ == "VBG"
+        ):
             return True
     return False
 
@@ -191,7 +187,8 @@ def _orders_an_act(ctx: ArticleContext, token: Token) -> bool:
     him to hand over $650 million") stays a REQUEST."""
     lex = ctx.knowledge.lexicons
     ordered = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
-    if not any(o.lemma_.lower() in _FORCES for o in ordered) and token.dep_ != "xcomp":
+    forces = ctx.knowledge.codebook.words("ordered_forces")
+    if not any(o.lemma_.lower() in forces for o in ordered) and token.dep_ != "xcomp":
         return False
     for child in token.children:
         if child.dep_ not in {"xcomp", "ccomp"}:

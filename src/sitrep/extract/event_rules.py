@@ -1,156 +1,142 @@
-"""PLOVER coding conventions applied on top of the trigger lexicon.
+"""The interpreter of the codebook's rules (data/codebook.yaml) and the structural checks
+they name, plus the implied speech acts of non-factual events.
 
-The lexicon says what a word usually means; these rules read the word's neighbours where
-the PLOVER/CAMEO codebooks code the same word differently:
-* signing or reaching an agreement is SUPPORT (CAMEO 057), offering one is AGREE;
-* troops sent on a peacekeeping mission are AID (CAMEO 074), not MOBILIZE;
-* "granted permission" is a concession (YIELD), "granted aid" is AID (via the noun);
-* an announced future cooperative act ("X will meet Y", "will release prisoners") is coded
-  as AGREE (PLOVER: "future-tense cooperation counts here"), and a conditional use of force
-  ("will strike if …") as THREATEN. Those are added as extra events on the governing
-  auxiliary, so the underlying event keeps its own type and factuality. An announced
-  future use of force or coercion ("will impose a curfew", reported "would blockade") is
-  a THREATEN too (CAMEO 13), and a refusal to cooperate ("will not accept") a REJECT;
-* what is handed over decides between aid and moving forces: arms, medicine or food sent
-  are AID (CAMEO 07), inspectors or envoys sent are no force posture at all;
-* lifting, easing or cancelling restrictions, sanctions or a curfew is a concession
-  (CAMEO 081), as is accepting demands (083); cutting aid is a sanction (CAMEO 162);
-* a strike that is a hunger, general or workers' strike is a protest (CAMEO 14), and
-  blocking roads or throwing stones is protest (144, 145).
+The lexicon says what a word usually means; the codebook's rules read the word's
+neighbours where the PLOVER/CAMEO codebooks code the same word differently ("signed a
+treaty" is SUPPORT, "lifted the curfew" a concession, "sent tanks" military aid). Each rule
+is a set of conditions on the trigger (its lemma, part of speech, objects, governor,
+modifiers, prepositions) and an outcome; the first rule whose conditions all hold decides.
+What a word list cannot say stays here as a named check over the dependency parse
+(`Check`), which rules refer to by name.
+
+`derived_trigger` codes the speech act behind a non-factual event: an announced future
+cooperative act ("X will meet Y") is AGREE (PLOVER: "future-tense cooperation counts
+here"), a conditional or announced future use of force ("will strike if …", "would
+blockade") a THREATEN (CAMEO 13), a refusal to cooperate ("will not accept") a REJECT.
+Those are added as extra events on the governing auxiliary, so the underlying event keeps
+its own type and factuality.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from sitrep.extract.codebook import CheckName, Codebook, CodebookRule, ImpliedWhen, When
 from sitrep.extract.lexicons import Trigger
 from sitrep.model.vocab import EventType, Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_AGREEMENTS = {"agreement", "deal", "pact", "treaty", "accord", "memorandum", "charter"}
-_SEALING = {"sign", "ratify", "reach", "conclude", "seal", "clinch", "strike", "finalize", "agree"}
-_COOPERATIVE = {"CONSULT", "AID", "COOPERATE", "RETREAT", "CONCEDE", "SUPPORT"}
-_FORCEFUL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
-_THREATENING = {"ASSAULT", "COERCE", "SANCTION"}
-_SAYING = {"say", "announce", "tell", "state", "declare", "confirm", "add", "insist", "report"}
-# Nouns that are a threat only when they announce what will happen ("the answer will be
-# most cruel", "a crushing response"); as past facts they name nothing codable.
-THREAT_NOUNS = {"answer", "response", "retaliation", "revenge", "retribution", "punishment"}
+# The reading of a threat noun (codebook class threat_nouns) that announces what will come.
 THREAT_NOUN = Trigger("THREATEN", "violence", "138")
 
-# What sharing is cooperation about (CAMEO 064 "share intelligence or information").
-_SHARED = {
-    "intelligence",
-    "information",
-    "data",
-    "technology",
-    "expertise",
-    "experience",
-    "evidence",
-}
-_MANOEUVRES = {"exercise", "drill", "game", "manoeuvre", "maneuver"}
-_JOINT_EXERCISE = Trigger("COOPERATE", None, "062")
-STORES = {"storage", "reserve", "depot", "warehouse", "base", "stock", "stockpile", "arsenal"}
-_FROM_STORAGE = Trigger("MOBILIZE", "weapons", "154")
-_SUPPORT_SIGN = Trigger("SUPPORT", None, "057")
-_PEACEKEEPING = Trigger("AID", "peacekeeping", "074")
-_YIELD_GRANT = Trigger("CONCEDE", None, "080")
-INTENT = Trigger("AGREE", None, "030")
-REFUSAL = Trigger("REJECT", None, "120")
-_SHARE_INFO = Trigger("COOPERATE", "intelligence", "064")
-_EASE = Trigger("CONCEDE", "ease", "081")
-_ACCEDE = Trigger("CONCEDE", None, "083")
-_AID_GOODS = Trigger("AID", None, "070")
-_MILITARY_AID = Trigger("AID", "military", "072")
-_CUT_AID = Trigger("SANCTION", "discontinue", "162")
-_BREAK_OFF = Trigger("SANCTION", "discontinue", "160")
-_REINFORCE = Trigger("MOBILIZE", "troops", "154")
-_OBSTRUCT = Trigger("PROTEST", "obstruct", "144")
-_RIOT = Trigger("PROTEST", "riot", "145")
-_STRIKE = Trigger("PROTEST", "strike", "143")
-_BAN_PEOPLE = Trigger("COERCE", "restrict", "172")
-_TIES = Trigger("SUPPORT", None, "054")
-_EASING = {"lift", "ease", "relax", "loosen", "cancel", "revoke", "remove", "scrap", "end"}
-_EASING |= {"drop", "suspend", "shorten", "reduce", "rescind", "repeal", "abolish", "waive"}
-_RESTRICTIONS = {"restriction", "sanction", "curfew", "ban", "embargo", "blockade", "measure"}
-_RESTRICTIONS |= {"limit", "control", "barrier", "siege", "checkpoint", "closure", "emergency"}
-_GIVING = {"send", "ship", "deliver", "hand", "supply", "provide", "give", "donate", "airlift"}
-_GIVING |= {"grant", "allocate"}
-_MOVING = {"send", "dispatch", "transfer", "move", "ship", "deliver", "mobilize", "mobilise"}
-_MOVING |= {"alert", "position", "reinforce", "drill"}
-_DETAILS = {"detail", "evidence", "information", "explanation", "comment", "update", "answer"}
-_DETAILS |= {"proof", "account", "assurance", "guarantee", "figure", "estimate", "name"}
-_MILITARY = {"troop", "soldier", "force", "unit", "tank", "missile", "weapon", "warship"}
-_MILITARY |= {"ship", "jet", "aircraft", "plane", "bomber", "fighter", "battalion", "brigade"}
-_MILITARY |= {"division", "regiment", "reinforcement", "police", "policeman", "marine"}
-_MILITARY |= {"paratrooper", "artillery", "equipment", "vehicle", "system", "launcher"}
-_MILITARY |= {"contingent", "personnel", "armour", "armor", "submarine", "carrier", "vessel"}
-_MILITARY |= {"destroyer", "frigate", "drone", "helicopter", "reservist", "conscript"}
-_MILITARY |= {"mercenary", "militia", "guard", "army", "military", "navy", "battery"}
-_MILITARY |= {"squadron", "hardware", "convoy", "column", "peacekeeper", "man", "commando"}
-_MILITARY |= {"forces", "troops", "arms", "warplane", "gunboat", "officer", "agent"}
-_MILITARY |= {"battlegroup", "group", "fleet", "corps", "detachment", "sailor", "airman"}
-_MILITARY |= {"reserve", "infantry", "armada", "interceptor", "howitzer", "rocket"}
-_CUTTING_OFF = {"cancel", "halt", "suspend", "terminate", "freeze", "stop"}
-_FIGHTING = {"attack", "offensive", "fighting", "operation", "hostility", "shelling"}
-_FIGHTING |= {"bombing", "strike", "raid", "advance", "assault", "fire", "campaign"}
-_SANCTIONABLE = {"talk", "negotiation", "relation", "tie", "aid", "assistance", "trade"}
-_SANCTIONABLE |= {"import", "export", "flight", "cooperation", "agreement", "deal", "visit"}
-_SANCTIONABLE |= {"program", "programme", "membership", "funding", "loan", "contract"}
-_SANCTIONABLE |= {"sale", "asset", "account", "license", "licence", "treaty", "dialogue"}
-_SANCTIONABLE |= {"shipment", "supply", "delivery", "payment", "service", "exchange"}
-_SANCTIONABLE |= {"participation", "mission", "operation", "transit", "investment", "fund"}
-_SANCTIONABLE |= {"visa", "embassy", "broadcast", "license", "accreditation", "credit"}
-_SANCTIONABLE |= {"effort", "mediation", "contact", "meeting", "summit", "involvement"}
-_SANCTIONABLE |= {"support", "engagement", "subsidy", "grant", "relief", "access"}
-_CEASEFIRE = Trigger("RETREAT", "ceasefire", "0871")
-_DEMANDS = {"demand", "condition", "term", "ultimatum", "request"}
-_HANDING = {"send", "ship", "deliver", "hand", "transfer", "dispatch", "supply", "provide"}
-_HANDING |= {"give", "donate", "airlift", "fly", "truck", "grant", "allocate"}
-_ARMS = {"arm", "arms", "weapon", "weaponry", "ammunition", "munition", "missile", "tank"}
-_ARMS |= {"rifle", "artillery", "jet", "helicopter", "drone", "shell"}
-_GOODS = {"aid", "medicine", "food", "supply", "material", "equipment", "fuel", "money"}
-_GOODS |= {"grain", "tent", "blanket", "vaccine", "drug", "fund", "cash", "relief", "water"}
-_GOODS |= {"assistance", "shipment", "consignment", "convoy", "flour", "rice", "wheat"}
-_GOODS |= {"million", "billion", "dollar", "euro", "loan", "credit", "package", "$"}
-_ENVOYS = {"inspector", "observer", "envoy", "delegation", "team", "mission", "expert"}
-_ENVOYS |= {"investigator", "monitor", "doctor", "representative", "emissary", "letter"}
-_ENVOYS |= {"message", "personnel", "staff", "official", "diplomat", "negotiator", "note"}
-_ENVOYS |= {"pathologist", "specialist", "scientist", "journalist", "reporter", "medic"}
-_FORCES = {"force", "troop", "presence", "garrison", "army", "military", "contingent"}
-_FORCES |= {"defence", "defense", "deployment", "unit", "battalion", "brigade", "navy"}
-_BOLSTER = {"strengthen", "bolster", "boost", "increase", "expand", "double", "augment"}
-_PLACES = {"road", "street", "highway", "bridge", "entrance", "railway", "rail", "border"}
-_PLACES |= {"crossing", "access", "port", "traffic", "route", "motorway", "square", "gate"}
-_PLACES |= {"junction", "intersection", "track", "line", "building", "office", "airport"}
-_MISSILES = {"stone", "rock", "brick", "cocktail", "bomb", "egg", "bottle", "firebomb"}
-_LABOUR_STRIKE = {"hunger", "general", "labour", "labor", "national", "nationwide", "worker"}
-_LABOUR_STRIKE |= {"workers", "teachers", "doctors", "miners", "transport", "rail", "warning"}
-_LABOUR_STRIKE |= {"indefinite", "open-ended", "sit-down", "wildcat", "day", "one-day"}
-_STRIKE_VERBS = {"organize", "organise", "call", "end", "join", "stage", "declare", "hold"}
-_STRIKE_VERBS |= {"continue", "begin", "cancel", "suspend", "extend", "break", "go"}
-_CUTTING = {"cut", "reduce", "slash", "halt", "suspend", "stop", "withhold", "freeze", "end"}
-_CUTTING |= {"curtail", "block", "deny"}
-_TYING = {"establish", "restore", "upgrade", "normalize", "normalise", "resume", "renew"}
-_TYING |= {"strengthen", "forge", "deepen", "improve"}
-_WILL = {"will", "shall", "'ll", "wo"}
-_INTENDING = {"plan", "intend", "pledge", "promise", "vow", "offer", "prepare", "decide", "aim"}
-_INTENDING |= {"ready", "willing", "prepared", "set", "agree"}
-DEMAND = Trigger("REQUEST", None, "100")
-THREAT = Trigger("THREATEN", "violence", "138")
+
+def refine(cb: Codebook, entry: Trigger, token: Token, head: Token) -> Trigger | None:
+    """The trigger's reading once the codebook's rules have read its neighbours; None when
+    the word is no event here ("shared a video", "shares a border")."""
+    rule = first_rule(cb, entry, token, head)
+    if rule is None or rule.then == "keep":
+        return entry
+    return rule.then
 
 
-class _Keep(Enum):
-    """Sentinel: the rule has nothing to say (None means "no event here")."""
+def first_rule(cb: Codebook, entry: Trigger, token: Token, head: Token) -> CodebookRule | None:
+    """The rule that decides this trigger: the first whose conditions all hold."""
+    facts = _Facts(token, head)
+    for rule in cb.rules:
+        if _holds(rule.when, entry, facts, cb):
+            return rule
+    return None
 
-    KEEP = "keep"
+
+class _Facts:
+    """What the rules read about one trigger, each computed once and only when asked."""
+
+    def __init__(self, token: Token, head: Token) -> None:
+        self.token = token
+        self.head = head
+        self.lemma = token.lemma_.lower()
+        self.pos = token.pos_
+        self._objects: set[str] | None = None
+        self._noun_objects: set[str] | None = None
+
+    @property
+    def objects(self) -> set[str]:
+        if self._objects is None:
+            self._objects = _objects(self.token)
+        return self._objects
+
+    @property
+    def noun_objects(self) -> set[str]:
+        if self._noun_objects is None:
+            self._noun_objects = _noun_objects(self.token)
+        return self._noun_objects
+
+    def governor(self) -> str:
+        """The verb that governs a noun trigger: the role carrier, else its syntactic head."""
+        if self.head.i != self.token.i:
+            return self.head.lemma_.lower()
+        return self.token.head.lemma_.lower()
+
+    def child_words(self) -> set[str]:
+        return {c.lower_ for c in self.token.children}
 
 
-_KEEP = _Keep.KEEP
-_Rule = Trigger | None | Literal[_Keep.KEEP]
+def _holds(when: When, entry: Trigger, facts: _Facts, cb: Codebook) -> bool:
+    """Do all of the rule's conditions hold? Cheap tests first: most rules fail on the lemma."""
+    if when.pos is not None and facts.pos != when.pos:
+        return False
+    if when.lemmas is not None and facts.lemma not in when.lemmas:
+        return False
+    if when.lexicon_types is not None and entry.type not in when.lexicon_types:
+        return False
+    return _object_conditions(when, facts) and _context_conditions(when, facts, cb)
+
+
+def _object_conditions(when: When, facts: _Facts) -> bool:
+    if when.objects is not None and not facts.objects & when.objects:
+        return False
+    if when.objects_outside is not None and (
+        not facts.objects or facts.objects & when.objects_outside
+    ):
+        return False
+    if when.noun_objects_outside is not None and (
+        not facts.noun_objects or facts.noun_objects & when.noun_objects_outside
+    ):
+        return False
+    return not (when.no_objects and facts.objects)
+
+
+def _context_conditions(when: When, facts: _Facts, cb: Codebook) -> bool:
+    token, head = facts.token, facts.head
+    if when.governor is not None and facts.governor() not in when.governor:
+        return False
+    if when.head is not None and (head.i == token.i or head.lemma_.lower() not in when.head):
+        return False
+    if when.modifiers is not None and not _modifiers(token) & when.modifiers:
+        return False
+    if when.children is not None and not facts.child_words() & when.children:
+        return False
+    if when.no_children is not None and facts.child_words() & when.no_children:
+        return False
+    if when.prep is not None and not any(
+        c.dep_ == "prep" and c.lower_ == when.prep for c in token.children
+    ):
+        return False
+    if (
+        when.prep_objects is not None
+        and not _prep_objects(token, when.prep_objects[0]) & (when.prep_objects[1])
+    ):
+        return False
+    if when.sentence_contains is not None and (
+        when.sentence_contains not in token.sent.text.lower()
+    ):
+        return False
+    if when.check is not None and not _CHECKS[when.check](token, cb):
+        return False
+    return when.unless is None or not _CHECKS[when.unless](token, cb)
 
 
 def _objects(token: Token) -> set[str]:
@@ -168,110 +154,6 @@ def _objects(token: Token) -> set[str]:
     return out
 
 
-def _modifiers(token: Token) -> set[str]:
-    return {c.lower_ for c in token.children if c.dep_ in {"amod", "compound", "nmod", "poss"}}
-
-
-def refine(entry: Trigger, token: Token, head: Token) -> Trigger | None:
-    """The trigger's type once its neighbours are read (see the module docstring);
-    None when the word is no event here ("shared a video", "shares a border")."""
-    lemma = token.lemma_.lower()
-    if lemma in {"share", "exchange"} and token.pos_ == "VERB":
-        if _objects(token) & _SHARED:
-            return _SHARE_INFO
-        if lemma == "share":
-            return None
-    rule = _by_object(entry, token, lemma)
-    if rule is not _KEEP:
-        return rule
-    if token.pos_ == "NOUN":
-        noun = _noun_rule(entry, token, head, lemma)
-        if noun is not _KEEP:
-            return noun
-    if lemma in _MANOEUVRES and token.pos_ == "NOUN":
-        if lemma == "game" and not any(c.lower_ == "war" for c in token.children):
-            return None
-        if any(c.lower_ in {"joint", "combined"} for c in token.children):
-            return _JOINT_EXERCISE  # joint exercises are military cooperation (CAMEO 062)
-    if lemma in _AGREEMENTS and head.i != token.i and head.lemma_.lower() in _SEALING:
-        return _SUPPORT_SIGN
-    if entry.type == "MOBILIZE" and "peacekeep" in token.sent.text.lower():
-        return _PEACEKEEPING
-    if lemma == "grant" and token.pos_ == "VERB":
-        return _YIELD_GRANT
-    if entry.type == "RETREAT" and token.pos_ == "VERB" and _from_storage(token):
-        return _FROM_STORAGE  # "removing armoured vehicles from long-term storage"
-    return entry
-
-
-def _by_object(entry: Trigger, token: Token, lemma: str) -> _Rule:
-    """Verb triggers whose object decides the type (see the module docstring)."""
-    if token.pos_ != "VERB":
-        return _KEEP
-    objects = _objects(token)
-    if lemma in _EASING and objects & _RESTRICTIONS:
-        return _EASE  # "lifted the curfew", "cancelled restrictions"
-    if lemma in {"accept", "meet", "heed", "satisfy"} and objects & _DEMANDS:
-        return _ACCEDE  # "accepted the rebels' demands"
-    if lemma in _HANDING and entry.type in {"MOBILIZE", "RETREAT", "AID"}:
-        if objects & _ARMS and lemma in _GIVING:
-            return _MILITARY_AID  # "sent arms to Pakistan"
-        if objects & _GOODS:
-            return _AID_GOODS
-        if entry.type == "MOBILIZE" and objects & _ENVOYS:
-            return None  # "sent inspectors", "dispatched an envoy": no force posture
-    if lemma in _GIVING and objects & _DETAILS:
-        return None  # "provided details", "gave no explanation"
-    things = _noun_objects(token)
-    if lemma in _MOVING and entry.type == "MOBILIZE" and things and not things & _MILITARY:
-        return None  # "moved the meeting", "mobilized support": only forces are MOBILIZE
-    if lemma == "insist" and not _demanding(token):
-        return None  # "insisted it had not attacked" asserts; "insisted he resign" demands
-    if lemma == "ask" and not any(
-        c.dep_ in {"xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "for")
-        for c in token.children
-    ):
-        return None  # "asked whether", "asked about": a question, not a request
-    if lemma == "press" and any(c.lower_ in {"ahead", "on"} for c in token.children):
-        return None  # "pressed ahead with the offensive"
-    if lemma == "give":
-        return None  # "give" is aid only with goods (above)
-    if lemma in _CUTTING_OFF and entry.type == "SANCTION" and objects:
-        if objects & _FIGHTING:
-            return _CEASEFIRE  # "halted the offensive"
-        if not objects & _SANCTIONABLE:
-            return None  # "suspended the match", "cancelled the concert"
-    if lemma == "take" and entry.type == "PROTEST":
-        streets = {g.lemma_.lower() for p in token.children if p.lower_ == "to" for g in p.children}
-        return entry if streets & {"street", "square", "road"} else None  # "took to the streets"
-    if lemma == "seek" and any(_to_clause(c) for c in token.children):
-        return None  # "sought to reassure": an aim, not a request
-    if lemma == "ask" and _anonymity(token):
-        return None  # "asked not to be named"
-    if lemma in _BOLSTER:
-        return _REINFORCE if objects & _FORCES else None
-    if lemma == "block":
-        return _OBSTRUCT if objects & _PLACES else None
-    if lemma == "throw":
-        return _RIOT if objects & _MISSILES else None
-    if lemma == "swear":  # "sworn to fight", not "sworn in"
-        return entry if any(_to_clause(c) for c in token.children) else None
-    if lemma == "travel":
-        # "travelled to Ankara" is a visit; "civilians travelling home" is not.
-        to_place = any(
-            p.dep_ == "prep"
-            and p.lower_ == "to"
-            and any(g.ent_type_ in {"GPE", "LOC", "FAC"} for g in p.children)
-            for p in token.children
-        )
-        return entry if to_place else None
-    if lemma == "return" and entry.type == "RETREAT" and not objects:
-        return None  # "negotiators return to Geneva": a trip, not a yielded possession
-    if lemma == "ban" and any(c.dep_ == "prep" and c.lower_ == "from" for c in token.children):
-        return _BAN_PEOPLE  # "banned candidates from running" restricts people (CAMEO 172)
-    return _KEEP
-
-
 def _noun_objects(token: Token) -> set[str]:
     """Object lemmas that are nouns ("sent 3,000" names no thing to check)."""
     return {
@@ -281,7 +163,20 @@ def _noun_objects(token: Token) -> set[str]:
     }
 
 
-def _demanding(token: Token) -> bool:
+def _modifiers(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in {"amod", "compound", "nmod", "poss"}}
+
+
+def _prep_objects(token: Token, prep: str) -> set[str]:
+    """Lemmas governed by the trigger's `prep` ("took *to* the streets")."""
+    return {g.lemma_.lower() for p in token.children if p.lower_ == prep for g in p.children}
+
+
+# --- the structural checks rules name (`check:` / `unless:` in the codebook) ---------------
+
+
+def _demanding(token: Token, cb: Codebook) -> bool:
+    """'insisted he resign', 'insisted on talks' demand; 'insisted it had not' asserts."""
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "on":
             return True
@@ -293,86 +188,133 @@ def _demanding(token: Token) -> bool:
     return False
 
 
-def _anonymity(token: Token) -> bool:
+def _asks_for(token: Token, cb: Codebook) -> bool:
+    """'asked them to leave', 'asked for help' request; 'asked whether' questions."""
+    return any(
+        c.dep_ in {"xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "for")
+        for c in token.children
+    )
+
+
+def _to_clause(token: Token, cb: Codebook) -> bool:
+    """The verb governs an infinitive ('sought to reassure', 'swore to fight')."""
+    return any(
+        child.dep_ in {"xcomp", "advcl"}
+        and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children)
+        for child in token.children
+    )
+
+
+def _anonymity(token: Token, cb: Codebook) -> bool:
+    """'asked not to be named', 'when asked'."""
     words = {t.lemma_.lower() for t in token.subtree}
     return bool(words & {"name", "identify", "identified", "named"}) or any(
         c.dep_ == "advmod" and c.lower_ == "when" for c in token.children
     )
 
 
-def _to_clause(child: Token) -> bool:
-    return child.dep_ in {"xcomp", "advcl"} and any(
-        g.dep_ == "aux" and g.lower_ == "to" for g in child.children
+def _to_place(token: Token, cb: Codebook) -> bool:
+    """'travelled to Ankara': a to-phrase naming a place."""
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ == "to"
+        and any(g.ent_type_ in {"GPE", "LOC", "FAC"} for g in p.children)
+        for p in token.children
     )
 
 
-def _noun_rule(entry: Trigger, token: Token, head: Token, lemma: str) -> _Rule:
-    governor = head.lemma_.lower() if head.i != token.i else token.head.lemma_.lower()
-    if lemma == "strike":
-        mods = _modifiers(token)
-        if mods & _LABOUR_STRIKE or governor in _STRIKE_VERBS:
-            return _STRIKE
-        return _KEEP
-    if entry.type in {"SANCTION", "COERCE"} and lemma in _RESTRICTIONS and governor in _EASING:
-        return _EASE  # the easing verb names the event; the noun is what is eased
-    if entry.type == "AID" and governor in _CUTTING:
-        return _CUT_AID  # "reduced food supplies", "cut aid"
-    if entry.type in {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"} and governor in _CUTTING:
-        return _BREAK_OFF  # "halted mediation efforts", "suspended cooperation" (CAMEO 16)
-    if lemma in {"tie", "relation"}:
-        return _TIES if governor in _TYING else None
-    return _KEEP
-
-
-def _from_storage(verb: Token) -> bool:
+def _from_storage(verb: Token, cb: Codebook) -> bool:
+    """'removing armoured vehicles from long-term storage' (codebook class stores)."""
+    stores = cb.words("stores")
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ in {"from", "out"}:
             for pobj in prep.subtree:
-                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in STORES:
+                if pobj.dep_ == "pobj" and pobj.lemma_.lower() in stores:
                     return True
     return False
 
 
 def derived_trigger(
-    event_type: EventType, factuality: Factuality, trigger: Token
+    cb: Codebook, event_type: EventType, factuality: Factuality, trigger: Token
 ) -> Trigger | None:
-    """The speech act a non-factual event implies, if PLOVER codes one."""
-    if any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children):
-        return DEMAND  # "Libya must hand over the suspects" demands it (CAMEO 10)
-    if factuality == "hypothetical" and _reported_would(trigger):
+    """The speech act a non-factual event implies, if PLOVER codes one: the first of the
+    codebook's `implied` rules that holds decides."""
+    if factuality == "hypothetical" and _reported_would(cb, trigger):
         factuality = "future"  # "they said they would blockade Paris": future in the past
-    if factuality in {"future", "conditional"} and event_type in _COOPERATIVE | {"AGREE"}:
-        return INTENT if event_type != "AGREE" else None
-    if factuality == "future" and event_type in _THREATENING:
-        return THREAT  # an announced use of force or coercion (CAMEO 13)
-    if factuality == "conditional" and event_type in _FORCEFUL:
-        return THREAT
-    if factuality == "negated" and event_type in _COOPERATIVE | {"AGREE"} and _refused(trigger):
-        return REFUSAL  # "Syria will not accept more refugees" (CAMEO 12)
+    for rule in cb.implied:
+        if _implied_holds(rule.when, event_type, factuality, trigger, cb):
+            return rule.then
     return None
 
 
-def _reported_would(trigger: Token) -> bool:
+def _implied_holds(
+    when: ImpliedWhen, event_type: EventType, factuality: Factuality, trigger: Token, cb: Codebook
+) -> bool:
+    if when.factuality is not None and factuality not in when.factuality:
+        return False
+    if when.event_types is not None and event_type not in when.event_types:
+        return False
+    return when.check is None or _CHECKS[when.check](trigger, cb)
+
+
+def _reported_would(cb: Codebook, trigger: Token) -> bool:
     would = any(c.dep_ == "aux" and c.lower_ == "would" for c in trigger.children)
-    return would and trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in _SAYING
+    return (
+        would
+        and trigger.dep_ == "ccomp"
+        and trigger.head.lemma_.lower() in cb.words("saying_verbs")
+    )
 
 
-def _refused(trigger: Token) -> bool:
+def _must(trigger: Token, cb: Codebook) -> bool:
+    """'Libya must hand over the suspects': the event is demanded."""
+    return any(c.dep_ == "aux" and c.lower_ == "must" for c in trigger.children)
+
+
+def _refused(trigger: Token, cb: Codebook) -> bool:
     """A negated future ("will not", "would not"): a refusal, not a denied fact."""
     if any(c.dep_ == "auxpass" for c in trigger.children):
         return False  # "will no longer be allowed" restricts someone else
-    return any(c.dep_ == "aux" and c.lower_ in _WILL | {"would"} for c in trigger.children)
+    return any(
+        c.dep_ == "aux" and c.lower_ in cb.words("will_auxiliaries") | {"would"}
+        for c in trigger.children
+    )
 
 
-def intent_token(trigger: Token) -> Token | None:
+def intent_token(cb: Codebook, trigger: Token) -> Token | None:
     """Where an announced intent sits: the future auxiliary ("will meet"), the verb of
     intent ("plans to send") or the main-clause trigger itself; None in purpose clauses."""
     aux = next(
-        (c for c in trigger.children if c.dep_ == "aux" and c.lower_ in _WILL | {"would"}), None
+        (
+            c
+            for c in trigger.children
+            if c.dep_ == "aux" and c.lower_ in cb.words("will_auxiliaries") | {"would"}
+        ),
+        None,
     )
     if aux is not None:
         return aux
     if trigger.dep_ == "xcomp":
-        return trigger.head if trigger.head.lemma_.lower() in _INTENDING else None
+        return trigger.head if trigger.head.lemma_.lower() in cb.words("intending_words") else None
     # A purpose clause ("… to discuss the details") announces nothing of its own.
     return None if trigger.dep_ in {"advcl", "acl", "relcl"} else trigger
+
+
+# The structural checks by the name rules use (codebook.CheckName).
+Check = Callable[["Token", Codebook], bool]
+_CHECKS: dict[CheckName, Check] = {
+    "demanding": _demanding,
+    "asks_for": _asks_for,
+    "to_clause": _to_clause,
+    "anonymity": _anonymity,
+    "to_place": _to_place,
+    "from_storage": _from_storage,
+    "must": _must,
+    "refused": _refused,
+}
+
+
+def checks_available() -> set[str]:
+    """The names of the structural checks this interpreter implements (tested to be every
+    name a codebook may use)."""
+    return set(_CHECKS)

@@ -6,15 +6,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sitrep.extract.anchoring import dates_the_event, event_date, event_place
+from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.event_features import Features, candidate_features, sentence_features
 from sitrep.extract.event_filters import first_person_subject, lacks_named_party, not_an_event
 from sitrep.extract.event_model import EventModel
 from sitrep.extract.event_roles import roles, speaker_side
 from sitrep.extract.event_rules import (
-    STORES,
     THREAT_NOUN,
-    THREAT_NOUNS,
     derived_trigger,
     intent_token,
     refine,
@@ -41,10 +40,6 @@ _FACT_WEIGHT = {"uncertain": 0.9, "future": 0.8, "conditional": 0.8, "hypothetic
 _FACT_WEIGHT["negated"] = 0.75
 _BARE_VERB = 0.3
 _BARE_MAIN = 0.32
-_CONTAINERS = {"effort", "mission", "bid", "initiative", "campaign", "operation", "plan"}
-_CONTAINERS |= {"convoy", "package", "shipment", "delivery", "flight"}
-_MOTION = {"arrive", "come", "go", "travel", "fly", "head", "leave", "embark", "put", "place"}
-_MOTION |= {"remain", "stay", "keep", "be"}  # "troops remained on alert"
 # Lemmatizer slips seen on news text ("staged" → "stag").
 _LEMMA_FIXES = {"stag": "stage"}
 _SUBORDINATE = 0.7
@@ -90,8 +85,8 @@ def extract_events(
         events.append((event, False))
         if not ctx.settings.implied_events:
             continue
-        implied = derived_trigger(event.type, event.factuality, actor_head)
-        where = intent_token(token)
+        implied = derived_trigger(ctx.knowledge.codebook, event.type, event.factuality, actor_head)
+        where = intent_token(ctx.knowledge.codebook, token)
         if implied is not None and where is not None:
             events.append((_implied(ctx, event, implied, where), True))
     return _unique_ids(events)
@@ -126,7 +121,7 @@ def event_candidates(
         if hit is None:
             continue
         trigger, actor_head = hit
-        refined = refine(trigger, token, actor_head)
+        refined = refine(ctx.knowledge.codebook, trigger, token, actor_head)
         if refined is None:
             continue
         trigger = refined
@@ -135,7 +130,9 @@ def event_candidates(
         event = _event(ctx, token, actor_head, trigger, quotes, times, places)
         if event is None or lacks_named_party(ctx, event):
             continue
-        if trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS:
+        if trigger.type == "THREATEN" and token.lemma_.lower() in ctx.knowledge.codebook.words(
+            "threat_nouns"
+        ):
             if event.factuality not in {"future", "conditional"}:
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
@@ -231,12 +228,13 @@ def _implied(ctx: ArticleContext, event: Event, trigger: Trigger, token: Token) 
 
 def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     """The lexicon entry for a trigger token and the token that carries its roles."""
-    lex = ctx.knowledge.lexicons
+    lex, book = ctx.knowledge.lexicons, ctx.knowledge.codebook
     pos = token.pos_  # called for every token: read spaCy's string attribute once
     if pos == "VERB":
-        return _verb_trigger(lex, token)
+        return _verb_trigger(lex, book, token)
     if pos == "NOUN":
-        entry = THREAT_NOUN if token.lemma_.lower() in THREAT_NOUNS else _noun_entry(lex, token)
+        threat = token.lemma_.lower() in book.words("threat_nouns")
+        entry = THREAT_NOUN if threat else _noun_entry(lex, token)
         if entry is None:
             return None
         carrier = token
@@ -244,12 +242,12 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             carrier = token.head.head
         # "launched a mediation effort", "undertook a mediation mission".
-        if token.dep_ == "compound" and token.head.lemma_.lower() in _CONTAINERS:
+        if token.dep_ == "compound" and token.head.lemma_.lower() in book.words("event_containers"):
             carrier = token.head
         # "arrived on a visit", "was put under investigation": the motion verb carries it.
         if token.dep_ == "pobj" and token.head.lower_ in {"on", "under"}:
             verb = token.head.head
-            if verb.pos_ == "VERB" and verb.lemma_.lower() in _MOTION:
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in book.words("motion_verbs"):
                 return entry, verb
         governor = _LEMMA_FIXES.get(carrier.head.lemma_, carrier.head.lemma_)
         if carrier.dep_ in {"dobj", "nsubjpass"} and governor in lex.light_verbs:
@@ -263,28 +261,28 @@ def _trigger(ctx: ArticleContext, token: Token) -> tuple[Trigger, Token] | None:
     return None
 
 
-def _verb_trigger(lex: Lexicons, token: Token) -> tuple[Trigger, Token] | None:
+def _verb_trigger(lex: Lexicons, book: Codebook, token: Token) -> tuple[Trigger, Token] | None:
     # Multi-word verbs first: particles ("pull back") and governed prepositions ("call for").
     for child in token.children:
         if child.dep_ == "prt" or (child.dep_ == "prep" and not _temporal(child)):
             entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
             if entry is not None:
-                return _pull_out(entry, token, child), token
+                return _pull_out(entry, token, child, book.words("stores")), token
     entry = lex.verb_triggers.get(token.lemma_.lower())
     if entry is None:
         return None
     if token.lemma_.lower() in lex.light_verbs and any(
-        c.dep_ == "dobj" and _names_event(lex, c) for c in token.children
+        c.dep_ == "dobj" and _names_event(lex, book, c) for c in token.children
     ):
         return None  # "sent aid", "launched strikes": the noun names the event
     return entry, token
 
 
-def _names_event(lex: Lexicons, noun: Token) -> bool:
+def _names_event(lex: Lexicons, book: Codebook, noun: Token) -> bool:
     """The object is an event noun, or a container of one ("a mediation mission")."""
     if _noun_entry(lex, noun) is not None:
         return True
-    return noun.lemma_.lower() in _CONTAINERS and any(
+    return noun.lemma_.lower() in book.words("event_containers") and any(
         c.dep_ == "compound" and _noun_entry(lex, c) is not None for c in noun.children
     )
 
@@ -307,7 +305,7 @@ def _noun_entry(lex: Lexicons, token: Token) -> Trigger | None:
     return entry
 
 
-def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
+def _pull_out(entry: Trigger, verb: Token, particle: Token, stores: frozenset[str]) -> Trigger:
     """'pull out of storage' moves forces (MOBILIZE); 'pull out of a country/deal' retreats."""
     if entry.type != "MOBILIZE":
         return entry
@@ -318,7 +316,7 @@ def _pull_out(entry: Trigger, verb: Token, particle: Token) -> Trigger:
         for g in p.children
         if g.dep_ == "pobj"
     ]
-    if place and place[0].lemma_.lower() not in STORES:
+    if place and place[0].lemma_.lower() not in stores:
         return _WITHDRAW
     return entry
 
@@ -347,11 +345,14 @@ def _event(
     sources = speaker_side(trigger, sources, quote)
     source = sources[0] if sources else None
     target = targets[0] if targets else None
-    threat_noun = trigger.type == "THREATEN" and token.lemma_.lower() in THREAT_NOUNS
+    threat_noun = (
+        trigger.type == "THREATEN"
+        and token.lemma_.lower() in ctx.knowledge.codebook.words("threat_nouns")
+    )
     bare_noun = token.pos_ != "VERB" and head.i == token.i
     if source is None and target is None and bare_noun and not threat_noun:
         return None  # a bare noun ("the attack") is background unless someone is named
-    modality = factuality(head, ctx.knowledge.lexicons, quote is not None)
+    modality = factuality(head, ctx.knowledge.lexicons, ctx.knowledge.codebook, quote is not None)
     if token.i != head.i and any(
         c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg"} for c in token.children
     ):

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from sitrep.errors import KnowledgeBaseError
+from sitrep.extract.cuelex import HedgeWords, hedge_words
 from sitrep.extract.timing import TimingRules, load_timing_rules
 from sitrep.model.vocab import PLOVER_TYPES, EventType, is_event_type
 
@@ -29,9 +30,7 @@ class Lexicons:
     type_intensity: dict[EventType, float]
     mode_intensity: dict[tuple[EventType, str], float]
     reporting_verbs: frozenset[str]
-    hedging_verbs: frozenset[str]
-    hedges: frozenset[str]
-    uncertainty_phrases: tuple[str, ...]
+    hedges: HedgeWords  # the one list of hedge words (reporting.yaml `hedges`)
     timing: TimingRules
     # Nouns that name people, groups and institutions, and weapons (data/lexicons/agents.yaml).
     agent_nouns: frozenset[str]
@@ -125,9 +124,7 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         type_intensity={k: float(v) for k, v in _by_event_type(where, intensity["types"]).items()},
         mode_intensity=modes,
         reporting_verbs=frozenset(reporting["verbs"]),
-        hedging_verbs=frozenset(reporting["hedging_verbs"]),
-        hedges=frozenset(reporting["hedges"]),
-        uncertainty_phrases=tuple(reporting["uncertainty_phrases"]),
+        hedges=hedge_words(reporting),
         timing=load_timing_rules(),
         agent_nouns=frozenset(agents["nouns"]),
         instrument_nouns=frozenset(agents["instruments"]),

@@ -5,42 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sitrep.extract.codebook import Codebook
 from sitrep.extract.lexicons import Lexicons
 from sitrep.model.vocab import Factuality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-_HYPOTHETICAL_AUX = {"may", "might", "could", "would", "should"}
-_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-# Verbs whose complement has not happened (yet): plans, threats, promises.
-_FUTURE_HEADS = {
-    "plan",
-    "intend",
-    "prepare",
-    "aim",
-    "expect",
-    "threaten",
-    "pledge",
-    "promise",
-    "vow",
-    "swear",
-    "seek",
-    "hope",
-    "want",
-    "decide",
-    "agree",
-    "offer",
-    "propose",
-    "willing",
-    "ready",
-    "prepared",
-    "set",
-}
-_NEGATING_HEADS = {"deny", "refuse", "reject", "fail", "decline", "avoid", "dismiss"}
 _CONDITIONAL_MARKS = {"if", "unless", "provided"}
-# Verbs that weigh an option without taking it: what they govern has not happened.
-_WEIGHING_HEADS = {"consider", "weigh", "mull", "contemplate", "debate", "discuss", "explore"}
 # "in the case of", "in the event of", "in case of": what follows is a supposition.
 _CASE_NOUNS = {"case", "event"}
 # Links through which a denial or a weighing reaches the trigger ("denies plans to invade").
@@ -48,7 +20,7 @@ _COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "acl", "pcomp", "relcl"}
 _PAST_REPORTING = {"VBD", "VBN"}
 
 
-def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> Factuality:
+def factuality(trigger: Token, lex: Lexicons, book: Codebook, in_quote: bool) -> Factuality:
     """The strongest modality that governs the trigger.
 
     Order matters: a doubt about the whole claim ("it was not immediately clear whether
@@ -58,19 +30,20 @@ def factuality(trigger: Token, lex: Lexicons, in_quote: bool) -> Factuality:
     chain = _governing_chain(trigger)
     if _uncertain_scope(trigger, chain, lex):
         return "uncertain"
-    if _negated(trigger, chain):
+    if _negated(trigger, chain, book):
         return "negated"
     condition = _condition(trigger, chain)
     if condition is not None:
         return condition
-    if _supposed(trigger, chain) or _question(trigger):
+    if _supposed(trigger, chain, book) or _question(trigger):
         return "hypothetical"
     auxes = {c.lower_ for t in chain[:2] for c in t.children if c.dep_ in {"aux", "auxpass"}}
     if "would" in auxes and _reported_past(trigger, lex):
         return "future"  # "Russia said it would withdraw": a future told in the past
-    if auxes & _HYPOTHETICAL_AUX:
+    if auxes & lex.hedges.modals:
         return "hypothetical"
-    if auxes & _FUTURE_AUX or _going_to(trigger) or _intended(chain):
+    future_aux = book.words("will_auxiliaries")
+    if auxes & future_aux or _going_to(trigger) or _intended(chain, book):
         return "future"
     if _uncertain(trigger, chain, lex):
         return "uncertain"
@@ -91,11 +64,14 @@ def _reported_past(trigger: Token, lex: Lexicons) -> bool:
     )
 
 
-def _supposed(trigger: Token, chain: list[Token]) -> bool:
+def _supposed(trigger: Token, chain: list[Token], book: Codebook) -> bool:
     """Governed by a verb that weighs an option ("considering imposing sanctions"), or
     inside "in the case of …" / "in the event of …"."""
     for k in range(1, min(4, len(chain))):
-        if chain[k].lemma_ in _WEIGHING_HEADS and chain[k - 1].dep_ in _COMPLEMENT_DEPS:
+        if (
+            chain[k].lemma_ in book.words("weighing_heads")
+            and chain[k - 1].dep_ in _COMPLEMENT_DEPS
+        ):
             return True
     for token in chain[1:4]:
         if token.lower_ == "of" and token.head.lemma_ in _CASE_NOUNS:
@@ -120,7 +96,7 @@ def _governing_chain(trigger: Token) -> list[Token]:
     return chain
 
 
-def _negated(trigger: Token, chain: list[Token]) -> bool:
+def _negated(trigger: Token, chain: list[Token], book: Codebook) -> bool:
     if any(c.dep_ == "neg" for c in trigger.children):
         return True
     # "did not send troops or tanks": the negation sits on the first verb of a coordination.
@@ -137,7 +113,10 @@ def _negated(trigger: Token, chain: list[Token]) -> bool:
         return True
     for k in range(1, min(4, len(chain))):
         # "denied sending troops", "denies plans to invade", "refused to attend the talks".
-        if chain[k].lemma_ in _NEGATING_HEADS and chain[k - 1].dep_ in _COMPLEMENT_DEPS:
+        if (
+            chain[k].lemma_ in book.words("negating_heads")
+            and chain[k - 1].dep_ in _COMPLEMENT_DEPS
+        ):
             return True
     return any(
         c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"} for c in trigger.children
@@ -161,11 +140,11 @@ def _condition(trigger: Token, chain: list[Token]) -> Factuality | None:
     return None
 
 
-def _intended(chain: list[Token]) -> bool:
+def _intended(chain: list[Token], book: Codebook) -> bool:
     """'plans to send', 'ready to fight': the trigger is the complement of a verb of intent
     (a coordinated verb, as in 'agreed … and thanked', is not)."""
     return any(
-        chain[k].lemma_ in _FUTURE_HEADS and chain[k - 1].dep_ in {"xcomp", "ccomp"}
+        chain[k].lemma_ in book.words("future_heads") and chain[k - 1].dep_ in {"xcomp", "ccomp"}
         for k in range(1, min(3, len(chain)))
     )
 
@@ -183,7 +162,7 @@ def _uncertain_scope(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
     """An uncertainty phrase ("not immediately clear whether") that governs the trigger."""
     sentence = trigger.sent
     text = sentence.text.lower()
-    for phrase in lex.uncertainty_phrases:
+    for phrase in lex.hedges.phrases:
         at = text.find(phrase)
         if at < 0:
             continue
@@ -198,9 +177,9 @@ def _uncertain_scope(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
 def _uncertain(trigger: Token, chain: list[Token], lex: Lexicons) -> bool:
     for token in chain[:3]:
         for child in token.children:
-            if child.dep_ == "advmod" and child.lower_ in lex.hedges:
+            if child.dep_ == "advmod" and child.lower_ in lex.hedges.anywhere:
                 return True
-        hedging = token.lemma_ in {"seem", "appear"} or token.lemma_ in lex.hedging_verbs
+        hedging = token.lemma_ in {"seem", "appear"} or token.lemma_ in lex.hedges.reporting_verbs
         if hedging and token.i != trigger.i:
             return True
     return False
