@@ -60,6 +60,8 @@ CANONICAL_COLUMNS = [
     "article_id",
 ]
 ARTICLE_COLUMNS = ["id", "published", "outlet", "title", "chars", "events", "quotes", "url"]
+ACTOR_COLUMNS = ["name", "actor_id", "country", "sector", "events", "as_source", "as_target"]
+PLACE_COLUMNS = ["name", "country", "lat", "lon", "events", "types"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,23 +265,15 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -> int:
-    from sitrep.store import read
-    from sitrep.store.resolution import list_stories
+    from sitrep.store.query import LISTINGS
     from sitrep.views.render import csv_text, jsonl, table
 
-    filters = _filters(args)
-
-    query = {
-        "events": read.list_canonical_events,
-        "quotes": read.list_quotes,
-        "articles": read.list_articles,
-        "stories": list_stories,
-    }[args.command]
-    if getattr(args, "mentions", False):
-        query = read.list_events
+    filters = _filters(args, args.command)
     con = _open_read(args, settings)
-    rows = query(con, filters)
-    con.close()
+    try:
+        _, rows = LISTINGS[args.command](con, filters)
+    finally:
+        con.close()
     if args.format == "jsonl":
         records = [_json_record(r) for r in rows]
         if records:
@@ -334,10 +328,30 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     return _listing(args, settings, STORY_COLUMNS)
 
 
-def _filters(args: argparse.Namespace) -> Any:
-    from sitrep.store.read import Filters
+def cmd_actors(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, ACTOR_COLUMNS)
 
-    return Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
+
+def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, PLACE_COLUMNS)
+
+
+def _filters(args: argparse.Namespace, resource: str) -> Any:
+    """The store/filters.py Filters of a listing command, checked."""
+    from sitrep.store.filters import RESOURCE_FILTERS, Filters, validate
+
+    given = {name: getattr(args, name) for name in RESOURCE_FILTERS[resource]}
+    if "factuality" in given:
+        given["factuality"] = tuple((given["factuality"] or "").split(","))
+    return validate(Filters(**given))
+
+
+def _export_filters(args: argparse.Namespace) -> Any:
+    from sitrep.store.filters import Filters, validate
+
+    return validate(
+        Filters(args.type, args.actor, args.country, args.since, args.until, limit=args.limit)
+    )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -370,7 +384,11 @@ def _export_events(args: argparse.Namespace, settings: Settings) -> int:
     con = _open_read(args, settings)
     try:
         count = export_events(
-            con, args.format, _filters(args), args.timing, sys.stdout if target is None else target
+            con,
+            args.format,
+            _export_filters(args),
+            args.timing,
+            sys.stdout if target is None else target,
         )
     finally:
         con.close()
@@ -726,6 +744,8 @@ _HANDLERS = {
     "quotes": cmd_quotes,
     "articles": cmd_articles,
     "stories": cmd_stories,
+    "actors": cmd_actors,
+    "places": cmd_places,
     "export": cmd_export,
     "summary": cmd_summary,
     "eval": cmd_eval,
