@@ -279,7 +279,7 @@ def test_places_carry_counts_and_latest_ids_and_lead_to_every_event(
     for flt in (Filters(limit=30), Filters(type="ASSAULT", country="UKR", limit=30)):
         total, found = query.places(con, flt)
         assert total > len(found) > 0
-        assert any(p["events"] > q.PLACE_EVENT_IDS for p in found)
+        assert any(p["events"] > query.PLACE_EVENT_IDS for p in found)
         for place in found:
             where = {"place": place["name"], "lat": place["lat"], "lon": place["lon"]}
             at = Filters(**{**_fields(flt), "limit": 10**6, **where})
@@ -289,7 +289,7 @@ def test_places_carry_counts_and_latest_ids_and_lead_to_every_event(
             # Latest by day; events without a day come after every dated one.
             latest = [r["id"] for r in rows if r["day"]][::-1]
             latest += [r["id"] for r in rows if not r["day"]][::-1]
-            assert place["latest_event_ids"] == latest[: q.PLACE_EVENT_IDS]
+            assert place["latest_event_ids"] == latest[: query.PLACE_EVENT_IDS]
 
 
 def test_escalation_days_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConnection) -> None:

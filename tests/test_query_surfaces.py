@@ -5,6 +5,7 @@ answers, so the response models cannot drift from what the routes send)."""
 
 from __future__ import annotations
 
+import argparse
 import inspect
 import json
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import sitrep
-from api_store import BACKGROUND, build_store
+from api_store import BACKGROUND, build_escalation_store, build_store
+from sitrep.analyze.alerts import ALERT_FILTERS, ALERT_KINDS
 from sitrep.cli import EXIT_OK, build_parser, main
 from sitrep.settings import Settings
 from sitrep.store.filters import RESOURCE_FILTERS
@@ -74,11 +76,15 @@ def client(db: Path, settings: Settings) -> TestClient:
     return TestClient(create_app(db, settings))
 
 
-def _cli_options(resource: str) -> set[str]:
+def _sub(command: str) -> argparse.ArgumentParser:
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command")
-    sub = commands.choices[resource]  # type: ignore[index]
-    return {a.dest for a in sub._actions}
+    found: argparse.ArgumentParser = commands.choices[command]  # type: ignore[index]
+    return found
+
+
+def _cli_options(command: str) -> set[str]:
+    return {a.dest for a in _sub(command)._actions}
 
 
 def _openapi_parameters(client: TestClient, resource: str) -> dict[str, dict[str, Any]]:
@@ -96,6 +102,33 @@ def test_every_filter_exists_in_all_three_surfaces(client: TestClient, resource:
     assert python == filters, resource
     http = set(_openapi_parameters(client, resource)) - {"format"}
     assert http == filters, resource
+
+
+def test_alert_filters_exist_in_all_three_surfaces(client: TestClient) -> None:
+    assert set(ALERT_FILTERS) <= _cli_options("alerts")
+    kinds = next(a for a in _sub("alerts")._actions if a.dest == "kind")
+    assert tuple(kinds.choices or ()) == ALERT_KINDS
+    python = set(inspect.signature(StoreReader.alerts).parameters) - {"self"}
+    assert python == set(ALERT_FILTERS)
+    assert set(_openapi_parameters(client, "alerts")) - {"format"} == set(ALERT_FILTERS)
+
+
+def test_alert_filters_give_the_same_alerts_everywhere(
+    tmp_path: Path, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = build_escalation_store(tmp_path)
+    client = TestClient(create_app(db, settings))
+    reader = sitrep.open(db, settings)
+    for case in ({}, {"kind": "escalation"}, {"since": "2024-09-11"}, {"limit": 1, "offset": 1}):
+        python = [a["id"] for a in reader.alerts(**case)]  # type: ignore[arg-type]
+        http = [a["id"] for a in client.get("/api/alerts", params=case).json()["items"]]
+        argv = ["alerts", "--db", str(db), "--format", "jsonl"]
+        argv += [a for k, v in case.items() for a in (f"--{k}", str(v))]
+        assert main(argv) == EXIT_OK
+        lines = capsys.readouterr().out.splitlines()
+        cli = [json.loads(line)["id"] for line in lines if line.strip()]
+        assert python == http == cli, case
+    assert reader.alerts(kind="escalation")
 
 
 def test_openapi_constrains_the_filters(client: TestClient) -> None:

@@ -567,20 +567,28 @@ ALERT_COLUMNS = [
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from sitrep.analyze.alerts import evaluate_alerts
+    from sitrep.analyze.alerts import evaluate_alerts, select_alerts
     from sitrep.views.render import jsonl, safe_text, table
 
-    if (args.follow or args.deliver) and (args.since or args.format != "table"):
-        raise UsageError("--follow and --deliver take every alert, as JSON: no --since, --format")
+    selective = args.since or args.kind or args.rule or args.limit is not None or args.offset
+    if (args.follow or args.deliver) and (selective or args.format != "table"):
+        raise UsageError(
+            "--follow and --deliver take every alert, as JSON: no --since, --kind, --rule, "
+            "--limit, --offset or --format"
+        )
     if args.follow:
         return _follow_alerts(args, settings)
     if args.deliver:
         return _deliver_alerts(args, settings)
+    if args.limit is not None and args.limit < 0 or args.offset < 0:
+        raise UsageError("--limit and --offset must be 0 or more")
     con = _open_read(args, settings)
-    alerts = [
-        a for a in evaluate_alerts(con, settings) if not args.since or a.last_day >= args.since
-    ]
+    found = select_alerts(
+        evaluate_alerts(con, settings), since=args.since, kind=args.kind, rule=args.rule
+    )
     con.close()
+    end = None if args.limit is None else args.offset + args.limit
+    alerts = found[args.offset : end]
     if args.format == "jsonl":
         if alerts:
             print(jsonl([a.as_dict() for a in alerts]))

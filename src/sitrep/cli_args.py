@@ -285,6 +285,10 @@ def _analyst_commands(commands: Any) -> None:
     alerts = commands.add_parser("alerts", help="escalation and watchlist alerts: what fired, why")
     _db(alerts)
     alerts.add_argument("--since", help="alerts from this day on, YYYY[-MM[-DD]]")
+    alerts.add_argument("--kind", choices=["escalation", "watchlist"], help="one kind only")
+    alerts.add_argument("--rule", help="one watchlist rule only (its id)")
+    alerts.add_argument("--limit", type=int, help="at most this many alerts")
+    alerts.add_argument("--offset", type=int, default=0, help="alerts to skip")
     alerts.add_argument("--format", choices=["table", "jsonl"], default="table")
     delivery = alerts.add_mutually_exclusive_group()
     delivery.add_argument(

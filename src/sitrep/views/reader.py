@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from sitrep.analyze.alerts import evaluate_alerts
+from sitrep.analyze.alerts import evaluate_alerts, select_alerts
 from sitrep.errors import StoreError, UsageError
 from sitrep.settings import Settings, load_settings
 from sitrep.store import api_queries
@@ -275,13 +275,9 @@ class StoreReader:
         "watchlist", `rule` a watchlist rule id."""
         limit, offset = _page(limit, offset)
         with self._connection() as con:
-            found = [
-                a
-                for a in evaluate_alerts(con, self.settings)
-                if (kind is None or a.kind == kind)
-                and (rule is None or a.rule == rule)
-                and (since is None or a.last_day >= since)
-            ]
+            found = select_alerts(
+                evaluate_alerts(con, self.settings), since=since, kind=kind, rule=rule
+            )
         # Only the page becomes dicts: every alert's evidence copied costs seconds on a large
         # store (views/api_analysis.py does the same).
         page = found[offset : offset + limit]

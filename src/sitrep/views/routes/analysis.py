@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from sitrep.analyze.alerts import Alert
+from sitrep.analyze.alerts import Alert, AlertKind, select_alerts
 from sitrep.analyze.escalation import load_weights, series, trend
 from sitrep.store import api_queries as q
 from sitrep.store.filters import COUNTRY_PATTERN, Filters
@@ -69,7 +69,7 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
 )
 def alerts(
     request: Request,
-    kind: Annotated[Literal["escalation", "watchlist"] | None, Query()] = None,
+    kind: Annotated[AlertKind | None, Query(description="escalation or watchlist")] = None,
     rule: Annotated[str | None, Query(description="watchlist rule id")] = None,
     since: SinceQ = None,
     limit: LimitQ = None,
@@ -78,13 +78,7 @@ def alerts(
 ) -> Response:
     f = checked(request, Filters(since=since, limit=limit, offset=offset))
     size = f.limit or 0
-    found = [
-        a
-        for a in store_of(request).alerts()
-        if (kind is None or a.kind == kind)
-        and (rule is None or a.rule == rule)
-        and (since is None or a.last_day >= since)
-    ]
+    found = select_alerts(store_of(request).alerts(), since=since, kind=kind, rule=rule)
     # Only the page is turned into dicts: alerts carry their evidence, and copying every
     # alert's evidence on a large store costs seconds.
     page = [alert_dict(a) for a in found[f.offset : f.offset + size]]
