@@ -248,3 +248,18 @@ def test_bad_filters_answer_400_with_what_is_allowed(client: TestClient) -> None
         assert answer.status_code == 400, (resource, answer.text)
         assert words in answer.json()["error"]["message"]
     assert client.get("/api/quotes", params={"kind": "shouted"}).status_code == 422
+
+
+@pytest.mark.parametrize("resource", sorted(CASES))
+def test_totals_are_the_same_whatever_the_page(db: Path, resource: str) -> None:
+    """A short page tells the total without a count; a full or empty page past the start
+    counts: every page of one filter gives one total, the number of rows it has."""
+    reader = sitrep.open(db)
+    for case in CASES[resource]:
+        case = {k: v for k, v in case.items() if k not in ("limit", "offset")}
+        every = getattr(reader, resource)(**case)
+        assert every.total == len(every), (resource, case)
+        for limit, offset in ((0, 0), (1, 0), (2, 1), (len(every), 0), (3, len(every)), (1, 10**6)):
+            page = getattr(reader, resource)(limit=limit, offset=offset, **case)
+            assert page.total == len(every), (resource, case, limit, offset)
+            assert list(page) == list(every)[offset : offset + limit]

@@ -111,28 +111,43 @@ def _total(con: duckdb.DuckDBPyConnection, base: str, params: list[Any]) -> int:
     return int(row[0]) if row else 0
 
 
+def _counted(
+    con: duckdb.DuckDBPyConnection,
+    matching: str,
+    params: list[Any],
+    f: Filters,
+    page: list[dict[str, Any]],
+) -> int:
+    """How many rows match: known from a page shorter than asked for (the last page, e.g.
+    every row of a listing without a limit; an empty first page), otherwise counted over
+    `matching` (a full page, `limit=0`, or an empty page past the start)."""
+    if len(page) < _limit(f) and (page or not f.offset):
+        return f.offset + len(page)
+    return _total(con, matching, params)
+
+
 def _page(
     con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], f: Filters
 ) -> tuple[int, list[dict[str, Any]]]:
-    """(total matching rows, the requested page): a count, then a top-N the engine can stop
-    early on."""
-    total = _total(con, base, params)
+    """(total matching rows, the requested page): a top-N the engine can stop early on,
+    then a count unless the page tells the total."""
     page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, _limit(f), f.offset])
-    return total, page
+    return _counted(con, base, params, f, page), page
 
 
 def _grouped_page(
     con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], f: Filters
 ) -> tuple[int, list[dict[str, Any]]]:
     """`_page` for aggregates: one pass, the total being a window over the groups computed
-    before LIMIT (a separate count would aggregate twice); a page past the end counts again."""
+    before LIMIT (a separate count would aggregate twice); an empty page past the end, or of
+    `limit=0`, counts again."""
     page = _rows(
         con,
         f"SELECT *, count(*) OVER () AS __total FROM ({base}) ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, _limit(f), f.offset],
     )
     if not page:
-        return (_total(con, base, params) if f.offset else 0), []
+        return (_total(con, base, params) if f.offset or not _limit(f) else 0), []
     total = int(page[0]["__total"])
     for row in page:
         del row["__total"]
@@ -244,7 +259,6 @@ def quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, list[dict[s
     position)."""
     where, params = _quote_where(f)
     relation, matching = quote_facts(con), " AND ".join(where)
-    total = _total(con, f"SELECT 1 FROM {relation} q WHERE {matching}", params)
     # The page's ranks first, then its wide columns by rank: a top-N over every column
     # reads them for all matching quotes (3× slower at a million events).
     ranks = (
@@ -260,6 +274,7 @@ def quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, list[dict[s
         f"FROM {relation} q WHERE q.quote_rank IN ({ranks}) ORDER BY q.quote_rank",
         [*params, _limit(f), f.offset],
     )
+    total = _counted(con, f"SELECT 1 FROM {relation} q WHERE {matching}", params, f, page)
     return total, page
 
 
