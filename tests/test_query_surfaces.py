@@ -248,6 +248,14 @@ def test_bad_filters_answer_400_with_what_is_allowed(client: TestClient) -> None
         assert answer.status_code == 400, (resource, answer.text)
         assert words in answer.json()["error"]["message"]
     assert client.get("/api/quotes", params={"kind": "shouted"}).status_code == 422
+    # An empty list filter is no filter, as before the patterns.
+    everything = client.get("/api/events").json()["total"]
+    assert client.get("/api/events", params={"type": "", "factuality": ""}).json()["total"] == (
+        everything
+    )
+    assert client.get("/api/events", params={"type": " assault , Coerce "}).status_code == 200
+    answer = client.get("/api/escalation", params={"source": "Russia", "target": "UKR"})
+    assert answer.status_code == 400 and "alpha-3" in answer.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("resource", sorted(CASES))

@@ -50,6 +50,9 @@ _CSP = (
 )
 # What a query parameter of the wrong shape without a message of its own is told.
 PATTERN_HELP = "as /openapi.json describes it (see docs/api.md)"
+_PAIR_MESSAGES = {
+    side: "source and target must be ISO 3166 alpha-3 codes" for side in ("source", "target")
+}
 # Seconds a client is told to wait when another process holds the store: a poll of
 # `sitrep watch` or a batch of `sitrep run` usually commits within a few seconds.
 _RETRY_AFTER = 2
@@ -121,7 +124,8 @@ def create_app(
             loc = e.get("loc", ())
             if e.get("type") == "string_pattern_mismatch" and len(loc) == 2:
                 name = str(loc[1])
-                return _error(400, MESSAGES.get(name, f"{name} must be {PATTERN_HELP}"))
+                message = {**MESSAGES, **_PAIR_MESSAGES}.get(name)
+                return _error(400, message or f"{name} must be {PATTERN_HELP}")
         parts = [
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()
         ]

@@ -279,7 +279,7 @@ class StoreReader:
                 evaluate_alerts(con, self.settings), since=since, kind=kind, rule=rule
             )
         # Only the page becomes dicts: every alert's evidence copied costs seconds on a large
-        # store (views/api_analysis.py does the same).
+        # store (views/routes/analysis.py does the same).
         page = found[offset : offset + limit]
         return Rows.of([a.as_dict() for a in page], len(found))
 

@@ -29,9 +29,10 @@ Format = Literal["json", "csv"]
 
 
 def _list_pattern(values: tuple[str, ...]) -> str:
-    """One value or several, comma-separated, any case: "ASSAULT" or "assault,coerce"."""
+    """One value or several, comma-separated, any case ("ASSAULT" or "assault,coerce"), or
+    nothing (`type=`: no filter, as before the pattern)."""
     one = "|".join(values)
-    return rf"(?i)^\s*({one})\s*(,\s*({one})\s*)*$"
+    return rf"(?i)^\s*(({one})\s*(,\s*({one})\s*)*)?$"
 
 
 TypeQ = Annotated[
