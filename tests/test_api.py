@@ -283,7 +283,9 @@ def test_answers_without_filters_are_cached_until_the_file_changes(
     import shutil
 
     from sitrep.store import api_queries as q
+    from sitrep.store import query
     from sitrep.store.db import connect
+    from sitrep.store.filters import Filters
     from sitrep.views.api_store import Store
 
     copy = tmp_path / "copy.duckdb"
@@ -307,8 +309,10 @@ def test_answers_without_filters_are_cached_until_the_file_changes(
     page = client.get("/api/places", params={"limit": 2, "offset": 1}).json()
     assert page["total"] == places["total"] and page["items"] == places["items"][1:3]
     with store.read() as con:  # the kept answer is the query's, sliced
-        assert page["items"] == q.places(con, q.Query(limit=2, offset=1))[1]
-        assert client.get("/api/timeseries").json()["items"] == q.timeseries(con, q.Query(), "type")
+        assert page["items"] == query.places(con, Filters(limit=2, offset=1))[1]
+        assert client.get("/api/timeseries").json()["items"] == q.timeseries(
+            con, Filters(limit=100), "type"
+        )
     writer = connect(copy)  # another writer changes the file: answers are recomputed
     writer.execute("DELETE FROM canonical_events")
     writer.execute("DELETE FROM articles WHERE id NOT IN (SELECT article_id FROM events)")
@@ -344,7 +348,7 @@ def test_kept_first_pages_equal_the_queried_pages(client: TestClient) -> None:
 def test_alert_dicts_equal_the_alerts_own(db: Path, settings: Settings) -> None:
     from sitrep.analyze.alerts import evaluate_alerts
     from sitrep.store.db import connect
-    from sitrep.views.api_analysis import alert_dict
+    from sitrep.views.routes.analysis import alert_dict
 
     con = connect(db, read_only=True)
     try:

@@ -65,9 +65,10 @@ def test_story_and_since_scopes(tmp_path: Path, settings: Settings) -> None:
         scoped = build_brief(con, settings, since="2024-03-01")
         assert all((line.date or "") >= "2024-03" for line in scoped.quotes)
         assert all((line.date or "") >= "2024-03" for line in scoped.development_lines)
-        from sitrep.store.api_queries import Query, articles
+        from sitrep.store.filters import Filters
+        from sitrep.store.query import articles
 
-        story = articles(con, Query(limit=100))[1]
+        story = articles(con, Filters(limit=100))[1]
         sid = next(a["story_id"] for a in story if a["id"] == HOSTILE_ID)
         one = build_brief(con, settings, story=sid)
         assert one.title.startswith("Situation briefing: ")

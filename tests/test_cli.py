@@ -155,6 +155,19 @@ def test_quotes_and_articles(store: Path, capsys: pytest.CaptureFixture[str]) ->
     assert len(rows) == 3 and all(r["id"].startswith("sample-") for r in rows)
 
 
+def test_actors_and_places(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["actors", "--db", str(store), "--country", "rus", "--format", "jsonl"]) == 0
+    actors = _json_lines(capsys.readouterr().out)
+    assert actors and {a["country"] for a in actors} == {"RUS"}
+    assert all(a["events"] == a["as_source"] + a["as_target"] for a in actors)
+    assert main(["places", "--db", str(store), "--format", "csv", "--limit", "2"]) == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 2 and all(r["lat"] and r["lon"] for r in rows)
+    assert int(rows[0]["events"]) >= int(rows[1]["events"])
+    assert main(["places", "--db", str(store), "--since", "last week"]) == EXIT_USAGE
+    assert "YYYY" in capsys.readouterr().err
+
+
 def test_export_all_formats(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -225,7 +225,7 @@ def test_events_listing_and_its_filters(store: sitrep.StoreReader, db: Path) -> 
     assert len(store.events(factuality=["asserted", "negated"])) == 0
     story = border[0]["story_id"]
     assert [e["id"] for e in store.events(story=story)] == [border[0]["id"]]
-    newest = store.events(newest_first=True)
+    newest = store.events(order="newest")
     assert [e["day"] for e in newest] == sorted((e["day"] for e in events), reverse=True)
     page = store.events(limit=2, offset=1)
     assert (page.total, [e["id"] for e in page]) == (4, [e["id"] for e in events][1:3])

@@ -16,8 +16,9 @@ import pytest
 
 from sitrep.cli import main
 from sitrep.store import api_queries as q
-from sitrep.store import read, read_model
+from sitrep.store import query, read_model
 from sitrep.store.db import connect
+from sitrep.store.filters import TIMINGS, Filters
 from sitrep.store.pool import ReadConnection
 from sitrep.store.synthetic import generate
 
@@ -60,12 +61,12 @@ def test_synthetic_store_is_deterministic_and_skewed(tmp_path: Path) -> None:
 
 
 FILTERS = [
-    q.Query(),
-    q.Query(country="UKR"),
-    q.Query(type="ASSAULT,COERCE", since="2023-06", until="2024-02"),
-    q.Query(since="2024-01-15", until="2024-01-31", factuality=("asserted", "reported")),
-    q.Query(actor="actor 1", country="rus"),
-    q.Query(until="2022", story="syn-s3"),
+    Filters(),
+    Filters(country="UKR"),
+    Filters(type="ASSAULT,COERCE", since="2023-06", until="2024-02"),
+    Filters(since="2024-01-15", until="2024-01-31", factuality=("asserted", "reported")),
+    Filters(actor="actor 1", country="rus"),
+    Filters(until="2022", story="syn-s3"),
 ]
 
 
@@ -80,7 +81,7 @@ def _live(con: duckdb.DuckDBPyConnection) -> Any:
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
-def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) -> None:
+def test_read_model_gives_exactly_the_live_results(store: Path, flt: Filters) -> None:
     fast = connect(store, read_only=True)
     slow = _live(connect(store, read_only=True))
     try:
@@ -88,29 +89,27 @@ def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) ->
         assert read_model.facts(slow) != "event_facts"
         assert read_model.quote_facts(fast) == "quote_facts"
         assert read_model.quote_facts(slow) != "quote_facts"
-        page = q.Query(**{**_fields(flt), "limit": 40, "offset": 10})
+        page = Filters(**{**_fields(flt), "limit": 40, "offset": 10})
         for mentions in (False, True):
-            assert q.events(fast, page, mentions=mentions) == q.events(
-                slow, page, mentions=mentions
-            )
-        for timing in q.TIMINGS:
-            for newest_first in (False, True):
-                timed = replace(page, timing=timing, newest_first=newest_first)
+            listed = replace(page, mentions=mentions)
+            assert query.events(fast, listed) == query.events(slow, listed)
+        for timing in TIMINGS:
+            for order in ("oldest", "newest"):
                 for mentions in (False, True):
-                    assert q.events(fast, timed, mentions=mentions) == q.events(
-                        slow, timed, mentions=mentions
-                    )
+                    timed = replace(page, timing=timing, order=order, mentions=mentions)
+                    assert query.events(fast, timed) == query.events(slow, timed)
             timed = replace(page, timing=timing)
-            assert q.places(fast, timed) == q.places(slow, timed)
+            assert query.places(fast, timed) == query.places(slow, timed)
             assert q.timeseries(fast, timed, "type") == q.timeseries(slow, timed, "type")
             assert q.period(fast, timed) == q.period(slow, timed)
-        quotes = q.Query(**{**_fields(page), "type": None, "factuality": ()})
-        assert q.quotes(fast, quotes) == q.quotes(slow, quotes)
+        quotes = Filters(**{**_fields(page), "type": None, "factuality": ()})
+        assert query.quotes(fast, quotes) == query.quotes(slow, quotes)
         for hedged in (True, False):
-            hedged_page = q.Query(**{**_fields(quotes), "hedged": hedged, "state_media": hedged})
-            assert q.quotes(fast, hedged_page) == q.quotes(slow, hedged_page)
-        listing = read.Filters(actor=flt.actor, country=flt.country, since=flt.since, limit=30)
-        assert read.list_quotes(fast, listing) == read.list_quotes(slow, listing)
+            hedged_page = Filters(**{**_fields(quotes), "hedged": hedged, "state_media": hedged})
+            assert query.quotes(fast, hedged_page) == query.quotes(slow, hedged_page)
+        listing = Filters(actor=flt.actor, country=flt.country, since=flt.since, limit=30)
+        assert query.quotes(fast, listing) == query.quotes(slow, listing)
+        assert query.articles(fast, listing) == query.articles(slow, listing)
         for by in ("type", "pair", "country"):
             series = q.timeseries(slow, flt, by)
             assert q.timeseries(fast, flt, by) == series
@@ -120,32 +119,32 @@ def test_read_model_gives_exactly_the_live_results(store: Path, flt: q.Query) ->
             assert [type(r["intensity"]) for r in json.loads(text)] == [
                 type(r["intensity"]) for r in series
             ]
-        assert q.places(fast, page) == q.places(slow, page)
-        first_place = q.places(fast, q.Query(**{**_fields(flt), "limit": 1}))[1]
+        assert query.places(fast, page) == query.places(slow, page)
+        first_place = query.places(fast, Filters(**{**_fields(flt), "limit": 1}))[1]
         if first_place:
             at = {"place": first_place[0]["name"], "lat": first_place[0]["lat"]}
-            at_place = q.Query(**{**_fields(page), **at, "lon": first_place[0]["lon"]})
-            assert q.events(fast, at_place) == q.events(slow, at_place)
-        assert q.actors(fast, page) == q.actors(slow, page)
+            at_place = Filters(**{**_fields(page), **at, "lon": first_place[0]["lon"]})
+            assert query.events(fast, at_place) == query.events(slow, at_place)
+        assert query.actors(fast, page) == query.actors(slow, page)
         assert q.date_range(fast) == q.date_range(slow)
     finally:
         fast.close()
         slow.close()
 
 
-def _fields(flt: q.Query) -> dict[str, Any]:
+def _fields(flt: Filters) -> dict[str, Any]:
     return {name: getattr(flt, name) for name in flt.__slots__}
 
 
 def test_timing_splits_the_listing_of_real_events(con: duckdb.DuckDBPyConnection) -> None:
     every = 10**6
-    totals = {t: q.events(con, q.Query(timing=t, limit=1))[0] for t in q.TIMINGS}
+    totals = {t: query.events(con, Filters(timing=t, limit=1))[0] for t in TIMINGS}
     assert totals["background"] > 0.05 * N and totals["current"] > 0.3 * N
     assert totals["all"] == totals["current"] + totals["background"]
-    _, background = q.events(con, q.Query(timing="background", limit=every))
+    _, background = query.events(con, Filters(timing="background", limit=every))
     assert all(e["id"] == e["mention_id"] and e["reports"] == 1 for e in background)
     assert {e["timing"] for e in background} == {"background"}
-    _, newest = q.events(con, q.Query(timing="all", newest_first=True, limit=every))
+    _, newest = query.events(con, Filters(timing="all", order="newest", limit=every))
     days = [e["day"] for e in newest]
     dated = [d for d in days if d]
     assert dated == sorted(dated, reverse=True)
@@ -153,8 +152,8 @@ def test_timing_splits_the_listing_of_real_events(con: duckdb.DuckDBPyConnection
 
 
 def test_read_model_totals_match_the_page_data(con: duckdb.DuckDBPyConnection) -> None:
-    total, rows = q.events(con, q.Query(country="UKR", limit=5))
-    series = q.timeseries(con, q.Query(country="UKR"), "all")
+    total, rows = query.events(con, Filters(country="UKR", limit=5))
+    series = q.timeseries(con, Filters(country="UKR"), "all")
     dated = sum(r["events"] for r in series)
     assert 0 < dated <= total and len(rows) == 5
     assert all(
@@ -162,7 +161,7 @@ def test_read_model_totals_match_the_page_data(con: duckdb.DuckDBPyConnection) -
     )
     days = [r["day"] for r in rows]
     assert days == sorted(days)
-    past, empty = q.places(con, q.Query(limit=10, offset=10**6))
+    past, empty = query.places(con, Filters(limit=10, offset=10**6))
     assert empty == [] and past > 0
 
 
@@ -171,34 +170,29 @@ def test_stale_read_model_falls_back_to_live_joins(tmp_path: Path) -> None:
     c = connect(db)
     generate(c, 400)
     assert read_model.fresh(c)
-    before = q.timeseries(c, q.Query(), "all")
+    before = q.timeseries(c, Filters(), "all")
     c.execute(
         "INSERT INTO events (id, article_id, type, event_date) "
         "SELECT 'extra', first_article_id, 'ASSAULT', '2030-01-01' FROM canonical_events LIMIT 1"
     )
     c.execute("UPDATE canonical_events SET first_mention_id = 'extra' WHERE id = 'syn-c0'")
     assert not read_model.fresh(c)
-    after = q.timeseries(c, q.Query(), "all")
+    after = q.timeseries(c, Filters(), "all")
     assert after[-1]["day"] == "2030-01-01" and after != before
     read_model.refresh(c)
-    assert read_model.fresh(c) and q.timeseries(c, q.Query(), "all") == after
+    assert read_model.fresh(c) and q.timeseries(c, Filters(), "all") == after
     c.close()
 
 
-def test_cli_and_api_share_one_event_filter(con: duckdb.DuckDBPyConnection) -> None:
-    """Same filters, same events, whether listed by `sitrep events` or GET /api/events:
-    dates apply to the event's day in both (coarse dates on the publication day)."""
+def test_event_dates_apply_to_the_event_day(con: duckdb.DuckDBPyConnection) -> None:
+    """Dates filter on the event's day: an event with a month-only date counts on its
+    article's day, so a listing by day never loses it."""
     for country, since, until in (("UKR", "2023-03", "2023-04"), (None, "2024-07-01", None)):
-        cli = read.list_canonical_events(
-            con, read.Filters(type="assault", country=country, since=since, until=until)
-        )
-        total, api = q.events(
-            con, q.Query(type="ASSAULT", country=country, since=since, until=until, limit=10**6)
-        )
-        assert total == len(cli) > 0
-        assert {r["id"] for r in cli} == {r["id"] for r in api}
-        # a month-only event date counts on its article's day: CLI rows include some
-        assert all(r["date"] is None or r["date"][:7] >= since[:7] for r in cli)
+        f = Filters(type="assault", country=country, since=since, until=until)
+        total, rows = query.events(con, f)
+        assert total == len(rows) > 0
+        assert all(since <= r["day"] for r in rows)
+        assert all(r["date"] is None or r["date"][:7] >= since[:7] for r in rows)
 
 
 def test_read_connection_is_reused_then_released(store: Path, tmp_path: Path) -> None:
@@ -263,17 +257,17 @@ def test_quote_read_model_stale_falls_back_and_refreshes(tmp_path: Path) -> None
     c = connect(db)
     generate(c, 400)
     assert read_model.quotes_fresh(c)
-    before = q.quotes(c, q.Query(limit=1000))
+    before = query.quotes(c, Filters(limit=1000))
     c.execute(
         "INSERT INTO quotes (id, article_id, kind, content_start, content_text, hedged) "
         "SELECT 'extra-q', id, 'direct', 0, 'late quote', false FROM articles "
         "ORDER BY published DESC LIMIT 1"
     )
     assert not read_model.quotes_fresh(c)
-    after = q.quotes(c, q.Query(limit=1000))
+    after = query.quotes(c, Filters(limit=1000))
     assert after[0] == before[0] + 1 and "extra-q" in {r["id"] for r in after[1]}
     read_model.refresh(c)
-    assert read_model.quotes_fresh(c) and q.quotes(c, q.Query(limit=1000)) == after
+    assert read_model.quotes_fresh(c) and query.quotes(c, Filters(limit=1000)) == after
     c.close()
 
 
@@ -282,20 +276,20 @@ def test_places_carry_counts_and_latest_ids_and_lead_to_every_event(
 ) -> None:
     """A place lists at most PLACE_EVENT_IDS ids (its latest), and the events filter by its
     name and coordinates gives exactly its `events` canonical events, latest first."""
-    for flt in (q.Query(limit=30), q.Query(type="ASSAULT", country="UKR", limit=30)):
-        total, found = q.places(con, flt)
+    for flt in (Filters(limit=30), Filters(type="ASSAULT", country="UKR", limit=30)):
+        total, found = query.places(con, flt)
         assert total > len(found) > 0
-        assert any(p["events"] > q.PLACE_EVENT_IDS for p in found)
+        assert any(p["events"] > query.PLACE_EVENT_IDS for p in found)
         for place in found:
             where = {"place": place["name"], "lat": place["lat"], "lon": place["lon"]}
-            at = q.Query(**{**_fields(flt), "limit": 10**6, **where})
-            count, rows = q.events(con, at)
+            at = Filters(**{**_fields(flt), "limit": 10**6, **where})
+            count, rows = query.events(con, at)
             assert count == len(rows) == place["events"]
             assert place["types"] == sorted({r["type"] for r in rows})
             # Latest by day; events without a day come after every dated one.
             latest = [r["id"] for r in rows if r["day"]][::-1]
             latest += [r["id"] for r in rows if not r["day"]][::-1]
-            assert place["latest_event_ids"] == latest[: q.PLACE_EVENT_IDS]
+            assert place["latest_event_ids"] == latest[: query.PLACE_EVENT_IDS]
 
 
 def test_escalation_days_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConnection) -> None:
@@ -315,9 +309,9 @@ def test_escalation_days_in_sql_equal_the_python_index(con: duckdb.DuckDBPyConne
 
 
 def test_stories_filter_by_key_actor(con: duckdb.DuckDBPyConnection) -> None:
-    total, rows = q.stories(con, q.Query(actor="ACTOR 0 ukr", limit=5))
+    total, rows = query.stories(con, Filters(actor="ACTOR 0 ukr", limit=5))
     assert total > 0 and all("Actor 0 UKR" in r["key_actors"] for r in rows)
-    assert q.stories(con, q.Query(actor="nobody", limit=5)) == (0, [])
+    assert query.stories(con, Filters(actor="nobody", limit=5)) == (0, [])
 
 
 def test_place_types_by_bits_equal_the_distinct_list_with_a_missing_type(
@@ -330,11 +324,11 @@ def test_place_types_by_bits_equal_the_distinct_list_with_a_missing_type(
         "(SELECT first_mention_id FROM canonical_events ORDER BY id LIMIT 40)"
     )
     read_model.refresh(c)
-    fast = q.places(c, q.Query(limit=1000))
+    fast = query.places(c, Filters(limit=1000))
     assert any(None in p["types"] for p in fast[1])
-    assert fast == q.places(_live(c), q.Query(limit=1000))
+    assert fast == query.places(_live(c), Filters(limit=1000))
     c.close()
 
 
 def test_timeseries_json_of_nothing_is_an_empty_list(con: duckdb.DuckDBPyConnection) -> None:
-    assert q.timeseries_json(con, q.Query(since="2099"), "type") == (0, "[]")
+    assert q.timeseries_json(con, Filters(since="2099"), "type") == (0, "[]")

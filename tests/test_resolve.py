@@ -28,10 +28,10 @@ from sitrep.resolve.dedup import (
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import cluster_stories
 from sitrep.settings import ResolveSettings, Settings
-from sitrep.store import api_queries
+from sitrep.store import api_queries, query
 from sitrep.store.db import connect
-from sitrep.store.read import Filters
-from sitrep.store.resolution import list_stories, resolution_articles
+from sitrep.store.filters import Filters
+from sitrep.store.resolution import resolution_articles
 from sitrep.store.write import insert_rows
 
 RS = ResolveSettings()
@@ -253,7 +253,7 @@ def test_the_store_streams_articles_in_canonical_order_and_resolves_the_same(
     unbounded = Settings().with_overrides({"resolve": {"dedup_window_days": 0}})
     expected = resolve(STREAMED, [], unbounded.resolve)
     resolve_store(con, unbounded)
-    stored = list_stories(con, Filters())
+    stored = query.stories(con, Filters())[1]
     assert sorted(s["story_id"] for s in stored) == sorted(s.story_id for s in expected.stories)
     found = [api_queries.article(con, a.id) for a in STREAMED]
     copies = {a["id"]: a["duplicate_of"] for a in found if a and a["duplicate_of"]}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -20,8 +22,9 @@ from sitrep.model import (
     Span,
     ViaLink,
 )
-from sitrep.store import read
+from sitrep.store import query, read
 from sitrep.store.db import connect, migrations
+from sitrep.store.filters import Filters
 from sitrep.store.write import existing_article_ids, write_batch
 
 TEXT = "Belarus moved tanks to the border on Friday, Lukashenko said, according to BelTA."
@@ -106,15 +109,21 @@ def test_failed_batch_leaves_no_trace(tmp_path: Path) -> None:
 def test_filters_and_records(tmp_path: Path) -> None:
     con = connect(tmp_path / "s.duckdb")
     write_batch(con, [_extraction("a1", "2023-02-24"), _extraction("a2", "2022-01-01")], [])
-    everything = read.Filters()
-    assert len(read.list_events(con, everything)) == 2
-    assert len(read.list_events(con, read.Filters(type="mobilize", country="blr"))) == 2
-    assert read.list_events(con, read.Filters(type="ASSAULT")) == []
-    assert len(read.list_events(con, read.Filters(actor="belarus", limit=1))) == 1
-    assert len(read.list_quotes(con, read.Filters(actor="BelTA"))) == 2
-    assert [r["id"] for r in read.list_articles(con, read.Filters(since="2023"))] == ["a1"]
-    assert [r["id"] for r in read.list_articles(con, read.Filters(until="2022-12"))] == ["a2"]
-    row = read.list_events(con, everything)[0]
+    everything = Filters(mentions=True)
+
+    def mentions(**given: Any) -> list[dict[str, Any]]:
+        return query.events(con, replace(everything, **given))[1]
+
+    assert len(mentions()) == 2
+    assert len(mentions(type="mobilize", country="blr")) == 2
+    assert mentions(type="ASSAULT") == []
+    assert len(mentions(actor="belarus", limit=1)) == 1
+    assert query.events(con, replace(everything, actor="belarus", limit=1))[0] == 2
+    assert len(query.quotes(con, Filters(actor="BelTA"))[1]) == 2
+    assert [r["id"] for r in query.articles(con, Filters(since="2023"))[1]] == ["a1"]
+    assert [r["id"] for r in query.articles(con, Filters(until="2022-12"))[1]] == ["a2"]
+    assert [r["id"] for r in query.articles(con, Filters(type="MOBILIZE"))[1]] == ["a2", "a1"]
+    row = mentions()[0]
     record = read.decode_record(row)
     assert record["source"]["country"] == "BLR" and record["date"]["value"] == "2023-02-24"
     summary = read.summary(con)

@@ -60,6 +60,8 @@ CANONICAL_COLUMNS = [
     "article_id",
 ]
 ARTICLE_COLUMNS = ["id", "published", "outlet", "title", "chars", "events", "quotes", "url"]
+ACTOR_COLUMNS = ["name", "actor_id", "country", "sector", "events", "as_source", "as_target"]
+PLACE_COLUMNS = ["name", "country", "lat", "lon", "events", "types"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,23 +265,15 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _listing(args: argparse.Namespace, settings: Settings, columns: list[str]) -> int:
-    from sitrep.store import read
-    from sitrep.store.resolution import list_stories
+    from sitrep.store.query import LISTINGS
     from sitrep.views.render import csv_text, jsonl, table
 
-    filters = _filters(args)
-
-    query = {
-        "events": read.list_canonical_events,
-        "quotes": read.list_quotes,
-        "articles": read.list_articles,
-        "stories": list_stories,
-    }[args.command]
-    if getattr(args, "mentions", False):
-        query = read.list_events
+    filters = _filters(args, args.command)
     con = _open_read(args, settings)
-    rows = query(con, filters)
-    con.close()
+    try:
+        _, rows = LISTINGS[args.command](con, filters)
+    finally:
+        con.close()
     if args.format == "jsonl":
         records = [_json_record(r) for r in rows]
         if records:
@@ -334,10 +328,30 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     return _listing(args, settings, STORY_COLUMNS)
 
 
-def _filters(args: argparse.Namespace) -> Any:
-    from sitrep.store.read import Filters
+def cmd_actors(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, ACTOR_COLUMNS)
 
-    return Filters(args.type, args.actor, args.country, args.since, args.until, args.limit)
+
+def cmd_places(args: argparse.Namespace, settings: Settings) -> int:
+    return _listing(args, settings, PLACE_COLUMNS)
+
+
+def _filters(args: argparse.Namespace, resource: str) -> Any:
+    """The store/filters.py Filters of a listing command, checked."""
+    from sitrep.store.filters import RESOURCE_FILTERS, Filters, validate
+
+    given = {name: getattr(args, name) for name in RESOURCE_FILTERS[resource]}
+    if "factuality" in given:
+        given["factuality"] = tuple((given["factuality"] or "").split(","))
+    return validate(Filters(**given))
+
+
+def _export_filters(args: argparse.Namespace) -> Any:
+    from sitrep.store.filters import Filters, validate
+
+    return validate(
+        Filters(args.type, args.actor, args.country, args.since, args.until, limit=args.limit)
+    )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -370,7 +384,11 @@ def _export_events(args: argparse.Namespace, settings: Settings) -> int:
     con = _open_read(args, settings)
     try:
         count = export_events(
-            con, args.format, _filters(args), args.timing, sys.stdout if target is None else target
+            con,
+            args.format,
+            _export_filters(args),
+            args.timing,
+            sys.stdout if target is None else target,
         )
     finally:
         con.close()
@@ -549,20 +567,28 @@ ALERT_COLUMNS = [
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from sitrep.analyze.alerts import evaluate_alerts
+    from sitrep.analyze.alerts import evaluate_alerts, select_alerts
     from sitrep.views.render import jsonl, safe_text, table
 
-    if (args.follow or args.deliver) and (args.since or args.format != "table"):
-        raise UsageError("--follow and --deliver take every alert, as JSON: no --since, --format")
+    selective = args.since or args.kind or args.rule or args.limit is not None or args.offset
+    if (args.follow or args.deliver) and (selective or args.format != "table"):
+        raise UsageError(
+            "--follow and --deliver take every alert, as JSON: no --since, --kind, --rule, "
+            "--limit, --offset or --format"
+        )
     if args.follow:
         return _follow_alerts(args, settings)
     if args.deliver:
         return _deliver_alerts(args, settings)
+    if args.limit is not None and args.limit < 0 or args.offset < 0:
+        raise UsageError("--limit and --offset must be 0 or more")
     con = _open_read(args, settings)
-    alerts = [
-        a for a in evaluate_alerts(con, settings) if not args.since or a.last_day >= args.since
-    ]
+    found = select_alerts(
+        evaluate_alerts(con, settings), since=args.since, kind=args.kind, rule=args.rule
+    )
     con.close()
+    end = None if args.limit is None else args.offset + args.limit
+    alerts = found[args.offset : end]
     if args.format == "jsonl":
         if alerts:
             print(jsonl([a.as_dict() for a in alerts]))
@@ -726,6 +752,8 @@ _HANDLERS = {
     "quotes": cmd_quotes,
     "articles": cmd_articles,
     "stories": cmd_stories,
+    "actors": cmd_actors,
+    "places": cmd_places,
     "export": cmd_export,
     "summary": cmd_summary,
     "eval": cmd_eval,

@@ -13,6 +13,8 @@ from typing import Any
 
 from sitrep import CREDITS, __version__
 from sitrep.eval import STAGES
+from sitrep.model.vocab import QUOTE_KINDS
+from sitrep.store.filters import ORDERS, RESOURCE_FILTERS, TIMINGS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,25 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     _db(stats)
     stats.add_argument("--format", choices=["json", "table"], default="table")
 
-    for name, what in (
-        ("events", "events"),
-        ("quotes", "quotes"),
-        ("articles", "articles"),
-        ("stories", "stories"),
-    ):
+    for name, what in LISTINGS_HELP.items():
         listing = commands.add_parser(name, help=f"list stored {what} with filters")
         _db(listing)
-        _filters(
-            listing,
-            "PLOVER type (events), quote kind (quotes), or articles having events of that type",
-        )
+        _listing_filters(listing, name)
         listing.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
-        if name == "events":
-            listing.add_argument(
-                "--mentions",
-                action="store_true",
-                help="one row per mention in an article, not per real event",
-            )
 
     export = commands.add_parser(
         "export",
@@ -297,6 +285,10 @@ def _analyst_commands(commands: Any) -> None:
     alerts = commands.add_parser("alerts", help="escalation and watchlist alerts: what fired, why")
     _db(alerts)
     alerts.add_argument("--since", help="alerts from this day on, YYYY[-MM[-DD]]")
+    alerts.add_argument("--kind", choices=["escalation", "watchlist"], help="one kind only")
+    alerts.add_argument("--rule", help="one watchlist rule only (its id)")
+    alerts.add_argument("--limit", type=int, help="at most this many alerts")
+    alerts.add_argument("--offset", type=int, default=0, help="alerts to skip")
     alerts.add_argument("--format", choices=["table", "jsonl"], default="table")
     delivery = alerts.add_mutually_exclusive_group()
     delivery.add_argument(
@@ -358,6 +350,75 @@ def _filters(parser: argparse.ArgumentParser, type_help: str) -> None:
     parser.add_argument("--country", help="ISO 3166 alpha-3 country code")
     _period(parser)
     parser.add_argument("--limit", type=int, help="at most this many rows")
+
+
+# The listing commands (store/query.py), each with the filters of its resource.
+LISTINGS_HELP = {
+    "events": "events (real events, or every mention with --mentions)",
+    "quotes": "quotes",
+    "articles": "articles",
+    "stories": "stories",
+    "actors": "actors of events, with counts as source and target",
+    "places": "event places with coordinates, counts and types",
+}
+
+
+def _yes_no(value: str) -> bool:
+    if value.lower() not in ("yes", "no", "true", "false"):
+        raise argparse.ArgumentTypeError("yes or no")
+    return value.lower() in ("yes", "true")
+
+
+# argparse options of each filter of store/filters.py (its field name is the option's dest).
+_FILTER_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "type": ("--type", {"help": "PLOVER type(s), comma-separated, e.g. ASSAULT,COERCE"}),
+    "actor": ("--actor", {"help": "actor name or id (substring, case-insensitive)"}),
+    "country": ("--country", {"help": "ISO 3166 alpha-3 country code"}),
+    "since": ("--since", {"help": "first date, YYYY[-MM[-DD]]"}),
+    "until": ("--until", {"help": "last date, YYYY[-MM[-DD]] (inclusive)"}),
+    "factuality": ("--factuality", {"help": "factuality value(s), comma-separated"}),
+    "story": ("--story", {"help": "story id (from `sitrep stories`)"}),
+    "kind": ("--kind", {"choices": list(QUOTE_KINDS), "help": "quote kind"}),
+    "hedged": ("--hedged", {"type": _yes_no, "metavar": "yes|no", "help": "hedged or not"}),
+    "state_media": (
+        "--state-media",
+        {"type": _yes_no, "metavar": "yes|no", "help": "relayed by state media, or not"},
+    ),
+    "place": ("--place", {"help": "place name, exactly as `sitrep places` lists it"}),
+    "lat": ("--lat", {"type": float, "help": "place latitude, as `sitrep places` lists it"}),
+    "lon": ("--lon", {"type": float, "help": "place longitude, as `sitrep places` lists it"}),
+    "timing": (
+        "--timing",
+        {
+            "choices": list(TIMINGS),
+            "default": "current",
+            "help": "current news (the default), background (history an article recalls, "
+            "one row per mention) or all",
+        },
+    ),
+    "mentions": (
+        "--mentions",
+        {"action": "store_true", "help": "one row per mention in an article, not per real event"},
+    ),
+    "order": (
+        "--order",
+        {"choices": list(ORDERS), "default": "oldest", "help": "by day, undated last"},
+    ),
+    "limit": ("--limit", {"type": int, "help": "at most this many rows"}),
+    "offset": ("--offset", {"type": int, "default": 0, "help": "rows to skip"}),
+}
+
+
+def _listing_filters(parser: argparse.ArgumentParser, resource: str) -> None:
+    """The filters of one resource (store/filters.py RESOURCE_FILTERS), as options."""
+    for name in RESOURCE_FILTERS[resource]:
+        flag, options = _FILTER_OPTIONS[name]
+        parser.add_argument(flag, dest=name, **options)
+    if resource == "quotes":
+        # The quote kind used to be --type: kept, hidden, so existing scripts still run.
+        parser.add_argument(
+            "--type", dest="kind", choices=list(QUOTE_KINDS), help=argparse.SUPPRESS
+        )
 
 
 def _period(parser: argparse.ArgumentParser) -> None:

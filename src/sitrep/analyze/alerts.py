@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal, get_args
 
 import duckdb
 
@@ -83,6 +83,31 @@ def _rule_alert(rule: Rule, start: str, events: Sequence[Mapping[str, Any]]) -> 
         evidence=evidence_of(events),
         outlets=tuple(outlets),
     )
+
+
+# The filters of the alert listing, in the CLI (`sitrep alerts`), the Python API
+# (`alerts()`) and GET /api/alerts alike; `select_alerts` applies them.
+ALERT_FILTERS = ("since", "kind", "rule", "limit", "offset")
+AlertKind = Literal["escalation", "watchlist"]
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
+
+
+def select_alerts(
+    alerts: Sequence[Alert],
+    *,
+    since: str | None = None,
+    kind: str | None = None,
+    rule: str | None = None,
+) -> list[Alert]:
+    """The alerts of `kind`, of watchlist `rule` and whose last day is on or after `since`
+    (None: any), in their order; the caller takes its page of them."""
+    return [
+        a
+        for a in alerts
+        if (kind is None or a.kind == kind)
+        and (rule is None or a.rule == rule)
+        and (since is None or a.last_day >= since)
+    ]
 
 
 def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:

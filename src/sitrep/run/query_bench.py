@@ -20,8 +20,9 @@ from typing import Any
 
 from sitrep.errors import UsageError
 from sitrep.settings import Settings
-from sitrep.store import read
+from sitrep.store import query, read
 from sitrep.store.db import connect
+from sitrep.store.filters import Filters
 from sitrep.store.synthetic import generate
 
 
@@ -169,25 +170,24 @@ def _requests(v: _Vocab) -> dict[str, Request]:
 def _cli_queries(v: _Vocab) -> dict[str, Callable[[Any, random.Random], int]]:
     """The listing queries of `sitrep events|quotes|articles` with a row limit."""
 
-    def flt(rng: random.Random) -> read.Filters:
+    def flt(rng: random.Random, mentions: bool = False) -> Filters:
         found = _filters(rng, v, facts=False)
-        return read.Filters(
-            found.get("type"),
-            found.get("actor"),
-            found.get("country"),
-            found.get("since"),
-            found.get("until"),
-            100,
+        return Filters(
+            type=found.get("type"),
+            actor=found.get("actor"),
+            country=found.get("country"),
+            since=found.get("since"),
+            until=found.get("until"),
+            mentions=mentions,
+            limit=100,
         )
 
     return {
-        "sitrep events --limit 100": lambda con, rng: len(
-            read.list_canonical_events(con, flt(rng))
-        ),
+        "sitrep events --limit 100": lambda con, rng: len(query.events(con, flt(rng))[1]),
         "sitrep events --mentions --limit 100": lambda con, rng: len(
-            read.list_events(con, flt(rng))
+            query.events(con, flt(rng, mentions=True))[1]
         ),
-        "sitrep quotes --limit 100": lambda con, rng: len(read.list_quotes(con, flt(rng))),
+        "sitrep quotes --limit 100": lambda con, rng: len(query.quotes(con, flt(rng))[1]),
     }
 
 
@@ -238,14 +238,14 @@ def bench_store(
             return len(items) if isinstance(items, (list, dict)) else 1
 
         timings.append(_time(call, repeat, name))
-    for name, query in _cli_queries(vocab).items():
+    for name, cli_query in _cli_queries(vocab).items():
         if only and only not in name:
             continue
 
-        def listing(query: Callable[[Any, random.Random], int] = query) -> int:
+        def listing(run: Callable[[Any, random.Random], int] = cli_query) -> int:
             con = connect(db, read_only=True)
             try:
-                return query(con, rng)
+                return run(con, rng)
             finally:
                 con.close()
 

@@ -1,99 +1,23 @@
-"""Read queries behind the HTTP API, the dashboard, the escalation index and the briefing.
+"""Analysis queries behind the HTTP API, the dashboard, the escalation index and the
+briefing: time series, periods, actor pairs, scored events, one article with its records.
+The listings (events, quotes, articles, stories, actors, places) and their `Filters` are
+store/query.py's; the event day and actor pair are explained there.
 
-All of sitrep's SQL lives in store/; callers get plain dicts. Two derived columns matter:
-
-* `day`: the day an event counts on. An exact event date (YYYY-MM-DD…) wins; a coarse or
-  missing date counts on the publication day when it is consistent with it ("2023-01" in
-  an article of 2023-01-24); otherwise (e.g. "last fall" in a January article, PAST_REF)
-  the event is background and has no day, so it never inflates a daily series.
-* the actor pair: source country → target country; an event without a target whose place
-  lies in another country counts against that country (troops moved *to* the border).
+All of sitrep's SQL lives in store/; callers get plain dicts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from dataclasses import replace
+from typing import Any
 
 import duckdb
 
 from sitrep.extract.timing import period_end
-from sitrep.model.vocab import EventTiming
-from sitrep.store.read import _rows, date_where, event_where, quote_filters
-from sitrep.store.read_model import (
-    DAY_SQL,
-    TARGET_SQL,
-    TYPE_BITS,
-    facts,
-    quote_facts,
-    stored_types,
-)
-
-# How many of a place's events `places` lists by id (the latest); `events` counts them all,
-# and `events(place=..., lat=..., lon=...)` pages through every one.
-PLACE_EVENT_IDS = 20
-# Which events a listing shows by their timing (extract/timing.py): current news (the
-# default), background (history an article recalls; never merged across articles, so each
-# is listed by its mention) or both.
-# An event's own timing, or "all" for no filter.
-Timing = Literal[EventTiming, "all"]
-TIMINGS: tuple[Timing, ...] = get_args(Timing)
-# Rows of `event_facts` a listing of real events shows, by timing: canonical events are
-# current news only (store/resolution.py), background events are their mentions.
-LISTED = {
-    "current": "e.canonical_id IS NOT NULL",
-    "background": "e.canonical_id IS NULL AND e.timing = 'background'",
-    "all": "(e.canonical_id IS NOT NULL OR e.timing = 'background')",
-}
-# The same for the listing of every mention.
-_MENTIONED = {
-    "current": "e.timing <> 'background'",
-    "background": "e.timing = 'background'",
-    "all": "1=1",
-}
-
-
-# The largest row offset or page size a query may ask for: DuckDB's LIMIT and OFFSET are
-# signed 64-bit, and no store holds anywhere near this many rows (the API answers 422 above).
-MAX_OFFSET = 2**31 - 1
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """API filters; None means "any". `factuality` is a set of allowed values."""
-
-    type: str | None = None
-    actor: str | None = None
-    country: str | None = None
-    since: str | None = None
-    until: str | None = None
-    factuality: tuple[str, ...] = ()
-    story: str | None = None
-    hedged: bool | None = None
-    state_media: bool | None = None
-    place: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    timing: Timing = "current"
-    newest_first: bool = False
-    limit: int = 100
-    offset: int = 0
-
-
-def _event_where(q: Query, *, facts_day: bool = True) -> tuple[str, list[Any]]:
-    """The shared event filter (read.event_where) over `event_facts` (alias e), whose
-    `day` column is precomputed; `facts_day=False` over events joined to articles."""
-    where, params = event_where(
-        type=q.type,
-        actor=q.actor,
-        country=q.country,
-        since=q.since,
-        until=q.until,
-        factuality=q.factuality,
-        **({"day": "e.day"} if facts_day else {}),
-    )
-    return " AND ".join(where), params
-
+from sitrep.store.filters import Filters
+from sitrep.store.query import LISTED, facts_where, story_where
+from sitrep.store.read import _rows
+from sitrep.store.read_model import DAY_SQL, TARGET_SQL, facts
 
 _EVENT_SELECT = (
     f"({DAY_SQL}) AS day, e.event_date AS date, e.type, e.mode, e.factuality, "
@@ -105,262 +29,7 @@ _EVENT_SELECT = (
 )
 
 
-def _total(con: duckdb.DuckDBPyConnection, base: str, params: list[Any]) -> int:
-    row = con.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
-    return int(row[0]) if row else 0
-
-
-def _page(
-    con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], q: Query
-) -> tuple[int, list[dict[str, Any]]]:
-    """(total matching rows, the requested page): a count, then a top-N the engine can stop
-    early on."""
-    total = _total(con, base, params)
-    page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
-    return total, page
-
-
-def _grouped_page(
-    con: duckdb.DuckDBPyConnection, base: str, order: str, params: list[Any], q: Query
-) -> tuple[int, list[dict[str, Any]]]:
-    """`_page` for aggregates: one pass, the total being a window over the groups computed
-    before LIMIT (a separate count would aggregate twice); a page past the end counts again."""
-    page = _rows(
-        con,
-        f"SELECT *, count(*) OVER () AS __total FROM ({base}) ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, q.limit, q.offset],
-    )
-    if not page:
-        return (_total(con, base, params) if q.offset else 0), []
-    total = int(page[0]["__total"])
-    for row in page:
-        del row["__total"]
-    return total, page
-
-
-_FACT_SELECT = (
-    "e.day, e.event_date AS date, e.type, e.mode, e.factuality, e.source_name AS source, "
-    "e.source_actor_id, e.source_country, e.source_sector, e.target_name AS target, "
-    "e.target_actor_id, e.target_country, e.target_sector, e.place_name AS place, "
-    "e.place_country, e.lat, e.lon, e.trigger_text AS trigger, e.sentence_start, "
-    "e.sentence_end, e.sentence_text AS sentence, e.intensity, e.confidence, e.outlet, "
-    "e.published, e.title, e.record, e.timing"
-)
-# The story of a listed row: a canonical event's, or a background mention's article's.
-_STORY = "CASE WHEN e.canonical_id IS NULL THEN e.article_story_id ELSE e.story_id END"
-# A real event's corroboration columns; a background mention is its own single report.
-_CANONICAL_SELECT = (
-    "coalesce(e.canonical_id, e.id) AS id, e.id AS mention_id, "
-    "coalesce(e.first_article_id, e.article_id) AS article_id"
-)
-_CORROBORATION_SELECT = (
-    "coalesce(e.reports, 1) AS reports, coalesce(e.independent_sources, 1) AS "
-    "independent_sources, coalesce(e.outlets, CASE WHEN e.outlet IS NULL THEN []::VARCHAR[] "
-    "ELSE [e.outlet] END) AS outlets, coalesce(e.article_ids, [e.article_id]) AS article_ids, "
-    "coalesce(e.mention_ids, [e.id]) AS mention_ids, "
-    "coalesce(e.origin_outlet, e.outlet) AS origin_outlet, "
-    "coalesce(e.state_media_only, false) AS state_media_only, "
-    f"{_STORY} AS story_id, e.disputes"
-)
-
-
-def _newest_first(rank: str) -> str:
-    """`rank` (ascending: day, then the rest, undated last) reversed, the undated still
-    after the dated (latest report first too): a newest-first order on one integer."""
-    return f"e.{rank} - (e.day IS NULL)::BIGINT * 1000000000000 DESC"
-
-
-def events(
-    con: duckdb.DuckDBPyConnection, q: Query, *, mentions: bool = False
-) -> tuple[int, list[dict[str, Any]]]:
-    """Real events (canonical events, one per real event described by its first report,
-    and/or background mentions, by `q.timing`) or mentions: a count and a top-N over
-    `event_facts` (store/read_model.py), oldest or newest first."""
-    where, params = _event_where(q)
-    where, params = _place_where(q, where, params)
-    relation = facts(con)
-    if mentions:
-        where += f" AND {_MENTIONED[q.timing]}"
-        if q.story:
-            where += " AND e.article_story_id = ?"
-            params.append(q.story)
-        base = f"SELECT e.id, e.article_id, {_FACT_SELECT} FROM {relation} e WHERE {where}"
-        rank = "mention_rank"  # = day NULLS LAST, article_id, sentence_start, id
-    else:
-        where += f" AND {LISTED[q.timing]}"
-        where, params = _story_where(q, where, params)
-        base = (
-            f"SELECT {_CANONICAL_SELECT}, {_FACT_SELECT}, {_CORROBORATION_SELECT} "
-            f"FROM {relation} e WHERE {where}"
-        )
-        rank = "listing_rank"  # = day NULLS LAST, published NULLS LAST, id
-    order = _newest_first(rank) if q.newest_first else f"e.{rank}"
-    total = _total(con, f"SELECT 1 FROM {relation} e WHERE {where}", params)
-    page = _rows(con, f"{base} ORDER BY {order} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
-    return total, page
-
-
-def _story_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
-    """The story filter of a listing of real events (`LISTED`)."""
-    if q.story:
-        # Current news alone keeps the plain column (its zone maps skip row groups).
-        where += f" AND {'e.story_id' if q.timing == 'current' else _STORY} = ?"
-        params.append(q.story)
-    return where, params
-
-
-def _place_where(q: Query, where: str, params: list[Any]) -> tuple[str, list[Any]]:
-    """One place of `places` (its name and coordinates as listed there)."""
-    for column, value in (("place_name", q.place), ("lat", q.lat), ("lon", q.lon)):
-        if value is not None:
-            where += f" AND e.{column} = ?"
-            params.append(value)
-    return where, params
-
-
-def quotes(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    """Quotes with their article's columns: a count and a top-N over `quote_facts`
-    (store/read_model.py), in the order of its `quote_rank`."""
-    where, params = quote_filters(
-        q.actor, q.country, q.type, q.since, q.until, published="q.published"
-    )
-    if q.story:
-        where.append("q.story_id = ?")
-        params.append(q.story)
-    if q.hedged is not None:
-        where.append("q.hedged = ?")
-        params.append(q.hedged)
-    if q.state_media is not None:
-        # The via chain is typed by the actor KB; state media is source_type "state_media".
-        where.append(("" if q.state_media else "NOT ") + "contains(q.record, '\"state_media\"')")
-    relation, matching = quote_facts(con), " AND ".join(where)
-    total = _total(con, f"SELECT 1 FROM {relation} q WHERE {matching}", params)
-    # The page's ranks first, then its wide columns by rank: a top-N over every column
-    # reads them for all matching quotes (3× slower at a million events).
-    ranks = (
-        f"SELECT q.quote_rank FROM {relation} q WHERE {matching} "
-        "ORDER BY q.quote_rank LIMIT ? OFFSET ?"
-    )
-    page = _rows(
-        con,
-        "SELECT q.id, q.article_id, q.published, q.outlet, q.title, q.kind, "
-        "q.speaker_name AS speaker, q.speaker_actor_id, q.speaker_country, q.speaker_sector, "
-        "q.via_sources AS via, q.addressee_name AS addressee, q.hedged, q.cue_text AS cue, "
-        "q.content_start, q.content_end, q.content_text AS content, q.story_id, q.record "
-        f"FROM {relation} q WHERE q.quote_rank IN ({ranks}) ORDER BY q.quote_rank",
-        [*params, q.limit, q.offset],
-    )
-    return total, page
-
-
-def stories(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    """Stories with corroboration: canonical events, their reports and the best-sourced one."""
-    where = ["1=1"]
-    params: list[Any] = []
-    if q.since:
-        where.append("s.last_seen >= ?")
-        params.append(q.since)
-    if q.until:
-        where.append("substr(s.first_seen, 1, ?) <= ?")
-        params.extend([len(q.until), q.until])
-    if q.actor:
-        # No lambda: DuckDB 2 refuses `x -> f(x)` and DuckDB < 1.3 lacks `lambda x: f(x)`.
-        where.append("EXISTS (SELECT 1 FROM (SELECT unnest(s.key_actors) AS k) WHERE k ILIKE ?)")
-        params.append(f"%{q.actor}%")  # a substring, as for events and quotes
-    if q.story:
-        where.append("s.story_id = ?")
-        params.append(q.story)
-    base = (
-        "SELECT s.story_id, s.title, s.first_seen, s.last_seen, s.articles, s.outlets, "
-        "s.key_actors, s.article_ids, coalesce(c.events, 0) AS events, "
-        "coalesce(c.reports, 0) AS reports, "
-        "coalesce(c.independent_sources, 0) AS independent_sources "
-        "FROM stories s LEFT JOIN (SELECT story_id, count(*) AS events, "
-        "sum(reports) AS reports, max(independent_sources) AS independent_sources "
-        "FROM canonical_events GROUP BY story_id) c ON c.story_id = s.story_id "
-        f"WHERE {' AND '.join(where)}"
-    )
-    return _grouped_page(con, base, "articles DESC, first_seen NULLS LAST, story_id", params, q)
-
-
-def actors(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    """Actors of canonical events, with how often they act and are acted on."""
-    where, params = _event_where(Query(since=q.since, until=q.until, type=q.type))
-    relation = facts(con)
-    sides = []
-    for side, role in (("source", "as_source"), ("target", "as_target")):
-        sides.append(
-            f"SELECT coalesce(e.{side}_actor_id, lower(e.{side}_name)) AS key, "
-            f"e.{side}_name AS name, e.{side}_actor_id AS actor_id, "
-            f"e.{side}_country AS country, e.{side}_sector AS sector, '{role}' AS role "
-            f"FROM {relation} e WHERE e.canonical_id IS NOT NULL AND {where} "
-            f"AND e.{side}_name IS NOT NULL"
-        )
-    having = ""
-    extra: list[Any] = []
-    if q.actor:
-        having = "WHERE name ILIKE ? OR actor_id ILIKE ?"
-        extra = [f"%{q.actor}%"] * 2
-    if q.country:
-        having += (" AND " if having else "WHERE ") + "country = ?"
-        extra.append(q.country.upper())
-    base = (
-        "SELECT any_value(actor_id) AS actor_id, mode(name) AS name, any_value(country) "
-        "AS country, any_value(sector) AS sector, count(*) AS events, "
-        "count(*) FILTER (role = 'as_source') AS as_source, "
-        "count(*) FILTER (role = 'as_target') AS as_target "
-        f"FROM ({' UNION ALL '.join(sides)}) {having} GROUP BY key"
-    )
-    return _grouped_page(con, base, "events DESC, name", [*params, *params, *extra], q)
-
-
-# A place's latest events first: dated ones by the listing order reversed, then those
-# without a day.
-_LATEST_FIRST = "e.listing_rank - (e.day IS NULL)::BIGINT * 1000000000000"
-
-
-def places(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    """Places of canonical events with coordinates: how many events, their PLOVER types and
-    the ids of the latest `PLACE_EVENT_IDS` (by day; events without a day after the rest)."""
-    where, params = _event_where(q)
-    where, params = _story_where(q, where, params)
-    relation = facts(con)
-    # Over the fresh table a place is one integer (place_key), its types one bit each
-    # (type_bit) and, unfiltered, its latest events are numbered (place_recency): a
-    # four-column key, a DISTINCT list and a top-N per place cost most of the query.
-    # The live relation gives the same answer the plain way.
-    fresh = relation == "event_facts"
-    types = stored_types(con) if fresh else []
-    by_bits = 0 < len(types) < TYPE_BITS
-    place = (
-        "any_value(e.place_name) AS name, any_value(e.place_country) AS country, "
-        "any_value(e.lat) AS lat, any_value(e.lon) AS lon"
-        if fresh
-        else "e.place_name AS name, e.place_country AS country, e.lat, e.lon"
-    )
-    type_list = "bit_or(e.type_bit)" if by_bits else "list(DISTINCT e.type ORDER BY e.type)"
-    latest = (
-        "list(e.canonical_id ORDER BY e.place_recency) "
-        f"FILTER (e.place_recency <= {PLACE_EVENT_IDS})"
-        if fresh and where == "1=1" and q.timing == "current"
-        else f"max_by(coalesce(e.canonical_id, e.id), {_LATEST_FIRST}, {PLACE_EVENT_IDS})"
-    )
-    base = (
-        f"SELECT {place}, count(*) AS events, {type_list} AS types, "
-        f"{latest} AS latest_event_ids FROM {relation} e "
-        f"WHERE {LISTED[q.timing]} AND {where} AND e.lat IS NOT NULL "
-        f"AND e.lon IS NOT NULL GROUP BY {'e.place_key' if fresh else 'ALL'}"
-    )
-    order = "events DESC, name, country, lat, lon"
-    total, page = _grouped_page(con, base, order, params, q)
-    if by_bits:
-        decode: list[str | None] = [*types, None]  # a missing type ranks last
-        for row in page:
-            row["types"] = [t for i, t in enumerate(decode) if row["types"] >> i & 1]
-    return total, page
-
-
-def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str, list[Any]]:
+def _timeseries(con: duckdb.DuckDBPyConnection, q: Filters, by: str) -> tuple[str, list[Any]]:
     """The grouped query of `timeseries` (unordered) and its parameters."""
     key = {
         "type": "e.type",
@@ -369,8 +38,8 @@ def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str,
         "factuality": "e.factuality",
         "all": "'all'",
     }[by]
-    where, params = _event_where(q)
-    where, params = _story_where(q, where, params)
+    where, params = facts_where(q)
+    where, params = story_where(q, where, params)
     sql = (
         f"SELECT day, key, count(*) AS events, round(sum(intensity), 3) AS intensity FROM ("
         f"SELECT e.day, {key} AS key, e.intensity FROM {facts(con)} e "
@@ -380,14 +49,14 @@ def _timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[str,
     return sql, params
 
 
-def timeseries(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> list[dict[str, Any]]:
+def timeseries(con: duckdb.DuckDBPyConnection, q: Filters, by: str) -> list[dict[str, Any]]:
     """Real events (by `q.timing`) per day and key: count and summed intensity (signed,
     PLOVER scale)."""
     sql, params = _timeseries(con, q, by)
     return _rows(con, f"{sql} ORDER BY day, key", params)
 
 
-def timeseries_json(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[int, str]:
+def timeseries_json(con: duckdb.DuckDBPyConnection, q: Filters, by: str) -> tuple[int, str]:
     """(rows, `timeseries` as a JSON array written by DuckDB): the same values once parsed
     (tested). A year or three of days × keys is ~17,000 rows at a million events, which
     cost more to turn into Python dicts and then JSON than to query."""
@@ -402,13 +71,13 @@ def timeseries_json(con: duckdb.DuckDBPyConnection, q: Query, by: str) -> tuple[
     return int(row[0]), str(row[1])
 
 
-def period(con: duckdb.DuckDBPyConnection, q: Query) -> dict[str, str | None]:
+def period(con: duckdb.DuckDBPyConnection, q: Filters) -> dict[str, str | None]:
     """The days a view of the selection spans: `since` to `until` where given, otherwise the
     first and last publication day of the articles reporting the selected events. Event
     days outside it (a plan for next autumn, a date misread as this year's) never stretch
     a time axis: what the news of the selection covers does."""
-    where, params = _event_where(replace(q, since=None, until=None))
-    where, params = _story_where(q, where, params)
+    where, params = facts_where(replace(q, since=None, until=None))
+    where, params = story_where(q, where, params)
     row = con.execute(
         "SELECT min(substr(e.published, 1, 10)), max(substr(e.published, 1, 10)) "
         f"FROM {facts(con)} e WHERE {LISTED[q.timing]} AND {where}",
@@ -422,7 +91,7 @@ def period(con: duckdb.DuckDBPyConnection, q: Query) -> dict[str, str | None]:
     return {"first": first, "last": last}
 
 
-def period_of(q: Query) -> tuple[str | None, str | None]:
+def period_of(q: Filters) -> tuple[str | None, str | None]:
     """The first day of `q.since` and the last of `q.until` (2024-03 → 2024-03-01 and
     2024-03-31), None where not given."""
     first = (q.since + "-01-01"[len(q.since) - 4 :])[:10] if q.since else None
@@ -533,20 +202,6 @@ def article(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any] |
             by_article,
         )
     return result
-
-
-def articles(con: duckdb.DuckDBPyConnection, q: Query) -> tuple[int, list[dict[str, Any]]]:
-    where, params = date_where("a.published", q.since, q.until)
-    where.insert(0, "1=1")
-    if q.story:
-        where.append("a.story_id = ?")
-        params.append(q.story)
-    base = (
-        "SELECT a.id, a.published, a.outlet, a.title, a.url, a.story_id, a.duplicate_of, "
-        "length(a.text) AS chars FROM articles a "
-        f"WHERE {' AND '.join(where)}"
-    )
-    return _page(con, base, "published NULLS LAST, id", params, q)
 
 
 def article_refs(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,8 @@ from typing import Any
 
 import duckdb
 
-from sitrep.store.read import _rows, date_where
+from sitrep.store.query import date_where
+from sitrep.store.read import _rows
 from sitrep.store.read_model import facts
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import duckdb
 
-from sitrep.store.api_queries import LISTED, Timing
-from sitrep.store.read import Filters, event_where
+from sitrep.store.filters import Filters, Timing
+from sitrep.store.query import LISTED, event_where
 from sitrep.store.read_model import facts
 
 # Characters article text must not carry into an export: C0/C1 controls (terminal escape
@@ -163,11 +163,9 @@ def events_query(
     spreadsheet: bool = False,
 ) -> tuple[str, list[Any]]:
     """The export's SELECT and its parameters: the rows of `timing` that pass the filters
-    of the event listings (read.event_where), in the listing order (day, first report, id);
+    of the event listings (query.event_where), in the listing order (day, first report, id);
     `spreadsheet`: every cell as CSV text (`spreadsheet_cell_sql`)."""
-    where, params = event_where(
-        type=f.type, actor=f.actor, country=f.country, since=f.since, until=f.until, day="e.day"
-    )
+    where, params = event_where(f, day="e.day")
     columns = ", ".join(f"{c.sql} AS {c.name}" for c in EXPORT_COLUMNS)
     rows = (
         f"SELECT {columns}, e.listing_rank AS listing_rank FROM {facts(con)} e "

@@ -11,7 +11,6 @@ from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
 from sitrep.store import read_model
 from sitrep.store.db import abort
-from sitrep.store.read import Filters, _limit, _rows
 from sitrep.store.write import insert_rows
 
 
@@ -105,24 +104,3 @@ def _event_row(e: CanonicalEvent) -> dict[str, Any]:
         "state_media_only": e.state_media_only,
         "disputes": e.disputes,
     }
-
-
-def list_stories(con: duckdb.DuckDBPyConnection, f: Filters) -> list[dict[str, Any]]:
-    where: list[str] = ["1=1"]
-    params: list[Any] = []
-    if f.since:
-        where.append("last_seen >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("substr(first_seen, 1, ?) <= ?")
-        params.extend([len(f.until), f.until])
-    if f.actor:
-        # No lambda: DuckDB 2 refuses the `x -> f(x)` form that older releases took.
-        where.append("EXISTS (SELECT 1 FROM (SELECT unnest(key_actors) AS k) WHERE k ILIKE ?)")
-        params.append(f"%{f.actor}%")  # a substring, as for events and quotes
-    sql = (
-        "SELECT story_id, title, first_seen, last_seen, articles, outlets, key_actors, "
-        f"article_ids FROM stories WHERE {' AND '.join(where)} "
-        "ORDER BY articles DESC, first_seen NULLS LAST, story_id"
-    )
-    return _rows(con, _limit(sql, params, f.limit), params)

@@ -23,6 +23,8 @@ from sitrep.analyze.escalation import daily, load_weights, pair_totals, series, 
 from sitrep.settings import Settings
 from sitrep.store import api_queries as q
 from sitrep.store import brief_queries as bq
+from sitrep.store import query as listings
+from sitrep.store.filters import Filters
 from sitrep.views.api_rows import event_row, quote_row
 from sitrep.views.brief_rank import (
     Period,
@@ -185,10 +187,10 @@ def build_brief(
     today: dt.date | None = None,
 ) -> Brief:
     scope = _scope(con, story, since, until)
-    _, arts = q.articles(con, q.Query(story=story, since=since, until=until, limit=100_000))
+    _, arts = listings.articles(con, Filters(story=story, since=since, until=until, limit=100_000))
     title = "Situation briefing"
     if story:
-        _, found = q.stories(con, q.Query(story=story, limit=1))
+        _, found = listings.stories(con, Filters(story=story, limit=1))
         title += f": {found[0]['title']}" if found else f": story {story}"
     brief = Brief(
         title=title,
@@ -252,8 +254,8 @@ def _add_quotes(
     con: duckdb.DuckDBPyConnection, settings: Settings, scope: _Scope, brief: Brief
 ) -> None:
     cfg = settings.brief
-    query = q.Query(story=scope.story, since=scope.since, until=scope.until, limit=100_000)
-    _, quotes = q.quotes(con, query)
+    query = Filters(story=scope.story, since=scope.since, until=scope.until, limit=100_000)
+    _, quotes = listings.quotes(con, query)
     said = [quote_row(r) for r in _not_boilerplate(con, quotes, "content") if r["speaker"]]
     said.sort(key=lambda r: (r["speaker_actor_id"] is None, not r["via"], r["published"] or ""))
     # A copy of an article repeats its quotes: one line per speaker and words.

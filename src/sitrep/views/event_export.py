@@ -18,9 +18,8 @@ from typing import TextIO
 import duckdb
 
 from sitrep.errors import UsageError
-from sitrep.store.api_queries import Timing
 from sitrep.store.event_export import COLUMN_NAMES, events_query, write_delimited, write_parquet
-from sitrep.store.read import Filters
+from sitrep.store.filters import Filters, Timing
 
 # The flat formats of `sitrep export` and the file each writes when given a folder.
 FORMATS = {

@@ -1,6 +1,7 @@
 """The Python API's reading side: `sitrep.open(path)` → a `StoreReader` whose listings take
-keyword filters and return `Rows`. Each method is a thin wrapper over the query the HTTP
-API runs (store/api_queries.py; alerts: analyze/alerts.py), so the three agree.
+keyword filters and return `Rows`. Each method is a thin wrapper over the listing the HTTP
+API and the CLI run (store/query.py; alerts: analyze/alerts.py), with the same filters
+(store/filters.py `RESOURCE_FILTERS`), so the three agree.
 
 Read-only: a store is never created or written here (`Pipeline.run` writes one). Every call
 opens the file read-only and closes it again, as the server does, so a `sitrep run` in
@@ -16,17 +17,16 @@ from typing import Any
 
 import duckdb
 
-from sitrep.analyze.alerts import evaluate_alerts
+from sitrep.analyze.alerts import evaluate_alerts, select_alerts
 from sitrep.errors import StoreError, UsageError
 from sitrep.settings import Settings, load_settings
 from sitrep.store import api_queries
-from sitrep.store.api_queries import Query, Timing
 from sitrep.store.db import connect
+from sitrep.store.filters import ALL_ROWS, Filters, Order, Timing, validate
+from sitrep.store.query import LISTINGS
 from sitrep.store.read import stats
 from sitrep.views.rows import Rows
 
-# `limit=None` asks for every row; the queries take a number (DuckDB's LIMIT is a BIGINT).
-_ALL_ROWS = 2**62
 # A filter naming one or several values ("ASSAULT,COERCE" or ["ASSAULT", "COERCE"]).
 Names = str | Sequence[str] | None
 
@@ -38,10 +38,12 @@ def open_store(path: str | Path, settings: Settings | None = None) -> StoreReade
 
 
 class StoreReader:
-    """Listings over one store. Filters that apply: `since`/`until` (YYYY[-MM[-DD]],
-    inclusive; an event's day, an article's or quote's publication day, a story's span),
-    `type` (PLOVER types), `actor` (name or actor id, substring), `country` (ISO alpha-3),
-    `story`, `limit` (None: every row) and `offset`."""
+    """Listings over one store. Filters (each method takes those of its resource, as the
+    CLI and the HTTP API do): `since`/`until` (YYYY[-MM[-DD]], inclusive; an event's day,
+    an article's or quote's publication day, a story's span), `type` (PLOVER types, a list
+    or comma-separated), `actor` (name or actor id, substring), `country` (ISO alpha-3),
+    `factuality`, `story`, `limit` (None: every row) and `offset`. A bad value raises
+    `UsageError`."""
 
     def __init__(self, path: Path, settings: Settings) -> None:
         self.path = path
@@ -66,6 +68,17 @@ class StoreReader:
         finally:
             con.close()
 
+    def _list(
+        self, resource: str, type: Names = None, factuality: Names = None, **given: Any
+    ) -> Rows:
+        """One listing of store/query.py with the filters given (checked by `validate`)."""
+        filters = validate(
+            Filters(type=_joined(type), factuality=tuple(_names(factuality)), **given)
+        )
+        with self._connection() as con:
+            total, rows = LISTINGS[resource](con, filters)
+        return Rows.of(rows, total)
+
     def events(
         self,
         *,
@@ -76,9 +89,12 @@ class StoreReader:
         country: str | None = None,
         factuality: Names = None,
         story: str | None = None,
+        place: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
         timing: Timing = "current",
         mentions: bool = False,
-        newest_first: bool = False,
+        order: Order = "oldest",
         limit: int | None = None,
         offset: int = 0,
     ) -> Rows:
@@ -86,26 +102,26 @@ class StoreReader:
         `reports`, `independent_sources`, `outlets`, `story_id` and `record` (the contract
         Event as JSON text). `mentions=True`: one row per event found in one article.
         `timing`: "current" news (the default), "background" (history an article recalls)
-        or "all". Oldest first (by day, undated last) unless `newest_first`."""
-        if timing not in api_queries.TIMINGS:
-            raise UsageError(f"timing must be one of {api_queries.TIMINGS}, not {timing!r}")
-        limit_, offset_ = _page(limit, offset)
-        query = Query(
-            type=_joined(type),
-            actor=actor,
-            country=country,
+        or "all". `place`, `lat`, `lon`: one place as `places()` lists it. By day, undated
+        last: oldest first, or newest first with `order="newest"`."""
+        return self._list(
+            "events",
             since=since,
             until=until,
-            factuality=tuple(f.lower() for f in _names(factuality)),
+            type=type,
+            actor=actor,
+            country=country,
+            factuality=factuality,
             story=story,
+            place=place,
+            lat=lat,
+            lon=lon,
             timing=timing,
-            newest_first=newest_first,
-            limit=limit_,
-            offset=offset_,
+            mentions=mentions,
+            order=order,
+            limit=limit,
+            offset=offset,
         )
-        with self._connection() as con:
-            total, rows = api_queries.events(con, query, mentions=mentions)
-        return Rows.of(rows, total)
 
     def quotes(
         self,
@@ -125,22 +141,19 @@ class StoreReader:
         the speaker or a source of the chain, `country` the speaker's, `kind` is "direct",
         "indirect" or "mixed", `state_media` keeps quotes relayed (or, False, not) by state
         media. By publication date, article and position."""
-        limit_, offset_ = _page(limit, offset)
-        query = Query(
-            type=kind,  # the quote filter reads its kind from `type` (store/read.py)
-            actor=actor,
-            country=country,
+        return self._list(
+            "quotes",
             since=since,
             until=until,
+            actor=actor,
+            country=country,
+            kind=kind,
             story=story,
             hedged=hedged,
             state_media=state_media,
-            limit=limit_,
-            offset=offset_,
+            limit=limit,
+            offset=offset,
         )
-        with self._connection() as con:
-            total, rows = api_queries.quotes(con, query)
-        return Rows.of(rows, total)
 
     def stories(
         self,
@@ -155,30 +168,97 @@ class StoreReader:
         """Stories (articles about one matter across outlets) with their outlets, key
         actors, canonical events, summed reports and best `independent_sources`; the
         largest first. `since`/`until` keep stories whose span meets the period."""
-        limit_, offset_ = _page(limit, offset)
-        query = Query(
-            actor=actor, since=since, until=until, story=story, limit=limit_, offset=offset_
+        return self._list(
+            "stories",
+            since=since,
+            until=until,
+            actor=actor,
+            story=story,
+            limit=limit,
+            offset=offset,
         )
-        with self._connection() as con:
-            total, rows = api_queries.stories(con, query)
-        return Rows.of(rows, total)
 
     def articles(
         self,
         *,
         since: str | None = None,
         until: str | None = None,
+        type: Names = None,
+        actor: str | None = None,
+        country: str | None = None,
         story: str | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> Rows:
         """Articles without their text (`article(id)` has it), by publication date, with
-        `story_id` and `duplicate_of` (the original of a copy)."""
-        limit_, offset_ = _page(limit, offset)
-        query = Query(since=since, until=until, story=story, limit=limit_, offset=offset_)
-        with self._connection() as con:
-            total, rows = api_queries.articles(con, query)
-        return Rows.of(rows, total)
+        `story_id`, `duplicate_of` (the original of a copy) and how many `events` and
+        `quotes` each holds. `type`: articles with an event of that type; `actor`,
+        `country`: articles naming such an entity."""
+        return self._list(
+            "articles",
+            since=since,
+            until=until,
+            type=type,
+            actor=actor,
+            country=country,
+            story=story,
+            limit=limit,
+            offset=offset,
+        )
+
+    def actors(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        type: Names = None,
+        actor: str | None = None,
+        country: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Rows:
+        """Actors of real events with `events`, `as_source` and `as_target` counts, the
+        most active first; `actor` and `country` match the actor itself."""
+        return self._list(
+            "actors",
+            since=since,
+            until=until,
+            type=type,
+            actor=actor,
+            country=country,
+            limit=limit,
+            offset=offset,
+        )
+
+    def places(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        type: Names = None,
+        actor: str | None = None,
+        country: str | None = None,
+        factuality: Names = None,
+        story: str | None = None,
+        timing: Timing = "current",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Rows:
+        """Places of real events with coordinates: `events`, their `types` and the ids of
+        the latest (`latest_event_ids`); the busiest first."""
+        return self._list(
+            "places",
+            since=since,
+            until=until,
+            type=type,
+            actor=actor,
+            country=country,
+            factuality=factuality,
+            story=story,
+            timing=timing,
+            limit=limit,
+            offset=offset,
+        )
 
     def alerts(
         self,
@@ -195,15 +275,11 @@ class StoreReader:
         "watchlist", `rule` a watchlist rule id."""
         limit, offset = _page(limit, offset)
         with self._connection() as con:
-            found = [
-                a
-                for a in evaluate_alerts(con, self.settings)
-                if (kind is None or a.kind == kind)
-                and (rule is None or a.rule == rule)
-                and (since is None or a.last_day >= since)
-            ]
+            found = select_alerts(
+                evaluate_alerts(con, self.settings), since=since, kind=kind, rule=rule
+            )
         # Only the page becomes dicts: every alert's evidence copied costs seconds on a large
-        # store (views/api_analysis.py does the same).
+        # store (views/routes/analysis.py does the same).
         page = found[offset : offset + limit]
         return Rows.of([a.as_dict() for a in page], len(found))
 
@@ -224,7 +300,7 @@ def _page(limit: int | None, offset: int) -> tuple[int, int]:
         raise UsageError(f"limit must be 0 or more (None for every row), not {limit}")
     if offset < 0:
         raise UsageError(f"offset must be 0 or more, not {offset}")
-    return (_ALL_ROWS if limit is None else limit), offset
+    return (ALL_ROWS if limit is None else limit), offset
 
 
 def _names(value: Names) -> list[str]:
