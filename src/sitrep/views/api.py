@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import replace
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from sitrep.errors import ConfigError, StoreError
 from sitrep.settings import Settings
 from sitrep.store import api_queries as q
 from sitrep.store.read import stats
+from sitrep.store.stored_since import stored_since
 from sitrep.views import api_rows
 from sitrep.views.api_store import Store
 from sitrep.views.atom import MEDIA_TYPE as ATOM_TYPE
@@ -484,6 +486,16 @@ def create_app(
             "poll_seconds": cfg.dashboard_poll_seconds,
         }
 
+    @app.get("/api/new", summary="Articles and canonical events stored after a moment")
+    def new_since(
+        since: str = Query(..., description="an ingest time, as /api/stats last_ingested"),
+    ) -> dict[str, Any]:
+        # The dashboard's "N new since your last visit": `since` is the newest ingest time
+        # the analyst has marked as seen, on the store's own clock.
+        moment = _ingest_time(since)
+        with store.read() as con:
+            return {"since": since, **stored_since(con, moment)}
+
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -498,6 +510,17 @@ def create_app(
         )
 
     return app
+
+
+def _ingest_time(text: str) -> datetime:
+    """An ISO date-time; one with a zone is taken to UTC, as the store keeps ingest times."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(400, "since must be an ISO date-time, as last_ingested") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 def _reports(item: dict[str, Any]) -> list[str]:
