@@ -146,3 +146,53 @@ def test_plain_serve_lets_an_external_run_write_between_requests(tmp_path: Path)
     statuses = {s for s, _ in client.statuses}
     assert statuses <= {200, 503} and 200 in statuses
     assert len(client.statuses) > 20
+
+
+# A writer in another process: sitrep's own store connection, held until told to let go.
+HOLD_LOCK = """
+import sys
+from sitrep.store.db import connect
+con = connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS held_by_test (n INTEGER)")
+print("locked", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_plain_serve_answers_503_with_retry_after_while_a_writer_holds_the_store(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "b.duckdb"
+    connect(db).close()
+    with _server(db) as base:
+        assert httpx.get(f"{base}/api/events?limit=1", timeout=30).status_code == 200
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(db)],
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            busy = httpx.get(f"{base}/api/events?limit=1", timeout=30)
+            assert busy.status_code == 503, busy.text
+            assert busy.headers["retry-after"] == "2"
+            error = busy.json()["error"]
+            assert error["status"] == 503 and error["retry_after"] == 2
+            assert error["message"].startswith("store busy")
+            # The security headers are on the busy answer too.
+            assert busy.headers["x-content-type-options"] == "nosniff"
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            assert holder.wait(30) == 0
+        # The writer let go: the next request reads, and sees what it committed.
+        assert httpx.get(f"{base}/api/events?limit=1", timeout=30).status_code == 200
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM held_by_test").fetchone() == (0,)
+    finally:
+        con.close()
