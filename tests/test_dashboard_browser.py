@@ -343,6 +343,13 @@ def live_url(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> It
     thread.join(timeout=10)
 
 
+# The tab hidden or shown, as the browser reports it when the user switches tabs.
+_HIDDEN = (
+    "Object.defineProperty(document, 'hidden', {configurable: true, get: () => VALUE});"
+    "document.dispatchEvent(new Event('visibilitychange'))"
+)
+
+
 def _post(base: str, record: dict[str, str]) -> dict[str, Any]:
     request = urllib.request.Request(
         base + "/api/articles",
@@ -369,6 +376,20 @@ def test_new_articles_appear_without_a_reload_marked_new_until_seen(
         # A first visit marks nothing new: it starts from what the store holds.
         assert page.locator(".badge.new").count() == 0
         assert page.locator("#new-since").is_hidden()
+        # A hidden tab asks nothing; shown again, it asks again.
+        checks: list[str] = []
+        page.on("request", lambda r: checks.append(r.url) if "/api/stats" in r.url else None)
+        # (Playwright hands events over while the test waits through it: wait_for_timeout.)
+        page.wait_for_timeout(1500)
+        assert len(checks) >= 2  # it checks every 0.3 s while shown
+        page.evaluate(_HIDDEN.replace("VALUE", "true"))
+        page.wait_for_timeout(500)  # a check under way ends
+        asked = len(checks)
+        page.wait_for_timeout(1500)
+        assert len(checks) == asked
+        page.evaluate(_HIDDEN.replace("VALUE", "false"))
+        page.wait_for_timeout(400)  # shown again: it asks again
+        assert len(checks) > asked
         page.select_option("#filters select[name=type]", "ASSAULT")
         page.click("#filters button[type=submit]")
         types = page.locator("#events tbody tr td:nth-child(2)")

@@ -427,7 +427,7 @@ function showStats(stats) {
 // (/api/stats last_ingested) the analyst has marked as seen, kept in this browser.
 const SEEN_KEY = "sitrep.seenUntil";
 const EPOCH = "1970-01-01T00:00:00";
-const live = { version: null, latest: null, seenUntil: null, checking: false };
+const live = { version: null, latest: null, seenUntil: null, checking: false, failed: false };
 
 // Ingest times are ISO strings of one format from one clock: they compare as text.
 function isNew(stored) {
@@ -474,6 +474,8 @@ async function checkForNews() {
   live.checking = true;
   try {
     const stats = await api("/api/stats");
+    if (live.failed) status("");
+    live.failed = false;
     if (stats.version !== live.version) {
       live.version = stats.version;
       live.latest = stats.last_ingested;
@@ -482,6 +484,7 @@ async function checkForNews() {
       document.body.dataset.version = live.version;
     }
   } catch (err) {
+    live.failed = true;
     status("could not check for new data (trying again): " + err.message);  // 503: busy
   } finally {
     live.checking = false;
