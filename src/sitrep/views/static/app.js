@@ -427,7 +427,9 @@ function showStats(stats) {
 // (/api/stats last_ingested) the analyst has marked as seen, kept in this browser.
 const SEEN_KEY = "sitrep.seenUntil";
 const EPOCH = "1970-01-01T00:00:00";
-const live = { version: null, latest: null, seenUntil: null, checking: false, failed: false };
+const live = {
+  version: null, content: null, latest: null, seenUntil: null, checking: false, failed: false,
+};
 
 // Ingest times are ISO strings of one format from one clock: they compare as text.
 function isNew(stored) {
@@ -469,6 +471,7 @@ async function update() {
   await drawNewCount();
   window.scrollTo(x, y);
 }
+function contentOf(stats) { return JSON.stringify([stats.counts, stats.last_ingested]); }
 async function checkForNews() {
   if (document.hidden || live.checking) return;  // a hidden tab asks nothing
   live.checking = true;
@@ -478,9 +481,14 @@ async function checkForNews() {
     live.failed = false;
     if (stats.version !== live.version) {
       live.version = stats.version;
-      live.latest = stats.last_ingested;
-      showStats(stats);
-      await update();
+      // A watcher writes its sources' state at every poll, news or not: redraw only when
+      // what the views show may differ (rows counted, newest ingest).
+      if (contentOf(stats) !== live.content) {
+        live.content = contentOf(stats);
+        live.latest = stats.last_ingested;
+        showStats(stats);
+        await update();
+      }
       document.body.dataset.version = live.version;
     }
   } catch (err) {
@@ -492,6 +500,7 @@ async function checkForNews() {
 }
 function startLive(stats) {
   live.version = stats.version;
+  live.content = contentOf(stats);
   live.latest = stats.last_ingested;
   loadSeen(stats);
   document.getElementById("mark-seen").addEventListener("click", () => {
