@@ -447,9 +447,15 @@ def test_new_articles_appear_without_a_reload_marked_new_until_seen(
         _ready(page, live_url + "/")
         _until(lambda: page.locator("#events tbody tr.new").count() > 0)
         assert page.locator("#new-since").is_visible()
-        page.click("#mark-seen")
+        # Marked seen in a second tab: both drop their badges.
+        other = context.new_page()
+        _ready(other, live_url + "/")
+        assert other.locator("#events tbody tr.new").count() > 0
+        other.click("#mark-seen")
+        _until(lambda: other.locator(".badge.new").count() == 0)
         _until(lambda: page.locator(".badge.new").count() == 0)
-        assert page.locator("#new-since").is_hidden()
+        assert page.locator("#new-since").is_hidden() and other.locator("#new-since").is_hidden()
+        other.close()
         # Marked seen: the next visit starts from there.
         _ready(page, live_url + "/")
         assert page.locator("#events tbody tr").count() > 0

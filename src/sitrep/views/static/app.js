@@ -422,7 +422,8 @@ function showStats(stats) {
 
 // --- live: new data without a reload, and what is new since the last visit ----------------
 // The dashboard polls /api/stats (a cheap, cached answer) and redraws its views in place
-// when the store's version moves, keeping the filters, the page and the scroll position.
+// when the store's version moves with its counts or newest ingest, keeping the filters,
+// the page and the scroll position.
 // "New" is measured on the store's clock: `seenUntil` is the newest ingest time
 // (/api/stats last_ingested) the analyst has marked as seen, kept in this browser.
 const SEEN_KEY = "sitrep.seenUntil";
@@ -505,6 +506,12 @@ function startLive(stats) {
   loadSeen(stats);
   document.getElementById("mark-seen").addEventListener("click", () => {
     markSeen().catch((err) => status("error: " + err.message));
+  });
+  // Marked seen in another tab of this dashboard: this one follows.
+  window.addEventListener("storage", (ev) => {
+    if (ev.key !== SEEN_KEY || ev.newValue === null) return;
+    live.seenUntil = ev.newValue;
+    Promise.all([drawEvents(), drawNewCount()]).catch((err) => status("error: " + err.message));
   });
   const every = Number(stats.poll_seconds);
   if (!(every > 0)) return;
