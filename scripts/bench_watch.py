@@ -1,20 +1,21 @@
 """Staying power of `sitrep watch`: memory over many polls of a feed that changes every poll.
 
 Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--db PATH]
-                                               [--csv PATH] [--feed-size 20]
+                                               [--csv PATH] [--feed-size 20] [--shared]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
 `--feed-size`, as real feeds do), so each poll fetches the feed, one article page, extracts
 it, writes it with the sources' state and resolves the store, exactly as `sitrep watch`
-does (the same `Watcher` and `watch` loop). After each poll the process's resident memory
-(psutil, else /proc/self/status VmRSS) is recorded. Prints one JSON summary: RSS of the
-first and last 20 polls, the least-squares slope after the first 20 polls (KB per poll),
-the slope over the last half (a leak keeps its pace, a cache that fills slows down), poll
-times, live Python objects and spaCy's string count (first and last poll), and the
-store's size; `--csv` keeps every poll. docs/performance.md has the
-numbers. Not a test: `tests/test_bench_watch.py` runs it with `--polls 5` to check it
-works.
+does (the same `Watcher` and `watch` loop; `--shared`: through one database opened once,
+as `serve --watch` does). After each poll and a garbage collection, the
+process's resident memory (psutil, else /proc/self/status VmRSS) is recorded. Prints one
+JSON summary: RSS of the first and last 20 polls, the least-squares slope after the first
+20 polls (KB per poll), the slope over the last half (a leak keeps its pace, a cache that
+fills slows down), poll times, live Python objects and spaCy's string count (first and
+last poll), and the store's size; `--csv` writes every poll as it goes.
+docs/performance.md has the numbers. Not a test: `tests/test_bench_watch.py` runs it with
+`--polls 5` to check it works.
 """
 
 from __future__ import annotations
@@ -27,14 +28,19 @@ import statistics
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from sitrep.run.watch import PollReport, Watcher, watch
-from sitrep.settings import load_settings
+from sitrep.settings import Settings, load_settings
+from sitrep.store.db import connect
+
+OpenStore = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 WARM_UP = 20  # polls before the slope is measured (spaCy, caches and DuckDB settle)
 PLACES = ["Kharkiv", "Odesa", "Sumy", "Kherson", "Zaporizhzhia", "Mykolaiv", "Dnipro"]
@@ -171,30 +177,63 @@ def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
     }
 
 
-def run(polls: int, every: float, db: Path, feed_size: int) -> list[dict[str, float]]:
+@contextmanager
+def one_database(db: Path, settings: Settings) -> Iterator[OpenStore]:
+    """What `serve --watch` does: the file opened once, a cursor of it for each poll."""
+    con = connect(db, memory_limit=settings.store.memory_limit)
+
+    @contextmanager
+    def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+        polled = con.cursor()
+        try:
+            yield polled
+        finally:
+            polled.close()
+
+    try:
+        yield cursor
+    finally:
+        con.close()
+
+
+def run(
+    polls: int, every: float, db: Path, feed_size: int, csv_path: Path | None, shared: bool
+) -> list[dict[str, float]]:
     settings = load_settings().with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
     )
     feed = Feed(feed_size)
     rows: list[dict[str, float]] = []
-    with serve(feed) as base:
-        watcher = Watcher([f"{base}/feed.rss"], settings, db)
+    with serve(feed) as base, ExitStack() as files:
+        # By default each poll opens the file, as `sitrep watch` does.
+        opened = files.enter_context(one_database(db, settings)) if shared else None
+        watcher = Watcher([f"{base}/feed.rss"], settings, db, open_store=opened)
+        # Written as the polls go: a long run stopped early keeps what it measured.
+        out = files.enter_context(csv_path.open("w", newline="")) if csv_path else None
+        writer: csv.DictWriter[str] | None = None
 
         def on_poll(report: PollReport) -> None:
+            nonlocal writer
             if report.errors:
                 raise RuntimeError(f"poll {report.number} failed: {report.errors}")
-            rows.append(
-                {
-                    "poll": report.number,
-                    "articles": report.articles,
-                    "seconds": round(report.seconds, 4),
-                    "rss_mb": round(rss_bytes() / 2**20, 2),
-                    # Where growth would come from: Python objects that stay alive, and
-                    # spaCy's string store, which keeps every new word it has parsed.
-                    "py_objects": len(gc.get_objects()),
-                    "vocab_strings": vocab_strings(watcher),
-                }
-            )
+            gc.collect()  # measure what stays alive, not garbage awaiting collection
+            row: dict[str, float] = {
+                "poll": report.number,
+                "articles": report.articles,
+                "seconds": round(report.seconds, 4),
+                "rss_mb": round(rss_bytes() / 2**20, 2),
+                # Where growth would come from: Python objects that stay alive, and
+                # spaCy's string store, which keeps every new word it has parsed.
+                "py_objects": len(gc.get_objects()),
+                "vocab_strings": vocab_strings(watcher),
+            }
+            rows.append(row)
+            if out is not None:
+                if writer is None:
+                    writer = csv.DictWriter(out, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+                out.flush()
             feed.newest += 1  # the next poll finds one new entry
 
         feed.newest = 1
@@ -212,16 +251,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", type=Path, help="store (default: a temporary one)")
     parser.add_argument("--csv", type=Path, help="write every poll's numbers here")
     parser.add_argument("--feed-size", type=int, default=20, help="entries the feed keeps")
+    parser.add_argument(
+        "--shared", action="store_true", help="one open database for all polls (serve --watch)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         db = args.db or Path(tmp) / "watch.duckdb"
-        rows = run(args.polls, args.every, db, args.feed_size)
+        rows = run(args.polls, args.every, db, args.feed_size, args.csv, args.shared)
         found = summary(rows, db)
-    if args.csv:
-        with args.csv.open("w", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
     print(json.dumps(found, indent=1))
     return 0
 
