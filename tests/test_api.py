@@ -184,6 +184,39 @@ def test_read_only_without_token(client: TestClient) -> None:
     assert response.status_code == 403 and "SITREP_TOKEN" in response.json()["error"]["message"]
 
 
+def test_new_counts_what_was_stored_after_the_last_seen_ingest(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """/api/new: the dashboard's "N new since your last visit", on the store's clock."""
+    db = build_store(tmp_path)
+    app = TestClient(create_app(db, settings, token="s3cret"))
+    seen = app.get("/api/stats").json()["last_ingested"]
+    assert app.get("/api/new", params={"since": seen}).json() == {
+        "since": seen,
+        "articles": 0,
+        "events": 0,
+    }
+    everything = app.get("/api/new", params={"since": "1970-01-01T00:00:00+00:00"}).json()
+    stats = app.get("/api/stats").json()["counts"]
+    assert everything["articles"] == stats["articles"]
+    assert everything["events"] == stats["canonical_events"]
+    body = {
+        "id": "posted-new-1",
+        "outlet": "Invented Courier",
+        "published": "2024-06-20",
+        "text": "Russian forces shelled the city of Kharkiv on Thursday, regional officials said.",
+    }
+    posted = app.post("/api/articles", json=body, headers={"Authorization": "Bearer s3cret"})
+    assert posted.status_code == 201, posted.text
+    found = app.get("/api/new", params={"since": seen}).json()
+    assert found["articles"] == 1 and found["events"] >= 1
+    marked = app.get("/api/stats").json()["last_ingested"]
+    assert app.get("/api/new", params={"since": marked}).json()["articles"] == 0
+    for bad in ("yesterday", ""):
+        assert app.get("/api/new", params={"since": bad}).status_code == 400
+    assert app.get("/api/new").status_code == 422
+
+
 def test_ingest_with_token(tmp_path: Path, settings: Settings) -> None:
     db = tmp_path / "ingest.duckdb"
     from sitrep.store.db import connect

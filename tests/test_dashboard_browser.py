@@ -18,9 +18,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from api_store import BACKGROUND, BACKGROUND_DAY, HOSTILE_ID, PLANNED_DAY, build_store
+from api_store import BACKGROUND, BACKGROUND_DAY, HOSTILE_ID, PLANNED_DAY, SAMPLES, build_store
 from sitrep.settings import Settings
+from sitrep.store.watch_state import SourceState, write_watch_state
 from sitrep.views.api import create_app
+from sitrep.views.api_store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -297,3 +299,168 @@ def test_escalation_chart_shows_the_selected_period(page: Any, base_url: str) ->
     assert all("2024-03-01" <= d <= "2024-03-31" for d in dots())
     assert _day_labels(page, "#timeline")[0] == "2024-03-01"
     assert page.errors == []
+
+
+# --- live refresh and "new since your last visit" -------------------------------------------
+
+TOKEN = "live-test-token"
+# Invented reporting, newer than every sample, with markup in the fields the table shows.
+POSTED = {
+    "id": "live-posted-1",
+    "url": "https://courier.invalid/live-1",
+    "title": "Shelling reported near Kharkiv <b>overnight</b>",
+    "outlet": "<i>Invented Courier</i>",
+    "published": "2024-06-20",
+    "text": (
+        "Russian forces shelled the city of Kharkiv overnight, regional officials said on "
+        "Thursday. Emergency crews worked until dawn to clear debris from two apartment "
+        "blocks, the officials said."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def live_app(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings
+) -> Iterator[tuple[str, Store]]:
+    """A server that takes POST /api/articles (the token) and tells the dashboard to look
+    for new data every 0.3 s."""
+    import uvicorn
+
+    from sitrep.cli import EXIT_OK, main
+
+    db = tmp_path_factory.mktemp("live") / "live.duckdb"
+    assert main(["run", str(SAMPLES), "--db", str(db), "--no-progress"]) == EXIT_OK
+    fast = settings.with_overrides({"api": {"dashboard_poll_seconds": 0.3}})
+    app = create_app(db, fast, token=TOKEN, allowed_hosts=["127.0.0.1"])
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", app.state.store
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+# The tab hidden or shown, as the browser reports it when the user switches tabs.
+_HIDDEN = (
+    "Object.defineProperty(document, 'hidden', {configurable: true, get: () => VALUE});"
+    "document.dispatchEvent(new Event('visibilitychange'))"
+)
+
+
+def _post(base: str, record: dict[str, str]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        base + "/api/articles",
+        data=json.dumps(record).encode(),
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:
+        assert response.status == 201
+        return dict(json.loads(response.read()))
+
+
+def test_new_articles_appear_without_a_reload_marked_new_until_seen(
+    browser: Any, live_app: tuple[str, Store]
+) -> None:
+    live_url, store = live_app
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    try:
+        _ready(page, live_url + "/")
+        # A first visit marks nothing new: it starts from what the store holds.
+        assert page.locator(".badge.new").count() == 0
+        assert page.locator("#new-since").is_hidden()
+        # A hidden tab asks nothing; shown again, it asks again.
+        checks: list[str] = []
+        page.on("request", lambda r: checks.append(r.url) if "/api/stats" in r.url else None)
+        # (Playwright hands events over while the test waits through it: wait_for_timeout.)
+        page.wait_for_timeout(1500)
+        assert len(checks) >= 2  # it checks every 0.3 s while shown
+        page.evaluate(_HIDDEN.replace("VALUE", "true"))
+        page.wait_for_timeout(500)  # a check under way ends
+        asked = len(checks)
+        page.wait_for_timeout(1500)
+        assert len(checks) == asked
+        page.evaluate(_HIDDEN.replace("VALUE", "false"))
+        page.wait_for_timeout(400)  # shown again: it asks again
+        assert len(checks) > asked
+        page.select_option("#filters select[name=type]", "ASSAULT")
+        page.click("#filters button[type=submit]")
+        types = page.locator("#events tbody tr td:nth-child(2)")
+        _until(
+            lambda: (
+                types.count() > 0
+                and all(t.startswith("ASSAULT") for t in types.all_text_contents())
+            )
+        )
+        before = types.count()
+        version = page.locator("body").get_attribute("data-version")
+
+        # A write that changes nothing shown (as a watcher's poll without news) moves the
+        # version but redraws nothing.
+        listed: list[str] = []
+        page.on("request", lambda r: listed.append(r.url) if "/api/events" in r.url else None)
+        with store.writer() as con:  # what a poll answered 304 writes: the source's state
+            state = SourceState("https://feed.invalid/rss", "feed", last_status="not modified")
+            write_watch_state(con, [state], [], resolution_due=False)
+        body = page.locator("body")
+        for _ in range(100):
+            page.wait_for_timeout(100)
+            if body.get_attribute("data-version") != version:
+                break
+        assert body.get_attribute("data-version") != version and listed == []
+        version = body.get_attribute("data-version")
+
+        report = _post(live_url, POSTED)  # through the server's own writer
+        assert report["stored"] == [POSTED["id"]] and report["events"] >= 1
+
+        # The page notices the new version and redraws in place: no load event, the filter
+        # still applied, the new row marked.
+        _until(lambda: body.get_attribute("data-version") != version, timeout=60)
+        new_rows = page.locator("#events tbody tr.new")
+        assert new_rows.count() > 0
+        assert len(loads) == 1
+        assert page.locator("#filters select[name=type]").input_value() == "ASSAULT"
+        assert all(t.startswith("ASSAULT") for t in types.all_text_contents())
+        assert types.count() == before + new_rows.count()
+        row = new_rows.first
+        assert row.locator(".badge.new").text_content() == "new"
+        assert row.locator("td:nth-child(9)").text_content() == POSTED["outlet"]  # as text
+        assert page.locator("#events i, #events b").count() == 0
+        count = page.locator("#new-count").text_content()
+        assert re.fullmatch(r"\d+ new events? \(1 article\) since your last visit", count)
+        assert page.locator("#new-since").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "dashboard-new.png"))
+
+        # Not yet marked seen: a reload still shows what is new since the last visit.
+        _ready(page, live_url + "/")
+        _until(lambda: page.locator("#events tbody tr.new").count() > 0)
+        assert page.locator("#new-since").is_visible()
+        # Marked seen in a second tab: both drop their badges.
+        other = context.new_page()
+        _ready(other, live_url + "/")
+        assert other.locator("#events tbody tr.new").count() > 0
+        other.click("#mark-seen")
+        _until(lambda: other.locator(".badge.new").count() == 0)
+        _until(lambda: page.locator(".badge.new").count() == 0)
+        assert page.locator("#new-since").is_hidden() and other.locator("#new-since").is_hidden()
+        other.close()
+        # Marked seen: the next visit starts from there.
+        _ready(page, live_url + "/")
+        assert page.locator("#events tbody tr").count() > 0
+        assert page.locator(".badge.new").count() == 0
+        assert page.locator("#new-since").is_hidden()
+    finally:
+        context.close()
+    assert errors == []

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from sitrep.store.db import connect
-from watch_site import Site, serve
+from watch_site import Site, serve, start_process
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -146,3 +146,105 @@ def test_plain_serve_lets_an_external_run_write_between_requests(tmp_path: Path)
     statuses = {s for s, _ in client.statuses}
     assert statuses <= {200, 503} and 200 in statuses
     assert len(client.statuses) > 20
+
+
+# A writer in another process: sitrep's own store connection, held until told to let go.
+HOLD_LOCK = """
+import sys
+from sitrep.store.db import connect
+con = connect(sys.argv[1])
+con.execute("CREATE TABLE IF NOT EXISTS held_by_test (n INTEGER)")
+print("locked", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_plain_serve_answers_503_with_retry_after_while_a_writer_holds_the_store(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "b.duckdb"
+    connect(db).close()
+    with _server(db) as base:
+        assert httpx.get(f"{base}/api/events?limit=1", timeout=30).status_code == 200
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(db)],
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+            busy = httpx.get(f"{base}/api/events?limit=1", timeout=30)
+            assert busy.status_code == 503, busy.text
+            assert busy.headers["retry-after"] == "2"
+            error = busy.json()["error"]
+            assert error["status"] == 503 and error["retry_after"] == 2
+            assert error["message"].startswith("store busy")
+            # The security headers are on the busy answer too.
+            assert busy.headers["x-content-type-options"] == "nosniff"
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            assert holder.wait(30) == 0
+        # The writer let go: the next request reads, and sees what it committed.
+        assert httpx.get(f"{base}/api/events?limit=1", timeout=30).status_code == 200
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM held_by_test").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+def _count(db: Path, sql: str) -> int:
+    con = connect(db, read_only=True)
+    try:
+        row = con.execute(sql).fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
+def test_serve_watch_killed_mid_poll_restarts_without_loss_or_duplicates(
+    tmp_path: Path,
+) -> None:
+    """kill -9 of the single writer while its poll is held inside an article fetch (requests
+    still answered), then a restart: every entry stored once, none lost."""
+    db = tmp_path / "k.duckdb"
+    connect(db).close()
+    site, feed, hold = start_process(tmp_path, hold=True)
+    try:
+        port = _free_port()
+        command = [sys.executable, "-m", "sitrep", "--set", "ingest.allow_private=true"]
+        writer = subprocess.Popen(
+            [*command, "serve", "--db", str(db), "--port", str(port)]
+            + ["--watch", f"{feed}/feed.rss", "--every", "0.2"],
+            env=_env(),
+            stderr=subprocess.DEVNULL,
+        )
+        reached = hold.with_name(hold.name + ".reached")
+        deadline = time.monotonic() + 120
+        while not reached.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reached.exists() and writer.poll() is None
+        # The poll is under way (inside its first page fetch): requests are still answered.
+        answer = httpx.get(f"http://127.0.0.1:{port}/api/events?limit=1", timeout=30)
+        assert answer.status_code == 200 and answer.json()["total"] == 0
+        writer.kill()  # SIGKILL: no handler runs, the poll's transaction never commits
+        writer.wait()
+        assert _count(db, "SELECT count(*) FROM articles") == 0
+        assert _count(db, "SELECT count(*) FROM watch_seen") == 0
+        hold.unlink()
+        with _server(db, "--watch", f"{feed}/feed.rss", "--every", "0.2") as base:
+            while _articles(base) < 2 and time.monotonic() < deadline + 120:
+                time.sleep(0.2)
+            time.sleep(1.0)  # more polls of the unchanged feed
+            assert _articles(base) == 2
+    finally:
+        site.kill()
+        site.wait()
+    assert _count(db, "SELECT count(DISTINCT text) FROM articles") == 2
+    assert _count(db, "SELECT count(*) FROM articles") == 2
+    assert _count(db, "SELECT count(*) FROM watch_seen WHERE article_id IS NOT NULL") == 2

@@ -17,7 +17,7 @@ from sitrep.cli import _one_line, main
 from sitrep.extract.service import Extractor
 from sitrep.run.watch import Watcher
 from sitrep.settings import Settings
-from watch_site import Site, page_text, serve, summary_text
+from watch_site import Site, page_text, serve, start_process, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -240,22 +240,6 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT / 'tests'}"}
 
 
-def _start_site(tmp_path: Path, hold: bool) -> tuple[subprocess.Popen[bytes], str, Path]:
-    port_file = tmp_path / "site.url"
-    hold_file = tmp_path / "site.url.hold"
-    if hold:
-        hold_file.write_text("hold")
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "watch_site.py"), str(port_file)], env=_env()
-    )
-    for _ in range(200):
-        if port_file.exists() and port_file.read_text():
-            return server, port_file.read_text(), hold_file
-        time.sleep(0.05)
-    server.kill()
-    raise AssertionError("test site did not start")
-
-
 def _watch(db: Path, base: str, *extra: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "sitrep", "watch", f"{base}/feed.rss", "--db", str(db)]
     return subprocess.Popen(
@@ -266,7 +250,7 @@ def _watch(db: Path, base: str, *extra: str) -> subprocess.Popen[bytes]:
 
 
 def test_sigterm_stops_the_watcher_between_polls(tmp_path: Path) -> None:
-    server, base, _ = _start_site(tmp_path, hold=False)
+    server, base, _ = start_process(tmp_path, hold=False)
     db = tmp_path / "w.duckdb"
     try:
         watcher = _watch(db, base, "--every", "0.2")
@@ -290,7 +274,7 @@ def test_sigterm_stops_the_watcher_between_polls(tmp_path: Path) -> None:
 def test_kill_9_mid_poll_then_restart_loses_nothing_and_stores_nothing_twice(
     tmp_path: Path,
 ) -> None:
-    server, base, hold = _start_site(tmp_path, hold=True)
+    server, base, hold = start_process(tmp_path, hold=True)
     db = tmp_path / "w.duckdb"
     try:
         watcher = _watch(db, base, "--every", "0.2")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -179,6 +181,24 @@ def serve(site: Site) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def start_process(folder: Path, *, hold: bool) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """This site in its own process (the caller kills it): its base URL, and the hold file
+    that keeps the first article page back while it exists."""
+    port_file = folder / "site.url"
+    hold_file = folder / "site.url.hold"
+    if hold:
+        hold_file.write_text("hold")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root / 'tests'}"}
+    server = subprocess.Popen([sys.executable, str(Path(__file__)), str(port_file)], env=env)
+    for _ in range(200):
+        if port_file.exists() and port_file.read_text():
+            return server, port_file.read_text(), hold_file
+        time.sleep(0.05)
+    server.kill()
+    raise AssertionError("test site did not start")
 
 
 if __name__ == "__main__":

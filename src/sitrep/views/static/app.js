@@ -222,11 +222,15 @@ function samePlace(a, b) {
 async function loadPairs() {
   const data = await api("/api/pairs", { limit: 40 });
   const select = document.getElementById("pair");
+  const chosen = select.value;
   clear(select);
   for (const p of data.items) {
     const option = el("option", null, `${p.source_country} → ${p.target_country} (${p.score})`);
     option.value = `${p.source_country}>${p.target_country}`;
     select.append(option);
+  }
+  if (chosen && data.items.some((p) => `${p.source_country}>${p.target_country}` === chosen)) {
+    select.value = chosen;
   }
 }
 function dayNumber(day) { return Date.parse(day + "T00:00:00Z") / 86400000; }
@@ -370,6 +374,7 @@ async function drawEvents() {
   for (const e of items) {
     const day = el("td", null, e.day || e.date || "");
     if (e.timing === "background") day.append(el("span", "badge background", "background"));
+    if (isNew(e.first_stored)) day.append(el("span", "badge new", "new"));
     const row = el("tr", null, day,
       el("td", null, e.type, e.mode ? ` (${e.mode})` : ""), el("td", null, e.factuality),
       el("td", null, e.source || ""), el("td", null, e.target || ""), el("td", null, e.place || ""),
@@ -377,6 +382,7 @@ async function drawEvents() {
       el("td", null, e.reports === undefined ? "" : `${e.reports} / ${e.independent_sources}`),
       el("td", null, e.outlet || ""));
     row.title = e.sentence || "";
+    if (isNew(e.first_stored)) row.classList.add("new");
     row.addEventListener("click", () => openArticle(e.article_id, e.sentence_start, e.sentence_end));
     body.append(row);
   }
@@ -400,13 +406,123 @@ async function refresh() {
   }
 }
 
-async function start() {
-  const stats = await api("/api/stats");
+function showStats(stats) {
   document.getElementById("range").textContent =
     `${stats.counts.articles} articles · ${stats.counts.canonical_events} events · ` +
     `published ${stats.first_published || "?"} to ${stats.last_published || "?"}`;
   const typeSelect = document.querySelector("#filters select[name=type]");
-  for (const t of stats.types) { const o = el("option", null, t); o.value = t; typeSelect.append(o); }
+  const listed = new Set([...typeSelect.options].map((o) => o.value));
+  for (const t of stats.types) {
+    if (listed.has(t)) continue;
+    const o = el("option", null, t);
+    o.value = t;
+    typeSelect.append(o);
+  }
+}
+
+// --- live: new data without a reload, and what is new since the last visit ----------------
+// The dashboard polls /api/stats (a cheap, cached answer) and redraws its views in place
+// when the store's version moves with its counts or newest ingest, keeping the filters,
+// the page and the scroll position.
+// "New" is measured on the store's clock: `seenUntil` is the newest ingest time
+// (/api/stats last_ingested) the analyst has marked as seen, kept in this browser.
+const SEEN_KEY = "sitrep.seenUntil";
+const EPOCH = "1970-01-01T00:00:00";
+const live = {
+  version: null, content: null, latest: null, seenUntil: null, checking: false, failed: false,
+};
+
+// Ingest times are ISO strings of one format from one clock: they compare as text.
+function isNew(stored) {
+  return Boolean(stored) && live.seenUntil !== null && stored > live.seenUntil;
+}
+function loadSeen(stats) {
+  let kept = null;
+  try { kept = window.localStorage.getItem(SEEN_KEY); } catch (err) { kept = null; }
+  // A first visit starts from what the store holds now: marking all of it "new" says nothing.
+  live.seenUntil = kept !== null ? kept : (stats.last_ingested || EPOCH);
+  if (kept === null) saveSeen();
+}
+function saveSeen() {
+  try { window.localStorage.setItem(SEEN_KEY, live.seenUntil); } catch (err) { /* private mode */ }
+}
+async function drawNewCount() {
+  const box = document.getElementById("new-since");
+  const latest = live.latest;
+  if (!latest || !(latest > live.seenUntil)) { box.hidden = true; return; }
+  const found = await api("/api/new", { since: live.seenUntil });
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  document.getElementById("new-count").textContent =
+    `${plural(found.events, "new event")} (${plural(found.articles, "article")}) since your last visit`;
+  box.hidden = false;
+}
+async function markSeen() {
+  if (live.latest) live.seenUntil = live.latest;
+  saveSeen();
+  document.getElementById("new-since").hidden = true;
+  await drawEvents();
+}
+// Redraw every view with the current filters, page and chosen pair (not refresh(), which
+// starts the events table over at its first page).
+async function update() {
+  const [x, y] = [window.scrollX, window.scrollY];
+  await Promise.all([drawTimeline(), drawMap(), drawEvents(), loadQuotes(), drawStories(),
+    drawAlerts(), loadPairs()]);
+  await drawEscalation();
+  await drawNewCount();
+  window.scrollTo(x, y);
+}
+function contentOf(stats) { return JSON.stringify([stats.counts, stats.last_ingested]); }
+async function checkForNews() {
+  if (document.hidden || live.checking) return;  // a hidden tab asks nothing
+  live.checking = true;
+  try {
+    const stats = await api("/api/stats");
+    if (live.failed) status("");
+    live.failed = false;
+    if (stats.version !== live.version) {
+      live.version = stats.version;
+      // A watcher writes its sources' state at every poll, news or not: redraw only when
+      // what the views show may differ (rows counted, newest ingest).
+      if (contentOf(stats) !== live.content) {
+        live.content = contentOf(stats);
+        live.latest = stats.last_ingested;
+        showStats(stats);
+        await update();
+      }
+      document.body.dataset.version = live.version;
+    }
+  } catch (err) {
+    live.failed = true;
+    status("could not check for new data (trying again): " + err.message);  // 503: busy
+  } finally {
+    live.checking = false;
+  }
+}
+function startLive(stats) {
+  live.version = stats.version;
+  live.content = contentOf(stats);
+  live.latest = stats.last_ingested;
+  loadSeen(stats);
+  document.getElementById("mark-seen").addEventListener("click", () => {
+    markSeen().catch((err) => status("error: " + err.message));
+  });
+  // Marked seen in another tab of this dashboard: this one follows.
+  window.addEventListener("storage", (ev) => {
+    if (ev.key !== SEEN_KEY || ev.newValue === null) return;
+    live.seenUntil = ev.newValue;
+    Promise.all([drawEvents(), drawNewCount()]).catch((err) => status("error: " + err.message));
+  });
+  const every = Number(stats.poll_seconds);
+  if (!(every > 0)) return;
+  window.setInterval(checkForNews, every * 1000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) checkForNews(); });
+}
+
+async function start() {
+  const stats = await api("/api/stats");
+  showStats(stats);
+  startLive(stats);
   const form = document.getElementById("filters");
   form.addEventListener("submit", (ev) => { ev.preventDefault(); state.place = null; refresh(); });
   form.addEventListener("reset", () => { state.place = null; setTimeout(refresh, 0); });
@@ -425,11 +541,12 @@ async function start() {
   document.getElementById("close-article").addEventListener("click", closeArticle);
   document.getElementById("pair").addEventListener("change", drawEscalation);
   await loadPairs();
-  await Promise.all([refresh(), drawAlerts()]);
+  await Promise.all([refresh(), drawAlerts(), drawNewCount()]);
   const hash = new URLSearchParams(window.location.hash.slice(1));
   if (hash.get("article")) {
     openArticle(hash.get("article"), Number(hash.get("start")), Number(hash.get("end")));
   }
+  document.body.dataset.version = live.version;  // for tests: the store state drawn
   document.body.dataset.ready = "true";  // for tests and screenshots: everything drawn
 }
 

@@ -1,0 +1,267 @@
+"""Staying power of `sitrep watch`: memory over many polls of a feed that changes every poll.
+
+Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--db PATH]
+                                               [--csv PATH] [--feed-size 20] [--shared]
+
+Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
+process; before every poll the feed gains one new entry (and keeps its newest
+`--feed-size`, as real feeds do), so each poll fetches the feed, one article page, extracts
+it, writes it with the sources' state and resolves the store, exactly as `sitrep watch`
+does (the same `Watcher` and `watch` loop; `--shared`: through one database opened once,
+as `serve --watch` does). After each poll and a garbage collection, the
+process's resident memory (psutil, else /proc/self/status VmRSS) is recorded. Prints one
+JSON summary: RSS of the first and last 20 polls, the least-squares slope after the first
+20 polls (KB per poll), the slope over the last half (a leak keeps its pace, a cache that
+fills slows down), poll times, live Python objects and spaCy's string count (first and
+last poll), and the store's size; `--csv` writes every poll as it goes.
+docs/performance.md has the numbers. Not a test: `tests/test_bench_watch.py` runs it with
+`--polls 5` to check it works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import statistics
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sitrep.run.watch import PollReport, Watcher, watch
+from sitrep.settings import Settings, load_settings
+from sitrep.store.db import connect
+
+OpenStore = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+WARM_UP = 20  # polls before the slope is measured (spaCy, caches and DuckDB settle)
+PLACES = ["Kharkiv", "Odesa", "Sumy", "Kherson", "Zaporizhzhia", "Mykolaiv", "Dnipro"]
+ACTS = ["shelled", "struck", "attacked", "fired rockets at"]
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process."""
+    try:
+        import psutil  # type: ignore[import-untyped]
+
+        return int(psutil.Process().memory_info().rss)
+    except ImportError:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("cannot read this process's resident memory")
+
+
+def vocab_strings(watcher: Watcher) -> int:
+    """Strings in the loaded spaCy pipeline's vocabulary (0 before the first article)."""
+    extractor = getattr(watcher, "_extractor", None)  # loaded at the first new article
+    return len(extractor.nlp.vocab.strings) if extractor is not None else 0
+
+
+def article_text(n: int) -> str:
+    """Invented reporting, different for every n (so no article is a copy of another)."""
+    place, act = PLACES[n % len(PLACES)], ACTS[n % len(ACTS)]
+    return (
+        f"Russian forces {act} the city of {place} overnight, regional officials said on "
+        f"day {n} of the reporting period. Emergency crews worked until dawn to clear "
+        f"debris from {n % 5 + 2} apartment blocks, and {n % 9 + 3} people were taken to "
+        f"hospital. The governor said water and power would be restored within {n % 4 + 1} "
+        f"days. Ukraine's foreign ministry condemned the strike and called on partners to "
+        f"send more air defence systems. Report number {n} ends here."
+    )
+
+
+class Feed:
+    """The feed's entries: `newest` grows by one before every poll."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.newest = 0
+        self.base = ""
+
+    def rss(self) -> bytes:
+        first = max(1, self.newest - self.size + 1)
+        items = "".join(
+            f"<item><title>Strike report {n}</title><link>{self.base}/a/{n}.html</link>"
+            f"<guid>urn:bench:{n}</guid><pubDate>Tue, 01 Oct 2030 10:00:00 GMT</pubDate>"
+            f"<description>Report {n}.</description></item>"
+            for n in range(self.newest, first - 1, -1)
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            "<title>Invented bench feed</title><link>http://bench.invalid/</link>"
+            f"<description>bench</description>{items}</channel></rss>"
+        ).encode()
+
+
+def _handler(feed: Feed) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            if self.path == "/feed.rss":
+                self._send("application/rss+xml", feed.rss())
+            elif self.path.startswith("/a/") and self.path.endswith(".html"):
+                n = int(self.path[3:-5])
+                body = (
+                    f"<!doctype html><html><head><title>Strike report {n}</title></head>"
+                    f"<body><article><h1>Strike report {n}</h1><p>{article_text(n)}</p>"
+                    "</article></body></html>"
+                )
+                self._send("text/html; charset=utf-8", body.encode())
+            else:
+                self.send_error(404)
+
+        def _send(self, kind: str, body: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def serve(feed: Feed) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(feed))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    feed.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield feed.base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def slope(ys: list[float]) -> float:
+    """Least-squares slope of ys against 0, 1, 2, ... (0 for fewer than two points)."""
+    if len(ys) < 2:
+        return 0.0
+    xs = range(len(ys))
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
+    mb = [r["rss_mb"] for r in rows]
+    seconds = [r["seconds"] for r in rows]
+    head, tail = min(WARM_UP, len(rows)), min(WARM_UP, len(rows))
+    return {
+        "polls": len(rows),
+        "articles": int(sum(r["articles"] for r in rows)),
+        "rss_mb_first_poll": round(mb[0], 1),
+        "rss_mb_mean_first_20": round(statistics.fmean(mb[:head]), 1),
+        "rss_mb_mean_last_20": round(statistics.fmean(mb[-tail:]), 1),
+        "rss_mb_max": round(max(mb), 1),
+        "rss_kb_per_poll_after_warm_up": round(slope(mb[WARM_UP:]) * 1024, 1),
+        # Growth that slows down (caches filling) against growth that keeps its pace (a leak).
+        "rss_kb_per_poll_last_half": round(slope(mb[len(mb) // 2 :]) * 1024, 1),
+        "poll_seconds_mean_first_20": round(statistics.fmean(seconds[:head]), 3),
+        "poll_seconds_mean_last_20": round(statistics.fmean(seconds[-tail:]), 3),
+        "py_objects_first_last": [rows[0]["py_objects"], rows[-1]["py_objects"]],
+        "vocab_strings_first_last": [rows[0]["vocab_strings"], rows[-1]["vocab_strings"]],
+        "store_mb": round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20, 1),
+    }
+
+
+@contextmanager
+def one_database(db: Path, settings: Settings) -> Iterator[OpenStore]:
+    """What `serve --watch` does: the file opened once, a cursor of it for each poll."""
+    con = connect(db, memory_limit=settings.store.memory_limit)
+
+    @contextmanager
+    def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+        polled = con.cursor()
+        try:
+            yield polled
+        finally:
+            polled.close()
+
+    try:
+        yield cursor
+    finally:
+        con.close()
+
+
+def run(
+    polls: int, every: float, db: Path, feed_size: int, csv_path: Path | None, shared: bool
+) -> list[dict[str, float]]:
+    settings = load_settings().with_overrides(
+        {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
+    )
+    feed = Feed(feed_size)
+    rows: list[dict[str, float]] = []
+    with serve(feed) as base, ExitStack() as files:
+        # By default each poll opens the file, as `sitrep watch` does.
+        opened = files.enter_context(one_database(db, settings)) if shared else None
+        watcher = Watcher([f"{base}/feed.rss"], settings, db, open_store=opened)
+        # Written as the polls go: a long run stopped early keeps what it measured.
+        out = files.enter_context(csv_path.open("w", newline="")) if csv_path else None
+        writer: csv.DictWriter[str] | None = None
+
+        def on_poll(report: PollReport) -> None:
+            nonlocal writer
+            if report.errors:
+                raise RuntimeError(f"poll {report.number} failed: {report.errors}")
+            gc.collect()  # measure what stays alive, not garbage awaiting collection
+            row: dict[str, float] = {
+                "poll": report.number,
+                "articles": report.articles,
+                "seconds": round(report.seconds, 4),
+                "rss_mb": round(rss_bytes() / 2**20, 2),
+                # Where growth would come from: Python objects that stay alive, and
+                # spaCy's string store, which keeps every new word it has parsed.
+                "py_objects": len(gc.get_objects()),
+                "vocab_strings": vocab_strings(watcher),
+            }
+            rows.append(row)
+            if out is not None:
+                if writer is None:
+                    writer = csv.DictWriter(out, fieldnames=list(row))
+                    writer.writeheader()
+                writer.writerow(row)
+                out.flush()
+            feed.newest += 1  # the next poll finds one new entry
+
+        feed.newest = 1
+        try:
+            watch(watcher, every=every, polls=polls, stop=threading.Event(), on_poll=on_poll)
+        finally:
+            watcher.close()
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--polls", type=int, default=200)
+    parser.add_argument("--every", type=float, default=0.05, help="seconds between poll starts")
+    parser.add_argument("--db", type=Path, help="store (default: a temporary one)")
+    parser.add_argument("--csv", type=Path, help="write every poll's numbers here")
+    parser.add_argument("--feed-size", type=int, default=20, help="entries the feed keeps")
+    parser.add_argument(
+        "--shared", action="store_true", help="one open database for all polls (serve --watch)"
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
+        db = args.db or Path(tmp) / "watch.duckdb"
+        rows = run(args.polls, args.every, db, args.feed_size, args.csv, args.shared)
+        found = summary(rows, db)
+    print(json.dumps(found, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
