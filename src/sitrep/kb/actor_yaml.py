@@ -245,7 +245,13 @@ def packaged_texts() -> tuple[tuple[str, str], ...]:
     base = resources.files("sitrep.kb") / "data"
     return tuple(
         (f"kb/data/{n}", (base / n).read_text(encoding="utf-8"))
-        for n in ("actors.yaml", "actors_world.yaml", "demonyms.yaml", "metonyms.yaml")
+        for n in (
+            "actors.yaml",
+            "actors_world.yaml",
+            "actors_people.yaml",
+            "demonyms.yaml",
+            "metonyms.yaml",
+        )
     )
 
 
