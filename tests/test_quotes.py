@@ -111,7 +111,7 @@ def test_doubled_single_marks_delimit_a_direct_quote(extractor: Extractor) -> No
         (
             'Jaroslaw Kaczynski spoke at a rally in Warsaw on Saturday. "We must do everything'
             ' to avoid war," the PiS president said.',
-            "Jaroslaw Kaczynski",
+            "Jarosław Kaczyński",  # the KB spelling of the person
         ),
         ('John Smith spoke on the radio. "Putin is weak," the politician said.', "John Smith"),
     ],
