@@ -248,6 +248,28 @@ def _open_read(args: argparse.Namespace, settings: Settings) -> Any:
     return connect(_db_path(args, settings), read_only=True)
 
 
+def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    """Resolve the store (incrementally unless `--full` or `resolve.incremental = false`)
+    and record its alerts; delivery stays with `sitrep alerts --deliver`."""
+    from sitrep.finish import RunReport, finish
+    from sitrep.store.db import connect
+
+    store = settings.store
+    db = _db_path(args, settings)
+    con = connect(db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds)
+    try:
+        report = finish(con, settings, RunReport(), deliver=False, full=args.full)
+    finally:
+        con.close()
+    how = "full" if report.resolved_incrementally is None else "incremental"
+    print(
+        f"resolved ({how}): {report.duplicates} copies, {report.stories} stories, "
+        f"{report.canonical_events} canonical events, {report.alerts} alerts",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.store.read import stats
     from sitrep.views.render import table
@@ -721,6 +743,7 @@ _HANDLERS = {
     "extract": cmd_extract,
     "run": cmd_run,
     "watch": cmd_watch,
+    "resolve": cmd_resolve,
     "stats": cmd_stats,
     "events": cmd_events,
     "quotes": cmd_quotes,

@@ -82,6 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--polls", type=int, metavar="N", help="stop after N polls (default: until stopped)"
     )
 
+    resolve = commands.add_parser(
+        "resolve",
+        help="resolve copies, stories and canonical events of the store, then its alerts",
+    )
+    _db(resolve)
+    resolve.add_argument(
+        "--full",
+        action="store_true",
+        help="resolve the whole store again (the reference), not only what new articles touch",
+    )
+
     stats = commands.add_parser("stats", help="row counts of the store")
     _db(stats)
     stats.add_argument("--format", choices=["json", "table"], default="table")
