@@ -209,3 +209,34 @@ def test_sitrep_resolve_is_incremental_and_full_on_request(
     assert "resolved (full)" in capsys.readouterr().err
     con = connect(db)
     assert _snapshot(con) == incremental
+
+
+def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_full_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from sitrep.cli import main
+
+    articles, _ = _corpus(7)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps({k: a[k] for k in ("text", "title", "outlet", "published")})
+            for a in articles
+        ),
+        encoding="utf-8",
+    )
+    args = ["bench-incremental", "--corpus", str(corpus), "--sizes", "30,100", "--add", "8"]
+    assert main([*args, "--format", "json", "--set", "resolve.story_max_block=12"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = report["timings"]
+    assert [(r["scenario"], r["stored"], r["added"]) for r in rows] == [
+        ("latest", 30, 8),
+        ("random", 30, 8),
+        ("latest", 100, 8),
+        ("random", 100, 8),
+    ]
+    assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
+    assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
+    assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}

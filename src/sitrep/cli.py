@@ -447,6 +447,27 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.run.incremental_bench import IncrementalTiming, ratios, run_incremental_bench
+    from sitrep.views.render import table
+
+    def progress(row: IncrementalTiming) -> None:
+        print(json.dumps(row.as_dict()), file=sys.stderr)
+
+    timings = run_incremental_bench(
+        args.corpus, args.sizes, args.add, settings, extract=args.extract, on_row=progress
+    )
+    rows = [t.as_dict() for t in timings]
+    ratio = ratios(timings)
+    if args.format == "json":
+        print(json.dumps({"timings": rows, "per_article_ratio_largest_to_smallest": ratio}))
+        return EXIT_OK
+    print(table(rows, list(rows[0]) if rows else []))
+    for scenario, value in ratio.items():
+        print(f"{scenario}: per-article cost, largest store / smallest = {value}")
+    return EXIT_OK
+
+
 def cmd_bench_queries(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.run.query_bench import run_query_bench
     from sitrep.views.render import table
@@ -754,6 +775,7 @@ _HANDLERS = {
     "eval": cmd_eval,
     "bench": cmd_bench,
     "train": cmd_train,
+    "bench-incremental": cmd_bench_incremental,
     "bench-queries": cmd_bench_queries,
     "serve": cmd_serve,
     "alerts": cmd_alerts,
