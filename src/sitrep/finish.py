@@ -1,6 +1,7 @@
 """The finishing step every way of storing articles ends with: once new extractions are
-written, resolve the whole store (copies, stories, canonical events), record the alerts and
-deliver them to the webhook.
+written, resolve the store (copies, stories, canonical events; incrementally, only what the
+new articles touch, unless a full resolution is asked for or needed), record the alerts
+and deliver them to the webhook.
 
 The local and Dask engines (`run/`), `sitrep watch` and the API's ingest (`views/`) all call
 `finish`, so they leave the store alike. It sits above `deliver/` and below `views/` in the
