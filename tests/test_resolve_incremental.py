@@ -240,3 +240,27 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
     assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
     assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
     assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}
+
+
+def test_an_earlier_original_arriving_later_updates_the_copy_s_story_events(
+    tmp_path: Path,
+) -> None:
+    """The reprint's block is untouched, but its events change: their origin is now the
+    original's outlet (merged again though not clustered again)."""
+    rnd = random.Random(8)
+    text = _text(rnd, 2)
+    original = {**_article(0, text, "2024-05-01", rnd), "outlet": "AP"}
+    reprint = {**_article(1, text, "2024-05-11", rnd), "outlet": "Daily Wire"}
+    other = _article(2, _text(rnd, 4), "2024-05-20", rnd)
+    mention = _mention("m-reprint", reprint, rnd)
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, [reprint, other], [mention], 0)
+    resolve_store(con, SETTINGS)
+    assert con.execute("SELECT origin_outlet FROM canonical_events").fetchall() == [("Daily Wire",)]
+    _write(con, [original], [mention], 1)
+    done = resolve_store(con, SETTINGS)
+    assert done is not None and done.block_articles == 1  # only the original's block
+    assert con.execute("SELECT origin_outlet FROM canonical_events").fetchall() == [("AP",)]
+    incremental = _snapshot(con)
+    resolve_store(con, SETTINGS, full=True)
+    assert _snapshot(con) == incremental

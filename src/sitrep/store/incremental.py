@@ -104,24 +104,14 @@ def resolve_incrementally(
     stored = _read_state(con, settings_digest(settings, state_media))
     if stored is None:
         return None
-    published = dict(stored.order)
-    before = [p for p in stored.order if p[0] not in stored.pending]
+    if not stored.pending:  # nothing written since: the stored resolution stands
+        return IncrementalReport(0, 0, 0, 0, *_counts(con))
     days = [d for _, p in stored.order if (d := day_number(p)) is not None]
     last_day = max(days) if days else None
     new = _articles(con, sorted(stored.pending))
     pairs, signatures = _copy_pairs(con, stored, new, last_day, settings)
-    key_of = {aid: sort_key(aid, p) for aid, p in stored.order}
-    duplicate_of = copies(pairs, key_of)
-    old_copies = dict(
-        con.execute(
-            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
-        ).fetchall()
-    )
-    copy_changed = {
-        aid
-        for aid in set(duplicate_of) | set(old_copies)
-        if duplicate_of.get(aid) != old_copies.get(aid)
-    }
+    duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
+    before = [p for p in stored.order if p[0] not in stored.pending]
     blocks = changed_blocks(before, stored.order, settings)
     stories = [s for block in blocks for s in block_stories(_articles(con, list(block)), settings)]
     reclustered = {aid for block in blocks for aid in block}
@@ -130,16 +120,36 @@ def resolve_incrementally(
     gone = {old_story_of[a] for a in reclustered if a in old_story_of}
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
     story_of.update(_members(con, kept))
+    published = dict(stored.order)
     events = _merge(con, story_of, duplicate_of, published, settings, state_media)
     _write(con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events)
-    counts = con.execute(
+    return IncrementalReport(
+        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con)
+    )
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Copies, stories and canonical events in the store."""
+    row = con.execute(
         "SELECT (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL), "
         "(SELECT count(*) FROM stories), (SELECT count(*) FROM canonical_events)"
     ).fetchone()
-    assert counts is not None
-    return IncrementalReport(
-        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *counts
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+def _copy_groups(
+    con: duckdb.DuckDBPyConnection, stored: _Stored, pairs: Sequence[Pair]
+) -> tuple[dict[str, str], set[str]]:
+    """{copy: original} from all confirmed pairs, and the articles whose original changed."""
+    key_of = {aid: sort_key(aid, p) for aid, p in stored.order}
+    duplicate_of = copies(pairs, key_of)
+    old = dict(
+        con.execute(
+            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
+        ).fetchall()
     )
+    changed = {a for a in set(duplicate_of) | set(old) if duplicate_of.get(a) != old.get(a)}
+    return duplicate_of, changed
 
 
 def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef]:
