@@ -369,3 +369,43 @@ def test_watch_takes_a_folder_once_and_refuses_what_it_cannot_follow(
     assert json.loads(capsys.readouterr().out)["articles"] == 1
     assert main(["watch", str(tmp_path / "nowhere"), "--db", db, "--polls", "1"]) == EXIT_USAGE
     assert "neither an http(s) URL nor a folder" in capsys.readouterr().err
+
+
+def test_run_in_two_parts_resolves_incrementally_as_resolve_full_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = SAMPLES.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n")
+    second.write_text("\n".join(lines[1::2]) + "\n")
+    db = str(tmp_path / "s.duckdb")
+    for part in (first, second):
+        assert main(["run", str(part), "--db", db, "--no-progress"]) == EXIT_OK
+    listings = [
+        ["events", "--db", db, "--format", "jsonl"],
+        ["stories", "--db", db, "--format", "jsonl"],
+    ]
+    capsys.readouterr()
+    before = []
+    for listing in listings:
+        assert main(listing) == EXIT_OK
+        before.append(capsys.readouterr().out)
+    assert main(["resolve", "--db", db]) == EXIT_OK
+    assert "resolved (incremental): " in capsys.readouterr().err  # nothing new: nothing to do
+    assert main(["resolve", "--db", db, "--full"]) == EXIT_OK
+    assert "resolved (full): " in capsys.readouterr().err
+    for listing, expected in zip(listings, before, strict=True):
+        assert main(listing) == EXIT_OK
+        assert capsys.readouterr().out == expected
+
+
+def test_bench_incremental_extracts_and_times_additions(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["bench-incremental", "--corpus", str(SAMPLES), "--sizes", "4,8", "--add", "2"]
+    assert main([*args, "--extract", "--format", "json"]) == EXIT_OK
+    report = json.loads(capsys.readouterr().out)
+    assert [r["stored"] for r in report["timings"]] == [4, 4, 8, 8]
+    assert all(r["same_as_full"] for r in report["timings"])
+    assert main([*args]) == EXIT_OK
+    assert "per-article cost, largest store / smallest" in capsys.readouterr().out

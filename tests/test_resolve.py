@@ -18,10 +18,10 @@ from sitrep.finish import resolve_store
 from sitrep.model import ArticleRef, EventMention
 from sitrep.resolve import resolve, resolve_ordered
 from sitrep.resolve.dedup import (
-    _jaccard_sorted,
     canonical_key,
     find_duplicates,
     jaccard,
+    jaccard_sorted,
     shingle_hashes,
     shingles,
 )
@@ -274,7 +274,7 @@ _WORDS = ["the", "a", "missile", "hit", "city", "struck", "kharkiv", "on"]
 def test_hashed_shingle_jaccard_equals_the_exact_one(words: list[str]) -> None:
     a = shingles(" ".join(words), RS.shingle_words)
     b = shingles(" ".join(reversed(words)) + " kharkiv missile", RS.shingle_words)
-    assert jaccard(a, b) == pytest.approx(_jaccard_sorted(_hashes(a), _hashes(b)))
+    assert jaccard(a, b) == pytest.approx(jaccard_sorted(_hashes(a), _hashes(b)))
 
 
 def _hashes(shingle_set: set[str]) -> NDArray[np.uint64]:

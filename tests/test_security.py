@@ -283,7 +283,7 @@ def test_a_full_disk_during_resolution_is_a_clear_store_error(
         size = max(p.stat().st_size for p in pathlib.Path({str(tmp_path)!r}).iterdir())
         resource.setrlimit(resource.RLIMIT_FSIZE, (size + 65536, resource.RLIM_INFINITY))
         try:
-            write_resolution(con, result)
+            write_resolution(con, result, "test")
             con.execute("CHECKPOINT")
         except StoreError as exc:
             print("STORE-ERROR", exc)

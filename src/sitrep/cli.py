@@ -250,6 +250,28 @@ def _open_read(args: argparse.Namespace, settings: Settings) -> Any:
     return connect(_db_path(args, settings), read_only=True)
 
 
+def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    """Resolve the store (incrementally unless `--full` or `resolve.incremental = false`)
+    and record its alerts; delivery stays with `sitrep alerts --deliver`."""
+    from sitrep.finish import RunReport, finish
+    from sitrep.store.db import connect
+
+    store = settings.store
+    db = _db_path(args, settings)
+    con = connect(db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds)
+    try:
+        report = finish(con, settings, RunReport(), deliver=False, full=args.full)
+    finally:
+        con.close()
+    how = "full" if report.resolved_incrementally is None else "incremental"
+    print(
+        f"resolved ({how}): {report.duplicates} copies, {report.stories} stories, "
+        f"{report.canonical_events} canonical events, {report.alerts} alerts",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from sitrep.store.read import stats
     from sitrep.views.render import table
@@ -440,6 +462,27 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     print(table([{"measure": k, "value": v} for k, v in data.items()], ["measure", "value"]))
     print()
     print(table([{"stage": k, "share": v} for k, v in shares.items()], ["stage", "share"]))
+    return EXIT_OK
+
+
+def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
+    from sitrep.run.incremental_bench import IncrementalTiming, ratios, run_incremental_bench
+    from sitrep.views.render import table
+
+    def progress(row: IncrementalTiming) -> None:
+        print(json.dumps(row.as_dict()), file=sys.stderr)
+
+    timings = run_incremental_bench(
+        args.corpus, args.sizes, args.add, settings, extract=args.extract, on_row=progress
+    )
+    rows = [t.as_dict() for t in timings]
+    ratio = ratios(timings)
+    if args.format == "json":
+        print(json.dumps({"timings": rows, "per_article_ratio_largest_to_smallest": ratio}))
+        return EXIT_OK
+    print(table(rows, list(rows[0]) if rows else []))
+    for scenario, value in ratio.items():
+        print(f"{scenario}: per-article cost, largest store / smallest = {value}")
     return EXIT_OK
 
 
@@ -747,6 +790,7 @@ _HANDLERS = {
     "extract": cmd_extract,
     "run": cmd_run,
     "watch": cmd_watch,
+    "resolve": cmd_resolve,
     "stats": cmd_stats,
     "events": cmd_events,
     "quotes": cmd_quotes,
@@ -759,6 +803,7 @@ _HANDLERS = {
     "eval": cmd_eval,
     "bench": cmd_bench,
     "train": cmd_train,
+    "bench-incremental": cmd_bench_incremental,
     "bench-queries": cmd_bench_queries,
     "serve": cmd_serve,
     "alerts": cmd_alerts,

@@ -84,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--polls", type=int, metavar="N", help="stop after N polls (default: until stopped)"
     )
 
+    resolve = commands.add_parser(
+        "resolve",
+        help="resolve copies, stories and canonical events of the store, then its alerts",
+    )
+    _db(resolve)
+    resolve.add_argument(
+        "--full",
+        action="store_true",
+        help="resolve the whole store again (the reference), not only what new articles touch",
+    )
+
     stats = commands.add_parser("stats", help="row counts of the store")
     _db(stats)
     stats.add_argument("--format", choices=["json", "table"], default="table")
@@ -155,6 +166,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--n", type=int, default=300, help="at most this many articles")
     bench.add_argument("--format", choices=["table", "json"], default="table")
+
+    ibench = commands.add_parser(
+        "bench-incremental",
+        help="time adding articles to stores of growing size (incremental resolution vs full)",
+    )
+    ibench.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("samples/articles.jsonl"),
+        help="articles to sample the stores from (any input sitrep reads)",
+    )
+    ibench.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[500, 3000, 9928],
+        help="comma-separated store sizes (a size past the corpus takes all but --add)",
+    )
+    ibench.add_argument("--add", type=int, default=50, help="articles added to each store")
+    ibench.add_argument(
+        "--extract",
+        action="store_true",
+        help="extract the articles (event mentions to merge; slow) instead of storing them bare",
+    )
+    ibench.add_argument("--format", choices=["table", "json"], default="table")
 
     qbench = commands.add_parser(
         "bench-queries",

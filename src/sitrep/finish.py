@@ -1,6 +1,7 @@
 """The finishing step every way of storing articles ends with: once new extractions are
-written, resolve the whole store (copies, stories, canonical events), record the alerts and
-deliver them to the webhook.
+written, resolve the store (copies, stories, canonical events; incrementally, only what the
+new articles touch, unless a full resolution is asked for or needed), record the alerts
+and deliver them to the webhook.
 
 The local and Dask engines (`run/`), `sitrep watch` and the API's ingest (`views/`) all call
 `finish`, so they leave the store alike. It sits above `deliver/` and below `views/` in the
@@ -19,6 +20,7 @@ from sitrep.kb.actors import ActorKB, state_media_names
 from sitrep.model import Reject
 from sitrep.resolve import resolve_ordered
 from sitrep.settings import Settings
+from sitrep.store.incremental import IncrementalReport, resolve_incrementally, settings_digest
 from sitrep.store.resolution import (
     resolution_articles,
     resolution_mentions,
@@ -43,6 +45,8 @@ class RunReport:
     delivery_failed: list[str] = field(default_factory=list)
     delivery_waiting: int = 0
     seconds: float = 0.0
+    # What incremental resolution did (None: the whole store was resolved).
+    resolved_incrementally: IncrementalReport | None = None
 
 
 def finish(
@@ -52,13 +56,15 @@ def finish(
     *,
     resolve: bool = True,
     deliver: bool = True,
+    full: bool = False,
 ) -> RunReport:
     """Resolve the store (unless `resolve` is false: nothing new was written), record the
     alerts and, with `deliver`, POST the new and grown ones to the webhook. Counts go into
-    `report` (a new one when none is given), which is returned."""
+    `report` (a new one when none is given), which is returned. `full` resolves the whole
+    store again even with `resolve.incremental`."""
     report = report if report is not None else RunReport()
     if resolve:
-        resolve_store(con, settings, report)
+        report.resolved_incrementally = resolve_store(con, settings, report, full=full)
     if deliver:
         record_and_deliver(con, settings, report)
     else:
@@ -79,17 +85,32 @@ def record_and_deliver(
 
 
 def resolve_store(
-    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport | None = None
-) -> None:
-    """Recompute copies, stories and canonical events over the whole store. It runs over
-    everything stored, in a canonical order, so the result never depends on arrival order."""
-    mentions = resolution_mentions(con)  # read first: the article stream holds `con`
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    report: RunReport | None = None,
+    *,
+    full: bool = False,
+) -> IncrementalReport | None:
+    """Resolve copies, stories and canonical events. With `resolve.incremental` (and not
+    `full`), only what the articles written since the last resolution touch is resolved
+    again (store/incremental.py), with the result of a full run; it returns what it did.
+    Otherwise, or when the stored state cannot be built on, the whole store is resolved,
+    in a canonical order, so the result never depends on arrival order (returns None)."""
     kb = ActorKB.load(extra_files=[*settings.extract.actor_files])
-    result = resolve_ordered(
-        resolution_articles(con), mentions, settings.resolve, state_media_names(kb)
-    )
-    write_resolution(con, result)
+    state_media = state_media_names(kb)
+    if settings.resolve.incremental and not full:
+        done = resolve_incrementally(con, settings.resolve, state_media)
+        if done is not None:
+            if report is not None:
+                report.duplicates = done.duplicates
+                report.stories = done.stories
+                report.canonical_events = done.canonical_events
+            return done
+    mentions = resolution_mentions(con)  # read first: the article stream holds `con`
+    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve, state_media)
+    write_resolution(con, result, settings_digest(settings.resolve, state_media))
     if report is not None:
         report.duplicates = len(result.duplicate_of)
         report.stories = len(result.stories)
         report.canonical_events = len(result.events)
+    return None

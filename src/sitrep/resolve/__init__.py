@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve.dedup import Deduplicator, canonical_key
@@ -17,6 +20,13 @@ class Resolution:
     duplicate_of: dict[str, str]
     stories: list[Story]
     events: list[CanonicalEvent]
+    # What incremental resolution starts from (resolve/incremental.py): the confirmed copy
+    # pairs (earlier, later) and each article's MinHash signature (None: no words).
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    # Arrays do not compare with `==`; the signatures follow from the texts anyway.
+    signatures: dict[str, NDArray[np.uint64] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def resolve(
@@ -53,7 +63,7 @@ def resolve_ordered(
     events = merge_events(
         mentions, story_of, duplicate_of, outlet_of, published_of, settings, state_media
     )
-    return Resolution(duplicate_of, stories, events)
+    return Resolution(duplicate_of, stories, events, dedup.pairs, dedup.signatures)
 
 
 def load_libraries() -> None:

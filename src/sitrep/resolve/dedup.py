@@ -52,7 +52,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _jaccard_sorted(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> float:
+def jaccard_sorted(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> float:
     """Jaccard of two sorted unique hash arrays (the shingle sets, up to 64-bit collisions)."""
     shared = len(np.intersect1d(a, b, assume_unique=True))
     union = len(a) + len(b) - shared
@@ -82,6 +82,10 @@ class Deduplicator:
         self._parent: dict[str, str] = {}
         self._rank: dict[str, int] = {}
         self._last: tuple[str, str] | None = None
+        # Every confirmed copy pair (earlier id, later id) and every article's MinHash
+        # signature (None: no words), kept for incremental resolution (resolve/incremental.py).
+        self.pairs: list[tuple[str, str]] = []
+        self.signatures: dict[str, NDArray[np.uint64] | None] = {}
 
     def _root(self, x: str) -> str:
         parent = self._parent
@@ -91,20 +95,40 @@ class Deduplicator:
         return x
 
     def add(self, article: ArticleRef) -> None:
-        from datasketch import MinHash
-
         key = canonical_key(article)
         if self._last is not None and key <= self._last:
             raise SitrepError(f"articles reached deduplication out of order at {article.id}")
         self._last = key
-        day = _day_number(article.published)
+        day = day_number(article.published)
         if day is not None:
             self._evict_before(day - self._settings.dedup_window_days)
         self._rank[article.id] = len(self._rank)
         self._parent[article.id] = article.id
-        first4, first8 = shingle_hashes(article.text, self._settings.shingle_words)
-        if not len(first4):
+        signature, hashes = self.signature(article.text)
+        self.signatures[article.id] = None if signature is None else signature.hashvalues
+        if signature is None:
             return
+        for other in self._lsh.query(signature):
+            if jaccard_sorted(hashes, self._hashes[other]) >= self._settings.dedup_threshold:
+                self.pairs.append((other, article.id))
+                a, b = self._root(article.id), self._root(other)
+                if a != b:  # the earlier article stays the root
+                    self._parent[max(a, b, key=self._rank.__getitem__)] = min(
+                        a, b, key=self._rank.__getitem__
+                    )
+        self._lsh.insert(article.id, signature)
+        self._hashes[article.id] = hashes
+        if day is not None:
+            self._indexed.append((day, article.id))
+
+    def signature(self, text: str) -> tuple[MinHash | None, NDArray[np.uint64]]:
+        """The MinHash signature (None when the text has no words) and the sorted unique
+        shingle hashes of a text."""
+        from datasketch import MinHash
+
+        first4, first8 = shingle_hashes(text, self._settings.shingle_words)
+        if not len(first4):
+            return None, np.unique(first8)
         # The first 4 bytes are datasketch's own sha1_hash32, so signatures are unchanged;
         # they are read for all shingles at once, and `int` only hands them over.
         signature = MinHash(
@@ -115,18 +139,7 @@ class Deduplicator:
             hashfunc=int,
         )
         signature.update_batch(first4.tolist())
-        hashes = np.unique(first8)
-        for other in self._lsh.query(signature):
-            if _jaccard_sorted(hashes, self._hashes[other]) >= self._settings.dedup_threshold:
-                a, b = self._root(article.id), self._root(other)
-                if a != b:  # the earlier article stays the root
-                    self._parent[max(a, b, key=self._rank.__getitem__)] = min(
-                        a, b, key=self._rank.__getitem__
-                    )
-        self._lsh.insert(article.id, signature)
-        self._hashes[article.id] = hashes
-        if day is not None:
-            self._indexed.append((day, article.id))
+        return signature, np.unique(first8)
 
     def _evict_before(self, first_day: int) -> None:
         """Drop articles published before `first_day` from the index (dates only grow in
@@ -139,6 +152,11 @@ class Deduplicator:
             del self._hashes[old]
 
     @property
+    def scheme(self) -> str:
+        """datasketch's hashing scheme of the signatures (needed to rebuild stored ones)."""
+        return str(self._template.scheme)
+
+    @property
     def indexed(self) -> int:
         """Articles in the index now (what its memory follows)."""
         return len(self._hashes)
@@ -149,7 +167,7 @@ class Deduplicator:
         return {aid: root for aid, root in roots.items() if root != aid}
 
 
-def _day_number(published: str | None) -> int | None:
+def day_number(published: str | None) -> int | None:
     try:
         return date.fromisoformat(published[:10]).toordinal() if published else None
     except ValueError:

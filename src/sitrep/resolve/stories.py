@@ -98,19 +98,20 @@ def similarity(articles: Sequence[ArticleRef], weights: Sequence[float]) -> NDAr
     return total
 
 
-def _day(published: str | None) -> date | None:
+def day_of(published: str | None) -> date | None:
     try:
         return date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
 
 
-def _starts_block(
-    block: list[ArticleRef], previous: date | None, day: date | None, settings: ResolveSettings
+def starts_block(
+    size: int, previous: date | None, day: date | None, settings: ResolveSettings
 ) -> bool:
-    """Whether an article starts a new block: its date is more than the window after the
-    previous one's (or one of them is undated, but not both), or the block is full."""
-    if not block or len(block) >= settings.story_max_block:
+    """Whether an article starts a new block after one of `size` articles: its date is more
+    than the window after the previous one's (or one of them is undated, but not both), or
+    the block is full."""
+    if not size or size >= settings.story_max_block:
         return True
     gap = day is None or previous is None or (day - previous).days > settings.story_window_days
     return gap and not (day is None and previous is None)
@@ -122,7 +123,7 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
     from sklearn.cluster import AgglomerativeClustering
 
     sim = similarity(block, settings.story_weights)
-    days = [_day(a.published) for a in block]
+    days = [day_of(a.published) for a in block]
     if all(d is not None for d in days):
         ordinals = np.array([d.toordinal() for d in days if d is not None], dtype=np.int32)
         gaps = np.subtract.outer(ordinals, ordinals)
@@ -145,6 +146,12 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
     return sorted(groups.values())
 
 
+def block_stories(block: list[ArticleRef], settings: ResolveSettings) -> list[Story]:
+    """The stories of one block (articles in canonical order): a function of the block's
+    articles alone, which is what lets incremental resolution redo only changed blocks."""
+    return [_story([block[i] for i in members]) for members in _cluster_block(block, settings)]
+
+
 class StoryClusterer:
     """Feed articles in canonical order (date, id); each block is clustered as soon as it
     closes and only its stories are kept, so the texts of one block are in memory at once."""
@@ -156,8 +163,8 @@ class StoryClusterer:
         self._stories: list[Story] = []
 
     def add(self, article: ArticleRef) -> None:
-        day = _day(article.published)
-        if _starts_block(self._block, self._previous, day, self._settings):
+        day = day_of(article.published)
+        if starts_block(len(self._block), self._previous, day, self._settings):
             self._flush()
         self._block.append(article)
         self._previous = day
@@ -165,8 +172,7 @@ class StoryClusterer:
     def _flush(self) -> None:
         block, self._block = self._block, []
         if block:
-            for members in _cluster_block(block, self._settings):
-                self._stories.append(_story([block[i] for i in members]))
+            self._stories.extend(block_stories(block, self._settings))
 
     def stories(self) -> list[Story]:
         self._flush()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import duckdb
+import numpy as np
+from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
@@ -14,10 +16,15 @@ from sitrep.store.db import abort
 from sitrep.store.write import insert_rows
 
 
-def resolution_mentions(con: duckdb.DuckDBPyConnection) -> list[EventMention]:
+def resolution_mentions(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None
+) -> list[EventMention]:
     """The event mentions that become canonical events: current news only. Background
     (history an article recalls) stays in `events` but never reaches canonical events, and
-    so neither the alerts, the escalation index, the brief nor the dashboard's views."""
+    so neither the alerts, the escalation index, the brief nor the dashboard's views.
+    With `article_ids`, only those articles' mentions."""
+    only = "" if article_ids is None else " AND article_id IN (SELECT unnest($1))"
+    params: list[Any] = [] if article_ids is None else [list(article_ids)]
     return [
         EventMention(*row)
         for row in con.execute(
@@ -26,7 +33,8 @@ def resolution_mentions(con: duckdb.DuckDBPyConnection) -> list[EventMention]:
             " coalesce(target_actor_id, target_country, lower(target_name)),"
             " event_date, place_country, factuality, confidence,"
             " coalesce(trigger_text, ''), coalesce(sentence_text, '') FROM events"
-            " WHERE coalesce(timing, 'current') <> 'background' ORDER BY id"
+            f" WHERE coalesce(timing, 'current') <> 'background'{only} ORDER BY id",
+            params,
         ).fetchall()
     ]
 
@@ -44,8 +52,9 @@ def resolution_articles(con: duckdb.DuckDBPyConnection, chunk: int = 1000) -> It
             yield ArticleRef(*row)
 
 
-def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None:
-    """Replace the previous resolution in one transaction."""
+def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution, state: str) -> None:
+    """Replace the previous resolution in one transaction, with what incremental
+    resolution starts from (store/incremental.py) and the digest `state` of the settings."""
     story_of = {aid: s.story_id for s in result.stories for aid in s.article_ids}
     try:
         con.execute("BEGIN TRANSACTION")
@@ -65,16 +74,54 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution) -> None
                 [ids, [story_of[i] for i in ids]],
             )
         con.execute("DELETE FROM stories")
-        insert_rows(con, "stories", [_story_row(s) for s in result.stories])
+        insert_rows(con, "stories", [story_row(s) for s in result.stories])
         con.execute("DELETE FROM canonical_events")
-        insert_rows(con, "canonical_events", [_event_row(e) for e in result.events])
+        insert_rows(con, "canonical_events", [event_row(e) for e in result.events])
+        write_copy_state(con, result.pairs, result.signatures, replace_all=True)
+        record_settings(con, state)
         read_model.refresh(con)  # the dashboard's fast event table (store/read_model.py)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise abort(con, "writing the resolution", exc) from exc
 
 
-def _story_row(s: Story) -> dict[str, Any]:
+def write_copy_state(
+    con: duckdb.DuckDBPyConnection,
+    pairs: Sequence[tuple[str, str]],
+    signatures: Mapping[str, NDArray[np.uint64] | None],
+    *,
+    replace_all: bool,
+) -> None:
+    """Store the confirmed copy pairs (all of them) and these articles' signatures, with
+    the `ingested_at` they were resolved at (inside the caller's transaction)."""
+    con.execute("DELETE FROM copy_pairs")
+    if pairs:
+        con.execute(
+            "INSERT INTO copy_pairs SELECT unnest($1), unnest($2)",
+            [[p[0] for p in pairs], [p[1] for p in pairs]],
+        )
+    if replace_all:
+        con.execute("DELETE FROM article_signatures")
+    ids = sorted(signatures)
+    if ids:
+        blobs = [
+            None if (v := signatures[a]) is None else v.astype(np.uint64).tobytes() for a in ids
+        ]
+        con.execute(
+            "INSERT OR REPLACE INTO article_signatures SELECT s.aid, a.ingested_at, s.blob "
+            "FROM (SELECT unnest($1) AS aid, unnest($2::BLOB[]) AS blob) s "
+            "JOIN articles a ON a.id = s.aid",
+            [ids, blobs],
+        )
+
+
+def record_settings(con: duckdb.DuckDBPyConnection, state: str) -> None:
+    """Remember the settings digest the full resolution ran with (caller's transaction)."""
+    con.execute("DELETE FROM resolution_state")
+    con.execute("INSERT INTO resolution_state VALUES (?)", [state])
+
+
+def story_row(s: Story) -> dict[str, Any]:
     return {
         "story_id": s.story_id,
         "title": s.title,
@@ -87,7 +134,7 @@ def _story_row(s: Story) -> dict[str, Any]:
     }
 
 
-def _event_row(e: CanonicalEvent) -> dict[str, Any]:
+def event_row(e: CanonicalEvent) -> dict[str, Any]:
     return {
         "id": e.id,
         "type": e.type,

@@ -1,0 +1,173 @@
+"""Incremental resolution: what lets new articles be resolved against a stored resolution
+with the result of resolving everything again (`resolve_ordered`), not an approximation.
+
+Each step of resolution is local, and each local unit is recomputed only when it changes:
+
+- **copies**: the deduplicator compares two articles when the later one (in canonical
+  order) reaches the earlier one through its window (`pair_compared`); copies are the
+  connected components of the confirmed pairs, each copy pointing at the component's
+  earliest article. The stored confirmed pairs plus the pairs of the new articles (found
+  from stored MinHash signatures of the articles within the window) give the same
+  components. An undated article is compared with what the window holds at the end, so a
+  later latest date can drop stored pairs: every pair is checked again (`copies`).
+- **stories**: story blocks (`stories.starts_block`) depend on the sequence of dates
+  only, and a block's stories on its articles only. A block with the same articles keeps
+  its stories; only the changed ones (`changed_blocks`) are clustered again.
+- **canonical events** merge within one story and type: a story's events depend on its
+  mentions and its articles' copies, outlets and dates, so only new stories and stories
+  whose articles' copies changed are merged again (store/incremental.py).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sitrep.model import ArticleRef
+from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
+from sitrep.resolve.stories import day_of, starts_block
+from sitrep.settings import ResolveSettings
+
+# An article's place in canonical order: (id, published).
+Placed = tuple[str, str | None]
+# A confirmed copy pair: (earlier id, later id) in canonical order.
+Pair = tuple[str, str]
+
+
+def sort_key(aid: str, published: str | None) -> tuple[str, str]:
+    """`dedup.canonical_key` from an id and a publication date."""
+    return (published or "9999", aid)
+
+
+def story_blocks(order: Sequence[Placed], settings: ResolveSettings) -> list[tuple[str, ...]]:
+    """The blocks `StoryClusterer` clusters, as id tuples, for articles in canonical order."""
+    blocks: list[tuple[str, ...]] = []
+    current: list[str] = []
+    previous = None
+    for aid, published in order:
+        day = day_of(published)
+        if starts_block(len(current), previous, day, settings) and current:
+            blocks.append(tuple(current))
+            current = []
+        current.append(aid)
+        previous = day
+    if current:
+        blocks.append(tuple(current))
+    return blocks
+
+
+def changed_blocks(
+    before: Sequence[Placed], after: Sequence[Placed], settings: ResolveSettings
+) -> list[tuple[str, ...]]:
+    """The blocks of `after` that are not blocks of `before`: the only ones whose stories
+    can differ (a block's stories are a function of its articles, which do not change)."""
+    old = set(story_blocks(before, settings))
+    return [block for block in story_blocks(after, settings) if block not in old]
+
+
+def pair_compared(
+    earlier: str | None, later: str | None, last_day: int | None, window: int
+) -> bool:
+    """Whether the deduplicator compares two articles, `earlier` and `later` their
+    publication dates in canonical order, in a store whose latest date is `last_day`: an
+    article is compared with what the index holds when it arrives, the articles of the
+    `window` days before it (an undated one: before the latest date; 0: all)."""
+    if window <= 0:
+        return True
+    first, second = day_number(earlier), day_number(later)
+    if first is None:
+        return True  # both undated: undated articles come last and never leave the index
+    reference = second if second is not None else last_day
+    return reference is None or first >= reference - window
+
+
+def copies(pairs: Iterable[Pair], key_of: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """{copy: original} from confirmed pairs: components, each led by its earliest member."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=key_of.__getitem__)
+            parent[second] = first
+    return {x: r for x in list(parent) if (r := root(x)) != x}
+
+
+def window_candidates(
+    order: Sequence[Placed], new_ids: set[str], last_day: int | None, window: int
+) -> list[str]:
+    """Stored articles a new one may be compared with (a superset: `pair_compared` decides):
+    within `window` days of a new article's date, in the last window, or undated."""
+    if window <= 0:
+        return [aid for aid, _ in order if aid not in new_ids]
+    days = sorted(d for aid, p in order if aid in new_ids and (d := day_number(p)) is not None)
+    out: list[str] = []
+    for aid, published in order:
+        if aid in new_ids:
+            continue
+        day = day_number(published)
+        if day is None or (last_day is not None and day >= last_day - window):
+            out.append(aid)
+            continue
+        at = bisect_left(days, day - window)
+        if at < len(days) and days[at] <= day + window:
+            out.append(aid)
+    return out
+
+
+def new_copy_pairs(
+    new: Sequence[ArticleRef],
+    stored: Mapping[str, tuple[str | None, NDArray[np.uint64]]],
+    text_of: Callable[[list[str]], Mapping[str, str]],
+    last_day: int | None,
+    settings: ResolveSettings,
+) -> tuple[list[Pair], dict[str, NDArray[np.uint64] | None]]:
+    """Confirmed copy pairs with at least one new article, and the new articles' MinHash
+    signatures. `stored` holds (published, signature) of the stored candidates;
+    `text_of` reads stored texts, needed only for the few LSH candidates to confirm."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    dedup = Deduplicator(settings)
+    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
+    published: dict[str, str | None] = {}
+    for aid, (date, values) in stored.items():
+        published[aid] = date
+        lsh.insert(aid, LeanMinHash(seed=1, hashvalues=values, scheme=dedup.scheme))
+    hashes: dict[str, NDArray[np.uint64]] = {}
+    signatures: dict[str, NDArray[np.uint64] | None] = {}
+    queries: dict[str, MinHash] = {}
+    for article in new:
+        signature, shingles = dedup.signature(article.text)
+        published[article.id] = article.published
+        signatures[article.id] = None if signature is None else signature.hashvalues
+        if signature is not None:
+            hashes[article.id] = shingles
+            queries[article.id] = signature
+            lsh.insert(article.id, signature)
+    candidates: set[Pair] = set()
+    for aid, signature in queries.items():
+        for other in lsh.query(signature):
+            if other == aid:
+                continue
+            a, b = sorted((aid, other), key=lambda x: sort_key(x, published[x]))
+            if pair_compared(published[a], published[b], last_day, settings.dedup_window_days):
+                candidates.add((a, b))
+    missing = sorted({x for pair in candidates for x in pair if x not in hashes})
+    for aid, text in text_of(missing).items():
+        hashes[aid] = dedup.signature(text)[1]
+    pairs = sorted(
+        p
+        for p in candidates
+        if jaccard_sorted(hashes[p[0]], hashes[p[1]]) >= settings.dedup_threshold
+    )
+    return pairs, signatures

@@ -1,0 +1,185 @@
+"""`sitrep bench-incremental`: the time to add a few articles to stores of growing size,
+resolved incrementally, against a full resolution of the same store.
+
+For each size N the benchmark takes N + `add` articles of the corpus (a seeded random
+sample, so every size spans the corpus's dates), stores and fully resolves all but `add`
+of them, writes the `add` others and times their incremental resolution; then it times a
+full resolution of the same store and checks that both leave the same copies, stories
+and canonical events. Two ways of choosing the added articles: `latest` (the newest
+dates: news arriving, as under `sitrep watch`) and `random` (anywhere in time: a
+backfill). Only resolution is timed; articles are stored as ingested, with the event
+mentions of `--extract` (extraction is slow: without it there are no events to merge).
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from sitrep.analyze.alerts import record_alerts
+from sitrep.errors import SitrepError
+from sitrep.ingest import read_inputs
+from sitrep.kb.actors import ActorKB, state_media_names
+from sitrep.model import Article, Extraction
+from sitrep.resolve import load_libraries, resolve_ordered
+from sitrep.settings import Settings
+from sitrep.store.db import connect
+from sitrep.store.incremental import resolve_incrementally, settings_digest
+from sitrep.store.resolution import resolution_articles, resolution_mentions, write_resolution
+from sitrep.store.write import write_batch
+
+SCENARIOS = ("latest", "random")
+
+
+@dataclass(slots=True)
+class IncrementalTiming:
+    """One size and scenario: seconds of the incremental and of the full resolution."""
+
+    scenario: str
+    stored: int  # articles in the store before the addition
+    added: int
+    incremental_seconds: float
+    full_seconds: float
+    alerts_seconds: float
+    blocks: int  # story blocks clustered again
+    block_articles: int
+    same: bool  # incremental and full left the same rows
+
+    @property
+    def per_article(self) -> float:
+        return self.incremental_seconds / self.added if self.added else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "stored": self.stored,
+            "added": self.added,
+            "incremental_s": round(self.incremental_seconds, 3),
+            "per_article_s": round(self.per_article, 4),
+            "full_s": round(self.full_seconds, 3),
+            "alerts_s": round(self.alerts_seconds, 3),
+            "blocks_reclustered": self.blocks,
+            "articles_reclustered": self.block_articles,
+            "same_as_full": self.same,
+        }
+
+
+def ratios(timings: Sequence[IncrementalTiming]) -> dict[str, float]:
+    """Per scenario: per-article cost at the largest store / at the smallest."""
+    out: dict[str, float] = {}
+    for scenario in SCENARIOS:
+        rows = sorted((t for t in timings if t.scenario == scenario), key=lambda t: t.stored)
+        if len(rows) >= 2 and rows[0].per_article:
+            out[scenario] = round(rows[-1].per_article / rows[0].per_article, 3)
+    return out
+
+
+def run_incremental_bench(
+    corpus: Path,
+    sizes: Sequence[int],
+    add: int,
+    settings: Settings,
+    *,
+    extract: bool = False,
+    seed: int = 0,
+    on_row: Callable[[IncrementalTiming], None] | None = None,
+) -> list[IncrementalTiming]:
+    """Time the addition of `add` articles to stores of each size (module doc)."""
+    articles = [a for a in read_inputs([str(corpus)], settings.ingest) if isinstance(a, Article)]
+    unique = list({a.id: a for a in articles}.values())
+    random.Random(seed).shuffle(unique)
+    load_libraries()
+    state_media = state_media_names(ActorKB.load(extra_files=[*settings.extract.actor_files]))
+    extracted = _extractions(unique[: max(sizes) + add], settings, extract)
+    timings: list[IncrementalTiming] = []
+    for size in sizes:
+        sample = extracted[: min(size + add, len(extracted))]
+        if len(sample) <= add:
+            raise SitrepError(f"the corpus has too few articles for a store of {size}")
+        for scenario in SCENARIOS:
+            timing = _one(sample, add, scenario, settings, state_media, seed)
+            timings.append(timing)
+            if on_row is not None:
+                on_row(timing)
+    return timings
+
+
+def _extractions(articles: list[Article], settings: Settings, extract: bool) -> list[Extraction]:
+    if not extract:
+        return [Extraction(article) for article in articles]
+    from sitrep.extract.service import Extractor
+
+    return [r for r in Extractor(settings).stream(articles) if isinstance(r, Extraction)]
+
+
+def _one(
+    sample: list[Extraction],
+    add: int,
+    scenario: str,
+    settings: Settings,
+    state_media: frozenset[str],
+    seed: int,
+) -> IncrementalTiming:
+    if scenario == "latest":
+        ordered = sorted(sample, key=lambda e: (e.article.published or "", e.article.id))
+        added = ordered[-add:]
+    else:
+        added = random.Random(seed + 1).sample(sample, add)
+    later = {e.article.id for e in added}
+    with tempfile.TemporaryDirectory(prefix="sitrep-bench-incr-") as folder:
+        con = connect(Path(folder) / "bench.duckdb", memory_limit=settings.store.memory_limit)
+        try:
+            write_batch(con, [e for e in sample if e.article.id not in later], [])
+            _full(con, settings, state_media)
+            write_batch(con, added, [])
+            started = time.perf_counter()
+            done = resolve_incrementally(con, settings.resolve, state_media)
+            incremental = time.perf_counter() - started
+            if done is None:
+                raise SitrepError("the benchmark store could not be resolved incrementally")
+            started = time.perf_counter()
+            record_alerts(con, settings)
+            alerts = time.perf_counter() - started
+            after = _snapshot(con)
+            started = time.perf_counter()
+            _full(con, settings, state_media)
+            full = time.perf_counter() - started
+            same = _snapshot(con) == after
+        finally:
+            con.close()
+    return IncrementalTiming(
+        scenario,
+        len(sample) - add,
+        add,
+        incremental,
+        full,
+        alerts,
+        done.blocks,
+        done.block_articles,
+        same,
+    )
+
+
+def _full(con: duckdb.DuckDBPyConnection, settings: Settings, state_media: frozenset[str]) -> None:
+    mentions = resolution_mentions(con)
+    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve, state_media)
+    write_resolution(con, result, settings_digest(settings.resolve, state_media))
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """What resolution leaves, as one comparable value."""
+    return tuple(
+        con.execute(sql).fetchall()
+        for sql in (
+            "SELECT id, duplicate_of, story_id FROM articles ORDER BY id",
+            "SELECT * FROM stories ORDER BY story_id",
+            "SELECT * FROM canonical_events ORDER BY id",
+        )
+    )

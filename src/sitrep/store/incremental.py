@@ -1,0 +1,274 @@
+"""Store side of incremental resolution (resolve/incremental.py): find the articles written
+since the last resolution, resolve what they touch reading only those articles, and
+replace only the touched rows (copies, stories, canonical events) in one transaction.
+
+It gives up (returns None, and the caller resolves the whole store) whenever the stored
+state cannot be trusted to be what a full resolution would have left: no resolution yet,
+other resolution settings or state media, a rewritten or deleted article, or a publication
+date the canonical order and the date windows read differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import duckdb
+import numpy as np
+from numpy.typing import NDArray
+
+from sitrep.model import ArticleRef, CanonicalEvent, Story
+from sitrep.model.ids import digest
+from sitrep.resolve.dedup import day_number
+from sitrep.resolve.incremental import (
+    Pair,
+    Placed,
+    changed_blocks,
+    copies,
+    new_copy_pairs,
+    pair_compared,
+    sort_key,
+    window_candidates,
+)
+from sitrep.resolve.merge import merge_events
+from sitrep.resolve.stories import block_stories
+from sitrep.settings import ResolveSettings
+from sitrep.store import read_model
+from sitrep.store.db import abort
+from sitrep.store.resolution import (
+    event_row,
+    resolution_mentions,
+    story_row,
+    write_copy_state,
+)
+from sitrep.store.write import insert_rows
+
+_ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
+
+
+@dataclass(slots=True)
+class IncrementalReport:
+    """What one incremental resolution did, for the run report and the benchmark."""
+
+    new_articles: int
+    blocks: int  # story blocks clustered again
+    block_articles: int  # articles in them
+    stories_merged: int  # stories whose canonical events were merged again
+    duplicates: int
+    stories: int
+    canonical_events: int
+
+
+def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> str:
+    """What a stored resolution depends on besides the articles: resolution settings
+    (less the switch between the two ways of running it) and the state-media outlets."""
+    return digest(repr(replace(settings, incremental=True)), *sorted(state_media))
+
+
+@dataclass(slots=True)
+class _Stored:
+    order: list[Placed]  # every article, canonical order
+    pending: set[str]  # written since the last resolution
+
+
+def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
+    row = con.execute("SELECT settings_digest FROM resolution_state").fetchone()
+    if row is None or row[0] != state:
+        return None
+    orphans = con.execute(
+        "SELECT count(*) FROM article_signatures s ANTI JOIN articles a ON a.id = s.article_id"
+    ).fetchone()
+    if orphans is None or orphans[0]:
+        return None  # an article was deleted
+    rows = con.execute(
+        "SELECT a.id, a.published, s.article_id IS NOT NULL, "
+        "s.ingested_at IS NOT DISTINCT FROM a.ingested_at FROM articles a "
+        f"LEFT JOIN article_signatures s ON s.article_id = a.id ORDER BY {_ORDER}"
+    ).fetchall()
+    pending: set[str] = set()
+    for aid, published, seen, same in rows:
+        if seen and not same:
+            return None  # rewritten since: its old pairs and story are stale
+        if published and day_number(published) is None:
+            return None  # sorts among dated articles but has no day for the windows
+        if not seen:
+            pending.add(aid)
+    return _Stored([(r[0], r[1]) for r in rows], pending)
+
+
+def resolve_incrementally(
+    con: duckdb.DuckDBPyConnection, settings: ResolveSettings, state_media: frozenset[str]
+) -> IncrementalReport | None:
+    """Resolve the articles written since the last resolution against it (module doc);
+    None when a full resolution is needed instead."""
+    stored = _read_state(con, settings_digest(settings, state_media))
+    if stored is None:
+        return None
+    if not stored.pending:  # nothing written since: the stored resolution stands
+        return IncrementalReport(0, 0, 0, 0, *_counts(con))
+    days = [d for _, p in stored.order if (d := day_number(p)) is not None]
+    last_day = max(days) if days else None
+    new = _articles(con, sorted(stored.pending))
+    pairs, signatures = _copy_pairs(con, stored, new, last_day, settings)
+    duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
+    before = [p for p in stored.order if p[0] not in stored.pending]
+    blocks = changed_blocks(before, stored.order, settings)
+    stories = [s for block in blocks for s in block_stories(_articles(con, list(block)), settings)]
+    reclustered = {aid for block in blocks for aid in block}
+    old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
+    kept = {old_story_of[a] for a in copy_changed - reclustered if a in old_story_of}
+    gone = {old_story_of[a] for a in reclustered if a in old_story_of}
+    story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
+    story_of.update(_members(con, kept))
+    published = dict(stored.order)
+    events = _merge(con, story_of, duplicate_of, published, settings, state_media)
+    _write(con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events)
+    return IncrementalReport(
+        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con)
+    )
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """Copies, stories and canonical events in the store."""
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL), "
+        "(SELECT count(*) FROM stories), (SELECT count(*) FROM canonical_events)"
+    ).fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+def _copy_groups(
+    con: duckdb.DuckDBPyConnection, stored: _Stored, pairs: Sequence[Pair]
+) -> tuple[dict[str, str], set[str]]:
+    """{copy: original} from all confirmed pairs, and the articles whose original changed."""
+    key_of = {aid: sort_key(aid, p) for aid, p in stored.order}
+    duplicate_of = copies(pairs, key_of)
+    old = dict(
+        con.execute(
+            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
+        ).fetchall()
+    )
+    changed = {a for a in set(duplicate_of) | set(old) if duplicate_of.get(a) != old.get(a)}
+    return duplicate_of, changed
+
+
+def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef]:
+    """The articles with these ids, in canonical order."""
+    rows = con.execute(
+        "SELECT id, text, title, outlet, published, wire FROM articles a "
+        f"WHERE id IN (SELECT unnest($1)) ORDER BY {_ORDER}",
+        [ids],
+    ).fetchall()
+    return [ArticleRef(*row) for row in rows]
+
+
+def _copy_pairs(
+    con: duckdb.DuckDBPyConnection,
+    stored: _Stored,
+    new: list[ArticleRef],
+    last_day: int | None,
+    settings: ResolveSettings,
+) -> tuple[list[Pair], dict[str, NDArray[np.uint64] | None]]:
+    """Every confirmed pair the full resolution would find: the stored ones it still
+    compares (a later latest date moves the undated articles' window) and the new ones."""
+    window = settings.dedup_window_days
+    candidates = window_candidates(stored.order, stored.pending, last_day, window)
+    rows = con.execute(
+        "SELECT s.article_id, a.published, s.minhash FROM article_signatures s "
+        "JOIN articles a ON a.id = s.article_id "
+        "WHERE s.minhash IS NOT NULL AND s.article_id IN (SELECT unnest($1))",
+        [candidates],
+    ).fetchall()
+    signed = {aid: (p, np.frombuffer(blob, dtype=np.uint64)) for aid, p, blob in rows}
+
+    def text_of(ids: list[str]) -> dict[str, str]:
+        return {a.id: a.text for a in _articles(con, ids)}
+
+    found, signatures = new_copy_pairs(new, signed, text_of, last_day, settings)
+    published = dict(stored.order)
+    old = con.execute("SELECT earlier, later FROM copy_pairs").fetchall()
+    still = [(a, b) for a, b in old if pair_compared(published[a], published[b], last_day, window)]
+    return sorted(set(still) | set(found)), signatures
+
+
+def _story_of(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT id, story_id FROM articles "
+        "WHERE story_id IS NOT NULL AND id IN (SELECT unnest($1))",
+        [sorted(ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def _members(con: duckdb.DuckDBPyConnection, story_ids: set[str]) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT id, story_id FROM articles WHERE story_id IN (SELECT unnest($1))",
+        [sorted(story_ids)],
+    ).fetchall()
+    return dict(rows)
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    story_of: Mapping[str, str],
+    duplicate_of: Mapping[str, str],
+    published: Mapping[str, str | None],
+    settings: ResolveSettings,
+    state_media: frozenset[str],
+) -> list[CanonicalEvent]:
+    """Canonical events of the stories in `story_of` (which holds all their articles)."""
+    ids = sorted(story_of)
+    originals = sorted({duplicate_of.get(a, a) for a in ids})
+    outlet_of = dict(
+        con.execute(
+            "SELECT id, coalesce(wire, outlet) FROM articles WHERE id IN (SELECT unnest($1))",
+            [sorted(set(ids) | set(originals))],
+        ).fetchall()
+    )
+    mentions = resolution_mentions(con, ids)
+    return merge_events(
+        mentions, story_of, duplicate_of, outlet_of, published, settings, state_media
+    )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    pairs: Sequence[Pair],
+    signatures: Mapping[str, NDArray[np.uint64] | None],
+    duplicate_of: Mapping[str, str],
+    copy_changed: set[str],
+    stories: Sequence[Story],
+    replaced: tuple[set[str], set[str]],
+    events: Sequence[CanonicalEvent],
+) -> None:
+    """Replace the touched rows, and record what this resolution saw, in one transaction.
+    `replaced`: the stories clustered again, and the stories kept whose events changed."""
+    changed = sorted(copy_changed)
+    story_of = sorted((aid, s.story_id) for s in stories for aid in s.article_ids)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        if changed:
+            con.execute(
+                "UPDATE articles SET duplicate_of = d.original FROM (SELECT unnest($1) AS copy, "
+                "unnest($2) AS original) d WHERE articles.id = d.copy",
+                [changed, [duplicate_of.get(aid) for aid in changed]],
+            )
+        if story_of:
+            con.execute(
+                "UPDATE articles SET story_id = s.story FROM (SELECT unnest($1) AS aid, "
+                "unnest($2) AS story) s WHERE articles.id = s.aid",
+                [[p[0] for p in story_of], [p[1] for p in story_of]],
+            )
+        gone, kept = replaced
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest($1))", [sorted(gone)])
+        insert_rows(con, "stories", [story_row(s) for s in stories])
+        con.execute(
+            "DELETE FROM canonical_events WHERE story_id IN (SELECT unnest($1))",
+            [sorted(gone | kept)],
+        )
+        insert_rows(con, "canonical_events", [event_row(e) for e in events])
+        write_copy_state(con, pairs, signatures, replace_all=False)
+        read_model.refresh(con)
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        raise abort(con, "writing an incremental resolution", exc) from exc

@@ -1,0 +1,266 @@
+"""Incremental resolution gives what a full resolution gives: the same articles written in
+one batch or in ten (in any order) leave the same copies, stories and canonical events."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from sitrep.eval.stories import bcubed
+from sitrep.finish import resolve_store
+from sitrep.settings import Settings
+from sitrep.store.db import connect
+from sitrep.store.write import insert_rows
+
+# Small blocks and windows, so a handful of articles crosses every boundary: story blocks
+# split by count (a new article shifts the later ones), gaps that new articles bridge,
+# copies inside and outside the copy window, undated articles at the end.
+SETTINGS = Settings().with_overrides(
+    {"resolve": {"story_max_block": 12, "dedup_window_days": 20, "story_window_days": 3}}
+)
+_TOPICS = [
+    [f"{name}{i}" for i in range(30)]
+    for name in ("harbour", "convoy", "ceasefire", "drone", "border", "refinery", "talks")
+]
+_NAMES = ["Kharkiv", "Odesa", "Minsk", "Geneva", "Tartus", "Aleppo", "Gdansk"]
+
+
+def _text(rnd: random.Random, topic: int) -> str:
+    words = rnd.sample(_TOPICS[topic], 18) + rnd.sample(_TOPICS[(topic + 1) % 7], 3)
+    return f"{_NAMES[topic]} said " + " ".join(words) + f" near {_NAMES[topic]}."
+
+
+def _corpus(seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """About 120 articles over 90 days (a quiet stretch in the middle), a sixth of them
+    reprints of an earlier one (some edited, some outside the copy window), eight
+    undated, and their event mentions."""
+    rnd = random.Random(seed)
+    start = date(2024, 3, 1)
+    articles: list[dict[str, Any]] = []
+    for day in [d for d in range(90) if not 40 <= d < 47]:
+        for _ in range(rnd.choice([0, 1, 1, 2, 3])):
+            published = (start + timedelta(day)).isoformat()
+            if articles and rnd.random() < 0.17:
+                original = rnd.choice(articles[-25:])
+                text = original["text"].replace("said", rnd.choice(["said", "told reporters"]))
+            else:
+                text = _text(rnd, (day // 9 + rnd.choice([0, 0, 1])) % 7)
+            articles.append(_article(len(articles), text, published, rnd))
+    for n in range(8):
+        text = rnd.choice(articles)["text"] if n % 2 else _text(rnd, n % 7)
+        articles.append(_article(len(articles), text, None if n % 3 else "", rnd))
+    mentions = [
+        _mention(f"m{a['id']}-{k}", a, rnd) for a in articles for k in range(rnd.choice([0, 1, 2]))
+    ]
+    return articles, mentions
+
+
+def _article(n: int, text: str, published: str | None, rnd: random.Random) -> dict[str, Any]:
+    outlet = rnd.choice(["AP", "AFP", "Reuters", "BBC", "TASS"])
+    title = text.split(" said ")[0] + f" report {n}"
+    return {
+        "id": f"a{n:03}",
+        "text": text,
+        "title": title,
+        "outlet": outlet,
+        "published": published,
+    }
+
+
+def _mention(mid: str, article: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
+    statement = rnd.random() < 0.3
+    words = article["text"].split()
+    return {
+        "id": mid,
+        "article_id": article["id"],
+        "type": "ACCUSE" if statement else "ASSAULT",
+        "factuality": rnd.choice(["asserted", "asserted", "negated", "future"]),
+        "source_actor_id": rnd.choice(["RUS", "UKR", None]),
+        "target_actor_id": rnd.choice(["UKR", None]),
+        "trigger_text": "accused" if statement else rnd.choice(["struck", "strikes", "hit"]),
+        "sentence_text": " ".join(rnd.sample(words, min(len(words), 10))),
+        "event_date": article["published"],
+        "place_country": rnd.choice(["UKR", None]),
+        "confidence": 0.8,
+    }
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    articles: list[dict[str, Any]],
+    mentions: list[dict[str, Any]],
+    stamp: int,
+) -> None:
+    ids = {a["id"] for a in articles}
+    rows = [{**a, "ingested_at": f"2025-01-01 00:00:{stamp:02}"} for a in articles]
+    insert_rows(con, "articles", rows)
+    insert_rows(con, "events", [m for m in mentions if m["article_id"] in ids])
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    return {
+        "copies": con.execute(
+            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL ORDER BY id"
+        ).fetchall(),
+        "story_of": con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall(),
+        "stories": con.execute("SELECT * FROM stories ORDER BY story_id").fetchall(),
+        "events": con.execute("SELECT * FROM canonical_events ORDER BY id").fetchall(),
+        "facts": con.execute("SELECT count(*) FROM event_facts").fetchall(),
+    }
+
+
+def _event_of_mention(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute("SELECT id, unnest(mention_ids) FROM canonical_events").fetchall()
+    return {mention: event for event, mention in rows}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ten_batches_in_any_order_resolve_as_one_batch(tmp_path: Path, seed: int) -> None:
+    articles, mentions = _corpus(seed)
+    whole = connect(tmp_path / "whole.duckdb")
+    _write(whole, articles, mentions, 0)
+    assert resolve_store(whole, SETTINGS) is None  # a first resolution is a full one
+    expected = _snapshot(whole)
+    assert expected["copies"] and len(expected["stories"]) > 10  # the corpus tests something
+
+    shuffled = articles[:]
+    random.Random(seed).shuffle(shuffled)  # backfill: batches out of date order
+    parts = tmp_path / "parts.duckdb"
+    con = connect(parts)
+    incremental = []
+    for n in range(10):
+        _write(con, shuffled[n::10], mentions, n + 1)
+        incremental.append(resolve_store(con, SETTINGS))
+    assert incremental[0] is None and all(r is not None for r in incremental[1:])
+    assert _snapshot(con) == expected
+    ours, reference = _event_of_mention(con), _event_of_mention(whole)
+    keys = sorted(reference)
+    assert bcubed([ours[k] for k in keys], [reference[k] for k in keys])[2] == 1.0
+
+
+def test_articles_in_date_order_touch_only_the_last_blocks(tmp_path: Path) -> None:
+    articles, mentions = _corpus(4)
+    dated = sorted((a for a in articles if a["published"]), key=lambda a: a["published"])
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, dated[:-5], mentions, 0)
+    resolve_store(con, SETTINGS)
+    _write(con, dated[-5:], mentions, 1)
+    done = resolve_store(con, SETTINGS)
+    assert done is not None and done.new_articles == 5
+    assert done.block_articles <= 2 * SETTINGS.resolve.story_max_block < len(dated)
+    whole = connect(tmp_path / "w.duckdb")
+    _write(whole, dated, mentions, 0)
+    resolve_store(whole, SETTINGS)
+    assert _snapshot(con) == _snapshot(whole)
+
+
+def test_what_cannot_be_built_on_falls_back_to_a_full_resolution(tmp_path: Path) -> None:
+    articles, mentions = _corpus(5)
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, articles[:60], mentions, 0)
+    resolve_store(con, SETTINGS)
+    _write(con, articles[60:70], mentions, 1)
+    assert resolve_store(con, SETTINGS) is not None
+    # A rewritten article: its stored pairs and story may be stale.
+    _write(con, articles[5:6], mentions, 2)
+    assert resolve_store(con, SETTINGS) is None
+    # Other resolution settings.
+    other = SETTINGS.with_overrides({"resolve": {"story_threshold": 0.2}})
+    _write(con, articles[70:80], mentions, 3)
+    assert resolve_store(con, other) is None
+    assert resolve_store(con, other) is not None  # nothing new: nothing to do
+    # Switched off, or asked for: full.
+    _write(con, articles[80:90], mentions, 4)
+    off = other.with_overrides({"resolve": {"incremental": False}})
+    assert resolve_store(con, off) is None
+    assert resolve_store(con, other, full=True) is None
+    # A deleted article.
+    con.execute("DELETE FROM articles WHERE id = ?", [articles[0]["id"]])
+    assert resolve_store(con, other) is None
+
+
+def test_sitrep_resolve_is_incremental_and_full_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitrep.cli import main
+
+    articles, mentions = _corpus(6)
+    db = tmp_path / "s.duckdb"
+    con = connect(db)
+    _write(con, articles[:50], mentions, 0)
+    con.close()
+    small = ["--set", "resolve.story_max_block=12", "--set", "resolve.dedup_window_days=20"]
+    assert main(["resolve", "--db", str(db), *small]) == 0
+    assert "resolved (full)" in capsys.readouterr().err
+    con = connect(db)
+    _write(con, articles[50:], mentions, 1)
+    con.close()
+    assert main(["resolve", "--db", str(db), *small]) == 0
+    assert "resolved (incremental)" in capsys.readouterr().err
+    con = connect(db)
+    incremental = _snapshot(con)
+    con.close()
+    assert main(["resolve", "--db", str(db), "--full", *small]) == 0
+    assert "resolved (full)" in capsys.readouterr().err
+    con = connect(db)
+    assert _snapshot(con) == incremental
+
+
+def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_full_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from sitrep.cli import main
+
+    articles, _ = _corpus(7)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps({k: a[k] for k in ("text", "title", "outlet", "published")})
+            for a in articles
+        ),
+        encoding="utf-8",
+    )
+    args = ["bench-incremental", "--corpus", str(corpus), "--sizes", "30,100", "--add", "8"]
+    assert main([*args, "--format", "json", "--set", "resolve.story_max_block=12"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = report["timings"]
+    assert [(r["scenario"], r["stored"], r["added"]) for r in rows] == [
+        ("latest", 30, 8),
+        ("random", 30, 8),
+        ("latest", 100, 8),
+        ("random", 100, 8),
+    ]
+    assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
+    assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
+    assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}
+
+
+def test_an_earlier_original_arriving_later_updates_the_copy_s_story_events(
+    tmp_path: Path,
+) -> None:
+    """The reprint's block is untouched, but its events change: their origin is now the
+    original's outlet (merged again though not clustered again)."""
+    rnd = random.Random(8)
+    text = _text(rnd, 2)
+    original = {**_article(0, text, "2024-05-01", rnd), "outlet": "AP"}
+    reprint = {**_article(1, text, "2024-05-11", rnd), "outlet": "Daily Wire"}
+    other = _article(2, _text(rnd, 4), "2024-05-20", rnd)
+    mention = _mention("m-reprint", reprint, rnd)
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, [reprint, other], [mention], 0)
+    resolve_store(con, SETTINGS)
+    assert con.execute("SELECT origin_outlet FROM canonical_events").fetchall() == [("Daily Wire",)]
+    _write(con, [original], [mention], 1)
+    done = resolve_store(con, SETTINGS)
+    assert done is not None and done.block_articles == 1  # only the original's block
+    assert con.execute("SELECT origin_outlet FROM canonical_events").fetchall() == [("AP",)]
+    incremental = _snapshot(con)
+    resolve_store(con, SETTINGS, full=True)
+    assert _snapshot(con) == incremental
