@@ -154,14 +154,13 @@ def test_packaged_rules_and_matching() -> None:
     leader = rules["leader-threaten-neighbour"]
     threat = _event(
         2, "2024-01-02", type="THREATEN", source_actor_id="BLR.GOV.lukashenko",
-        factuality="conditional", sentence="If foreign troops cross, the answer will be harsh.",
-        target_country=None, pair_target=None,
+        factuality="reported", timing="current", trigger="threatened",
+        sentence="Lukashenko threatened Poland with retaliation.",
+        target_actor_id="POL", target_country="POL", pair_target="POL",
     )  # fmt: skip
     assert matches(leader, threat)
-    assert matches(leader, {**threat, "sentence": "x", "target_country": "POL",
-                            "pair_target": "POL"})  # fmt: skip
-    assert not matches(leader, {**threat, "sentence": "x", "target_country": "USA",
-                                "pair_target": "USA"})  # fmt: skip
+    assert not matches(leader, {**threat, "target_country": "USA", "pair_target": "USA",
+                                "target_actor_id": "USA"})  # fmt: skip
     assert "UKR" in neighbours()["BLR"] and "POL" in neighbours()["BLR"]
 
 

@@ -294,7 +294,7 @@ def test_alerts_show_what_fired_and_why(tmp_path: Path, capsys: pytest.CaptureFi
     assert all(a["why"] and a["evidence"] and a["article_ids"] for a in alerts)
     assert main(["alerts", "--db", str(store), "--since", "2024-05-01"]) == EXIT_OK
     table = capsys.readouterr().out
-    assert "leader-threaten-neighbour" in table and "Kyiv Independent" in table
+    assert "leader-threaten-neighbour" in table and "Baltic Monitor" in table
     assert "2023-" not in table.split("\n", 2)[2][:12]
 
 

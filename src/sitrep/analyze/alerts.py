@@ -17,6 +17,15 @@ import duckdb
 
 from sitrep.analyze.alert_record import Alert, alert_id, day_of, evidence_of
 from sitrep.analyze.escalation_alerts import escalation_alerts
+from sitrep.analyze.evidence import witness_key
+from sitrep.analyze.rate_model import (
+    FALLBACK,
+    Surprise,
+    SurpriseTest,
+    discounted_exposure,
+    fit_prior,
+    surprising_days,
+)
 from sitrep.analyze.watchlists import Rule, load_rules, matches
 from sitrep.settings import Settings
 from sitrep.store import api_queries
@@ -25,12 +34,23 @@ from sitrep.store.alerts import fired_times, write_alerts
 __all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts"]
 
 
-def rule_alerts(rule: Rule, rows: Sequence[Mapping[str, Any]]) -> list[Alert]:
+def rule_alerts(
+    rule: Rule, rows: Sequence[Mapping[str, Any]], news: SurpriseTest | None = None
+) -> list[Alert]:
     """One alert per episode: the days on which the trailing `window_days` hold at least
-    `min_events` matching events. Its events are those of the episode's windows."""
-    hits = sorted((r for r in rows if r.get("day") and matches(rule, r)), key=lambda r: r["day"])
+    `min_events` matching events. Its events are those of the episode's windows. A surge
+    rule instead fires on the days its pair's own baseline makes improbable (`news`: the
+    store's articles per day and the model's settings; required then)."""
+    hits = sorted(
+        (r for r in rows if r.get("day") and not r.get("reprint") and matches(rule, r)),
+        key=lambda r: r["day"],
+    )
     if not hits:
         return []
+    if rule.surge is not None:
+        if news is None:
+            raise ValueError(f"surge rule {rule.id} needs the store's news per day")
+        return _surge_alerts(rule, hits, replace(news, probability=rule.surge))
     out: list[Alert] = []
     episode: list[Mapping[str, Any]] = []
     added = -1  # last position of `hits` in the episode: windows only move forward
@@ -54,14 +74,73 @@ def rule_alerts(rule: Rule, rows: Sequence[Mapping[str, Any]]) -> list[Alert]:
     return out
 
 
-def _rule_alert(rule: Rule, start: str, events: Sequence[Mapping[str, Any]]) -> Alert:
+def _surge_alerts(rule: Rule, hits: Sequence[Mapping[str, Any]], news: SurpriseTest) -> list[Alert]:
+    """A surge: per pair (source country → target), the days on which at least `min_events`
+    independent witnesses (outlets, else articles) reported matching events, a count the
+    pair's Gamma–Poisson posterior from its own earlier days makes improbable (the
+    escalation model's machinery, the prior fitted over the rule's pairs). Surge days at
+    most `window_days` apart are one episode, one alert."""
+    by_pair: dict[tuple[Any, Any], dict[str, list[Mapping[str, Any]]]] = {}
+    for hit in hits:
+        pair = (hit.get("source_country"), hit.get("pair_target"))
+        by_pair.setdefault(pair, {}).setdefault(str(hit["day"])[:10], []).append(hit)
+    totals = [sum(len(v) for v in days.values()) for days in by_pair.values()]
+    news = replace(news, prior=fit_prior(totals, float(sum(news.articles.values()))))
+    out: list[Alert] = []
+    for days in by_pair.values():
+        counts = {day: len(_witnesses(events)) for day, events in days.items()}
+        judged = {day for day, n in counts.items() if n >= rule.min_events}
+        episode: list[Surprise] = []
+        for surprise in surprising_days(counts, news, judged):
+            if episode and (day_of(surprise.day) - day_of(episode[-1].day)).days > rule.window_days:
+                out.append(_surge_alert(rule, episode, days))
+                episode = []
+            episode.append(surprise)
+        if episode:
+            out.append(_surge_alert(rule, episode, days))
+    return out
+
+
+def _witnesses(events: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Who reported these canonical events: each one's outlets, else its first article."""
+    return {
+        witness_key(outlet, None, str(e["article_id"]))
+        for e in events
+        for outlet in (e.get("outlets") or [None])
+    }
+
+
+def _surge_alert(
+    rule: Rule, episode: Sequence[Surprise], days: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> Alert:
+    peak = min(episode, key=lambda s: s.tail)
+    events = [e for s in episode for e in days[s.day]]
+    condition = (
+        f"surge: on {peak.day} {peak.count} against {peak.expected:.2g} expected from the "
+        f"pair's own earlier days, Gamma–Poisson P(≥{peak.count}) = {peak.tail:.2g} ≤ "
+        f"{rule.surge:g}"
+    )
+    alert = _rule_alert(rule, episode[0].day, events, condition)
+    pair = f"{alert.source_country}>{alert.target_country}"  # a rule may surge per pair
+    return replace(
+        alert,
+        id=alert_id("watchlist", rule.id, pair, episode[0].day),
+        baseline=round(peak.expected, 4),
+        probability=float(f"{peak.tail:.3g}"),
+    )
+
+
+def _rule_alert(
+    rule: Rule, start: str, events: Sequence[Mapping[str, Any]], condition: str = ""
+) -> Alert:
     pairs = {(e.get("source_country"), e.get("pair_target")) for e in events}
     source, target = next(iter(pairs)) if len(pairs) == 1 else (None, None)
     last = max(str(e["day"])[:10] for e in events)
     outlets = sorted({str(e.get("outlet")) for e in events if e.get("outlet")})
     why = (
-        f"{len(events)} matching event(s) from {start} to {last} (rule: at least "
-        f"{rule.min_events} in {rule.window_days} days), reported by {', '.join(outlets) or '?'}"
+        f"{len(events)} matching event(s) from {start} to {last} ("
+        + (condition or f"rule: at least {rule.min_events} in {rule.window_days} days")
+        + f"), reported by {', '.join(outlets) or '?'}"
         + (f". {rule.why}" if rule.why else "")
     )
     return Alert(
@@ -113,12 +192,20 @@ def select_alerts(
 def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:
     """Every alert the store's canonical events raise under the settings' rules (read-only)."""
     cfg = settings.analyze
-    rows = api_queries.scored_events(con)
-    alerts = escalation_alerts(
-        rows, api_queries.event_witnesses(con), api_queries.articles_per_day(con), cfg
+    mentions = api_queries.event_witnesses(con)
+    articles = api_queries.articles_per_day(con)
+    rows = with_report_facts(api_queries.scored_events(con), mentions)
+    alerts = escalation_alerts(rows, mentions, articles, cfg)
+    news = SurpriseTest(
+        prior=FALLBACK,  # each surge rule fits its own
+        articles=articles,
+        exposure_before=discounted_exposure(articles, sorted(articles), cfg.half_life_days),
+        half_life_days=cfg.half_life_days,
+        probability=cfg.alert_probability,
+        min_history_articles=cfg.min_history_articles,
     )
     for rule in load_rules(cfg.watchlists, cfg.default_watchlists):
-        alerts.extend(rule_alerts(rule, rows))
+        alerts.extend(rule_alerts(rule, rows, news))
     try:
         fired = fired_times(con)
     except duckdb.CatalogException:  # a store from before migration 004
@@ -128,6 +215,23 @@ def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[
         for a in alerts
     ]
     return sorted(alerts, key=lambda a: (a.day, a.kind, a.rule, a.id), reverse=True)
+
+
+def with_report_facts(
+    rows: Sequence[Mapping[str, Any]], mentions: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Canonical events with what rules ask of the report they show: its timing (current or
+    background) and whether its article is a reprint (a copy of another stored article:
+    a copy re-dated days later is old news, never a new event or witness)."""
+    by_id = {str(m["mention_id"]): m for m in mentions}
+    out = []
+    for row in rows:
+        report = by_id.get(str(row.get("mention_id")), {})
+        reprint = report.get("mention_article_id", report.get("article_id")) != report.get(
+            "article_id"
+        )
+        out.append({**row, "timing": report.get("timing", "current"), "reprint": reprint})
+    return out
 
 
 def record_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:

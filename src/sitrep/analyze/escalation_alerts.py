@@ -4,14 +4,26 @@ Gamma–Poisson posterior (rate_model.py) makes improbable. Evidence rules: evid
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sitrep.analyze.alert_record import ESCALATION_RULE, Alert, alert_id, day_of, evidence_of
 from sitrep.analyze.escalation import event_score, load_weights
-from sitrep.analyze.evidence import explicit_pair, is_current_fact, witness_key
-from sitrep.analyze.rate_model import GammaPrior, decay, fit_prior, predictive
+from sitrep.analyze.evidence import (
+    explicit_pair,
+    is_current_fact,
+    is_defensive,
+    same_matter_events,
+    witness_key,
+)
+from sitrep.analyze.rate_model import (
+    GammaPrior,
+    SurpriseTest,
+    discounted_exposure,
+    fit_prior,
+    surprising_days,
+)
 from sitrep.settings import AnalyzeSettings
 
 
@@ -37,9 +49,11 @@ class PairDay:
 
 @dataclass(frozen=True, slots=True)
 class Firing:
-    """A pair-day that fired: the day, its count's tail probability and expected count."""
+    """A pair-day that fired: its corroborated matters (the evidence), the day's count of
+    reporting articles, the count's tail probability and the count expected."""
 
     day: PairDay
+    count: int
     tail: float
     expected: float
 
@@ -68,6 +82,8 @@ def pair_days(
     for m in mentions:
         pair, event = explicit_pair(m), canonical.get(str(m["canonical_id"]))
         if pair is None or event is None or not _is_evidence(m, cfg):
+            continue
+        if is_defensive(event.get("trigger"), m.get("sentence")):  # the defender's success
             continue
         score = event_score(m, weights)
         if score <= 0:  # cooperation or a neutral act is no escalation
@@ -117,54 +133,35 @@ def _add_sorted(items: list[str], item: str) -> None:
         items.sort()
 
 
-def _discounted_exposure(
-    articles: Mapping[str, int], days: Sequence[str], half_life: float
-) -> dict[str, float]:
-    """day → Σ articles of every earlier day × its decay: the store's news volume before
-    each of `days` (the exposure behind a pair's history, shared by every pair)."""
-    timeline = sorted({*articles, *days})
-    out: dict[str, float] = {}
-    total, previous = 0.0, None
-    for day in timeline:
-        if previous is not None:
-            gap = (day_of(day) - day_of(previous)).days
-            total = (total + articles.get(previous, 0)) * decay(gap, half_life)
-        out[day] = total
-        previous = day
-    return {d: out[d] for d in days}
-
-
 def _firings(
-    points: Mapping[str, PairDay],
-    prior: GammaPrior,
-    exposure_before: Mapping[str, float],
-    articles: Mapping[str, int],
-    cfg: AnalyzeSettings,
+    points: Mapping[str, PairDay], test: SurpriseTest, cfg: AnalyzeSettings
 ) -> list[Firing]:
-    """The pair's days that pass the evidence rules and whose count is improbable under the
-    posterior predictive built from the pair's earlier days."""
-    out = []
-    history, previous = 0.0, None
-    for day in sorted(points):
-        point = points[day]
-        if previous is not None:
-            gap = (day_of(day) - day_of(previous)).days
-            history = (history + points[previous].count) * decay(gap, cfg.half_life_days)
-        previous = day
-        if len(point.witnesses) < cfg.min_outlets or point.score < cfg.min_score:
-            continue
-        if exposure_before[day] < cfg.min_history_articles:  # no baseline to be surprised by
-            continue
-        guess = predictive(
-            prior,
-            history,
-            exposure_before[day],
-            max(1, articles.get(day, 0)),
-            point.count,
-        )
-        if guess.tail <= cfg.alert_probability:
-            out.append(Firing(point, guess.tail, guess.expected))
-    return out
+    """The pair's days that pass the evidence rules (one matter corroborated by
+    `min_outlets` witnesses, a day score of `min_score`) and whose count is improbable under
+    the posterior predictive built from the pair's earlier days."""
+    corroborated = {day: same_matter_events(p.events, cfg.min_outlets) for day, p in points.items()}
+    judged = {
+        day
+        for day, events in corroborated.items()
+        if events and sum(points[day].scores[e] for e in events) >= cfg.min_score
+    }
+    counts = {day: p.count for day, p in points.items()}
+    return [
+        Firing(_only(points[s.day], corroborated[s.day]), s.count, s.tail, s.expected)
+        for s in surprising_days(counts, test, judged)
+    ]
+
+
+def _only(point: PairDay, event_ids: Collection[str]) -> PairDay:
+    """The day with only these events, their witnesses and their articles."""
+    events = {cid: point.events[cid] for cid in event_ids}
+    return PairDay(
+        point.day,
+        articles={a for e in events.values() for a in e["witness_articles"]},
+        witnesses={w for e in events.values() for w in e["witnesses"]},
+        events=events,
+        scores={cid: point.scores[cid] for cid in event_ids},
+    )
 
 
 def _episodes(firings: Sequence[Firing], gap_days: int) -> list[list[Firing]]:
@@ -191,10 +188,17 @@ def escalation_alerts(
     by_pair = pair_days(rows, mentions, cfg)
     prior = fit_prior(_pair_counts(by_pair), float(sum(articles.values())))
     all_days = sorted({day for days in by_pair.values() for day in days})
-    exposure = _discounted_exposure(articles, all_days, cfg.half_life_days)
+    test = SurpriseTest(
+        prior=prior,
+        articles=articles,
+        exposure_before=discounted_exposure(articles, all_days, cfg.half_life_days),
+        half_life_days=cfg.half_life_days,
+        probability=cfg.alert_probability,
+        min_history_articles=cfg.min_history_articles,
+    )
     out = []
     for pair, points in sorted(by_pair.items()):
-        firings = _firings(points, prior, exposure, articles, cfg)
+        firings = _firings(points, test, cfg)
         for episode in _episodes(firings, cfg.episode_gap_days):
             out.append(_escalation_alert(pair, episode, prior, cfg))
     return out
@@ -222,9 +226,9 @@ def _escalation_alert(
     why = (
         f"{source}→{target}: {len(events)} hostile event(s) between explicit actors {days} "
         f"in {reports} article(s) from {len(witnesses)} independent source(s); on "
-        f"{peak.day.day} {peak.day.count} reporting article(s) against {peak.expected:.2g} "
+        f"{peak.day.day} {peak.count} reporting article(s) against {peak.expected:.2g} "
         f"expected from the pair's history (Gamma–Poisson, prior over {prior.pairs} pairs): "
-        f"P(≥{peak.day.count}) = "
+        f"P(≥{peak.count}) = "
         f"{peak.tail:.2g} ≤ {cfg.alert_probability:g} ("
         + ", ".join(sorted({f"{e['type']} ({e['factuality']})" for e in events}))
         + ")"

@@ -14,8 +14,9 @@ on an empty history is judged against that, not against nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -98,3 +99,74 @@ def predictive(
 def decay(days: int, half_life_days: float) -> float:
     """Weight of what happened `days` ago (1 today, 1/2 after one half-life)."""
     return 0.5 ** (days / half_life_days) if half_life_days > 0 else 1.0
+
+
+def discounted_exposure(
+    articles: Mapping[str, int], days: Sequence[str], half_life: float
+) -> dict[str, float]:
+    """day → Σ articles of every earlier day × its decay: the store's news volume before
+    each of `days` (the exposure behind a pair's history, shared by every pair)."""
+    timeline = sorted({*articles, *days})
+    out: dict[str, float] = {}
+    total, previous = 0.0, None
+    for day in timeline:
+        if previous is not None:
+            gap = (_date(day) - _date(previous)).days
+            total = (total + articles.get(previous, 0)) * decay(gap, half_life)
+        out[day] = total
+        previous = day
+    return {d: out[d] for d in days}
+
+
+@dataclass(frozen=True, slots=True)
+class Surprise:
+    """A day whose count its own series' posterior predictive makes improbable."""
+
+    day: str
+    count: int
+    tail: float
+    expected: float
+
+
+@dataclass(frozen=True, slots=True)
+class SurpriseTest:
+    """What judging a series needs: the prior, the store's news volume (articles per day
+    and the discounted volume before each day) and the thresholds."""
+
+    prior: GammaPrior
+    articles: Mapping[str, int]
+    exposure_before: Mapping[str, float]
+    half_life_days: float
+    probability: float
+    min_history_articles: float
+
+
+def surprising_days(
+    counts: Mapping[str, int], test: SurpriseTest, judged: Collection[str] | None = None
+) -> list[Surprise]:
+    """The days of one series (day → count) whose count is improbable (tail ≤
+    `test.probability`) under the Gamma–Poisson posterior built from the series' earlier
+    days, each discounted by the half-life. Every day feeds the history; only the days in
+    `judged` (None: all) may be surprising, and none while the store holds fewer than
+    `min_history_articles` articles before it (no baseline to be surprised by)."""
+    out = []
+    history, previous = 0.0, None
+    for day in sorted(counts):
+        if previous is not None:
+            gap = (_date(day) - _date(previous)).days
+            history = (history + counts[previous]) * decay(gap, test.half_life_days)
+        previous = day
+        if judged is not None and day not in judged:
+            continue
+        before = test.exposure_before.get(day, 0.0)
+        if before < test.min_history_articles:
+            continue
+        exposure = max(1, test.articles.get(day, 0))
+        guess = predictive(test.prior, history, before, exposure, counts[day])
+        if guess.tail <= test.probability:
+            out.append(Surprise(day, counts[day], guess.tail, guess.expected))
+    return out
+
+
+def _date(day: str) -> dt.date:
+    return dt.date.fromisoformat(day[:10])

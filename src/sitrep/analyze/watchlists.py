@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from sitrep.analyze.evidence import is_defensive
 from sitrep.errors import ConfigError
 
 _LIST_KEYS = (
@@ -25,10 +26,16 @@ _LIST_KEYS = (
     "target_country",
     "place_country",
     "sentence",
+    "trigger",
+    "timing",
+    "explicit",
 )
 _UPPER = {"type", "source_country", "source_sector", "target_country", "place_country"}
-_KEYS = {*_LIST_KEYS, "target", "near", "min_sources"}
+_KEYS = {*_LIST_KEYS, "target", "near", "min_sources", "defensive"}
 _TARGETS = {"neighbour", "none", "any"}
+_RULE_KEYS = {"id", "title", "why", "match", "any", "unless", "surge", "window_days"}
+_RULE_KEYS |= {"min_events"}
+_PARTICIPANTS = {"source", "target"}
 # Row field each list key is compared with (target_country is the pair's target).
 _FIELD = {"target_country": "pair_target", "source_actor": "source_actor_id"}
 
@@ -45,6 +52,7 @@ class Condition:
     target: str = "any"
     near: Near | None = None
     min_sources: int = 0
+    defensive: bool | None = None  # None: either
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,11 @@ class Rule:
     window_days: int = 7
     min_events: int = 1
     origin: str = ""
+    # Condition sets none of which may hold (e.g. a warning is no threat).
+    unless: tuple[Condition, ...] = ()
+    # A surge rule fires on days whose count of matching events its pair's own
+    # Gamma–Poisson baseline makes this improbable (None: a plain count rule).
+    surge: float | None = None
 
 
 def _fail(origin: str, where: str, message: str) -> ConfigError:
@@ -94,7 +107,26 @@ def _condition(raw: Any, origin: str, where: str) -> Condition:
         min_sources = int(raw.get("min_sources", 0))
     except (TypeError, ValueError) as exc:
         raise _fail(origin, where, "min_sources must be a whole number") from exc
-    return Condition(values, target, near, min_sources)
+    if not values.get("explicit", frozenset()) <= _PARTICIPANTS:
+        raise _fail(origin, where, f"explicit lists participants: {sorted(_PARTICIPANTS)}")
+    defensive = raw.get("defensive")
+    if defensive is not None and not isinstance(defensive, bool):
+        raise _fail(origin, where, "defensive must be true or false")
+    return Condition(values, target, near, min_sources, defensive)
+
+
+def _conditions(raw: Any, origin: str, where: str) -> tuple[Condition, ...]:
+    if not isinstance(raw, list):
+        raise _fail(origin, where, "expected a list of condition sets")
+    return tuple(_condition(c, origin, where) for c in raw)
+
+
+def _surge(raw: Any, origin: str, where: str) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1:
+        raise _fail(origin, where, "surge is a tail probability between 0 and 1")
+    return float(raw)
 
 
 def parse_rules(text: str, origin: str) -> list[Rule]:
@@ -109,12 +141,9 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
         where = f"rule {n + 1}"
         if not isinstance(raw, Mapping) or not raw.get("id") or not raw.get("title"):
             raise _fail(origin, where, "every rule needs an id and a title")
-        extra = set(raw) - {"id", "title", "why", "match", "any", "window_days", "min_events"}
+        extra = set(raw) - _RULE_KEYS
         if extra:
             raise _fail(origin, where, f"unknown keys {sorted(extra)}")
-        anys = raw.get("any", [])
-        if not isinstance(anys, list):
-            raise _fail(origin, where, "any must be a list of condition sets")
         try:
             window, minimum = int(raw.get("window_days", 7)), int(raw.get("min_events", 1))
         except (TypeError, ValueError) as exc:
@@ -127,10 +156,12 @@ def parse_rules(text: str, origin: str) -> list[Rule]:
                 title=str(raw["title"]),
                 why=" ".join(str(raw.get("why", "")).split()),
                 match=_condition(raw.get("match", {}), origin, f"{where} match"),
-                any=tuple(_condition(c, origin, f"{where} any") for c in anys),
+                any=_conditions(raw.get("any", []), origin, f"{where} any"),
                 window_days=window,
                 min_events=minimum,
                 origin=origin,
+                unless=_conditions(raw.get("unless", []), origin, f"{where} unless"),
+                surge=_surge(raw.get("surge"), origin, f"{where} surge"),
             )
         )
     ids = [r.id for r in rules]
@@ -174,16 +205,32 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
+def _explicit(row: Mapping[str, Any], participant: str) -> bool:
+    """The participant is named in the event and resolved to a knowledge-base actor with a
+    country: never a target taken from the event's place."""
+    return bool(row.get(f"{participant}_actor_id") and row.get(f"{participant}_country"))
+
+
+def _value_holds(key: str, allowed: frozenset[str], row: Mapping[str, Any]) -> bool:
+    if key == "sentence":
+        sentence = str(row.get("sentence") or "").lower()
+        return any(phrase in sentence for phrase in allowed)
+    if key == "trigger":  # each entry starts a word of the trigger: `warn` → "warned"
+        words = str(row.get("trigger") or "").lower().split()
+        return any(w.startswith(start) for w in words for start in allowed)
+    if key == "explicit":
+        return all(_explicit(row, participant) for participant in allowed)
+    value = row.get(_FIELD.get(key, key))
+    return value is not None and str(value) in allowed
+
+
 def holds(cond: Condition, row: Mapping[str, Any]) -> bool:
-    for key, allowed in cond.values.items():
-        if key == "sentence":
-            sentence = str(row.get("sentence") or "").lower()
-            if not any(phrase in sentence for phrase in allowed):
-                return False
-            continue
-        value = row.get(_FIELD.get(key, key))
-        if value is None or str(value) not in allowed:
-            return False
+    if not all(_value_holds(key, allowed, row) for key, allowed in cond.values.items()):
+        return False
+    if cond.defensive is not None and cond.defensive != is_defensive(
+        row.get("trigger"), row.get("sentence")
+    ):
+        return False
     target, source = row.get("pair_target"), row.get("source_country")
     if cond.target == "none" and row.get("target_country") is not None:
         return False
@@ -201,6 +248,6 @@ def holds(cond: Condition, row: Mapping[str, Any]) -> bool:
 
 
 def matches(rule: Rule, row: Mapping[str, Any]) -> bool:
-    if not holds(rule.match, row):
+    if not holds(rule.match, row) or any(holds(c, row) for c in rule.unless):
         return False
     return not rule.any or any(holds(c, row) for c in rule.any)
