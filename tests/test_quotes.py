@@ -196,3 +196,10 @@ def test_speech_verb_after_an_adjective_takes_the_subject(extractor: Extractor) 
     quotes = [q for q in _extract(extractor, text).quotes if "Minsk" in q.content.text]
     assert quotes and quotes[0].speaker is not None
     assert quotes[0].speaker.actor_id == "BLR.GOV.lukashenko"
+
+
+def test_unnamed_people_keep_what_the_article_says_about_them(extractor: Extractor) -> None:
+    text = "Officials familiar with the investigation said the files covered two years."
+    (quote,) = _extract(extractor, text).quotes
+    assert quote.speaker is not None
+    assert quote.speaker.name == "Officials familiar with the investigation"

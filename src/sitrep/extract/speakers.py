@@ -80,7 +80,7 @@ def _subject(verb: Token) -> Token | None:
 
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
-    word = token.lower_
+    word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in _RELATIVES and token.head.dep_ == "relcl":
         return _at(mention(ctx, token.head.head), token)  # "the minister, who said …"
     if word in THIRD_PERSON or word in GROUP_PRONOUNS:
@@ -96,7 +96,31 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
     if token.pos_ == "NOUN" and token.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
         return document_source(ctx, token)
-    return _described(ctx, token, participant_for(ctx, token))
+    return _qualified(ctx, token, _described(ctx, token, participant_for(ctx, token)))
+
+
+def _qualified(ctx: ArticleContext, token: Token, who: Participant | None) -> Participant | None:
+    """An unnamed person the KB does not place keeps the article's description too."""
+    if who is None or who.actor_id is not None or token.pos_ != "NOUN":
+        return who
+    if who.span is None or who.name != who.span.text:
+        return who  # already named ("the ambassador, Motohide Yoshikawa")
+    if token.lemma_.lower() in ctx.knowledge.lexicons.described_persons:
+        who.name = _description(token)
+    return who
+
+
+def _description(token: Token) -> str:
+    """The words describing an unnamed person, without determiners, with what the article
+    says right after the noun ("officials familiar with the investigation", "aides
+    traveling with Panetta"): without it the name would be only "officials"."""
+    words = [t for t in noun_phrase(token) if t.dep_ not in {"det", "poss", "case"}]
+    start = words[0].i if words else token.i
+    end = words[-1].i + 1 if words else token.i + 1
+    tail = [c for c in token.rights if c.dep_ in {"amod", "acl"} and c.i == end]
+    if tail:
+        end = tail[0].right_edge.i + 1
+    return token.doc[start:end].text
 
 
 def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Participant | None:
@@ -114,10 +138,7 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
     actor = ctx.knowledge.actors.actor(who.actor_id)
     if actor is not None and actor.kind == "person":
         return who  # "the Russian president": the office holder is named by the office
-    phrase = noun_phrase(token)
-    words = [t for t in phrase if t.dep_ not in {"det", "poss", "case"}]
-    if words:
-        who.name = phrase.doc[words[0].i : words[-1].i + 1].text
+    who.name = _description(token)
     return who
 
 
