@@ -71,6 +71,8 @@ class Store:
         # Writes through this process; part of the state caches are keyed on, because a
         # commit may only touch the WAL's contents without changing its size class.
         self._writes = 0
+        # Writes to the shared database since its last checkpoint (see _checkpoint).
+        self._unchecked_writes = 0
         # Alerts evaluated for one state of the file: evaluating reads every canonical
         # event, seconds on a million, and the answer only changes when the file does.
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
@@ -162,6 +164,7 @@ class Store:
                 if self._shared is not None:
                     with self._shared_cursor(self._shared) as cursor:
                         yield cursor
+                        self._checkpoint(cursor)
                     return
                 with self._lock:
                     self._reader.close()  # one process may not hold a reader and a writer
@@ -178,6 +181,25 @@ class Store:
             finally:
                 self._writes += 1
                 self._alerts = None
+
+    def _checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Checkpoint the shared database every `store.checkpoint_every_writes` writes. It
+        is never closed, and until a checkpoint DuckDB keeps every commit in its
+        write-ahead log and the changed row groups in memory: without this, each poll of
+        `serve --watch` (a resolution rewrites stories and canonical events) added ~150 KB
+        that stayed (docs/performance.md). A checkpoint refused because a request's
+        transaction began before the write is left to the next write."""
+        every = self.settings.store.checkpoint_every_writes
+        if every <= 0:
+            return
+        self._unchecked_writes += 1
+        if self._unchecked_writes < every:
+            return
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.TransactionException:
+            return
+        self._unchecked_writes = 0
 
     def close(self) -> None:
         """Release the file (at shutdown)."""
