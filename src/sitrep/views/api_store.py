@@ -30,6 +30,7 @@ from sitrep.model import Article, Reject
 from sitrep.settings import Settings
 from sitrep.store.db import connect, file_state
 from sitrep.store.pool import ReadConnection
+from sitrep.store.shared import SharedDatabase
 
 T = TypeVar("T")
 
@@ -59,20 +60,14 @@ class Store:
         self._reader = ReadConnection(
             db, settings.api.keep_open_seconds, settings.api.lock_wait_seconds
         )
-        self._shared: duckdb.DuckDBPyConnection | None = None
-        if shared:
-            store = settings.store
-            self._shared = connect(
-                db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds
-            )
+        # Checkpointed and reopened as it is written (store/shared.py).
+        self._shared = SharedDatabase(db, settings.store) if shared else None
         # One writer at a time in this process (the watcher, an ingest request): two
         # cursors writing the same tables would conflict at commit.
         self._write_lock = threading.Lock()
         # Writes through this process; part of the state caches are keyed on, because a
         # commit may only touch the WAL's contents without changing its size class.
         self._writes = 0
-        # Writes to the shared database since its last checkpoint (see _checkpoint).
-        self._unchecked_writes = 0
         # Alerts evaluated for one state of the file: evaluating reads every canonical
         # event, seconds on a million, and the answer only changes when the file does.
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
@@ -135,21 +130,9 @@ class Store:
         return indexed[1].get(pair, [])
 
     @contextmanager
-    def _shared_cursor(
-        self, shared: duckdb.DuckDBPyConnection
-    ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of the shared database (serve --watch), closed after use."""
-        with self._lock:  # cursor() changes the parent connection's bookkeeping
-            cursor = shared.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-
-    @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._shared is not None:
-            with self._shared_cursor(self._shared) as cursor:
+            with self._shared.cursor() as cursor:
                 yield cursor
             return
         with self._lock, self._reader.read() as con:
@@ -162,9 +145,8 @@ class Store:
         with self._write_lock:
             try:
                 if self._shared is not None:
-                    with self._shared_cursor(self._shared) as cursor:
+                    with self._shared.writer() as cursor:
                         yield cursor
-                        self._checkpoint(cursor)
                     return
                 with self._lock:
                     self._reader.close()  # one process may not hold a reader and a writer
@@ -181,25 +163,6 @@ class Store:
             finally:
                 self._writes += 1
                 self._alerts = None
-
-    def _checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Checkpoint the shared database every `store.checkpoint_every_writes` writes. It
-        is never closed, and until a checkpoint DuckDB keeps every commit in its
-        write-ahead log and the changed row groups in memory: without this, each poll of
-        `serve --watch` (a resolution rewrites stories and canonical events) added ~150 KB
-        that stayed (docs/performance.md). A checkpoint refused because a request's
-        transaction began before the write is left to the next write."""
-        every = self.settings.store.checkpoint_every_writes
-        if every <= 0:
-            return
-        self._unchecked_writes += 1
-        if self._unchecked_writes < every:
-            return
-        try:
-            con.execute("CHECKPOINT")
-        except duckdb.TransactionException:
-            return
-        self._unchecked_writes = 0
 
     def close(self) -> None:
         """Release the file (at shutdown)."""
