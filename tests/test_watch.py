@@ -102,8 +102,8 @@ def _wal_bytes(db: Path) -> int:
 def test_serve_watch_checkpoints_its_open_store_after_each_poll(
     site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path, every: int
 ) -> None:
-    """`serve --watch` never closes its store: unless checkpointed, DuckDB kept every
-    poll's commits in the write-ahead log and in memory (docs/performance.md)."""
+    """`serve --watch` never closes its store: unless checkpointed, DuckDB keeps the
+    polls' commits in its write-ahead log (and memory) until the log reaches 16 MB."""
     db = tmp_path / "w.duckdb"
     settings = watch_settings.with_overrides({"store": {"checkpoint_every_writes": every}})
     store = Store(db, settings, shared=True)

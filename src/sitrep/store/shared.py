@@ -3,10 +3,11 @@ cursors for its threads, a checkpoint after writes, and a fresh database every s
 writes.
 
 Why the last two: a file opened for each poll (`sitrep watch`) is checkpointed and freed
-when it is closed. Held open, DuckDB kept every commit in its write-ahead log and in memory
-(its automatic checkpoint never fired under sitrep's writes: the log reached 70 MB in 100
-polls), and even checkpointed, the open database kept ~180 KB a poll outside its buffer
-pool that only closing it gives back (docs/performance.md, "Staying power of watch").
+when it is closed. Held open, DuckDB checkpoints only when its write-ahead log reaches
+16 MB and holds the log's changes in memory until then; and even checkpointed after every
+poll, the open database kept ~170 KB a poll outside DuckDB's own memory accounting
+(`duckdb_memory()` stayed flat) that only closing it gave back (docs/performance.md,
+"Staying power of watch").
 """
 
 from __future__ import annotations
