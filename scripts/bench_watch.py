@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--db PATH]
                                                [--csv PATH] [--feed-size 20] [--shared]
+                                               [--set SECTION.KEY=VALUE ...]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -13,7 +14,7 @@ process's resident memory (psutil, else /proc/self/status VmRSS) is recorded. Pr
 JSON summary: RSS of the first and last 20 polls, the least-squares slope after the first
 20 polls (KB per poll), the slope over the last half (a leak keeps its pace, a cache that
 fills slows down), poll times, live Python objects and spaCy's string count (first and
-last poll), and the store's size; `--csv` writes every poll as it goes.
+last poll), the largest write-ahead log and the store's size; `--csv` writes every poll as it goes.
 docs/performance.md has the numbers. Not a test: `tests/test_bench_watch.py` runs it with
 `--polls 5` to check it works.
 """
@@ -38,7 +39,7 @@ import duckdb
 
 from sitrep.run.watch import PollReport, Watcher, watch
 from sitrep.settings import Settings, load_settings
-from sitrep.store.db import connect
+from sitrep.views.api_store import Store
 
 OpenStore = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
@@ -58,6 +59,12 @@ def rss_bytes() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("cannot read this process's resident memory")
+
+
+def wal_bytes(db: Path) -> int:
+    """Size of the store's write-ahead log (0 when there is none)."""
+    wal = db.with_name(db.name + ".wal")
+    return wal.stat().st_size if wal.exists() else 0
 
 
 def vocab_strings(watcher: Watcher) -> int:
@@ -173,33 +180,32 @@ def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
         "poll_seconds_mean_last_20": round(statistics.fmean(seconds[-tail:]), 3),
         "py_objects_first_last": [rows[0]["py_objects"], rows[-1]["py_objects"]],
         "vocab_strings_first_last": [rows[0]["vocab_strings"], rows[-1]["vocab_strings"]],
+        "wal_mb_max": round(max(r["wal_kb"] for r in rows) / 1024, 1),
         "store_mb": round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20, 1),
     }
 
 
 @contextmanager
 def one_database(db: Path, settings: Settings) -> Iterator[OpenStore]:
-    """What `serve --watch` does: the file opened once, a cursor of it for each poll."""
-    con = connect(db, memory_limit=settings.store.memory_limit)
-
-    @contextmanager
-    def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
-        polled = con.cursor()
-        try:
-            yield polled
-        finally:
-            polled.close()
-
+    """What `serve --watch` does: the server's store opened once (shared), each poll
+    writing through its `writer()` (a cursor, checkpointed per `store.checkpoint_every_writes`)."""
+    store = Store(db, settings, shared=True)
     try:
-        yield cursor
+        yield store.writer
     finally:
-        con.close()
+        store.close()
 
 
 def run(
-    polls: int, every: float, db: Path, feed_size: int, csv_path: Path | None, shared: bool
+    polls: int,
+    every: float,
+    db: Path,
+    feed_size: int,
+    csv_path: Path | None,
+    shared: bool,
+    overrides: list[str] | None = None,
 ) -> list[dict[str, float]]:
-    settings = load_settings().with_overrides(
+    settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
     )
     feed = Feed(feed_size)
@@ -226,6 +232,9 @@ def run(
                 # spaCy's string store, which keeps every new word it has parsed.
                 "py_objects": len(gc.get_objects()),
                 "vocab_strings": vocab_strings(watcher),
+                # DuckDB's write-ahead log: commits not yet checkpointed into the file,
+                # which DuckDB also holds in memory.
+                "wal_kb": round(wal_bytes(db) / 1024, 1),
             }
             rows.append(row)
             if out is not None:
@@ -254,10 +263,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="a setting, as `sitrep --set` (store.checkpoint_every_writes=0: no checkpoints)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         db = args.db or Path(tmp) / "watch.duckdb"
-        rows = run(args.polls, args.every, db, args.feed_size, args.csv, args.shared)
+        rows = run(args.polls, args.every, db, args.feed_size, args.csv, args.shared, args.set)
         found = summary(rows, db)
     print(json.dumps(found, indent=1))
     return 0

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ from sitrep.cli import _one_line, main
 from sitrep.extract.service import Extractor
 from sitrep.run.watch import Watcher
 from sitrep.settings import Settings
+from sitrep.store.shared import SharedDatabase
+from sitrep.views.api_store import Store
 from watch_site import Site, page_text, serve, start_process, summary_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,6 +91,123 @@ def test_feed_entries_are_stored_once_and_unchanged_feeds_answer_304(
     seen = _rows(db, "SELECT key, text_from FROM watch_seen ORDER BY key")
     assert seen == [(f"urn:courier:{n}", "page") for n in (1, 2, 3)]
     watcher.close()
+
+
+def _wal_bytes(db: Path) -> int:
+    wal = db.with_name(db.name + ".wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+@pytest.mark.parametrize("every", [1, 0], ids=["checkpointed", "left-to-duckdb"])
+def test_serve_watch_checkpoints_its_open_store_after_each_poll(
+    site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path, every: int
+) -> None:
+    """`serve --watch` never closes its store: unless checkpointed, DuckDB keeps the
+    polls' commits in its write-ahead log (and memory) until the log reaches 16 MB."""
+    db = tmp_path / "w.duckdb"
+    settings = watch_settings.with_overrides({"store": {"checkpoint_every_writes": every}})
+    store = Store(db, settings, shared=True)
+    try:
+        watcher = Watcher(
+            [f"{site.base}/feed.rss"],
+            settings,
+            db,
+            extractor=extractor,
+            clock=Clock(),
+            open_store=store.writer,
+        )
+        assert watcher.poll().articles == 2
+        if every:
+            assert _wal_bytes(db) == 0  # all in the file
+        else:
+            assert _wal_bytes(db) > 0
+        with store.read() as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    finally:
+        store.close()
+    assert len(_texts(db)) == 2
+
+
+def test_a_checkpoint_an_open_request_refuses_is_left_to_the_next_poll(
+    site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    store = Store(db, watch_settings, shared=True)
+    try:
+        watcher = Watcher(
+            [f"{site.base}/feed.rss"],
+            watch_settings,
+            db,
+            extractor=extractor,
+            clock=Clock(),
+            open_store=store.writer,
+        )
+        with store.read() as request:
+            # A request's transaction that began before the poll's write: DuckDB refuses
+            # a checkpoint until it ends. The poll stores and reports no error.
+            request.execute("BEGIN TRANSACTION")
+            request.execute("SELECT count(*) FROM articles").fetchall()
+            first = watcher.poll()
+            request.execute("COMMIT")
+        assert (first.articles, first.errors) == (2, [])
+        assert _wal_bytes(db) > 0
+        site.feed_numbers = [1, 2, 3]
+        second = watcher.poll()
+        assert (second.articles, second.errors) == (1, [])
+        assert _wal_bytes(db) == 0
+    finally:
+        store.close()
+    assert len(_texts(db)) == 3
+
+
+def test_the_open_store_is_reopened_every_n_polls_once_its_reads_end(
+    site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path
+) -> None:
+    """Closing is what gives back the memory the open database keeps (store/shared.py); a
+    request reading at the time finishes on the old database, then the file reopens."""
+    db = tmp_path / "w.duckdb"
+    settings = watch_settings.with_overrides({"store": {"reopen_every_writes": 2}})
+    shared = SharedDatabase(db, settings.store)
+    try:
+        watcher = Watcher(
+            [f"{site.base}/feed.rss"],
+            settings,
+            db,
+            extractor=extractor,
+            clock=Clock(),
+            open_store=shared.writer,
+        )
+        assert (watcher.poll().articles, shared.opened) == (2, 1)
+        site.feed_numbers = [1, 2, 3]
+        reading, release = threading.Event(), threading.Event()
+        counts: list[object] = []
+
+        def request() -> None:
+            with shared.cursor() as con:
+                reading.set()
+                release.wait(120)
+                counts.append(con.execute("SELECT count(*) FROM articles").fetchone())
+
+        reader = threading.Thread(target=request)
+        reader.start()
+        assert reading.wait(120)
+        second: list[object] = []
+        poller = threading.Thread(target=lambda: second.append(watcher.poll().articles))
+        poller.start()
+        deadline = time.monotonic() + 120
+        while not shared._reopening and time.monotonic() < deadline:  # the write is done
+            time.sleep(0.01)
+        assert shared._reopening and shared.opened == 1  # waiting for the request
+        release.set()
+        reader.join(120)
+        poller.join(120)
+        assert counts == [(3,)] and second == [1] and shared.opened == 2
+        with shared.cursor() as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+    finally:
+        release.set()
+        shared.close()
+    assert len(_texts(db)) == 3
 
 
 def test_failing_sources_rest_with_growing_backoff_while_the_feed_goes_on(

@@ -103,6 +103,8 @@ class StoreSettings:
     commit_every: int = 64
     memory_limit: str = "1GB"
     lock_wait_seconds: float = 30.0
+    checkpoint_every_writes: int = 1
+    reopen_every_writes: int = 20
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from sitrep.model import Article, Reject
 from sitrep.settings import Settings
 from sitrep.store.db import connect, file_state
 from sitrep.store.pool import ReadConnection
+from sitrep.store.shared import SharedDatabase
 
 T = TypeVar("T")
 
@@ -59,12 +60,8 @@ class Store:
         self._reader = ReadConnection(
             db, settings.api.keep_open_seconds, settings.api.lock_wait_seconds
         )
-        self._shared: duckdb.DuckDBPyConnection | None = None
-        if shared:
-            store = settings.store
-            self._shared = connect(
-                db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds
-            )
+        # Checkpointed and reopened as it is written (store/shared.py).
+        self._shared = SharedDatabase(db, settings.store) if shared else None
         # One writer at a time in this process (the watcher, an ingest request): two
         # cursors writing the same tables would conflict at commit.
         self._write_lock = threading.Lock()
@@ -133,21 +130,9 @@ class Store:
         return indexed[1].get(pair, [])
 
     @contextmanager
-    def _shared_cursor(
-        self, shared: duckdb.DuckDBPyConnection
-    ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of the shared database (serve --watch), closed after use."""
-        with self._lock:  # cursor() changes the parent connection's bookkeeping
-            cursor = shared.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-
-    @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._shared is not None:
-            with self._shared_cursor(self._shared) as cursor:
+            with self._shared.cursor() as cursor:
                 yield cursor
             return
         with self._lock, self._reader.read() as con:
@@ -160,7 +145,7 @@ class Store:
         with self._write_lock:
             try:
                 if self._shared is not None:
-                    with self._shared_cursor(self._shared) as cursor:
+                    with self._shared.writer() as cursor:
                         yield cursor
                     return
                 with self._lock:
