@@ -13,15 +13,25 @@ import pytest
 
 from sitrep.eval.stories import bcubed
 from sitrep.finish import resolve_store
+from sitrep.resolve.incremental import changed_blocks
+from sitrep.resolve.stories import calendar_block, day_of, story_blocks
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.write import insert_rows
 
-# Small blocks and windows, so a handful of articles crosses every boundary: story blocks
-# split by count (a new article shifts the later ones), gaps that new articles bridge,
-# copies inside and outside the copy window, undated articles at the end.
+# Small blocks and windows, so a handful of articles crosses every boundary: calendar runs
+# of two weeks split by count (a new article shifts the later blocks of its run), gaps that
+# new articles bridge, copies inside and outside the copy window, undated articles at the
+# end split by their ids' hashes.
 SETTINGS = Settings().with_overrides(
-    {"resolve": {"story_max_block": 12, "dedup_window_days": 20, "story_window_days": 3}}
+    {
+        "resolve": {
+            "story_max_block": 6,
+            "story_block_days": 14,
+            "dedup_window_days": 20,
+            "story_window_days": 3,
+        }
+    }
 )
 _TOPICS = [
     [f"{name}{i}" for i in range(30)]
@@ -264,3 +274,73 @@ def test_an_earlier_original_arriving_later_updates_the_copy_s_story_events(
     incremental = _snapshot(con)
     resolve_store(con, SETTINGS, full=True)
     assert _snapshot(con) == incremental
+
+
+def _order(articles: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    placed = [(a["id"], a["published"] or None) for a in articles]
+    return sorted(placed, key=lambda p: (p[1] or "9999", p[0]))
+
+
+def _run_of(published: str | None) -> int:
+    day = day_of(published)
+    assert day is not None
+    return calendar_block(day, SETTINGS.resolve)
+
+
+def _replaced(
+    before: list[tuple[str, str | None]], after: list[tuple[str, str | None]]
+) -> tuple[set[str], set[str], int]:
+    """The articles of the blocks `after` no longer has, of the blocks it adds, and the
+    number of blocks it no longer has."""
+    settings = SETTINGS.resolve
+    old, new = set(story_blocks(before, settings)), set(story_blocks(after, settings))
+    gone = {aid for block in old - new for aid in block}
+    added = {aid for block in changed_blocks(before, after, settings) for aid in block}
+    return gone, added, len(old - new)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_article_back_in_time_changes_only_the_blocks_of_its_calendar_run(seed: int) -> None:
+    articles, _ = _corpus(seed)
+    dated = [a for a in articles if a["published"]]
+    after = _order(dated)
+    published = dict(after)
+    for article in random.Random(seed).sample(dated, 10):
+        before = [p for p in after if p[0] != article["id"]]
+        gone, added, _ = _replaced(before, after)
+        assert added == gone | {article["id"]}
+        assert {_run_of(published[a]) for a in added} == {_run_of(article["published"])}
+    blocks = story_blocks(after, SETTINGS.resolve)
+    assert max(len(b) for b in blocks) == SETTINGS.resolve.story_max_block  # cap exercised
+    assert len({_run_of(published[b[0]]) for b in blocks}) > 4  # and the runs
+
+
+def test_a_story_run_boundary_is_a_block_boundary() -> None:
+    # 2024-03-10 is a Sunday, 2024-03-11 the Monday after: one day apart, two weekly runs.
+    weekly = Settings().with_overrides({"resolve": {"story_block_days": 7}}).resolve
+    order: list[tuple[str, str | None]] = [
+        ("a", "2024-03-04"),
+        ("b", "2024-03-10"),
+        ("c", "2024-03-11"),
+    ]
+    assert story_blocks(order, weekly) == [("a",), ("b",), ("c",)]  # a: gap of 6 days
+    unbounded = Settings().with_overrides({"resolve": {"story_block_days": 0}}).resolve
+    assert story_blocks(order[1:], unbounded) == [("b", "c")]
+    bridged = [order[0], ("d", "2024-03-07"), order[1]]  # canonical order
+    assert story_blocks(bridged, weekly) == [("a", "d", "b")]
+
+
+def test_an_undated_article_changes_one_block_of_the_undated_ones() -> None:
+    settings = SETTINGS.resolve
+    undated: list[tuple[str, str | None]] = [(f"u{n:03d}", None) for n in range(60)]
+    blocks = story_blocks(undated, settings)
+    assert sorted(a for b in blocks for a in b) == [a for a, _ in undated]
+    assert max(len(b) for b in blocks) <= settings.story_max_block < len(blocks)
+    # Split by hash, not by id order: an id that encodes a story keeps nothing together.
+    position = {aid: n for n, (aid, _) in enumerate(undated)}
+    assert any(position[b[-1]] - position[b[0]] + 1 != len(b) for b in blocks)
+    for n in range(60, 80):
+        after = [*undated, (f"u{n:03d}", None)]
+        gone, added, removed = _replaced(undated, after)
+        assert added == gone | {f"u{n:03d}"} and removed == 1
+        undated = after

@@ -80,6 +80,7 @@ class ResolveSettings:
     story_threshold: float = 0.16
     story_window_days: int = 3
     story_max_block: int = 2500
+    story_block_days: int = 7
     incremental: bool = True
     story_weights: tuple[float, ...] = (0.3, 0.2, 0.2, 0.3)
     event_window_days: int = 1

@@ -10,9 +10,11 @@ Each step of resolution is local, and each local unit is recomputed only when it
   from stored MinHash signatures of the articles within the window) give the same
   components. An undated article is compared with what the window holds at the end, so a
   later latest date can drop stored pairs: every pair is checked again (`copies`).
-- **stories**: story blocks (`stories.starts_block`) depend on the sequence of dates
-  only, and a block's stories on its articles only. A block with the same articles keeps
-  its stories; only the changed ones (`changed_blocks`) are clustered again.
+- **stories**: story blocks (`stories.story_blocks`) depend on ids and dates only, and
+  each boundary only on the articles of its calendar run (dated) or hash prefix
+  (undated); a block's stories depend on its articles only. A block with the same
+  articles keeps its stories; only the changed ones (`changed_blocks`) are clustered
+  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time.
 - **canonical events** merge within one story and type: a story's events depend on its
   mentions and its articles' copies, outlets and dates, so only new stories and stories
   whose articles' copies changed are merged again (store/incremental.py).
@@ -28,7 +30,7 @@ from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
-from sitrep.resolve.stories import day_of, starts_block
+from sitrep.resolve.stories import story_blocks
 from sitrep.settings import ResolveSettings
 
 # An article's place in canonical order: (id, published).
@@ -40,23 +42,6 @@ Pair = tuple[str, str]
 def sort_key(aid: str, published: str | None) -> tuple[str, str]:
     """`dedup.canonical_key` from an id and a publication date."""
     return (published or "9999", aid)
-
-
-def story_blocks(order: Sequence[Placed], settings: ResolveSettings) -> list[tuple[str, ...]]:
-    """The blocks `StoryClusterer` clusters, as id tuples, for articles in canonical order."""
-    blocks: list[tuple[str, ...]] = []
-    current: list[str] = []
-    previous = None
-    for aid, published in order:
-        day = day_of(published)
-        if starts_block(len(current), previous, day, settings) and current:
-            blocks.append(tuple(current))
-            current = []
-        current.append(aid)
-        previous = day
-    if current:
-        blocks.append(tuple(current))
-    return blocks
 
 
 def changed_blocks(

@@ -4,8 +4,11 @@ Similarity of two articles is a weighted mix of TF-IDF cosines over (1) content 
 (2) names and numbers (capitalised runs, figures), (3) word pairs and (4) the lead
 paragraph; articles more than `story_window_days` apart never meet. Clustering is
 average-linkage agglomeration (merge while the mean similarity ≥ `story_threshold`) over
-date-contiguous blocks, with articles in a canonical order (date, id), so the result does
-not depend on the order they arrived in. Tuned on ECB+ subtopics and AllSides stories.
+blocks, with articles in a canonical order (date, id), so the result does not depend on
+the order they arrived in. A dated block lies within one fixed calendar run of
+`story_block_days` days and one date-contiguous run; undated articles are split by a hash
+of their ids: every block boundary depends only on the articles near it, which keeps
+incremental resolution local. Tuned on ECB+ subtopics and AllSides stories.
 """
 
 from __future__ import annotations
@@ -105,16 +108,76 @@ def day_of(published: str | None) -> date | None:
         return None
 
 
-def starts_block(
-    size: int, previous: date | None, day: date | None, settings: ResolveSettings
-) -> bool:
-    """Whether an article starts a new block after one of `size` articles: its date is more
-    than the window after the previous one's (or one of them is undated, but not both), or
-    the block is full."""
-    if not size or size >= settings.story_max_block:
-        return True
-    gap = day is None or previous is None or (day - previous).days > settings.story_window_days
-    return gap and not (day is None and previous is None)
+def calendar_block(day: date, settings: ResolveSettings) -> int:
+    """The fixed run of `story_block_days` days a dated article's block lies in, counted
+    from 0001-01-01 (a Monday: 7-day runs are weeks Monday–Sunday). It depends on the
+    article's date alone, so an arrival never moves another run's boundaries (0: no runs)."""
+    days = settings.story_block_days
+    return (day.toordinal() - 1) // days if days > 0 else 0
+
+
+def starts_block(size: int, previous: date, day: date, settings: ResolveSettings) -> bool:
+    """Whether a dated article starts a new block after one of `size` dated articles (in
+    canonical order) ending on `previous`: it is the first, the block is full, it falls in
+    another calendar run, or more than the window lies between them. A boundary depends
+    only on the articles of its calendar run."""
+    return (
+        not size
+        or size >= settings.story_max_block
+        or calendar_block(day, settings) != calendar_block(previous, settings)
+        or (day - previous).days > settings.story_window_days
+    )
+
+
+def _hash_bits(aid: str) -> int:
+    return int(digest("story-block", aid), 16)  # 64 bits, stable across runs and machines
+
+
+def undated_blocks(ids: Sequence[str], settings: ResolveSettings) -> list[list[str]]:
+    """Blocks of undated articles: all in one while they fit `story_max_block`, else split
+    in two by the next bit of a hash of the id, and again, until each part fits. A part's
+    boundaries depend only on the articles whose hashes share its prefix, so an undated
+    arrival changes one block (or splits it), never the others; unlike order by id, the
+    split keeps nothing together that an id happens to encode."""
+    out: list[list[str]] = []
+    pending: list[tuple[list[tuple[int, str]], int]] = [
+        (sorted((_hash_bits(aid), aid) for aid in ids), 0)
+    ]
+    while pending:
+        part, depth = pending.pop()
+        if not part:
+            continue
+        if len(part) <= settings.story_max_block or depth >= 64:
+            out.append(sorted(aid for _, aid in part))
+            continue
+        bit = 63 - depth
+        pending.append(([p for p in part if not p[0] >> bit & 1], depth + 1))
+        pending.append(([p for p in part if p[0] >> bit & 1], depth + 1))
+    return sorted(out)
+
+
+def story_blocks(
+    order: Sequence[tuple[str, str | None]], settings: ResolveSettings
+) -> list[tuple[str, ...]]:
+    """The blocks `StoryClusterer` clusters, as id tuples, for (id, published) in
+    canonical order: dated blocks first, in order, then the undated ones."""
+    blocks: list[tuple[str, ...]] = []
+    current: list[str] = []
+    previous: date | None = None
+    undated: list[str] = []
+    for aid, published in order:
+        day = day_of(published)
+        if day is None:
+            undated.append(aid)
+            continue
+        if current and previous is not None and starts_block(len(current), previous, day, settings):
+            blocks.append(tuple(current))
+            current = []
+        current.append(aid)
+        previous = day
+    if current:
+        blocks.append(tuple(current))
+    return blocks + [tuple(block) for block in undated_blocks(undated, settings)]
 
 
 def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[list[int]]:
@@ -153,18 +216,25 @@ def block_stories(block: list[ArticleRef], settings: ResolveSettings) -> list[St
 
 
 class StoryClusterer:
-    """Feed articles in canonical order (date, id); each block is clustered as soon as it
-    closes and only its stories are kept, so the texts of one block are in memory at once."""
+    """Feed articles in canonical order (date, id); each dated block is clustered as soon as
+    it closes and only its stories are kept, so the texts of one dated block are in memory
+    at once. Undated articles (last in canonical order) wait for `stories`, which splits
+    them (`undated_blocks`): their texts are held together."""
 
     def __init__(self, settings: ResolveSettings) -> None:
         self._settings = settings
         self._block: list[ArticleRef] = []
         self._previous: date | None = None
+        self._undated: dict[str, ArticleRef] = {}
         self._stories: list[Story] = []
 
     def add(self, article: ArticleRef) -> None:
         day = day_of(article.published)
-        if starts_block(len(self._block), self._previous, day, self._settings):
+        if day is None:
+            self._undated[article.id] = article
+            return
+        previous = self._previous
+        if previous is None or starts_block(len(self._block), previous, day, self._settings):
             self._flush()
         self._block.append(article)
         self._previous = day
@@ -176,6 +246,9 @@ class StoryClusterer:
 
     def stories(self) -> list[Story]:
         self._flush()
+        for ids in undated_blocks(list(self._undated), self._settings):
+            self._stories.extend(block_stories([self._undated[i] for i in ids], self._settings))
+        self._undated = {}
         return sorted(self._stories, key=lambda s: (s.first_seen or "9999", s.story_id))
 
 
