@@ -57,6 +57,11 @@ def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str
         ("I support his decision to give Congress a final chance.", "support"),
         ("Putin ordered forces to rehearse deploying tactical nuclear weapons.", "ordered"),
         ("Russia denies plans to invade Ukraine.", "denies"),
+        ("No one threatened Russia before the war began.", "threatened"),
+        (
+            "Inside: Kyiv hosts donors | Poland sends tanks to Ukraine | Rebels attack a convoy",
+            "sends",
+        ),
     ],
 )
 def test_references_descriptions_opinions_orders_and_denials(

@@ -69,6 +69,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _generic_party(carrier):
         return True
+    if token.sent.text.count(" | ") >= 2:
+        return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
     if lemma == "deny" and trigger.type == "REJECT" and _denies_a_fact(token, book):
         return True
@@ -150,8 +152,18 @@ def _capability_or_description(
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
 
 
-_QUANTIFIERS = {"every", "any", "each"}
-_GENERIC_PRONOUNS = {"anyone", "anybody", "everyone", "everybody", "whoever", "anything"}
+# "No one threatened Russia", "no country will": nobody in particular, so no act.
+_QUANTIFIERS = {"every", "any", "each", "no"}
+_GENERIC_PRONOUNS = {
+    "anyone",
+    "anybody",
+    "everyone",
+    "everybody",
+    "whoever",
+    "anything",
+    "nobody",
+    "noone",
+}
 
 
 def _generic_party(carrier: Token) -> bool:
