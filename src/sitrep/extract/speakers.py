@@ -6,6 +6,7 @@ name, id and country of the last compatible person named before them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sitrep.extract.spans import (
@@ -96,18 +97,7 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
     if token.pos_ == "NOUN" and token.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
         return document_source(ctx, token)
-    return _qualified(ctx, token, _described(ctx, token, participant_for(ctx, token)))
-
-
-def _qualified(ctx: ArticleContext, token: Token, who: Participant | None) -> Participant | None:
-    """An unnamed person the KB does not place keeps the article's description too."""
-    if who is None or who.actor_id is not None or token.pos_ != "NOUN":
-        return who
-    if who.span is None or who.name != who.span.text:
-        return who  # already named ("the ambassador, Motohide Yoshikawa")
-    if token.lemma_.lower() in ctx.knowledge.lexicons.described_persons:
-        who.name = _description(token)
-    return who
+    return _described(ctx, token, participant_for(ctx, token))
 
 
 def _description(token: Token) -> str:
@@ -126,10 +116,17 @@ def _description(token: Token) -> str:
 def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Participant | None:
     """An unnamed person keeps the article's description as the name ("a senior defense
     official", "Pentagon officials"): the KB links the phrase to the body the person speaks
-    for, whose id and country stay, but the body itself did not speak."""
-    if who is None or who.actor_id is None or token.pos_ != "NOUN" or token.ent_type_:
+    for, whose id and country stay, but the body itself did not speak. One the KB does not
+    place keeps the description too, unless a name was found for it."""
+    if who is None or token.pos_ != "NOUN":
         return who
     if token.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return who
+    if who.actor_id is None:
+        if who.span is not None and who.name == who.span.text:
+            who.name = _description(token)  # not named ("the ambassador, Motohide Yoshikawa")
+        return who
+    if token.ent_type_:
         return who
     named = _named_person(ctx, token)
     if named is not None:  # "Belarusian commander …, Denys Prokhorov, said"
@@ -233,15 +230,12 @@ def last_person_named(ctx: ArticleContext, role: Token) -> Participant | None:
 def _role_country(ctx: ArticleContext, role: Token) -> str | None:
     """The country a role noun's own modifier names ("the Polish leader": POL)."""
     for child in role.children:
-        if child.ent_type_ in {"GPE", "NORP"}:
-            ent = ctx.entity_at(child.i)
-            match = (
-                resolve_mention(ctx.knowledge.actors, ent.text, ent.label_, ctx.anchor)
-                if ent
-                else None
-            )
-            if match is not None:
-                return match.country
+        ent = ctx.entity_at(child.i) if child.ent_type_ in {"GPE", "NORP"} else None
+        if ent is None:
+            continue
+        match = resolve_mention(ctx.knowledge.actors, ent.text, ent.label_, ctx.anchor)
+        if match is not None:
+            return match.country
     return None
 
 
@@ -258,11 +252,7 @@ def last_person_before(
     fallback: Participant | None = None
     sentence_subjects: list[tuple[bool, Participant]] = []
     sentence_start: int | None = None
-    for ent in reversed(ctx.ents):
-        if ent.end_char > offset:
-            continue
-        if ent.end_char < offset - LOOKBACK:
-            break
+    for ent in _ents_before(ctx, offset, LOOKBACK):
         if sentence_start is not None and ent.start_char < sentence_start:
             found = _salient(sentence_subjects)
             if found is not None:
@@ -371,11 +361,7 @@ def last_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
     """The last state, organisation or nationality the KB knows, named before `offset`
     (within LOOKBACK): what "it" or "they" most often refers to in news ("Russia said it …")."""
     kb = ctx.knowledge.actors
-    for ent in reversed(ctx.ents):
-        if ent.end_char > offset:
-            continue
-        if ent.end_char < offset - LOOKBACK:
-            break
+    for ent in _ents_before(ctx, offset, LOOKBACK):
         if ent.label_ not in {"ORG", "GPE", "NORP"}:
             continue
         match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
@@ -385,6 +371,17 @@ def last_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
     return None
 
 
+def _ents_before(ctx: ArticleContext, offset: int, lookback: int | None) -> Iterator[SpacySpan]:
+    """The entities that end by `offset`, nearest first; with `lookback`, only those that
+    end within that many characters of it."""
+    for ent in reversed(ctx.ents):
+        if ent.end_char > offset:
+            continue
+        if lookback is not None and ent.end_char < offset - lookback:
+            return
+        yield ent
+
+
 def last_subject_group_before(ctx: ArticleContext, offset: int) -> Participant | None:
     """The state or organisation that is the subject of one of the two sentences before
     `offset`: whose document "the statement" is when it names no author ("The Center
@@ -392,9 +389,7 @@ def last_subject_group_before(ctx: ArticleContext, offset: int) -> Participant |
     kb = ctx.knowledge.actors
     sentences = 0
     sentence_start: int | None = None
-    for ent in reversed(ctx.ents):
-        if ent.end_char > offset:
-            continue
+    for ent in _ents_before(ctx, offset, None):  # bounded by sentences, not characters
         if sentence_start is None or ent.start_char < sentence_start:
             sentence_start = ent.sent.start_char
             sentences += 1
