@@ -78,6 +78,7 @@ class ResolveSettings:
     minhash_permutations: int = 128
     dedup_window_days: int = 30
     story_threshold: float = 0.16
+    story_undated_words: int = 200
     story_window_days: int = 3
     story_max_block: int = 2500
     story_block_days: int = 7

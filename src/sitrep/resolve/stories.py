@@ -13,6 +13,7 @@ incremental resolution local. Tuned on ECB+ subtopics and AllSides stories.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +25,10 @@ from numpy.typing import NDArray
 from sitrep.model import ArticleRef, Story
 from sitrep.model.ids import digest
 from sitrep.settings import ResolveSettings
+
+# An undated block of short texts needs at most this multiple of `story_threshold`: beyond
+# it, headline-only blocks (ten words) would join nothing but near-copies.
+_MAX_UNDATED_RAISE = 2.0
 
 _NAME = re.compile(r"\b(?:[A-Z][\w'’.-]*|\d[\d,.]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
 _NOT_NAMES = {
@@ -180,12 +185,35 @@ def story_blocks(
     return blocks + [tuple(block) for block in undated_blocks(undated, settings)]
 
 
+def words(article: ArticleRef) -> int:
+    """Words of the title and text, as the similarity reads them."""
+    return len(f"{article.title or ''}\n{article.text}".split())
+
+
+def block_threshold(block: Sequence[ArticleRef], settings: ResolveSettings) -> float:
+    """The similarity a story needs in this block. Dated blocks: `story_threshold` (the
+    window keeps a recurring topic's stories apart). Undated blocks of short texts (median
+    below `story_undated_words`): story_threshold × sqrt(story_undated_words / median), at
+    most `_MAX_UNDATED_RAISE` times it. A lead mostly states its topic, so the leads of two
+    stories of one topic (two weeks' jobless claims) look alike; full texts differ in their
+    details. A function of the block's own articles, like its stories."""
+    base = settings.story_threshold
+    reference = settings.story_undated_words
+    if reference <= 0 or any(day_of(a.published) is not None for a in block):
+        return base
+    median = float(np.median([words(a) for a in block])) if block else float(reference)
+    if median >= reference:
+        return base
+    return base * min(math.sqrt(reference / max(median, 1.0)), _MAX_UNDATED_RAISE)
+
+
 def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[list[int]]:
     if len(block) == 1:
         return [[0]]
     from sklearn.cluster import AgglomerativeClustering
 
     sim = similarity(block, settings.story_weights)
+    threshold = block_threshold(block, settings)
     days = [day_of(a.published) for a in block]
     if all(d is not None for d in days):
         ordinals = np.array([d.toordinal() for d in days if d is not None], dtype=np.int32)
@@ -201,7 +229,7 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
         n_clusters=None,
         metric="precomputed",
         linkage="average",
-        distance_threshold=1.0 - settings.story_threshold,
+        distance_threshold=1.0 - threshold,
     ).fit(distance)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(model.labels_):
