@@ -3,12 +3,13 @@
 Similarity of two articles is a weighted mix of TF-IDF cosines over (1) content words,
 (2) names and numbers (capitalised runs, figures), (3) word pairs and (4) the lead
 paragraph; articles more than `story_window_days` apart never meet. Clustering is
-average-linkage agglomeration (merge while the mean similarity ≥ `story_threshold`) over
-blocks, with articles in a canonical order (date, id), so the result does not depend on
-the order they arrived in. A dated block lies within one fixed calendar run of
-`story_block_days` days and one date-contiguous run; undated articles are split by a hash
-of their ids: every block boundary depends only on the articles near it, which keeps
-incremental resolution local. Tuned on ECB+ subtopics and AllSides stories.
+average-linkage agglomeration (merge while the mean similarity ≥ `story_threshold`, more
+in undated blocks of short texts: `block_threshold`) over blocks, with articles in a
+canonical order (date, id), so the result does not depend on the order they arrived in.
+A dated block lies within one fixed calendar run of `story_block_days` days and one
+date-contiguous run; undated articles are split by a hash of their ids: every block
+boundary depends only on the articles near it, which keeps incremental resolution local.
+Tuned on ECB+ subtopics and AllSides stories.
 """
 
 from __future__ import annotations
