@@ -33,7 +33,7 @@ from sitrep.resolve.incremental import (
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
 from sitrep.settings import ResolveSettings
-from sitrep.store import read_model
+from sitrep.store import alert_inputs, read_model
 from sitrep.store.db import abort
 from sitrep.store.resolution import (
     event_row,
@@ -262,11 +262,13 @@ def _write(
         gone, kept = replaced
         con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest($1))", [sorted(gone)])
         insert_rows(con, "stories", [story_row(s) for s in stories])
+        alert_inputs.mark_stale(con, gone | kept)  # the alerts judge these again
         con.execute(
             "DELETE FROM canonical_events WHERE story_id IN (SELECT unnest($1))",
             [sorted(gone | kept)],
         )
         insert_rows(con, "canonical_events", [event_row(e) for e in events])
+        alert_inputs.mark_stale_events(con, [e.id for e in events])
         write_copy_state(con, pairs, signatures, replace_all=False)
         read_model.refresh(con)
         con.execute("COMMIT")
