@@ -120,7 +120,9 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "story_of": con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall(),
         "stories": con.execute("SELECT * FROM stories ORDER BY story_id").fetchall(),
         "events": con.execute("SELECT * FROM canonical_events ORDER BY id").fetchall(),
-        "facts": con.execute("SELECT count(*) FROM event_facts").fetchall(),
+        # The read model, updated for the touched articles only, equals a rebuild.
+        "facts": con.execute("SELECT * FROM event_facts ORDER BY id").fetchall(),
+        "quote_facts": con.execute("SELECT * FROM quote_facts ORDER BY id").fetchall(),
     }
 
 

@@ -122,7 +122,12 @@ def resolve_incrementally(
     story_of.update(_members(con, kept))
     published = dict(stored.order)
     events = _merge(con, story_of, duplicate_of, published, settings, state_media)
-    _write(con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events)
+    # Whose rows of the read model change: new articles, those clustered or merged again,
+    # and the members of the stories replaced (their old canonical events go).
+    touched = set(story_of) | stored.pending | copy_changed | set(_members(con, gone))
+    _write(
+        con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events, touched
+    )
     return IncrementalReport(
         len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con)
     )
@@ -240,9 +245,11 @@ def _write(
     stories: Sequence[Story],
     replaced: tuple[set[str], set[str]],
     events: Sequence[CanonicalEvent],
+    touched: set[str],
 ) -> None:
     """Replace the touched rows, and record what this resolution saw, in one transaction.
-    `replaced`: the stories clustered again, and the stories kept whose events changed."""
+    `replaced`: the stories clustered again, and the stories kept whose events changed;
+    `touched`: the articles whose rows of the read model change."""
     changed = sorted(copy_changed)
     story_of = sorted((aid, s.story_id) for s in stories for aid in s.article_ids)
     try:
@@ -270,7 +277,7 @@ def _write(
         insert_rows(con, "canonical_events", [event_row(e) for e in events])
         alert_inputs.mark_stale_events(con, [e.id for e in events])
         write_copy_state(con, pairs, signatures, replace_all=False)
-        read_model.refresh(con)
+        read_model.refresh_articles(con, touched)
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise abort(con, "writing an incremental resolution", exc) from exc

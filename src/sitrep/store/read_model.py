@@ -16,6 +16,8 @@ computed live, so results never depend on whether the table is fresh, only their
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import duckdb
 
 # The day an event counts on (see docs/schema.md, "Event day"): an exact event date wins;
@@ -58,7 +60,7 @@ _LISTED = f"(c.id IS NOT NULL OR {TIMING_SQL} = 'background')"
 # The listing order (day, then first report, then id) as one integer, so a page, a place's
 # latest events and the API's sorts compare one number instead of three strings.
 _LISTING_ORDER = f"({DAY_SQL}) NULLS LAST, a.published NULLS LAST, coalesce(c.id, e.id)"
-_COLUMNS = (
+_ROW_HEAD = (
     f"e.id, c.id AS canonical_id, e.article_id, ({DAY_SQL}) AS day, e.type, e.factuality, "
     f"{TIMING_SQL} AS timing, "
     "e.source_name, e.source_actor_id, e.source_country, e.source_sector, "
@@ -66,7 +68,17 @@ _COLUMNS = (
     "e.place_name, e.place_country, e.lat, e.lon, e.intensity, "
     f"{TARGET_SQL} AS pair_target, a.published, a.story_id AS article_story_id, "
     "c.story_id, e.sentence_start, "
-    f"CASE WHEN {_LISTED} THEN row_number() OVER "
+)
+# What a listing page shows, so a page is one top-N over this table (DuckDB fetches these
+# wide columns only for the rows that make the page).
+_ROW_TAIL = (
+    "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
+    "a.outlet, a.title, e.record, c.first_article_id, c.reports, c.independent_sources, "
+    "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported, c.origin_outlet, "
+    "c.state_media_only"
+)
+_COLUMNS = (
+    _ROW_HEAD + f"CASE WHEN {_LISTED} THEN row_number() OVER "
     f"(PARTITION BY {_LISTED} ORDER BY {_LISTING_ORDER}) END AS listing_rank, "
     # The same for the listing of every mention (day, article, position, id).
     f"row_number() OVER (ORDER BY ({DAY_SQL}) NULLS LAST, e.article_id, e.sentence_start, "
@@ -78,13 +90,7 @@ _COLUMNS = (
     "CASE WHEN c.id IS NOT NULL AND e.lat IS NOT NULL AND e.lon IS NOT NULL THEN "
     "row_number() OVER (PARTITION BY c.id IS NULL, pk.place_key ORDER BY "
     f"({DAY_SQL}) IS NULL, ({DAY_SQL}) DESC, a.published DESC NULLS FIRST, c.id DESC) END "
-    "AS place_recency, "
-    # What a listing page shows, so a page is one top-N over this table (DuckDB fetches
-    # these wide columns only for the rows that make the page).
-    "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
-    "a.outlet, a.title, e.record, c.first_article_id, c.reports, c.independent_sources, "
-    "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported, c.origin_outlet, "
-    "c.state_media_only"
+    "AS place_recency, " + _ROW_TAIL
 )
 LIVE_SQL = (
     f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
@@ -93,6 +99,31 @@ LIVE_SQL = (
     "AND pk.place_country IS NOT DISTINCT FROM e.place_country AND pk.lat = e.lat "
     f"AND pk.lon = e.lon LEFT JOIN ({_TYPE_BITS}) tb ON tb.type IS NOT DISTINCT FROM e.type"
 )
+# The rows of some articles' mentions without their ranks (`refresh_articles`).
+_ROWS_SQL = (
+    f"SELECT {_ROW_HEAD}{_ROW_TAIL} FROM events e JOIN articles a ON a.id = e.article_id "
+    "LEFT JOIN canonical_events c ON c.first_mention_id = e.id "
+    "WHERE e.article_id IN (SELECT unnest($1))"
+)
+# The rank columns of `LIVE_SQL` again, computed over `event_facts` itself (the same orders
+# on its own columns: narrow sorts, no joins), for `refresh_articles`.
+_F_LISTED = "(f.canonical_id IS NOT NULL OR f.timing = 'background')"
+_RANKS_SQL = (
+    f"SELECT f.id, CASE WHEN {_F_LISTED} THEN row_number() OVER (PARTITION BY {_F_LISTED} "
+    "ORDER BY f.day NULLS LAST, f.published NULLS LAST, coalesce(f.canonical_id, f.id)) END "
+    "AS listing_rank, row_number() OVER (ORDER BY f.day NULLS LAST, f.article_id, "
+    "f.sentence_start, f.id) AS mention_rank, pk.place_key, tb.type_bit, "
+    "CASE WHEN f.canonical_id IS NOT NULL AND f.lat IS NOT NULL AND f.lon IS NOT NULL THEN "
+    "row_number() OVER (PARTITION BY f.canonical_id IS NULL, pk.place_key ORDER BY "
+    "f.day IS NULL, f.day DESC, f.published DESC NULLS FIRST, f.canonical_id DESC) END "
+    "AS place_recency FROM event_facts f "
+    f"LEFT JOIN ({_PLACE_KEYS.replace('FROM events', 'FROM event_facts')}) pk "
+    "ON pk.place_name IS NOT DISTINCT FROM f.place_name "
+    "AND pk.place_country IS NOT DISTINCT FROM f.place_country AND pk.lat = f.lat "
+    f"AND pk.lon = f.lon LEFT JOIN ({_TYPE_BITS.replace('FROM events', 'FROM event_facts')}) "
+    "tb ON tb.type IS NOT DISTINCT FROM f.type"
+)
+_RANK_COLUMNS = ("listing_rank", "mention_rank", "place_key", "type_bit", "place_recency")
 # `quote_facts`: one row per quote with its article's columns, in listing order.
 QUOTE_ORDER = "published NULLS LAST, article_id, content_start, id"
 _QUOTE_COLUMNS = (
@@ -133,6 +164,13 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE OR REPLACE TABLE event_facts AS {LIVE_SQL} "
         "ORDER BY canonical_id IS NULL, day NULLS LAST, published NULLS LAST, id"
     )
+    _write_state(con)
+    con.execute(f"CREATE OR REPLACE TABLE quote_facts AS {QUOTE_LIVE_SQL} ORDER BY quote_rank")
+    _write_quote_state(con)
+
+
+def _write_state(con: duckdb.DuckDBPyConnection) -> None:
+    """What `event_facts` was built from (for `fresh`) and its event types."""
     con.execute(
         f"CREATE OR REPLACE TABLE {_STATE} AS SELECT ? AS events, ? AS canonical_events, "
         "? AS articles, ? AS version, "
@@ -140,12 +178,59 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         "AS types",
         [*_counts(con), VERSION],
     )
-    con.execute(f"CREATE OR REPLACE TABLE quote_facts AS {QUOTE_LIVE_SQL} ORDER BY quote_rank")
+
+
+def _write_quote_state(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"CREATE OR REPLACE TABLE {_QUOTE_STATE} AS SELECT ? AS quotes, ? AS articles, "
         "? AS version",
         [*_quote_counts(con), VERSION],
     )
+
+
+def refresh_articles(con: duckdb.DuckDBPyConnection, article_ids: Collection[str]) -> None:
+    """Bring `event_facts` and `quote_facts` up to date after a change confined to these
+    articles (their mentions, quotes, story, and the canonical events first reported in
+    them): only their rows are rebuilt from the tables they read; the ranks, which order
+    the whole table, are computed again over the table's own columns and written where
+    they changed. The tables then equal what `refresh` builds, less its physical
+    clustering (new rows come last; a full resolution clusters them again). Falls back to
+    `refresh` when the tables were not up to date before the change."""
+    if _state(con, _STATE, "version") != (VERSION,) or _state(con, _QUOTE_STATE, "version") != (
+        VERSION,
+    ):
+        refresh(con)
+        return
+    ids = sorted(article_ids)
+    con.execute("DELETE FROM event_facts WHERE article_id IN (SELECT unnest($1))", [ids])
+    con.execute(f"INSERT INTO event_facts BY NAME {_ROWS_SQL}", [ids])
+    if _facts_rows(con) != _counts(con)[:2]:  # it was stale before: rebuild it
+        refresh(con)
+        return
+    changed = " OR ".join(f"event_facts.{c} IS DISTINCT FROM r.{c}" for c in _RANK_COLUMNS)
+    con.execute(
+        f"UPDATE event_facts SET {', '.join(f'{c} = r.{c}' for c in _RANK_COLUMNS)} "
+        f"FROM ({_RANKS_SQL}) r WHERE event_facts.id = r.id AND ({changed})"
+    )
+    _write_state(con)
+    con.execute("DELETE FROM quote_facts WHERE article_id IN (SELECT unnest($1))", [ids])
+    con.execute(
+        f"INSERT INTO quote_facts BY NAME SELECT {_QUOTE_COLUMNS} FROM quotes q "
+        "JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT unnest($1))",
+        [ids],
+    )
+    con.execute(
+        "UPDATE quote_facts SET quote_rank = r.n FROM (SELECT id, row_number() OVER "
+        f"(ORDER BY {QUOTE_ORDER}) AS n FROM quote_facts) r "
+        "WHERE quote_facts.id = r.id AND quote_facts.quote_rank IS DISTINCT FROM r.n"
+    )
+    _write_quote_state(con)
+
+
+def _facts_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Rows of `event_facts`, and how many are canonical events."""
+    row = con.execute("SELECT count(*), count(canonical_id) FROM event_facts").fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def _state(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> tuple[object, ...] | None:
