@@ -95,8 +95,9 @@ def _as_store_keys(keys: Iterable[PairKey]) -> set[stored.Key]:
 
 
 def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> EvidenceReader:
-    """Reads the evidence of some pair-days from the store: the canonical events with a
-    mention on them, all those events' mentions, judged as a full evaluation judges them."""
+    """Reads the evidence of some pair-days from the store (inputs up to date): the
+    canonical events that feed them, all those events' mentions, judged as a full
+    evaluation judges them."""
 
     def read(keys: Collection[PairKey]) -> dict[tuple[str, str], dict[str, PairDay]]:
         ids = stored.events_on(con, _as_store_keys(keys))
@@ -158,11 +159,14 @@ def bring_up_to_date(
     stale = stored.stale_events(con)
     if not stale:
         return True
-    rows, mentions = evidence_rows(con, stored.existing_events(con, stale))
+    existing = stored.existing_events(con, stale)
+    rows, mentions = evidence_rows(con, existing)
     now = _local(pair_days(rows, mentions, cfg), cfg)[1]
     touched = stored.keys_of_events(con, stale) | {key for _, key in now}
     keys = [((s, t), d) for s, t, d in touched]
-    again_rows, again_mentions = evidence_rows(con, stored.events_on(con, touched))
+    # The pair-days' other events are unchanged, so what they fed is what they feed.
+    others = set(stored.events_on(con, touched)) - set(stale)
+    again_rows, again_mentions = evidence_rows(con, sorted(others | set(existing)))
     counts, feeds = _local(_on_keys(pair_days(again_rows, again_mentions, cfg), keys), cfg)
     hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
     stored.write_inputs(con, counts, feeds, hits, (touched, stale), inputs_digest(cfg, rules))

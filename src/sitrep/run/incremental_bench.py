@@ -5,10 +5,11 @@ For each size N the benchmark takes N + `add` articles of the corpus (a seeded r
 sample, so every size spans the corpus's dates), stores and fully resolves all but `add`
 of them, writes the `add` others and times their incremental resolution; then it times a
 full resolution of the same store and checks that both leave the same copies, stories,
-canonical events, read model and alerts. Two ways of choosing the added articles: `latest` (the newest
-dates: news arriving, as under `sitrep watch`) and `random` (anywhere in time: a
-backfill). Only resolution is timed; articles are stored as ingested, with the event
-mentions of `--extract` (extraction is slow: without it there are no events to merge), or
+canonical events, read model and alerts. Two ways of choosing the added articles:
+`latest` (the newest dates: news arriving, as under `sitrep watch`) and `random`
+(anywhere in time: a backfill). Only resolution is timed; articles are stored as
+ingested, with the event mentions of `--extract` (extraction is slow: without it there
+are no events to merge), or
 `--mentions K` synthetic mentions per article (store/synthetic.py: countries, actors, types
 and dates drawn as in the query benchmark's store), so the alerts (timed after the addition,
 the stored articles' alerts recorded before it, as runs do) and the read model (timed inside

@@ -9,16 +9,8 @@ from collections.abc import Collection, Iterable, Mapping
 import duckdb
 
 from sitrep.store.db import abort
-from sitrep.store.read_model import DAY_SQL
 
 Key = tuple[str, str, str]  # source country, target country, day
-
-_MENTION_KEYS = (
-    "SELECT m.canonical_id, e.source_country AS s, e.target_country AS t, "
-    f"({DAY_SQL}) AS d FROM (SELECT id AS canonical_id, unnest(mention_ids) AS mention_id "
-    "FROM canonical_events) m JOIN events e ON e.id = m.mention_id "
-    "JOIN articles a ON a.id = e.article_id"
-)
 
 
 def inputs_state(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -97,15 +89,15 @@ def existing_events(con: duckdb.DuckDBPyConnection, event_ids: Collection[str]) 
 
 
 def events_on(con: duckdb.DuckDBPyConnection, keys: Collection[Key]) -> list[str]:
-    """Canonical events with a mention of one of these pairs on one of these days (the
-    mention's own day and explicit countries, as the escalation evidence reads them)."""
+    """Canonical events that fed these pair-days when the inputs were last brought up to
+    date (a lookup in `alert_event_days`, never a scan of the mentions)."""
     if not keys:
         return []
     ordered = sorted(keys)
     rows = con.execute(
-        f"SELECT DISTINCT k.canonical_id FROM ({_MENTION_KEYS}) k JOIN (SELECT unnest($1) AS s, "
-        "unnest($2) AS t, unnest($3) AS d) w ON w.s = k.s AND w.t = k.t AND w.d = k.d "
-        "ORDER BY 1",
+        "SELECT DISTINCT f.event_id FROM alert_event_days f JOIN (SELECT unnest($1) AS s, "
+        "unnest($2) AS t, unnest($3) AS d) k ON f.source_country = k.s "
+        "AND f.target_country = k.t AND f.day = k.d ORDER BY 1",
         [[k[0] for k in ordered], [k[1] for k in ordered], [k[2] for k in ordered]],
     ).fetchall()
     return [str(r[0]) for r in rows]

@@ -34,8 +34,9 @@ from sitrep.resolve.incremental import (
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
 from sitrep.settings import ResolveSettings
-from sitrep.store import alert_inputs, read_model
+from sitrep.store import alert_inputs
 from sitrep.store.db import abort
+from sitrep.store.read_model_update import refresh_articles
 from sitrep.store.resolution import (
     event_row,
     resolution_mentions,
@@ -281,7 +282,7 @@ def _write(
         alert_inputs.mark_stale_events(con, [e.id for e in events])
         write_copy_state(con, pairs, signatures, replace_all=False)
         started = time.perf_counter()
-        read_model.refresh_articles(con, touched)
+        refresh_articles(con, touched)
         seconds = time.perf_counter() - started
         con.execute("COMMIT")
     except duckdb.Error as exc:

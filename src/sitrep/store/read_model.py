@@ -16,8 +16,6 @@ computed live, so results never depend on whether the table is fresh, only their
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import duckdb
 
 # The day an event counts on (see docs/schema.md, "Event day"): an exact event date wins;
@@ -42,12 +40,12 @@ TYPE_BITS = 62
 # type (the type's rank among the store's types, a missing type last): a DISTINCT list and
 # a four-column key per place cost more than the rest of the query. Both are ranked over
 # the distinct values and joined, not ranked over every event (a sort of a million rows).
-_PLACE_KEYS = (
+PLACE_KEYS = (
     "SELECT place_name, place_country, lat, lon, row_number() OVER "
     "(ORDER BY place_name, place_country, lat, lon) AS place_key FROM (SELECT DISTINCT "
     "place_name, place_country, lat, lon FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL)"
 )
-_TYPE_BITS = (
+TYPE_BITS_SQL = (
     f"SELECT type, CASE WHEN n <= {TYPE_BITS} THEN 1::BIGINT << (n - 1) END AS type_bit "
     "FROM (SELECT type, row_number() OVER (ORDER BY type) AS n "
     "FROM (SELECT DISTINCT type FROM events))"
@@ -60,7 +58,7 @@ _LISTED = f"(c.id IS NOT NULL OR {TIMING_SQL} = 'background')"
 # The listing order (day, then first report, then id) as one integer, so a page, a place's
 # latest events and the API's sorts compare one number instead of three strings.
 _LISTING_ORDER = f"({DAY_SQL}) NULLS LAST, a.published NULLS LAST, coalesce(c.id, e.id)"
-_ROW_HEAD = (
+ROW_HEAD = (
     f"e.id, c.id AS canonical_id, e.article_id, ({DAY_SQL}) AS day, e.type, e.factuality, "
     f"{TIMING_SQL} AS timing, "
     "e.source_name, e.source_actor_id, e.source_country, e.source_sector, "
@@ -71,14 +69,14 @@ _ROW_HEAD = (
 )
 # What a listing page shows, so a page is one top-N over this table (DuckDB fetches these
 # wide columns only for the rows that make the page).
-_ROW_TAIL = (
+ROW_TAIL = (
     "e.event_date, e.mode, e.trigger_text, e.sentence_end, e.sentence_text, e.confidence, "
     "a.outlet, a.title, e.record, c.first_article_id, c.reports, c.independent_sources, "
     "c.outlets, c.article_ids, c.mention_ids, c.disputes, c.first_reported, c.origin_outlet, "
     "c.state_media_only"
 )
 _COLUMNS = (
-    _ROW_HEAD + f"CASE WHEN {_LISTED} THEN row_number() OVER "
+    ROW_HEAD + f"CASE WHEN {_LISTED} THEN row_number() OVER "
     f"(PARTITION BY {_LISTED} ORDER BY {_LISTING_ORDER}) END AS listing_rank, "
     # The same for the listing of every mention (day, article, position, id).
     f"row_number() OVER (ORDER BY ({DAY_SQL}) NULLS LAST, e.article_id, e.sentence_start, "
@@ -90,43 +88,18 @@ _COLUMNS = (
     "CASE WHEN c.id IS NOT NULL AND e.lat IS NOT NULL AND e.lon IS NOT NULL THEN "
     "row_number() OVER (PARTITION BY c.id IS NULL, pk.place_key ORDER BY "
     f"({DAY_SQL}) IS NULL, ({DAY_SQL}) DESC, a.published DESC NULLS FIRST, c.id DESC) END "
-    "AS place_recency, " + _ROW_TAIL
+    "AS place_recency, " + ROW_TAIL
 )
 LIVE_SQL = (
     f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
     "LEFT JOIN canonical_events c ON c.first_mention_id = e.id "
-    f"LEFT JOIN ({_PLACE_KEYS}) pk ON pk.place_name IS NOT DISTINCT FROM e.place_name "
+    f"LEFT JOIN ({PLACE_KEYS}) pk ON pk.place_name IS NOT DISTINCT FROM e.place_name "
     "AND pk.place_country IS NOT DISTINCT FROM e.place_country AND pk.lat = e.lat "
-    f"AND pk.lon = e.lon LEFT JOIN ({_TYPE_BITS}) tb ON tb.type IS NOT DISTINCT FROM e.type"
+    f"AND pk.lon = e.lon LEFT JOIN ({TYPE_BITS_SQL}) tb ON tb.type IS NOT DISTINCT FROM e.type"
 )
-# The rows of some articles' mentions without their ranks (`refresh_articles`).
-_ROWS_SQL = (
-    f"SELECT {_ROW_HEAD}{_ROW_TAIL} FROM events e JOIN articles a ON a.id = e.article_id "
-    "LEFT JOIN canonical_events c ON c.first_mention_id = e.id "
-    "WHERE e.article_id IN (SELECT unnest($1))"
-)
-# The rank columns of `LIVE_SQL` again, computed over `event_facts` itself (the same orders
-# on its own columns: narrow sorts, no joins), for `refresh_articles`.
-_F_LISTED = "(f.canonical_id IS NOT NULL OR f.timing = 'background')"
-_RANKS_SQL = (
-    f"SELECT f.id, CASE WHEN {_F_LISTED} THEN row_number() OVER (PARTITION BY {_F_LISTED} "
-    "ORDER BY f.day NULLS LAST, f.published NULLS LAST, coalesce(f.canonical_id, f.id)) END "
-    "AS listing_rank, row_number() OVER (ORDER BY f.day NULLS LAST, f.article_id, "
-    "f.sentence_start, f.id) AS mention_rank, pk.place_key, tb.type_bit, "
-    "CASE WHEN f.canonical_id IS NOT NULL AND f.lat IS NOT NULL AND f.lon IS NOT NULL THEN "
-    "row_number() OVER (PARTITION BY f.canonical_id IS NULL, pk.place_key ORDER BY "
-    "f.day IS NULL, f.day DESC, f.published DESC NULLS FIRST, f.canonical_id DESC) END "
-    "AS place_recency FROM event_facts f "
-    f"LEFT JOIN ({_PLACE_KEYS.replace('FROM events', 'FROM event_facts')}) pk "
-    "ON pk.place_name IS NOT DISTINCT FROM f.place_name "
-    "AND pk.place_country IS NOT DISTINCT FROM f.place_country AND pk.lat = f.lat "
-    f"AND pk.lon = f.lon LEFT JOIN ({_TYPE_BITS.replace('FROM events', 'FROM event_facts')}) "
-    "tb ON tb.type IS NOT DISTINCT FROM f.type"
-)
-_RANK_COLUMNS = ("listing_rank", "mention_rank", "place_key", "type_bit", "place_recency")
 # `quote_facts`: one row per quote with its article's columns, in listing order.
 QUOTE_ORDER = "published NULLS LAST, article_id, content_start, id"
-_QUOTE_COLUMNS = (
+QUOTE_COLUMNS = (
     "q.id, q.article_id, a.published, a.outlet, a.title, q.kind, q.speaker_name, "
     "q.speaker_actor_id, q.speaker_country, q.speaker_sector, q.via_sources, "
     "q.addressee_name, q.hedged, q.cue_text, q.content_start, q.content_end, q.content_text, "
@@ -134,15 +107,15 @@ _QUOTE_COLUMNS = (
 )
 QUOTE_LIVE_SQL = (
     f"SELECT *, row_number() OVER (ORDER BY {QUOTE_ORDER}) AS quote_rank FROM "
-    f"(SELECT {_QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id)"
+    f"(SELECT {QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id)"
 )
-_STATE = "event_facts_state"
-_QUOTE_STATE = "quote_facts_state"
+STATE = "event_facts_state"
+QUOTE_STATE = "quote_facts_state"
 # Bump when the columns above change: a table of another version is rebuilt, never read.
 VERSION = 8
 
 
-def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+def counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     row = con.execute(
         "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM canonical_events), "
         "(SELECT count(*) FROM articles)"
@@ -164,76 +137,38 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE OR REPLACE TABLE event_facts AS {LIVE_SQL} "
         "ORDER BY canonical_id IS NULL, day NULLS LAST, published NULLS LAST, id"
     )
-    _write_state(con)
+    write_state(con)
     con.execute(f"CREATE OR REPLACE TABLE quote_facts AS {QUOTE_LIVE_SQL} ORDER BY quote_rank")
-    _write_quote_state(con)
+    write_quote_state(con)
 
 
-def _write_state(con: duckdb.DuckDBPyConnection) -> None:
+def write_state(con: duckdb.DuckDBPyConnection) -> None:
     """What `event_facts` was built from (for `fresh`) and its event types."""
     con.execute(
-        f"CREATE OR REPLACE TABLE {_STATE} AS SELECT ? AS events, ? AS canonical_events, "
+        f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS events, ? AS canonical_events, "
         "? AS articles, ? AS version, "
         "(SELECT list(DISTINCT type ORDER BY type) FILTER (type IS NOT NULL) FROM event_facts) "
         "AS types",
-        [*_counts(con), VERSION],
+        [*counts(con), VERSION],
     )
 
 
-def _write_quote_state(con: duckdb.DuckDBPyConnection) -> None:
+def write_quote_state(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        f"CREATE OR REPLACE TABLE {_QUOTE_STATE} AS SELECT ? AS quotes, ? AS articles, "
-        "? AS version",
+        f"CREATE OR REPLACE TABLE {QUOTE_STATE} AS SELECT ? AS quotes, ? AS articles, ? AS version",
         [*_quote_counts(con), VERSION],
     )
 
 
-def refresh_articles(con: duckdb.DuckDBPyConnection, article_ids: Collection[str]) -> None:
-    """Bring `event_facts` and `quote_facts` up to date after a change confined to these
-    articles (their mentions, quotes, story, and the canonical events first reported in
-    them): only their rows are rebuilt from the tables they read; the ranks, which order
-    the whole table, are computed again over the table's own columns and written where
-    they changed. The tables then equal what `refresh` builds, less its physical
-    clustering (new rows come last; a full resolution clusters them again). Falls back to
-    `refresh` when the tables were not up to date before the change."""
-    if _state(con, _STATE, "version") != (VERSION,) or _state(con, _QUOTE_STATE, "version") != (
-        VERSION,
-    ):
-        refresh(con)
-        return
-    ids = sorted(article_ids)
-    con.execute("DELETE FROM event_facts WHERE article_id IN (SELECT unnest($1))", [ids])
-    con.execute(f"INSERT INTO event_facts BY NAME {_ROWS_SQL}", [ids])
-    if _facts_rows(con) != _counts(con)[:2]:  # it was stale before: rebuild it
-        refresh(con)
-        return
-    changed = " OR ".join(f"event_facts.{c} IS DISTINCT FROM r.{c}" for c in _RANK_COLUMNS)
-    con.execute(
-        f"UPDATE event_facts SET {', '.join(f'{c} = r.{c}' for c in _RANK_COLUMNS)} "
-        f"FROM ({_RANKS_SQL}) r WHERE event_facts.id = r.id AND ({changed})"
-    )
-    _write_state(con)
-    con.execute("DELETE FROM quote_facts WHERE article_id IN (SELECT unnest($1))", [ids])
-    con.execute(
-        f"INSERT INTO quote_facts BY NAME SELECT {_QUOTE_COLUMNS} FROM quotes q "
-        "JOIN articles a ON a.id = q.article_id WHERE q.article_id IN (SELECT unnest($1))",
-        [ids],
-    )
-    con.execute(
-        "UPDATE quote_facts SET quote_rank = r.n FROM (SELECT id, row_number() OVER "
-        f"(ORDER BY {QUOTE_ORDER}) AS n FROM quote_facts) r "
-        "WHERE quote_facts.id = r.id AND quote_facts.quote_rank IS DISTINCT FROM r.n"
-    )
-    _write_quote_state(con)
-
-
-def _facts_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def facts_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Rows of `event_facts`, and how many are canonical events."""
     row = con.execute("SELECT count(*), count(canonical_id) FROM event_facts").fetchone()
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-def _state(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> tuple[object, ...] | None:
+def stored_state(
+    con: duckdb.DuckDBPyConnection, table: str, columns: str
+) -> tuple[object, ...] | None:
     try:
         row = con.execute(f"SELECT {columns} FROM {table}").fetchone()
     except duckdb.Error:  # no such table (older store), or not of this shape
@@ -243,13 +178,13 @@ def _state(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> tuple[ob
 
 def fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when `event_facts` exists and was built from the rows now in the store."""
-    state = _state(con, _STATE, "events, canonical_events, articles, version")
-    return state == (*_counts(con), VERSION)
+    state = stored_state(con, STATE, "events, canonical_events, articles, version")
+    return state == (*counts(con), VERSION)
 
 
 def quotes_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     """True when `quote_facts` exists and was built from the rows now in the store."""
-    state = _state(con, _QUOTE_STATE, "quotes, articles, version")
+    state = stored_state(con, QUOTE_STATE, "quotes, articles, version")
     return state == (*_quote_counts(con), VERSION)
 
 
@@ -266,5 +201,5 @@ def quote_facts(con: duckdb.DuckDBPyConnection) -> str:
 def stored_types(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The sorted event types `event_facts` was built with (empty when unknown); call it
     only after `facts(con)` returned the table, i.e. when the table is fresh."""
-    state = _state(con, _STATE, "types")
+    state = stored_state(con, STATE, "types")
     return [str(t) for t in state[0]] if state and isinstance(state[0], list) else []
