@@ -154,22 +154,24 @@ def bring_up_to_date(
     """Judge again what the canonical events changed since the last update touch: the
     pair-days they fed and feed now, and their watchlist hits. False when the stored inputs
     cannot be built on (the caller rebuilds them from a full evaluation)."""
-    if stored.inputs_state(con) != inputs_digest(cfg, rules):
+    state = inputs_digest(cfg, rules)
+    if stored.inputs_state(con) != state:
         return False
     stale = stored.stale_events(con)
     if not stale:
         return True
-    existing = stored.existing_events(con, stale)
-    rows, mentions = evidence_rows(con, existing)
+    rows, mentions = evidence_rows(con, stored.existing_events(con, stale))
     now = _local(pair_days(rows, mentions, cfg), cfg)[1]
     touched = stored.keys_of_events(con, stale) | {key for _, key in now}
     keys = [((s, t), d) for s, t, d in touched]
     # The pair-days' other events are unchanged, so what they fed is what they feed.
-    others = set(stored.events_on(con, touched)) - set(stale)
-    again_rows, again_mentions = evidence_rows(con, sorted(others | set(existing)))
-    counts, feeds = _local(_on_keys(pair_days(again_rows, again_mentions, cfg), keys), cfg)
+    others = sorted(set(stored.events_on(con, touched)) - set(stale))
+    more_rows, more_mentions = evidence_rows(con, others)
+    # In the order the store gives them (as a full evaluation reads them).
+    every = sorted([*mentions, *more_mentions], key=lambda m: (m["canonical_id"], m["mention_id"]))
+    counts, feeds = _local(_on_keys(pair_days([*rows, *more_rows], every, cfg), keys), cfg)
     hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, (touched, stale), inputs_digest(cfg, rules))
+    stored.write_inputs(con, counts, feeds, hits, (touched, stale), state)
     return True
 
 
