@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from sitrep import __version__
 from sitrep.analyze.escalation import load_weights
 from sitrep.analyze.escalation_alerts import (
     DayCount,
@@ -37,7 +38,8 @@ from sitrep.settings import AnalyzeSettings
 from sitrep.store import alert_inputs as stored
 from sitrep.store import api_queries
 
-# Bump when what is stored per pair-day or per hit changes meaning.
+# Bump when what is stored per pair-day or per hit changes meaning (the digest also holds
+# sitrep's version, so an upgrade rebuilds them anyway).
 VERSION = 1
 
 Counts = dict[tuple[str, str], dict[str, DayCount]]
@@ -45,7 +47,9 @@ Counts = dict[tuple[str, str], dict[str, DayCount]]
 
 def inputs_digest(cfg: AnalyzeSettings, rules: Sequence[Rule]) -> str:
     """What the stored inputs depend on besides the canonical events."""
-    return digest(VERSION, repr(cfg), repr(load_weights(cfg.weights)), repr(list(rules)))
+    return digest(
+        VERSION, __version__, repr(cfg), repr(load_weights(cfg.weights)), repr(list(rules))
+    )
 
 
 def with_report_facts(
