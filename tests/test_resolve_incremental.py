@@ -240,6 +240,7 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
         encoding="utf-8",
     )
     args = ["bench-incremental", "--corpus", str(corpus), "--sizes", "30,100", "--add", "8"]
+    args += ["--mentions", "3"]  # synthetic mentions: the read model and alerts have work
     assert main([*args, "--format", "json", "--set", "resolve.story_max_block=12"]) == 0
     report = json.loads(capsys.readouterr().out)
     rows = report["timings"]
@@ -250,6 +251,7 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
         ("random", 100, 8),
     ]
     assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
+    assert all(r["read_model_s"] > 0 and r["alerts_s"] > 0 for r in rows)
     assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
     assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}
 

@@ -115,7 +115,7 @@ def run_incremental_bench(
         if len(sample) <= add:
             raise SitrepError(f"the corpus has too few articles for a store of {size}")
         for scenario in SCENARIOS:
-            timing = _one(sample, add, scenario, settings, state_media, (seed, mentions))
+            timing = _one(sample, add, scenario, settings, state_media, seed, mentions)
             timings.append(timing)
             if on_row is not None:
                 on_row(timing)
@@ -136,9 +136,9 @@ def _one(
     scenario: str,
     settings: Settings,
     state_media: frozenset[str],
-    seed_and_mentions: tuple[int, int],
+    seed: int,
+    mentions: int,
 ) -> IncrementalTiming:
-    seed, mentions = seed_and_mentions
     if scenario == "latest":
         ordered = sorted(sample, key=lambda e: (e.article.published or "", e.article.id))
         added = ordered[-add:]
