@@ -120,7 +120,9 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "story_of": con.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall(),
         "stories": con.execute("SELECT * FROM stories ORDER BY story_id").fetchall(),
         "events": con.execute("SELECT * FROM canonical_events ORDER BY id").fetchall(),
-        "facts": con.execute("SELECT count(*) FROM event_facts").fetchall(),
+        # The read model, updated for the touched articles only, equals a rebuild.
+        "facts": con.execute("SELECT * FROM event_facts ORDER BY id").fetchall(),
+        "quote_facts": con.execute("SELECT * FROM quote_facts ORDER BY id").fetchall(),
     }
 
 
@@ -238,6 +240,7 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
         encoding="utf-8",
     )
     args = ["bench-incremental", "--corpus", str(corpus), "--sizes", "30,100", "--add", "8"]
+    args += ["--mentions", "3"]  # synthetic mentions: the read model and alerts have work
     assert main([*args, "--format", "json", "--set", "resolve.story_max_block=12"]) == 0
     report = json.loads(capsys.readouterr().out)
     rows = report["timings"]
@@ -248,6 +251,7 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
         ("random", 100, 8),
     ]
     assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
+    assert all(r["read_model_s"] > 0 and r["alerts_s"] > 0 for r in rows)
     assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
     assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}
 

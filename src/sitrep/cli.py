@@ -473,7 +473,13 @@ def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(row.as_dict()), file=sys.stderr)
 
     timings = run_incremental_bench(
-        args.corpus, args.sizes, args.add, settings, extract=args.extract, on_row=progress
+        args.corpus,
+        args.sizes,
+        args.add,
+        settings,
+        extract=args.extract,
+        mentions=args.mentions,
+        on_row=progress,
     )
     rows = [t.as_dict() for t in timings]
     ratio = ratios(timings)

@@ -189,6 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="extract the articles (event mentions to merge; slow) instead of storing them bare",
     )
+    ibench.add_argument(
+        "--mentions",
+        type=int,
+        default=0,
+        help="synthetic event mentions per article (for the alerts and the read model)",
+    )
     ibench.add_argument("--format", choices=["table", "json"], default="table")
 
     qbench = commands.add_parser(

@@ -15,8 +15,10 @@ from typing import Any, Literal, get_args
 
 import duckdb
 
+from sitrep.analyze import alert_inputs
+from sitrep.analyze.alert_inputs import with_report_facts
 from sitrep.analyze.alert_record import Alert, alert_id, day_of, evidence_of
-from sitrep.analyze.escalation_alerts import escalation_alerts
+from sitrep.analyze.escalation_alerts import PairDay, day_counts, judged_alerts, pair_days
 from sitrep.analyze.evidence import witness_key
 from sitrep.analyze.rate_model import (
     FALLBACK,
@@ -27,11 +29,11 @@ from sitrep.analyze.rate_model import (
     surprising_days,
 )
 from sitrep.analyze.watchlists import Rule, load_rules, matches
-from sitrep.settings import Settings
+from sitrep.settings import AnalyzeSettings, Settings
 from sitrep.store import api_queries
 from sitrep.store.alerts import fired_times, write_alerts
 
-__all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts"]
+__all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts", "with_report_facts"]
 
 
 def rule_alerts(
@@ -190,52 +192,85 @@ def select_alerts(
 
 
 def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:
-    """Every alert the store's canonical events raise under the settings' rules (read-only)."""
+    """Every alert the store's canonical events raise under the settings' rules (read-only):
+    from the stored alert inputs when they are up to date (analyze/alert_inputs.py), else
+    from the whole store; both give the same alerts."""
     cfg = settings.analyze
-    mentions = api_queries.event_witnesses(con)
-    articles = api_queries.articles_per_day(con)
-    rows = with_report_facts(api_queries.scored_events(con), mentions)
-    alerts = escalation_alerts(rows, mentions, articles, cfg)
-    news = SurpriseTest(
-        prior=FALLBACK,  # each surge rule fits its own
+    rules = load_rules(cfg.watchlists, cfg.default_watchlists)
+    if alert_inputs.fresh(con, cfg, rules):
+        alerts = _from_inputs(con, settings, rules)
+    else:
+        alerts = _from_store(con, settings, rules)[0]
+    return _with_fired_times(con, alerts)
+
+
+def _news(articles: Mapping[str, int], cfg: AnalyzeSettings) -> SurpriseTest:
+    """The store's news per day, for the surge rules (each fits its own prior)."""
+    return SurpriseTest(
+        prior=FALLBACK,
         articles=articles,
         exposure_before=discounted_exposure(articles, sorted(articles), cfg.half_life_days),
         half_life_days=cfg.half_life_days,
         probability=cfg.alert_probability,
         min_history_articles=cfg.min_history_articles,
     )
-    for rule in load_rules(cfg.watchlists, cfg.default_watchlists):
+
+
+def _from_store(
+    con: duckdb.DuckDBPyConnection, settings: Settings, rules: Sequence[Rule]
+) -> tuple[list[Alert], dict[tuple[str, str], dict[str, PairDay]], list[dict[str, Any]]]:
+    """The full evaluation (the reference): every canonical event and mention read; with
+    the pair-days and rows it judged, from which the alert inputs are rebuilt."""
+    cfg = settings.analyze
+    mentions = api_queries.event_witnesses(con)
+    articles = api_queries.articles_per_day(con)
+    rows = with_report_facts(api_queries.scored_events(con), mentions)
+    by_pair = pair_days(rows, mentions, cfg)
+    alerts = judged_alerts(day_counts(by_pair, cfg), articles, cfg, lambda _: by_pair)
+    news = _news(articles, cfg)
+    for rule in rules:
         alerts.extend(rule_alerts(rule, rows, news))
+    return alerts, by_pair, rows
+
+
+def _from_inputs(
+    con: duckdb.DuckDBPyConnection, settings: Settings, rules: Sequence[Rule]
+) -> list[Alert]:
+    """The same alerts from the stored inputs: every pair judged from its stored counts,
+    evidence read for the days that fire, each rule judged over its stored hits."""
+    cfg = settings.analyze
+    articles = api_queries.articles_per_day(con)
+    counts = alert_inputs.stored_counts(con)
+    alerts = judged_alerts(counts, articles, cfg, alert_inputs.evidence_reader(con, cfg))
+    news = _news(articles, cfg)
+    hits = alert_inputs.hit_rows(con)
+    for rule in rules:
+        alerts.extend(rule_alerts(rule, hits.get(rule.id, []), news))
+    return alerts
+
+
+def _with_fired_times(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -> list[Alert]:
     try:
         fired = fired_times(con)
     except duckdb.CatalogException:  # a store from before migration 004
         fired = {}
-    alerts = [
+    out = [
         replace(a, first_fired=fired[a.id][0], updated=fired[a.id][1]) if a.id in fired else a
         for a in alerts
     ]
-    return sorted(alerts, key=lambda a: (a.day, a.kind, a.rule, a.id), reverse=True)
-
-
-def with_report_facts(
-    rows: Sequence[Mapping[str, Any]], mentions: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """Canonical events with what rules ask of the report they show: its timing (current or
-    background) and whether its article is a reprint (a copy of another stored article:
-    a copy re-dated days later is old news, never a new event or witness)."""
-    by_id = {str(m["mention_id"]): m for m in mentions}
-    out = []
-    for row in rows:
-        report = by_id.get(str(row.get("mention_id")), {})
-        reprint = report.get("mention_article_id", report.get("article_id")) != report.get(
-            "article_id"
-        )
-        out.append({**row, "timing": report.get("timing", "current"), "reprint": reprint})
-    return out
+    return sorted(out, key=lambda a: (a.day, a.kind, a.rule, a.id), reverse=True)
 
 
 def record_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:
-    """Evaluate and store the alerts (needs a writable connection); returns them."""
-    alerts = evaluate_alerts(con, settings)
+    """Evaluate and store the alerts (needs a writable connection); returns them. After an
+    incremental resolution only what its changed canonical events touch is read again
+    (analyze/alert_inputs.py); otherwise the whole store, and the inputs are rebuilt."""
+    cfg = settings.analyze
+    rules = load_rules(cfg.watchlists, cfg.default_watchlists)
+    if alert_inputs.bring_up_to_date(con, cfg, rules):
+        alerts = _from_inputs(con, settings, rules)
+    else:
+        alerts, by_pair, rows = _from_store(con, settings, rules)
+        alert_inputs.rebuild(con, cfg, rules, by_pair, rows)
     write_alerts(con, [a.as_dict() for a in alerts])
-    return evaluate_alerts(con, settings)
+    return _with_fired_times(con, alerts)

@@ -4,7 +4,7 @@ Gamma–Poisson posterior (rate_model.py) makes improbable. Evidence rules: evid
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,23 +133,38 @@ def _add_sorted(items: list[str], item: str) -> None:
         items.sort()
 
 
-def _firings(
-    points: Mapping[str, PairDay], test: SurpriseTest, cfg: AnalyzeSettings
-) -> list[Firing]:
-    """The pair's days that pass the evidence rules (one matter corroborated by
-    `min_outlets` witnesses, a day score of `min_score`) and whose count is improbable under
-    the posterior predictive built from the pair's earlier days."""
-    corroborated = {day: same_matter_events(p.events, cfg.min_outlets) for day, p in points.items()}
-    judged = {
-        day
-        for day, events in corroborated.items()
-        if events and sum(points[day].scores[e] for e in events) >= cfg.min_score
+def judged_events(point: PairDay, cfg: AnalyzeSettings) -> list[str]:
+    """The day's events that pass the evidence rules: one matter corroborated by
+    `min_outlets` witnesses, with a day score of at least `min_score`; [] when none does."""
+    events = same_matter_events(point.events, cfg.min_outlets)
+    if events and sum(point.scores[e] for e in events) >= cfg.min_score:
+        return events
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """What the model reads of one pair-day: its reporting articles (the count) and
+    whether the day may fire (its corroborated matter passes the evidence rules)."""
+
+    reports: int
+    judged: bool
+
+
+PairKey = tuple[tuple[str, str], str]  # (source country, target country), day
+# Reads the evidence of these pair-days (pair → day → PairDay): from memory on a full
+# evaluation, from the store on an incremental one (analyze/alert_inputs.py).
+EvidenceReader = Callable[[Collection[PairKey]], Mapping[tuple[str, str], Mapping[str, PairDay]]]
+
+
+def day_counts(
+    by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]], cfg: AnalyzeSettings
+) -> dict[tuple[str, str], dict[str, DayCount]]:
+    """pair → day → its count and whether it may fire."""
+    return {
+        pair: {day: DayCount(p.count, bool(judged_events(p, cfg))) for day, p in days.items()}
+        for pair, days in by_pair.items()
     }
-    counts = {day: p.count for day, p in points.items()}
-    return [
-        Firing(_only(points[s.day], corroborated[s.day]), s.count, s.tail, s.expected)
-        for s in surprising_days(counts, test, judged)
-    ]
 
 
 def _only(point: PairDay, event_ids: Collection[str]) -> PairDay:
@@ -186,8 +201,20 @@ def escalation_alerts(
     actors, reported by at least `min_outlets` independent witnesses, came in numbers the
     pair's Gamma–Poisson posterior makes improbable (tail ≤ `alert_probability`)."""
     by_pair = pair_days(rows, mentions, cfg)
-    prior = fit_prior(_pair_counts(by_pair), float(sum(articles.values())))
-    all_days = sorted({day for days in by_pair.values() for day in days})
+    return judged_alerts(day_counts(by_pair, cfg), articles, cfg, lambda _: by_pair)
+
+
+def judged_alerts(
+    counts: Mapping[tuple[str, str], Mapping[str, DayCount]],
+    articles: Mapping[str, int],
+    cfg: AnalyzeSettings,
+    evidence: EvidenceReader,
+) -> list[Alert]:
+    """The alerts of `escalation_alerts` from every pair-day's count (the prior and the
+    news volume are the whole store's, so every pair is judged again: arithmetic over the
+    counts), reading the evidence of only the days that fire."""
+    prior = fit_prior(_pair_counts(counts), float(sum(articles.values())))
+    all_days = sorted({day for days in counts.values() for day in days})
     test = SurpriseTest(
         prior=prior,
         articles=articles,
@@ -196,20 +223,37 @@ def escalation_alerts(
         probability=cfg.alert_probability,
         min_history_articles=cfg.min_history_articles,
     )
+    surprises = {
+        pair: surprising_days(
+            {day: c.reports for day, c in days.items()},
+            test,
+            {day for day, c in days.items() if c.judged},
+        )
+        for pair, days in sorted(counts.items())
+    }
+    points = evidence([(pair, s.day) for pair, found in surprises.items() for s in found])
     out = []
-    for pair, points in sorted(by_pair.items()):
-        firings = _firings(points, test, cfg)
+    for pair, found in surprises.items():
+        firings = [
+            Firing(
+                _only(points[pair][s.day], judged_events(points[pair][s.day], cfg)),
+                s.count,
+                s.tail,
+                s.expected,
+            )
+            for s in found
+        ]
         for episode in _episodes(firings, cfg.episode_gap_days):
             out.append(_escalation_alert(pair, episode, prior, cfg))
     return out
 
 
-def _pair_counts(by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]]) -> list[int]:
+def _pair_counts(by_pair: Mapping[tuple[str, str], Mapping[str, DayCount]]) -> list[int]:
     """Reporting articles of every ordered pair of the countries the evidence names, zero
     for pairs never seen: the population the prior is fitted over. Leaving out the silent
     pairs would fit the prior to the busy ones and make every new pair look ordinary."""
     countries = sorted({c for pair in by_pair for c in pair})
-    totals = {pair: sum(p.count for p in days.values()) for pair, days in by_pair.items()}
+    totals = {pair: sum(p.reports for p in days.values()) for pair, days in by_pair.items()}
     return [totals.get((s, t), 0) for s in countries for t in countries if s != t]
 
 

@@ -4,11 +4,16 @@ resolved incrementally, against a full resolution of the same store.
 For each size N the benchmark takes N + `add` articles of the corpus (a seeded random
 sample, so every size spans the corpus's dates), stores and fully resolves all but `add`
 of them, writes the `add` others and times their incremental resolution; then it times a
-full resolution of the same store and checks that both leave the same copies, stories
-and canonical events. Two ways of choosing the added articles: `latest` (the newest
-dates: news arriving, as under `sitrep watch`) and `random` (anywhere in time: a
-backfill). Only resolution is timed; articles are stored as ingested, with the event
-mentions of `--extract` (extraction is slow: without it there are no events to merge).
+full resolution of the same store and checks that both leave the same copies, stories,
+canonical events, read model and alerts. Two ways of choosing the added articles:
+`latest` (the newest dates: news arriving, as under `sitrep watch`) and `random`
+(anywhere in time: a backfill). Only resolution is timed; articles are stored as
+ingested, with the event mentions of `--extract` (extraction is slow: without it there
+are no events to merge), or
+`--mentions K` synthetic mentions per article (store/synthetic.py: countries, actors, types
+and dates drawn as in the query benchmark's store), so the alerts (timed after the addition,
+the stored articles' alerts recorded before it, as runs do) and the read model (timed inside
+the incremental resolution) have events to work on.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import random
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from sitrep.analyze.alert_record import Alert
 from sitrep.analyze.alerts import record_alerts
 from sitrep.errors import SitrepError
 from sitrep.ingest import read_inputs
@@ -33,6 +39,7 @@ from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.incremental import resolve_incrementally, settings_digest
 from sitrep.store.resolution import resolution_articles, resolution_mentions, write_resolution
+from sitrep.store.synthetic import add_mentions
 from sitrep.store.write import write_batch
 
 SCENARIOS = ("latest", "random")
@@ -48,6 +55,7 @@ class IncrementalTiming:
     incremental_seconds: float
     full_seconds: float
     alerts_seconds: float
+    read_model_seconds: float  # the read model's update, part of incremental_seconds
     blocks: int  # story blocks clustered again
     block_articles: int
     same: bool  # incremental and full left the same rows
@@ -65,6 +73,7 @@ class IncrementalTiming:
             "per_article_s": round(self.per_article, 4),
             "full_s": round(self.full_seconds, 3),
             "alerts_s": round(self.alerts_seconds, 3),
+            "read_model_s": round(self.read_model_seconds, 3),
             "blocks_reclustered": self.blocks,
             "articles_reclustered": self.block_articles,
             "same_as_full": self.same,
@@ -88,10 +97,12 @@ def run_incremental_bench(
     settings: Settings,
     *,
     extract: bool = False,
+    mentions: int = 0,
     seed: int = 0,
     on_row: Callable[[IncrementalTiming], None] | None = None,
 ) -> list[IncrementalTiming]:
-    """Time the addition of `add` articles to stores of each size (module doc)."""
+    """Time the addition of `add` articles to stores of each size (module doc); with
+    `mentions`, each article stored carries that many synthetic event mentions."""
     articles = [a for a in read_inputs([str(corpus)], settings.ingest) if isinstance(a, Article)]
     unique = list({a.id: a for a in articles}.values())
     random.Random(seed).shuffle(unique)
@@ -104,7 +115,7 @@ def run_incremental_bench(
         if len(sample) <= add:
             raise SitrepError(f"the corpus has too few articles for a store of {size}")
         for scenario in SCENARIOS:
-            timing = _one(sample, add, scenario, settings, state_media, seed)
+            timing = _one(sample, add, scenario, settings, state_media, seed, mentions)
             timings.append(timing)
             if on_row is not None:
                 on_row(timing)
@@ -126,6 +137,7 @@ def _one(
     settings: Settings,
     state_media: frozenset[str],
     seed: int,
+    mentions: int,
 ) -> IncrementalTiming:
     if scenario == "latest":
         ordered = sorted(sample, key=lambda e: (e.article.published or "", e.article.id))
@@ -136,22 +148,27 @@ def _one(
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-incr-") as folder:
         con = connect(Path(folder) / "bench.duckdb", memory_limit=settings.store.memory_limit)
         try:
-            write_batch(con, [e for e in sample if e.article.id not in later], [])
+            stored = [e for e in sample if e.article.id not in later]
+            write_batch(con, stored, [])
+            add_mentions(con, [e.article.id for e in stored], mentions)
             _full(con, settings, state_media)
+            record_alerts(con, settings)  # as a run does: the alerts of the stored articles
             write_batch(con, added, [])
+            add_mentions(con, [e.article.id for e in added], mentions)
             started = time.perf_counter()
             done = resolve_incrementally(con, settings.resolve, state_media)
             incremental = time.perf_counter() - started
             if done is None:
                 raise SitrepError("the benchmark store could not be resolved incrementally")
             started = time.perf_counter()
-            record_alerts(con, settings)
+            raised = _alert_rows(record_alerts(con, settings))
             alerts = time.perf_counter() - started
             after = _snapshot(con)
             started = time.perf_counter()
             _full(con, settings, state_media)
             full = time.perf_counter() - started
-            same = _snapshot(con) == after
+            # The full path is the reference: resolution, read model and alerts alike.
+            same = _snapshot(con) == after and _alert_rows(record_alerts(con, settings)) == raised
         finally:
             con.close()
     return IncrementalTiming(
@@ -161,6 +178,7 @@ def _one(
         incremental,
         full,
         alerts,
+        done.read_model_seconds,
         done.blocks,
         done.block_articles,
         same,
@@ -181,5 +199,12 @@ def _snapshot(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
             "SELECT id, duplicate_of, story_id FROM articles ORDER BY id",
             "SELECT * FROM stories ORDER BY story_id",
             "SELECT * FROM canonical_events ORDER BY id",
+            "SELECT * FROM event_facts ORDER BY id",
+            "SELECT * FROM quote_facts ORDER BY id",
         )
     )
+
+
+def _alert_rows(alerts: Sequence[Alert]) -> list[dict[str, Any]]:
+    """The alerts less when they were stored."""
+    return [replace(a, first_fired=None, updated=None).as_dict() for a in alerts]

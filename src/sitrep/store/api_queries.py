@@ -8,6 +8,7 @@ All of sitrep's SQL lives in store/; callers get plain dicts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -151,11 +152,16 @@ def scored_events(
     con: duckdb.DuckDBPyConnection,
     since: str | None = None,
     pair: tuple[str, str] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every canonical event with a day, its pair and what rules match on: the input of the
-    escalation index and of the watchlists (only one source → target pair when given)."""
+    escalation index and of the watchlists (only one source → target pair, or only the
+    events `ids`, when given)."""
     clauses = ["1=1"]
     params: list[Any] = []
+    if ids is not None:
+        clauses.append("id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(ids))
     if since:
         clauses.append("day >= ?")
         params.append(since)
@@ -241,13 +247,17 @@ def date_range(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
-def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def event_witnesses(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """Every mention of every canonical event with what judging it as a witness needs: its
     own day, type, intensity, factuality, timing and explicit (never place-derived) source
     and target actors and countries,
     and the article that counts as its witness — a copy's original, with that article's
     originating outlet (the agency of wire copy, else the outlet, inferred at ingest where
-    the record names none) and URL, so a reprint never counts as a second source."""
+    the record names none) and URL, so a reprint never counts as a second source. Only the
+    mentions of the canonical events `ids` when given."""
+    only = "" if ids is None else " WHERE id IN (SELECT unnest(?::VARCHAR[]))"
     sql = (
         f"SELECT m.canonical_id, e.id AS mention_id, ({DAY_SQL}) AS day, e.type, e.intensity, "
         "e.factuality, "
@@ -257,12 +267,12 @@ def event_witnesses(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         "e.sentence_start, e.sentence_end, a.published, e.article_id AS mention_article_id, "
         "o.id AS article_id, coalesce(o.wire, o.outlet) AS outlet, o.url "
         "FROM (SELECT id AS canonical_id, unnest(mention_ids) AS mention_id "
-        "FROM canonical_events) m JOIN events e ON e.id = m.mention_id "
+        f"FROM canonical_events{only}) m JOIN events e ON e.id = m.mention_id "
         "JOIN articles a ON a.id = e.article_id "
         "JOIN articles o ON o.id = coalesce(a.duplicate_of, a.id) "
         "ORDER BY m.canonical_id, e.id"
     )
-    return _rows(con, sql, [])
+    return _rows(con, sql, [] if ids is None else [list(ids)])
 
 
 def articles_per_day(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

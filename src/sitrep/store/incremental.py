@@ -10,6 +10,7 @@ date the canonical order and the date windows read differently.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -33,8 +34,9 @@ from sitrep.resolve.incremental import (
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
 from sitrep.settings import ResolveSettings
-from sitrep.store import read_model
+from sitrep.store import alert_inputs
 from sitrep.store.db import abort
+from sitrep.store.read_model_update import refresh_articles
 from sitrep.store.resolution import (
     event_row,
     resolution_mentions,
@@ -57,6 +59,7 @@ class IncrementalReport:
     duplicates: int
     stories: int
     canonical_events: int
+    read_model_seconds: float = 0.0  # of the read model's update (for the benchmark)
 
 
 def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> str:
@@ -122,9 +125,14 @@ def resolve_incrementally(
     story_of.update(_members(con, kept))
     published = dict(stored.order)
     events = _merge(con, story_of, duplicate_of, published, settings, state_media)
-    _write(con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events)
+    # Whose rows of the read model change: new articles, those clustered or merged again,
+    # and the members of the stories replaced (their old canonical events go).
+    touched = set(story_of) | stored.pending | copy_changed | set(_members(con, gone))
+    seconds = _write(
+        con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events, touched
+    )
     return IncrementalReport(
-        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con)
+        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con), seconds
     )
 
 
@@ -240,9 +248,12 @@ def _write(
     stories: Sequence[Story],
     replaced: tuple[set[str], set[str]],
     events: Sequence[CanonicalEvent],
-) -> None:
+    touched: set[str],
+) -> float:
     """Replace the touched rows, and record what this resolution saw, in one transaction.
-    `replaced`: the stories clustered again, and the stories kept whose events changed."""
+    `replaced`: the stories clustered again, and the stories kept whose events changed;
+    `touched`: the articles whose rows of the read model change. Returns the seconds the
+    read model's update took."""
     changed = sorted(copy_changed)
     story_of = sorted((aid, s.story_id) for s in stories for aid in s.article_ids)
     try:
@@ -262,13 +273,18 @@ def _write(
         gone, kept = replaced
         con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest($1))", [sorted(gone)])
         insert_rows(con, "stories", [story_row(s) for s in stories])
+        alert_inputs.mark_stale(con, gone | kept)  # the alerts judge these again
         con.execute(
             "DELETE FROM canonical_events WHERE story_id IN (SELECT unnest($1))",
             [sorted(gone | kept)],
         )
         insert_rows(con, "canonical_events", [event_row(e) for e in events])
+        alert_inputs.mark_stale_events(con, [e.id for e in events])
         write_copy_state(con, pairs, signatures, replace_all=False)
-        read_model.refresh(con)
+        started = time.perf_counter()
+        refresh_articles(con, touched)
+        seconds = time.perf_counter() - started
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise abort(con, "writing an incremental resolution", exc) from exc
+    return seconds

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve import Resolution
-from sitrep.store import read_model
+from sitrep.store import alert_inputs, read_model
 from sitrep.store.db import abort
 from sitrep.store.write import insert_rows
 
@@ -79,6 +79,7 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution, state: 
         insert_rows(con, "canonical_events", [event_row(e) for e in result.events])
         write_copy_state(con, result.pairs, result.signatures, replace_all=True)
         record_settings(con, state)
+        alert_inputs.forget_inputs(con)  # every canonical event is new: rebuild them
         read_model.refresh(con)  # the dashboard's fast event table (store/read_model.py)
         con.execute("COMMIT")
     except duckdb.Error as exc:

@@ -116,32 +116,7 @@ def generate(con: duckdb.DuckDBPyConnection, events: int) -> dict[str, int]:
     n_quotes = max(n // 3, 1)
     n_stories = max(n_articles // 6, 1)
     con.execute("SET enable_progress_bar = false")  # the library never prints
-    # u(i, salt): a uniform draw in [0, 1) that depends only on (i, salt).
-    con.execute("CREATE OR REPLACE TEMP MACRO u(i, s) AS (hash(i, s) % 1000003) / 1000003.0")
-    # skew(i, s, k): an index in [0, k) where low indexes are much more likely (power law).
-    con.execute(
-        "CREATE OR REPLACE TEMP MACRO skew(i, s, k) AS "
-        "least(CAST(floor(pow(u(i, s), 2.6) * k) AS INTEGER), k - 1)"
-    )
-    rows = [(i, code, lat, lon) for i, (code, lat, lon) in enumerate(_COUNTRIES)]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE syn_country AS SELECT * FROM (VALUES "
-        f"{_values(rows)}) t(idx, code, lat, lon)"
-    )
-    k = len(_COUNTRIES)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE syn_actor AS SELECT i AS idx, "
-        "'Actor ' || i || ' ' || c.code AS name, 'syn:' || lower(c.code) || ':' || i AS actor_id, "
-        f"c.code AS country, {_pick('(i % 7)', _SECTORS)} AS sector "
-        f"FROM range({_ACTORS}) r(i) JOIN syn_country c ON c.idx = skew(i, 'ac', {k})"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE syn_place AS SELECT i AS idx, "
-        "'Place ' || i AS name, c.code AS country, "
-        "round(c.lat + (u(i, 'la') - 0.5) * 6, 4) AS lat, "
-        "round(c.lon + (u(i, 'lo') - 0.5) * 6, 4) AS lon "
-        f"FROM range({_PLACES}) r(i) JOIN syn_country c ON c.idx = skew(i, 'pc', {k})"
-    )
+    _dimensions(con)
     # Articles: coverage grows over time (sqrt draw) with bursts; a story lives in one
     # five-day window, and some stories of a window are much bigger than others.
     per_window = max(1, n_stories * 5 // _DAYS)
@@ -157,47 +132,15 @@ def generate(con: duckdb.DuckDBPyConnection, events: int) -> dict[str, int]:
         f"DATE '{_START}' + CAST(floor(sqrt(u(i, 'dd')) * {_DAYS}) AS INTEGER) "
         f"+ CAST(floor(pow(u(i, 'bu'), 6) * 20) AS INTEGER) AS d FROM range({n_articles}) r(i))"
     )
-    types = len(PLOVER_TYPES)
-    # PLOVER order runs from cooperation to violence: a signed intensity from +6 to -10.
-    rank = [PLOVER_TYPES.index(t) for t in _TYPE_ORDER]
-    intensity = f"round(6 - 16.0 * ({rank})[t + 1] / {types - 1}, 1)"
-    event_date = (
-        "CASE WHEN u(i, 'ed') < 0.70 THEN strftime(a.published_date, '%Y-%m-%d') "
-        "WHEN u(i, 'ed') < 0.82 THEN strftime(a.published_date, '%Y-%m') "
-        "WHEN u(i, 'ed') < 0.92 THEN NULL "
-        "ELSE strftime(a.published_date - 200, '%Y-%m') END"
-    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE syn_mention AS SELECT i, 'syn-e' || i AS id, "
-        f"'syn-a' || (i // 4) AS article_id, skew(i, 'ty', {types}) AS t, "
+        f"'syn-a' || (i // 4) AS article_id, skew(i, 'ty', {len(PLOVER_TYPES)}) AS t, "
         f"skew(i, 'sa', {_ACTORS}) AS sa, "
         f"CASE WHEN u(i, 'ht') < 0.7 THEN skew(i, 'ta', {_ACTORS}) END AS ta, "
         f"CASE WHEN u(i, 'hp') < 0.8 THEN skew(i, 'pl', {_PLACES}) END AS pl, "
         f"skew(i, 'fa', {len(FACTUALITIES)}) AS fa FROM range({n}) r(i)"
     )
-    con.execute(
-        "INSERT INTO events (id, article_id, type, mode, factuality, source_name, "
-        "source_actor_id, source_country, source_sector, target_name, target_actor_id, "
-        "target_country, target_sector, trigger_text, sentence_start, sentence_end, "
-        "sentence_text, event_date, place_name, place_country, lat, lon, cameo, intensity, "
-        "confidence, record, source_actor_ids, target_actor_ids) SELECT m.id, m.article_id, "
-        f"{_pick('m.t', _TYPE_ORDER)}, nullif({_pick('(m.i % 7)', _MODES)}, ''), "
-        f"{_pick('m.fa', FACTUALITIES)}, "
-        "s.name, s.actor_id, s.country, s.sector, tg.name, tg.actor_id, tg.country, tg.sector, "
-        "'struck', 40, 160, 'Forces of ' || s.name || ' struck positions of ' || "
-        "coalesce(tg.name, 'the enemy') || ' overnight, officials said.', "
-        f"{event_date.replace('u(i', 'u(m.i')}, p.name, p.country, p.lat, p.lon, NULL, "
-        f"{intensity.replace('[t + 1]', '[m.t + 1]')}, round(0.3 + 0.7 * u(m.i, 'co'), 2), "
-        "json_object('id', m.id, 'type', " + _pick("m.t", _TYPE_ORDER) + ", "
-        "'trigger', json_object('start', 60, 'end', 66, 'text', 'struck'), "
-        "'sentence', json_object('start', 40, 'end', 160), "
-        "'attribution', json_object('speaker', json_object('name', 'officials'), 'via', "
-        "json_array()), 'context', json_array())::VARCHAR, [s.actor_id], "
-        "CASE WHEN tg.actor_id IS NULL THEN [] ELSE [tg.actor_id] END "
-        "FROM syn_mention m JOIN articles a ON a.id = m.article_id "
-        "JOIN syn_actor s ON s.idx = m.sa LEFT JOIN syn_actor tg ON tg.idx = m.ta "
-        "LEFT JOIN syn_place p ON p.idx = m.pl"
-    )
+    _insert_events(con)
     # 40 % of mentions are first reports; the later mentions of the same article group
     # (next articles of that story in id order) are counted as further reports.
     con.execute(
@@ -240,11 +183,107 @@ def generate(con: duckdb.DuckDBPyConnection, events: int) -> dict[str, int]:
         "count(*), list(DISTINCT outlet ORDER BY outlet)[1:8], ['Actor 0 UKR'], "
         "list(id ORDER BY id)[1:50] FROM articles WHERE origin = 'synthetic' GROUP BY story_id"
     )
-    for table in ("syn_mention", "syn_actor", "syn_place", "syn_country"):
-        con.execute(f"DROP TABLE {table}")
+    _drop(con)
     read_model.refresh(con)
     counts = {}
     for table in ("articles", "events", "canonical_events", "quotes", "stories"):
         row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts
+
+
+def _dimensions(con: duckdb.DuckDBPyConnection) -> None:
+    """The draws (temporary macros) and the countries, actors and places events name."""
+    # u(i, salt): a uniform draw in [0, 1) that depends only on (i, salt).
+    con.execute("CREATE OR REPLACE TEMP MACRO u(i, s) AS (hash(i, s) % 1000003) / 1000003.0")
+    # skew(i, s, k): an index in [0, k) where low indexes are much more likely (power law).
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO skew(i, s, k) AS "
+        "least(CAST(floor(pow(u(i, s), 2.6) * k) AS INTEGER), k - 1)"
+    )
+    rows = [(i, code, lat, lon) for i, (code, lat, lon) in enumerate(_COUNTRIES)]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE syn_country AS SELECT * FROM (VALUES "
+        f"{_values(rows)}) t(idx, code, lat, lon)"
+    )
+    k = len(_COUNTRIES)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE syn_actor AS SELECT i AS idx, "
+        "'Actor ' || i || ' ' || c.code AS name, 'syn:' || lower(c.code) || ':' || i AS actor_id, "
+        f"c.code AS country, {_pick('(i % 7)', _SECTORS)} AS sector "
+        f"FROM range({_ACTORS}) r(i) JOIN syn_country c ON c.idx = skew(i, 'ac', {k})"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE syn_place AS SELECT i AS idx, "
+        "'Place ' || i AS name, c.code AS country, "
+        "round(c.lat + (u(i, 'la') - 0.5) * 6, 4) AS lat, "
+        "round(c.lon + (u(i, 'lo') - 0.5) * 6, 4) AS lon "
+        f"FROM range({_PLACES}) r(i) JOIN syn_country c ON c.idx = skew(i, 'pc', {k})"
+    )
+
+
+def _insert_events(con: duckdb.DuckDBPyConnection) -> None:
+    """Events for the drawn mentions of `syn_mention` (id, article, i and its draws)."""
+    types = len(PLOVER_TYPES)
+    # PLOVER order runs from cooperation to violence: a signed intensity from +6 to -10.
+    rank = [PLOVER_TYPES.index(t) for t in _TYPE_ORDER]
+    intensity = f"round(6 - 16.0 * ({rank})[t + 1] / {types - 1}, 1)"
+    event_date = (
+        "CASE WHEN u(i, 'ed') < 0.70 THEN strftime(a.published_date, '%Y-%m-%d') "
+        "WHEN u(i, 'ed') < 0.82 THEN strftime(a.published_date, '%Y-%m') "
+        "WHEN u(i, 'ed') < 0.92 THEN NULL "
+        "ELSE strftime(a.published_date - 200, '%Y-%m') END"
+    )
+    con.execute(
+        "INSERT INTO events (id, article_id, type, mode, factuality, source_name, "
+        "source_actor_id, source_country, source_sector, target_name, target_actor_id, "
+        "target_country, target_sector, trigger_text, sentence_start, sentence_end, "
+        "sentence_text, event_date, place_name, place_country, lat, lon, cameo, intensity, "
+        "confidence, record, source_actor_ids, target_actor_ids) SELECT m.id, m.article_id, "
+        f"{_pick('m.t', _TYPE_ORDER)}, nullif({_pick('(m.i % 7)', _MODES)}, ''), "
+        f"{_pick('m.fa', FACTUALITIES)}, "
+        "s.name, s.actor_id, s.country, s.sector, tg.name, tg.actor_id, tg.country, tg.sector, "
+        "'struck', 40, 160, 'Forces of ' || s.name || ' struck positions of ' || "
+        "coalesce(tg.name, 'the enemy') || ' overnight, officials said.', "
+        f"{event_date.replace('u(i', 'u(m.i')}, p.name, p.country, p.lat, p.lon, NULL, "
+        f"{intensity.replace('[t + 1]', '[m.t + 1]')}, round(0.3 + 0.7 * u(m.i, 'co'), 2), "
+        "json_object('id', m.id, 'type', " + _pick("m.t", _TYPE_ORDER) + ", "
+        "'trigger', json_object('start', 60, 'end', 66, 'text', 'struck'), "
+        "'sentence', json_object('start', 40, 'end', 160), "
+        "'attribution', json_object('speaker', json_object('name', 'officials'), 'via', "
+        "json_array()), 'context', json_array())::VARCHAR, [s.actor_id], "
+        "CASE WHEN tg.actor_id IS NULL THEN [] ELSE [tg.actor_id] END "
+        "FROM syn_mention m JOIN articles a ON a.id = m.article_id "
+        "JOIN syn_actor s ON s.idx = m.sa LEFT JOIN syn_actor tg ON tg.idx = m.ta "
+        "LEFT JOIN syn_place p ON p.idx = m.pl"
+    )
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("syn_mention", "syn_actor", "syn_place", "syn_country"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def add_mentions(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], each: int) -> int:
+    """Give each of these stored articles `each` synthetic event mentions (drawn as
+    `generate` draws them, from a hash of the article id, so an article gets the same
+    mentions in every store), for benchmarks that resolve real articles without the hour an
+    extraction takes; returns the mentions written."""
+    if not article_ids or each < 1:
+        return 0
+    con.execute("SET enable_progress_bar = false")
+    _dimensions(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE syn_mention AS SELECT i, article_id || '-syn' || k AS id, "
+        f"article_id, skew(i, 'ty', {len(PLOVER_TYPES)}) AS t, skew(i, 'sa', {_ACTORS}) AS sa, "
+        f"CASE WHEN u(i, 'ht') < 0.7 THEN skew(i, 'ta', {_ACTORS}) END AS ta, "
+        f"CASE WHEN u(i, 'hp') < 0.8 THEN skew(i, 'pl', {_PLACES}) END AS pl, "
+        f"skew(i, 'fa', {len(FACTUALITIES)}) AS fa FROM (SELECT article_id, k, "
+        "CAST(hash(article_id, k) % 1000000007 AS BIGINT) AS i "
+        f"FROM (SELECT unnest($1) AS article_id) CROSS JOIN range({int(each)}) r(k))",
+        [list(article_ids)],
+    )
+    _insert_events(con)
+    row = con.execute("SELECT count(*) FROM syn_mention").fetchone()
+    _drop(con)
+    return int(row[0]) if row else 0
