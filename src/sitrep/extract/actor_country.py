@@ -5,7 +5,9 @@ yet an analyst reads them as the police of the country where the clash happened,
 official of the country the article is about. In that order:
 
 1. a nationality or country named inside the participant's own phrase ("Ukrainian riot
-   police", "Tehran police");
+   police", "Tehran police"); a group named by a region or creed instead ("European
+   states", "Western leaders", "Islamic militants"; `regional` in
+   data/lexicons/agents.yaml) keeps no country;
 2. for domestic bodies (police, protesters, authorities …; `domestic` in
    data/lexicons/agents.yaml) the country of the event's place;
 3. the article's home country: the one its places and actors name most, when it clearly
@@ -55,6 +57,13 @@ def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
     return None
 
 
+def _regional(ctx: ArticleContext, who: Participant) -> bool:
+    """A group named by a region or a creed rather than a state ("European states",
+    "Western leaders", "Islamic militants"): several states or none, so no country."""
+    words = {w.strip(".,").lower() for w in who.name.split()}
+    return bool(words & ctx.knowledge.lexicons.regional_words)
+
+
 def _head_word_in(who: Participant, words: frozenset[str]) -> bool:
     """The last word of the participant's name, singular, is one of `words`."""
     name = who.name.lower().split()
@@ -74,6 +83,8 @@ def fill_countries(
             if _head_word_in(who, lex.instrument_nouns):
                 continue  # "missiles", "a car bomb": whose they are is not known from where
             country = _own_country(ctx, who)
+            if country is None and _regional(ctx, who):
+                continue
             domestic = _head_word_in(who, lex.domestic_nouns)  # police, protesters …
             if country is None and event.place is not None and domestic:
                 country = event.place.country

@@ -1,0 +1,37 @@
+"""Countries for participants the actor KB does not know (extract/actor_country.py), on
+hand-written sentences (real spaCy parse)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.extract.service import Extractor
+from sitrep.model import Article
+
+
+def _source_country(extractor: Extractor, text: str, etype: str) -> str | None:
+    article = Article(id="t", text=text, published="2023-02-24", outlet="Wire")
+    (result,) = extractor.extract([article])
+    events = [e for e in result.events if e.type == etype]
+    assert events and events[0].sources, f"no {etype} event with a source in {text!r}"
+    return events[0].sources[0].country
+
+
+# Home country of the articles below: Ukraine, named first and most.
+_HOME = "Ukraine has asked Kyiv's allies for more air defence. Ukraine says Kharkiv was hit. "
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "country"),
+    [
+        # a region, bloc or creed names several states or none: no home country
+        ("European states plan to resist the deal.", "REJECT", None),
+        ("Western countries imposed sanctions on the regime.", "SANCTION", None),
+        # a state's own officials keep it
+        ("Ukrainian officials plan to resist the deal.", "REJECT", "UKR"),
+    ],
+)
+def test_regional_groups_keep_no_country(
+    extractor: Extractor, sentence: str, etype: str, country: str | None
+) -> None:
+    assert _source_country(extractor, _HOME + sentence, etype) == country
