@@ -67,3 +67,13 @@ def test_hyphenated_nationalities_are_one_party_in_order(extractor: Extractor) -
 def test_the_vatican_is_the_holy_see(extractor: Extractor) -> None:
     text = "On Sunday the Vatican condemned the shelling of the city."
     assert _source_countries(extractor, text, "ACCUSE") == ["VAT"]
+
+
+def test_the_pope_is_the_office_holder_of_the_day(extractor: Extractor) -> None:
+    events = _events(extractor, "On Sunday the Pope condemned the shelling of the city.", "ACCUSE")
+    assert [(w.name, w.country) for w in events[0].sources] == [("Pope Francis", "VAT")]
+
+
+def test_names_coordinated_before_a_noun_are_the_party(extractor: Extractor) -> None:
+    text = "The U.S. and EU allies have sent military aid to Ukraine."
+    assert _source_countries(extractor, text, "AID") == ["USA", None]

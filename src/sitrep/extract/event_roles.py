@@ -259,8 +259,24 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
         if other is not None and (other.actor_id is not None or peer.ent_type_ in _NAMED):
             party.append(other)
     if len(party) == 1:
-        party = _adjective_pair(ctx, token, first)
+        party = _named_modifiers(ctx, token) or _adjective_pair(ctx, token, first)
     return _distinct(party)
+
+
+def _named_modifiers(ctx: ArticleContext, token: Token) -> Party:
+    """ "The U.S. and NATO allies", "Polish and Lithuanian border guards" written as names:
+    a coordination of names modifying the head is the party, first named first."""
+    for mod in token.children:
+        if mod.dep_ not in {"nmod", "compound"} or mod.ent_type_ not in _NAMED - {"NORP"}:
+            continue
+        peers = [p for p in mod.conjuncts if p.i > mod.i and p.ent_type_ in _NAMED]
+        if not peers:
+            continue
+        party = [participant_for(ctx, t, agent=True) for t in (mod, *peers)]
+        named = [p for p in party if p is not None and p.actor_id is not None]
+        if len(named) == len(party):
+            return named
+    return []
 
 
 def _adjective_pair(ctx: ArticleContext, token: Token, first: Participant) -> Party:
