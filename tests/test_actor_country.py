@@ -35,3 +35,13 @@ def test_regional_groups_keep_no_country(
     extractor: Extractor, sentence: str, etype: str, country: str | None
 ) -> None:
     assert _source_country(extractor, _HOME + sentence, etype) == country
+
+
+def test_a_person_named_again_keeps_the_country_of_the_title(extractor: Extractor) -> None:
+    # The article is about Syria (its home country), but the ambassador is American.
+    text = (
+        "US Ambassador Robert Quillan left Damascus in May. Syria is split, Syrian towns are "
+        "ruined and Syria's army holds the coast near Latakia and Tartus. "
+        '"We warned that the militias would attack the city," Quillan said.'
+    )
+    assert _source_country(extractor, text, "THREATEN") == "USA"

@@ -7,7 +7,8 @@ official of the country the article is about. In that order:
 1. a nationality or country named inside the participant's own phrase ("Ukrainian riot
    police", "Tehran police"); a group named by a region or creed instead ("European
    states", "Western leaders", "Islamic militants"; `regional` in
-   data/lexicons/agents.yaml) keeps no country;
+   data/lexicons/agents.yaml) keeps no country; a person named again by surname, the
+   country the title of their full mention gave ("US Ambassador Robert Ford … Ford");
 2. for domestic bodies (police, protesters, authorities …; `domestic` in
    data/lexicons/agents.yaml) the country of the event's place;
 3. the article's home country: the one its places and actors name most, when it clearly
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sitrep.extract.context import ArticleContext
+from sitrep.extract.spans import participant_for
 from sitrep.model import Entity, Event, Participant, Place
 
 # The home country must hold at least this share of country mentions to be used.
@@ -57,6 +59,21 @@ def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
     return None
 
 
+def _person_country(ctx: ArticleContext, who: Participant) -> str | None:
+    """A person named again by surname ("Ford said") keeps the country the title of their
+    full mention gave ("US Ambassador Robert Ford")."""
+    words = who.name.split()
+    full = ctx.surnames.get(words[-1]) if words else None
+    if full is None or who.name not in {full, words[-1]}:
+        return None
+    for ent in ctx.ents:
+        if ent.label_ == "PERSON" and ent.text == full:
+            named = participant_for(ctx, ent.root, agent=True)
+            if named is not None and named.country:
+                return named.country
+    return None
+
+
 def _regional(ctx: ArticleContext, who: Participant) -> bool:
     """A group named by a region or a creed rather than a state ("European states",
     "Western leaders", "Islamic militants"): several states or none, so no country."""
@@ -82,7 +99,7 @@ def fill_countries(
                 continue
             if _head_word_in(who, lex.instrument_nouns):
                 continue  # "missiles", "a car bomb": whose they are is not known from where
-            country = _own_country(ctx, who)
+            country = _own_country(ctx, who) or _person_country(ctx, who)
             if country is None and _regional(ctx, who):
                 continue
             domestic = _head_word_in(who, lex.domestic_nouns)  # police, protesters …
