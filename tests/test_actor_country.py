@@ -45,3 +45,20 @@ def test_a_person_named_again_keeps_the_country_of_the_title(extractor: Extracto
         '"We warned that the militias would attack the city," Quillan said.'
     )
     assert _source_country(extractor, text, "THREATEN") == "USA"
+
+
+def test_the_occupiers_are_the_other_side(extractor: Extractor) -> None:
+    text = (
+        "Ukraine says Kharkiv and Odesa lost power. Kyiv needs more air defence, and "
+        "Ukraine's army is short of shells. Russia denies it. The occupiers shelled the port again."
+    )
+    assert _source_country(extractor, text, "ASSAULT") == "RUS"
+
+
+def test_the_occupiers_in_a_quote_are_not_the_speakers_forces(extractor: Extractor) -> None:
+    text = (
+        "Ukraine says Kharkiv and Odesa lost power. Kyiv needs more air defence, and "
+        "Ukraine's army is short of shells. Russia denies it. "
+        '"The occupiers shelled the port again," the Ukrainian Defence Ministry said.'
+    )
+    assert _source_country(extractor, text, "ASSAULT") == "RUS"

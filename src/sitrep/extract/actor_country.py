@@ -9,9 +9,12 @@ official of the country the article is about. In that order:
    states", "Western leaders", "Islamic militants"; `regional` in
    data/lexicons/agents.yaml) keeps no country; a person named again by surname, the
    country the title of their full mention gave ("US Ambassador Robert Ford … Ford");
-2. for domestic bodies (police, protesters, authorities …; `domestic` in
+2. for the hostile side ("the occupiers", "the enemy"; `hostile` in
+   data/lexicons/agents.yaml) the country named most after the home country, never the
+   home country itself;
+3. for domestic bodies (police, protesters, authorities …; `domestic` in
    data/lexicons/agents.yaml) the country of the event's place;
-3. the article's home country: the one its places and actors name most, when it clearly
+4. the article's home country: the one its places and actors name most, when it clearly
    leads (at least `_HOME_SHARE` of the mentions).
 
 Named actors of the KB keep their own country; nothing here overrides one.
@@ -29,7 +32,7 @@ from sitrep.model import Entity, Event, Participant, Place
 _HOME_SHARE = 0.4
 
 
-def home_country(entities: list[Entity], places: list[Place]) -> str | None:
+def _country_counts(entities: list[Entity], places: list[Place]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for entity in entities:
         if entity.country:
@@ -37,10 +40,24 @@ def home_country(entities: list[Entity], places: list[Place]) -> str | None:
     for place in places:
         if place.country:
             counts[place.country] += 1
+    return counts
+
+
+def home_country(entities: list[Entity], places: list[Place]) -> str | None:
+    counts = _country_counts(entities, places)
     if not counts:
         return None
     country, n = counts.most_common(1)[0]
     return country if n >= _HOME_SHARE * sum(counts.values()) else None
+
+
+def _other_side(entities: list[Entity], places: list[Place], home: str | None) -> str | None:
+    """The country named most after the home country: the side "the occupiers" or "the
+    enemy" belong to in an article told from the home country."""
+    if home is None:
+        return None
+    others = [(c, n) for c, n in _country_counts(entities, places).most_common() if c != home]
+    return others[0][0] if others else None
 
 
 def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
@@ -75,10 +92,12 @@ def _person_country(ctx: ArticleContext, who: Participant) -> str | None:
 
 
 def _regional(ctx: ArticleContext, who: Participant) -> bool:
-    """A group named by a region or a creed rather than a state ("European states",
-    "Western leaders", "Islamic militants"): several states or none, so no country."""
-    words = {w.strip(".,").lower() for w in who.name.split()}
-    return bool(words & ctx.knowledge.lexicons.regional_words)
+    """A group (a plural) named by a region or a creed rather than a state ("European
+    states", "Western leaders", "Islamic militants"): several states or none, so no country."""
+    words = who.name.lower().split()
+    if not words or not words[-1].endswith("s"):
+        return False  # "a Muslim woman" is one person, of one country
+    return bool({w.strip(".,") for w in words} & ctx.knowledge.lexicons.regional_words)
 
 
 def _head_word_in(who: Participant, words: frozenset[str]) -> bool:
@@ -92,6 +111,7 @@ def fill_countries(
 ) -> None:
     """Give unresolved participants a country where the article makes it plain."""
     home = home_country(entities, places)
+    enemy = _other_side(entities, places, home)
     lex = ctx.knowledge.lexicons
     for event in events:
         for who in [*event.sources, *event.targets]:
@@ -101,6 +121,9 @@ def fill_countries(
                 continue  # "missiles", "a car bomb": whose they are is not known from where
             country = _own_country(ctx, who) or _person_country(ctx, who)
             if country is None and _regional(ctx, who):
+                continue
+            if country is None and _head_word_in(who, lex.hostile_nouns):
+                who.country = enemy  # "the occupiers", "the invaders": never the home side
                 continue
             domestic = _head_word_in(who, lex.domestic_nouns)  # police, protesters …
             if country is None and event.place is not None and domestic:

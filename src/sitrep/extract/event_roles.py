@@ -331,10 +331,13 @@ def _distinct(party: Party) -> Party:
     return out
 
 
-def speaker_side(trigger: Trigger, sources: Party, quote: Quote | None) -> Party:
+def speaker_side(
+    trigger: Trigger, sources: Party, quote: Quote | None, hostile: frozenset[str]
+) -> Party:
     """Fill an unnamed source from the speaker: a threat in a quote is the speaker's
     ("the answer will be most cruel"); "one of the missile units is moving", written by a
-    defence ministry, is that country's military, unless its phrase names another state."""
+    defence ministry, is that country's military, unless its phrase names another state or
+    the other side (`hostile`: "the occupiers are shelling …")."""
     speaker = quote.speaker if quote is not None else None
     if speaker is None or speaker.actor_id is None:
         return sources
@@ -343,6 +346,9 @@ def speaker_side(trigger: Trigger, sources: Party, quote: Quote | None) -> Party
     own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
     # Not a unit whose phrase names another state ("a soldier from Ukraine").
     unnamed_unit = bool(sources) and sources[0].actor_id is None
+    head_word = sources[0].name.lower().split()[-1:] if sources else []
+    if unnamed_unit and head_word and head_word[0].rstrip("s") in hostile:
+        return sources
     if own_forces and unnamed_unit and sources[0].country in {None, speaker.country}:
         first = sources[0]
         unit = Participant(span=first.span, name=first.name, country=speaker.country, sector="MIL")
