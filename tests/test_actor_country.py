@@ -25,10 +25,10 @@ _HOME = "Ukraine has asked Kyiv's allies for more air defence. Ukraine says Khar
     ("sentence", "etype", "country"),
     [
         # a region, bloc or creed names several states or none: no home country
-        ("European states plan to resist the deal.", "REJECT", None),
+        ("European governments rejected the proposal.", "REJECT", None),
         ("Western countries imposed sanctions on the regime.", "SANCTION", None),
         # a state's own officials keep it
-        ("Ukrainian officials plan to resist the deal.", "REJECT", "UKR"),
+        ("Ukrainian officials rejected the proposal.", "REJECT", "UKR"),
     ],
 )
 def test_regional_groups_keep_no_country(

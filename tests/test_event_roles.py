@@ -24,8 +24,8 @@ def _source_countries(extractor: Extractor, text: str, etype: str) -> list[str |
     ("sentence", "etype", "country"),
     [
         # the issuer of a document is who condemns: the subject of the verb that issued it
-        ("After the test, Japan released a statement condemning it.", "ACCUSE", "JPN"),
-        ("The Sejm, Poland's parliament, adopted a resolution condemning raids.", "ACCUSE", "POL"),
+        ("Japan issued a statement on Friday condemning the launch.", "ACCUSE", "JPN"),
+        ("The Polish senate passed a resolution condemning the raids.", "ACCUSE", "POL"),
         # or its possessor
         ("Hungary's statement condemning the strikes came late.", "ACCUSE", "HUN"),
     ],
@@ -60,7 +60,7 @@ def test_a_from_phrase_gives_the_country(extractor: Extractor) -> None:
 
 
 def test_hyphenated_nationalities_are_one_party_in_order(extractor: Extractor) -> None:
-    text = "Journalists watched the Belarusian-Russian exercise near Brest."
+    text = "Reporters watched the Belarusian-Russian drills near Brest."
     assert _source_countries(extractor, text, "MOBILIZE") == ["BLR", "RUS"]
 
 

@@ -6,9 +6,9 @@ official of the country the article is about. In that order:
 
 1. a nationality or country named inside the participant's own phrase ("Ukrainian riot
    police", "Tehran police"); a group named by a region or creed instead ("European
-   states", "Western leaders", "Islamic militants"; `regional` in
+   governments", "Western leaders", "Islamist militants"; `regional` in
    data/lexicons/agents.yaml) keeps no country; a person named again by surname, the
-   country the title of their full mention gave ("US Ambassador Robert Ford … Ford");
+   country the title of their full mention gave ("US Ambassador Robert Quillan … Quillan");
 2. for the hostile side ("the occupiers", "the enemy"; `hostile` in
    data/lexicons/agents.yaml) the country named most after the home country, never the
    home country itself;
@@ -77,8 +77,8 @@ def _own_country(ctx: ArticleContext, who: Participant) -> str | None:
 
 
 def _person_country(ctx: ArticleContext, who: Participant) -> str | None:
-    """A person named again by surname ("Ford said") keeps the country the title of their
-    full mention gave ("US Ambassador Robert Ford")."""
+    """A person named again by surname ("Quillan said") keeps the country the title of
+    their full mention gave ("US Ambassador Robert Quillan")."""
     words = who.name.split()
     full = ctx.surnames.get(words[-1]) if words else None
     if full is None or who.name not in {full, words[-1]}:
@@ -93,7 +93,8 @@ def _person_country(ctx: ArticleContext, who: Participant) -> str | None:
 
 def _regional(ctx: ArticleContext, who: Participant) -> bool:
     """A group (a plural) named by a region or a creed rather than a state ("European
-    states", "Western leaders", "Islamic militants"): several states or none, so no country."""
+    governments", "Western leaders", "Islamist militants"): several states or none, so no
+    country."""
     words = who.name.lower().split()
     if not words or not words[-1].endswith("s"):
         return False  # "a Muslim woman" is one person, of one country

@@ -65,7 +65,7 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             if pobj is not None:
                 target = _party(ctx, pobj, named=True)
     if not source and _passive(head):
-        source = _shared_agent(ctx, head)  # "were annexed and occupied by Russian forces"
+        source = _shared_agent(ctx, head)  # "were shelled and burned by Syrian troops"
     if not source and _acts_as_modifier(head):
         # "the rebels who stormed …", "troops fighting near Bakhmut": the noun modified acts;
         # "a statement condemning …" is its author's act.
@@ -75,7 +75,7 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
         else:
             source = _party(ctx, _first_conjunct(_owner_named(ctx, modified)))
     if not source and _infinitive_of_possessed(ctx, head):
-        # "the administration's decision to grant waivers": the possessor grants them.
+        # "the ministry's decision to close the border": the possessor closes it.
         owner = next(c for c in head.head.children if c.dep_ == "poss")
         source = _party(ctx, owner)
     governor = _governor(head)
@@ -142,8 +142,8 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
 
 
 def _shared_agent(ctx: ArticleContext, head: Token) -> Party:
-    """The agent of a passive verb coordinated with `head` ("the towns were annexed and
-    occupied by Russian forces"): both verbs share the "by" phrase."""
+    """The agent of a passive verb coordinated with `head` ("the villages were shelled and
+    burned by Syrian troops"): both verbs share the "by" phrase."""
     for peer in head.conjuncts:
         if peer.tag_ != "VBN":
             continue
@@ -155,8 +155,8 @@ def _shared_agent(ctx: ArticleContext, head: Token) -> Party:
 
 
 def _author(ctx: ArticleContext, document: Token, event_type: str, trigger: Token) -> Party:
-    """Who issued a document that acts ("China released a statement condemning …", "the
-    parliament adopted a resolution condemning …", "Russia's statement accusing …"): its
+    """Who issued a document that acts ("Japan released a statement condemning …", "the
+    senate passed a resolution denouncing …", "Russia's statement accusing …"): its
     possessor, else the subject of the verb it is the object of."""
     owner = next((c for c in document.children if c.dep_ == "poss"), None)
     if owner is not None:
@@ -169,8 +169,8 @@ def _author(ctx: ArticleContext, document: Token, event_type: str, trigger: Toke
 
 
 def _owner_named(ctx: ArticleContext, noun: Token) -> Token:
-    """For a thing that is no actor but belongs to named ones ("the arguments of Warsaw and
-    Budapest, which requested …"), the named owner; else `noun` itself."""
+    """For a thing that is no actor but belongs to named ones ("the arguments of Rome and
+    Madrid, which requested …"), the named owner; else `noun` itself."""
     if noun.pos_ != "NOUN" or noun.lemma_.lower() in ctx.knowledge.lexicons.agent_nouns:
         return noun
     for prep in noun.children:
@@ -182,7 +182,7 @@ def _owner_named(ctx: ArticleContext, noun: Token) -> Token:
 
 
 def _first_conjunct(token: Token) -> Token:
-    """The first of coordinated names ("Warsaw and Budapest, which requested …"): a
+    """The first of coordinated names ("Rome and Madrid, which requested …"): a
     coordination acts as one party named by its first member."""
     while token.dep_ == "conj" and token.head.i < token.i and token.head.ent_type_ in _NAMED:
         token = token.head
@@ -211,8 +211,8 @@ def _possessor_country(ctx: ArticleContext, token: Token, who: Participant) -> N
 
 
 def _origin_country(ctx: ArticleContext, token: Token) -> str | None:
-    """The country of a "from" phrase on a participant ("a soldier from Ukraine", "military
-    representatives from Turkey, Russia and Ukraine": the first named)."""
+    """The country of a "from" phrase on a participant ("volunteers from Georgia", "officers
+    from Chile, Peru and Bolivia": the first named)."""
     kb = ctx.knowledge.actors
     for prep in token.children:
         if prep.dep_ != "prep" or prep.lower_ != "from":
@@ -247,7 +247,7 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
     elif first is not None and first.actor_id is None and first.country is None:
         _possessor_country(ctx, token, first)  # "its forces", "his country"
         if first.country is None:
-            first.country = _origin_country(ctx, token)  # "a soldier from Ukraine"
+            first.country = _origin_country(ctx, token)  # "volunteers from Georgia"
     if first is None or (named and first.actor_id is None and token.ent_type_ not in _NAMED):
         return []
     party = [first]
@@ -264,7 +264,7 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
 
 
 def _named_modifiers(ctx: ArticleContext, token: Token) -> Party:
-    """ "The U.S. and NATO allies", "Polish and Lithuanian border guards" written as names:
+    """ "The U.S. and EU allies", "Chile and Peru delegates" written as names:
     a coordination of names modifying the head is the party, first named first."""
     for mod in token.children:
         if mod.dep_ not in {"nmod", "compound"} or mod.ent_type_ not in _NAMED - {"NORP"}:
@@ -280,7 +280,7 @@ def _named_modifiers(ctx: ArticleContext, token: Token) -> Party:
 
 
 def _adjective_pair(ctx: ArticleContext, token: Token, first: Participant) -> Party:
-    """ "Russian and Belarusian troops", "the Belarusian-Russian exercise": one participant
+    """ "Russian and Belarusian troops", "the Belarusian-Russian drills": one participant
     per nationality adjective, in the order written."""
     own = [token] if token.pos_ == "ADJ" and token.ent_type_ in _NATIONS else []
     adjectives = own + [
@@ -344,7 +344,7 @@ def speaker_side(
     if trigger.type == "THREATEN" and not sources:
         return [speaker]
     own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
-    # Not a unit whose phrase names another state ("a soldier from Ukraine").
+    # Not a unit whose phrase names another state ("volunteers from Georgia").
     unnamed_unit = bool(sources) and sources[0].actor_id is None
     head_word = sources[0].name.lower().split()[-1:] if sources else []
     if unnamed_unit and head_word and head_word[0].rstrip("s") in hostile:
