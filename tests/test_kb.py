@@ -219,6 +219,15 @@ def test_roles_pick_office_holder_by_date(kb: ActorKB) -> None:
     assert m is not None and (m.actor_id, m.sector, m.match) == ("UKR.GOV", "GOV", "role")
 
 
+def test_a_metonym_with_a_role_is_the_office_holder_of_the_day(kb: ActorKB) -> None:
+    m = kb.resolve("the Pope", None, dt.date(2022, 7, 1))
+    assert m is not None and (m.actor_id, m.country) == ("VAT.GOV.francis", "VAT")
+    m = kb.resolve("the Pope", None, dt.date(2025, 6, 1))
+    assert m is not None and m.actor_id == "VAT.GOV.leo_xiv"
+    m = kb.resolve("the Pope", None)  # no date: the Holy See itself
+    assert m is not None and (m.actor_id, m.country) == ("VAT.GOV", "VAT")
+
+
 def test_surname_shared_by_two_people_needs_a_date(kb: ActorKB) -> None:
     assert kb.resolve("Wang", "PERSON") is None
     assert kb.resolve("Li", "PERSON") is None
@@ -309,9 +318,12 @@ def test_user_file_extends_kb(tmp_path: Path) -> None:
         "  - {id: BLR.NGO.example, name: Example Watch, aliases: [ExWatch],"
         " country: BLR, sector: NGO, kind: organisation}\n"
         "metonyms:\n"
-        "  - {names: [Drazdy], country: BLR, sector: GOV}\n",
+        "  - {names: [Drazdy], country: BLR, sector: GOV}\n"
+        "  - {names: [Belarusian strongman], country: BLR, sector: GOV, role: president}\n",
     )
     kb = ActorKB.load(extra_files=[path])
+    m = kb.resolve("the Belarusian strongman", None, dt.date(2023, 1, 1))
+    assert m is not None and m.actor_id == "BLR.GOV.lukashenko"
     m = kb.resolve("ExWatch", "ORG")
     assert m is not None and (m.actor_id, m.sector) == ("BLR.NGO.example", "NGO")
     m = kb.resolve("Drazdy", "GPE")

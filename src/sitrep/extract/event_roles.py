@@ -64,9 +64,20 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 target = _party(ctx, pobj, named=True)
+    if not source and _passive(head):
+        source = _shared_agent(ctx, head)  # "were shelled and burned by Syrian troops"
     if not source and _acts_as_modifier(head):
-        # "the rebels who stormed …", "troops fighting near Bakhmut": the noun modified acts.
-        source = _party(ctx, head.head)
+        # "the rebels who stormed …", "troops fighting near Bakhmut": the noun modified acts;
+        # "a statement condemning …" is its author's act.
+        modified = head.head
+        if modified.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
+            source = _author(ctx, modified, event_type, trigger)
+        else:
+            source = _party(ctx, _first_conjunct(_owner_named(ctx, modified)))
+    if not source and _infinitive_of_possessed(ctx, head):
+        # "the ministry's decision to close the border": the possessor closes it.
+        owner = next(c for c in head.head.children if c.dep_ == "poss")
+        source = _party(ctx, owner)
     governor = _governor(head)
     if governor is not None and _passive(head) and not _passive(governor):
         governor = None  # "contained grain before being burned": no one named burns it
@@ -130,6 +141,65 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
     return None
 
 
+def _shared_agent(ctx: ArticleContext, head: Token) -> Party:
+    """The agent of a passive verb coordinated with `head` ("the villages were shelled and
+    burned by Syrian troops"): both verbs share the "by" phrase."""
+    for peer in head.conjuncts:
+        if peer.tag_ != "VBN":
+            continue
+        agent = next((c for c in peer.children if c.dep_ == "agent"), None)
+        pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+        if pobj is not None:
+            return _party(ctx, pobj)
+    return []
+
+
+def _author(ctx: ArticleContext, document: Token, event_type: str, trigger: Token) -> Party:
+    """Who issued a document that acts ("Japan released a statement condemning …", "the
+    senate passed a resolution denouncing …", "Russia's statement accusing …"): its
+    possessor, else the subject of the verb it is the object of."""
+    owner = next((c for c in document.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        return _party(ctx, owner)
+    verb = document.head
+    if document.dep_ == "dobj" and verb.pos_ in {"VERB", "AUX"}:
+        source, _ = roles(ctx, verb, event_type, trigger)
+        return source
+    return []
+
+
+def _owner_named(ctx: ArticleContext, noun: Token) -> Token:
+    """For a thing that is no actor but belongs to named ones ("the arguments of Rome and
+    Madrid, which requested …"), the named owner; else `noun` itself."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() in ctx.knowledge.lexicons.agent_nouns:
+        return noun
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ in _NAMED:
+                return pobj
+    return noun
+
+
+def _first_conjunct(token: Token) -> Token:
+    """The first of coordinated names ("Rome and Madrid, which requested …"): a
+    coordination acts as one party named by its first member."""
+    while token.dep_ == "conj" and token.head.i < token.i and token.head.ent_type_ in _NAMED:
+        token = token.head
+    return token
+
+
+def _infinitive_of_possessed(ctx: ArticleContext, head: Token) -> bool:
+    """An infinitive completing a possessed noun of resolve ("Russia's decision to
+    withdraw", "the government's plan to ban"; `intent_nouns` in agents.yaml): the possessor
+    is who would act."""
+    if head.dep_ != "acl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+        return False
+    if head.head.lemma_.lower() not in ctx.knowledge.lexicons.intent_nouns:
+        return False
+    return any(c.dep_ == "poss" for c in head.head.children)
+
+
 def _possessor_country(ctx: ArticleContext, token: Token, who: Participant) -> None:
     """ "its forces" after "the Russian Defense Ministry said": the possessor's country."""
     owner = next((c for c in token.children if c.dep_ == "poss" and c.pos_ == "PRON"), None)
@@ -138,6 +208,21 @@ def _possessor_country(ctx: ArticleContext, token: Token, who: Participant) -> N
     referent = pronoun_referent(ctx, owner)
     if referent is not None:
         who.country = referent.country
+
+
+def _origin_country(ctx: ArticleContext, token: Token) -> str | None:
+    """The country of a "from" phrase on a participant ("volunteers from Georgia", "officers
+    from Chile, Peru and Bolivia": the first named)."""
+    kb = ctx.knowledge.actors
+    for prep in token.children:
+        if prep.dep_ != "prep" or prep.lower_ != "from":
+            continue
+        place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if place is not None and place.ent_type_ == "GPE":
+            match = kb.resolve(place.text, "GPE", ctx.anchor)
+            if match is not None and match.country:
+                return match.country
+    return None
 
 
 def _acts_as_modifier(head: Token) -> bool:
@@ -161,6 +246,8 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
         first = pronoun_referent(ctx, token)  # "she called for", "Russia said it would"
     elif first is not None and first.actor_id is None and first.country is None:
         _possessor_country(ctx, token, first)  # "its forces", "his country"
+        if first.country is None:
+            first.country = _origin_country(ctx, token)  # "volunteers from Georgia"
     if first is None or (named and first.actor_id is None and token.ent_type_ not in _NAMED):
         return []
     party = [first]
@@ -172,22 +259,42 @@ def _party(ctx: ArticleContext, token: Token, *, named: bool = False) -> Party:
         if other is not None and (other.actor_id is not None or peer.ent_type_ in _NAMED):
             party.append(other)
     if len(party) == 1:
-        party = _adjective_pair(ctx, token, first)
+        party = _named_modifiers(ctx, token) or _adjective_pair(ctx, token, first)
     return _distinct(party)
 
 
+def _named_modifiers(ctx: ArticleContext, token: Token) -> Party:
+    """ "The U.S. and EU allies", "Chile and Peru delegates" written as names:
+    a coordination of names modifying the head is the party, first named first."""
+    for mod in token.children:
+        if mod.dep_ not in {"nmod", "compound"} or mod.ent_type_ not in _NAMED - {"NORP"}:
+            continue
+        peers = [p for p in mod.conjuncts if p.i > mod.i and p.ent_type_ in _NAMED]
+        if not peers:
+            continue
+        party = [participant_for(ctx, t, agent=True) for t in (mod, *peers)]
+        named = [p for p in party if p is not None and p.actor_id is not None]
+        if len(named) == len(party):
+            return named
+    return []
+
+
 def _adjective_pair(ctx: ArticleContext, token: Token, first: Participant) -> Party:
-    """ "Russian and Belarusian troops": one participant per nationality adjective."""
-    adjectives = [
+    """ "Russian and Belarusian troops", "the Belarusian-Russian drills": one participant
+    per nationality adjective, in the order written."""
+    own = [token] if token.pos_ == "ADJ" and token.ent_type_ in _NATIONS else []
+    adjectives = own + [
         c for c in token.children if c.dep_ in {"amod", "compound"} and c.ent_type_ in _NATIONS
     ]
-    peers = [p for a in adjectives for p in a.conjuncts if p.ent_type_ in _NATIONS]
+    peers = [
+        p for a in adjectives for p in (*a.conjuncts, *_hyphen_joined(a)) if p.ent_type_ in _NATIONS
+    ]
     if not adjectives or not peers:
         return [first]
     kb = ctx.knowledge.actors
     party: Party = []
     for adjective in sorted({*adjectives, *peers}, key=lambda t: t.i):
-        text = f"{adjective.text} {token.text}"
+        text = adjective.text if token.pos_ == "ADJ" else f"{adjective.text} {token.text}"
         match = kb.resolve(text, None, ctx.anchor) or kb.resolve(adjective.text, "NORP", ctx.anchor)
         if match is None:
             continue
@@ -203,6 +310,16 @@ def _adjective_pair(ctx: ArticleContext, token: Token, first: Participant) -> Pa
     return party or [first]
 
 
+def _hyphen_joined(adjective: Token) -> list[Token]:
+    """The modifier joined to `adjective` by a hyphen ("Belarusian" in "Belarusian-Russian")."""
+    doc = adjective.doc
+    return [
+        c
+        for c in adjective.children
+        if c.dep_ in {"amod", "compound"} and c.i + 2 == adjective.i and doc[c.i + 1].text == "-"
+    ]
+
+
 def _distinct(party: Party) -> Party:
     seen: set[str] = set()
     out: Party = []
@@ -214,17 +331,25 @@ def _distinct(party: Party) -> Party:
     return out
 
 
-def speaker_side(trigger: Trigger, sources: Party, quote: Quote | None) -> Party:
+def speaker_side(
+    trigger: Trigger, sources: Party, quote: Quote | None, hostile: frozenset[str]
+) -> Party:
     """Fill an unnamed source from the speaker: a threat in a quote is the speaker's
     ("the answer will be most cruel"); "one of the missile units is moving", written by a
-    defence ministry, is that country's military."""
+    defence ministry, is that country's military, unless its phrase names another state or
+    the other side (`hostile`: "the occupiers are shelling …")."""
     speaker = quote.speaker if quote is not None else None
     if speaker is None or speaker.actor_id is None:
         return sources
     if trigger.type == "THREATEN" and not sources:
         return [speaker]
     own_forces = trigger.type in {"MOBILIZE", "ASSAULT"} and speaker.sector in {"GOV", "MIL"}
-    if own_forces and sources and sources[0].actor_id is None:
+    # Not a unit whose phrase names another state ("volunteers from Georgia").
+    unnamed_unit = bool(sources) and sources[0].actor_id is None
+    head_word = sources[0].name.lower().split()[-1:] if sources else []
+    if unnamed_unit and head_word and head_word[0].rstrip("s") in hostile:
+        return sources
+    if own_forces and unnamed_unit and sources[0].country in {None, speaker.country}:
         first = sources[0]
         unit = Participant(span=first.span, name=first.name, country=speaker.country, sector="MIL")
         return [unit, *sources[1:]]

@@ -342,7 +342,7 @@ def _event(
         if quote is None or quote.speaker is None:
             return None  # the author's own voice ("I support his decision"): opinion
         sources = [quote.speaker]  # "we are ready to impose sanctions," Biden said
-    sources = speaker_side(trigger, sources, quote)
+    sources = speaker_side(trigger, sources, quote, ctx.knowledge.lexicons.hostile_nouns)
     source = sources[0] if sources else None
     target = targets[0] if targets else None
     threat_noun = (

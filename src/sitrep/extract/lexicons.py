@@ -41,6 +41,9 @@ class Lexicons:
     domestic_nouns: frozenset[str]
     not_actor_nouns: frozenset[str]
     campaign_nouns: frozenset[str]
+    regional_words: frozenset[str]
+    intent_nouns: frozenset[str]
+    hostile_nouns: frozenset[str]
     # Objects that cancel a trigger's event sense (data/lexicons/senses.yaml).
     cancel_objects: dict[str, frozenset[str]]
     # Triggers that need one of their objects, and prepositions that cancel (senses.yaml).
@@ -134,6 +137,9 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         domestic_nouns=frozenset(agents["domestic"]),
         not_actor_nouns=frozenset(agents["not_actors"]),
         campaign_nouns=frozenset(agents["campaigns"]),
+        regional_words=frozenset(agents["regional"]),
+        intent_nouns=frozenset(agents["intent_nouns"]),
+        hostile_nouns=frozenset(agents["hostile"]),
         cancel_objects={k: frozenset(v) for k, v in senses["cancel_objects"].items()},
         require_objects={k: frozenset(v) for k, v in senses["require_objects"].items()},
         cancel_preps={k: frozenset(v) for k, v in senses["cancel_preps"].items()},

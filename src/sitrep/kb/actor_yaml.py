@@ -257,11 +257,13 @@ def packaged_texts() -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True, slots=True)
 class Metonym:
-    """A name standing for an actor ("Kremlin") or for a country's sector ("Minsk")."""
+    """A name standing for an actor ("Kremlin"), for a country's sector ("Minsk"), or for
+    whoever holds a one-person office of that country on the day ("the Pope": `role`)."""
 
     actor_id: str | None
     country: str | None
     sector: str | None
+    role: str | None = None
 
 
 def read_tables(
@@ -344,6 +346,9 @@ def parse_metonyms(raw: Any, source: str) -> dict[str, Metonym]:
             raise fail(source, where, "need `actor`, or `country` and a valid `sector`")
         if actor_id is not None and not isinstance(actor_id, str):
             raise fail(source, where, "actor must be an id string")
+        role = entry.get("role")
+        if role is not None and (not isinstance(role, str) or country is None):
+            raise fail(source, where, "role must be a string, with a `country`")
         for n in names:
-            out[normalize(n)] = Metonym(actor_id, country, sector)
+            out[normalize(n)] = Metonym(actor_id, country, sector, role)
     return out

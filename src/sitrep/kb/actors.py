@@ -306,7 +306,7 @@ class ActorKB:
         if stage != "inner":
             met = self._metonyms.get(key)
             if met is not None and label != "PERSON" and self._case_ok(key, toks[i:j]):
-                return self._metonym_match(met)
+                return self._metonym_match(met, on)
             alpha3 = self._countries.get(key)
             if alpha3 is not None and self._case_ok(key, toks[i:j]):
                 return self._country_match(alpha3, label, "country")
@@ -493,10 +493,15 @@ class ActorKB:
             match="demonym",
         )
 
-    def _metonym_match(self, met: Metonym) -> ActorMatch:
+    def _metonym_match(self, met: Metonym, on: dt.date | None) -> ActorMatch:
         if met.actor_id is not None:
             return self._actor_match(met.actor_id, "metonym")
         assert met.country is not None and met.sector is not None
+        if met.role is not None:
+            # "the Pope": the holder on the article's day, else the office's body.
+            holder = self._holder_match(met.country, (met.role,), on)
+            if holder is not None:
+                return holder
         return self._generic(met.country, met.sector, "", "metonym")
 
     def _generic(
