@@ -90,3 +90,30 @@ def test_we_in_a_quote_is_its_speaker(extractor: Extractor) -> None:
     (event,) = result.events
     assert event.type == "SANCTION" and event.source is not None
     assert event.source.name == "Joe Biden" and event.factuality == "future"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asking", "asked_for"),
+    [
+        ("The EU urged Serbian regulators to crack down on the smugglers.", "urged", "crack"),
+        ("Syria demanded that the United States seek permission first.", "demanded", "seek"),
+        ("Kyiv urged its allies to enforce the arms embargo.", "urged", "embargo"),
+        ("Moscow threatened to strike the convoys on Friday.", "threatened", "strike"),
+    ],
+)
+def test_the_act_asked_for_or_threatened_is_no_event_of_its_own(
+    extractor: Extractor, sentence: str, asking: str, asked_for: str
+) -> None:
+    triggers = _triggers(extractor, sentence)
+    assert asking in triggers and asked_for not in triggers
+
+
+def test_an_act_told_beside_a_request_stays(extractor: Extractor) -> None:
+    text = "Obama pressed the assembly to act and announced that America will supply aid to Syria."
+    assert {"pressed", "supply"} <= set(_triggers(extractor, text))
+
+
+def test_arms_a_relative_clause_names_are_aid(extractor: Extractor) -> None:
+    text = "The package buys shells for the weapon systems the US has sent to Ukraine."
+    (result,) = extractor.extract([Article(id="f", text=text)])
+    assert [(e.trigger.text, e.type) for e in result.events] == [("sent", "AID")]

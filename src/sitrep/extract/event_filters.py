@@ -14,7 +14,10 @@ an analyst would delete comes from words that only look like events:
 - a capability or a danger, not an occurrence ("the rockets *can strike* …", "the *threat*
   of an invasion") and a participle that describes a thing ("*wounded* soldiers");
 - "*denied* that …" (the denied act is the event, negated) and "*ordered* troops to
-  deploy" (the ordered act is the event) are not REJECT and REQUEST.
+  deploy" (the ordered act is the event) are not REJECT and REQUEST;
+- the act another party is asked for or threatened with is the content of the REQUEST or
+  THREATEN, not an event of its own ("urged regulators to *crack down*", "threatened to
+  *strike*").
 """
 
 from __future__ import annotations
@@ -76,6 +79,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     ordering = book.words("ordering_verbs")
     if trigger.type == "REQUEST" and lemma in ordering and _orders_an_act(ctx, token):
+        return True
+    if _content_of_a_demand(ctx, token):
         return True
     return _no_actor_subject(ctx, token, carrier)
 
@@ -220,3 +225,32 @@ def _no_actor_subject(ctx: ArticleContext, token: Token, carrier: Token) -> bool
     if subject is None or subject.pos_ != "NOUN" or subject.i == token.i:
         return False
     return subject.lemma_.lower() in ctx.knowledge.lexicons.not_actor_nouns
+
+
+# How far the asked-for act may sit below the asking verb: "urged them to crack down" (the
+# act heads the complement), "pressed the assembly to enforce the ban" (the object of a verb
+# that is no trigger itself), "threatened to start shooting" (through such a verb).
+_DEMAND_STEPS = 3
+
+
+def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
+    """The trigger is the act a demand asks for or a threat threatens: the complement of
+    "urge", "ask", "demand" … (infinitive or that-clause) or the infinitive of "threaten",
+    reached directly or through verbs that carry no event of their own."""
+    book = ctx.knowledge.codebook
+    demanding, threatening = book.words("demanding_verbs"), book.words("threatening_verbs")
+    verbs = ctx.knowledge.lexicons.verb_triggers
+    node = token
+    for _ in range(_DEMAND_STEPS):
+        head = node.head
+        if head.i == node.i or head.pos_ != "VERB":
+            return False
+        lemma = head.lemma_.lower()
+        if node.dep_ == "ccomp" and lemma in demanding:
+            return True
+        if node.dep_ == "xcomp" and (lemma in demanding or lemma in threatening):
+            return True
+        if node.dep_ not in {"xcomp", "dobj"} or lemma in verbs:
+            return False  # another verb of its own meaning: "urged them to avoid calling …"
+        node = head
+    return False
