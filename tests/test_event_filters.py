@@ -117,3 +117,18 @@ def test_arms_a_relative_clause_names_are_aid(extractor: Extractor) -> None:
     text = "The package buys shells for the weapon systems the US has sent to Ukraine."
     (result,) = extractor.extract([Article(id="f", text=text)])
     assert [(e.trigger.text, e.type) for e in result.events] == [("sent", "AID")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "stays"),
+    [
+        ("Sanctions hit every country which supports the invasion of Ukraine.", "supports", False),
+        ("The senator drafted a law that revokes the waivers.", "revokes", False),
+        ("Rebels who attacked the convoy on Monday fled north.", "attacked", True),
+        ("The fighters who are shelling the town crossed the river.", "shelling", True),
+    ],
+)
+def test_a_present_relative_clause_characterises_its_noun(
+    extractor: Extractor, sentence: str, trigger: str, stays: bool
+) -> None:
+    assert (trigger in _triggers(extractor, sentence)) is stays

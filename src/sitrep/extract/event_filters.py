@@ -12,7 +12,8 @@ an analyst would delete comes from words that only look like events:
 - a generic party ("*any* country that *supports* the invasion", "*every* member who
   *backs* him");
 - a capability or a danger, not an occurrence ("the rockets *can strike* …", "the *threat*
-  of an invasion") and a participle that describes a thing ("*wounded* soldiers");
+  of an invasion"), a participle that describes a thing ("*wounded* soldiers") and a
+  present-tense relative clause that says what its noun is ("countries which *support* …");
 - "*denied* that …" (the denied act is the event, negated) and "*ordered* troops to
   deploy" (the ordered act is the event) are not REJECT and REQUEST;
 - the act another party is asked for or threatened with is the content of the REQUEST or
@@ -151,10 +152,24 @@ def _capability_or_description(
         return True
     if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
         return not ctx.settings.descriptive_participles
+    if _characterises_its_noun(token):
+        return True
     acts = lex.danger_nouns.get(lemma)
     if acts is None or token.pos_ != "NOUN" or token.tag_ != "NN":
         return False
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
+
+
+def _characterises_its_noun(token: Token) -> bool:
+    """A relative clause in the plain present with the relative pronoun as its subject says
+    what its noun is, not what happened: "countries which support the invasion", "a law that
+    revokes the waivers", "Belarus, which threatens Ukraine". "Rebels who attacked" (past) and
+    "extremists who are fighting him" (progressive) tell of acts and stay."""
+    if token.dep_ != "relcl" or token.tag_ not in {"VBZ", "VBP"}:
+        return False
+    if any(c.dep_ in {"aux", "auxpass"} for c in token.children):
+        return False
+    return any(c.dep_ == "nsubj" and c.tag_ in {"WDT", "WP"} for c in token.children)
 
 
 # "No one threatened Russia", "no country will": nobody in particular, so no act.
