@@ -58,6 +58,7 @@ def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str
         ("Putin ordered forces to rehearse deploying tactical nuclear weapons.", "ordered"),
         ("Russia denies plans to invade Ukraine.", "denies"),
         ("No one threatened Russia before the war began.", "threatened"),
+        ("It was his biggest escalation since invading Ukraine in February.", "invading"),
         (
             "Inside: Kyiv hosts donors | Poland sends tanks to Ukraine | Rebels attack a convoy",
             "sends",

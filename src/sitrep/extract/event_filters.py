@@ -67,6 +67,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     naming = token.dep_ in _NAMING_DEPS or lemma in ctx.knowledge.lexicons.campaign_nouns
     if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
+    if token.dep_ == "pcomp" and token.head.lower_ == "since":
+        return True  # "the biggest escalation since invading Ukraine": a time reference
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
