@@ -30,7 +30,8 @@ CODEBOOK_VERSION = 1
 # over the dependency parse in extract/event_rules.py, where the parse, not a word list,
 # decides ("insisted he resign" demands, "insisted it had not attacked" asserts).
 CheckName = Literal[
-    "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must", "refused"
+    "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must",
+    "refused", "names_a_quality",
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
+from sitrep.extract.event_rules import names_a_quality
 from sitrep.extract.lexicons import Trigger
 from sitrep.model import Event, Participant
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # Dependencies under which a noun refers to an event told elsewhere (or never).
 _NAMING_DEPS = {"pobj", "attr", "appos", "conj", "compound", "npadvmod", "nmod", "oprd"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
+# Verbs that say what a thing is called ("called the claims absurd").
+_NAMING_VERBS = {"call", "brand", "label", "describe", "dub", "term"}
 
 
 def subject_of(carrier: Token) -> Token | None:
@@ -67,6 +70,9 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     naming = token.dep_ in _NAMING_DEPS or lemma in ctx.knowledge.lexicons.campaign_nouns
     if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
+    naming_verb = token.head.lemma_.lower() in _NAMING_VERBS
+    if token.dep_ == "dobj" and naming_verb and names_a_quality(token.head):
+        return True  # "called the invasion a senseless war": the war is named, not told
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
     if _cancelled_by_object(ctx, token, lemma):

@@ -203,6 +203,18 @@ def _demanding(token: Token, cb: Codebook) -> bool:
     return False
 
 
+def _names_a_quality(token: Token, cb: Codebook) -> bool:
+    return names_a_quality(token)
+
+
+def names_a_quality(token: Token) -> bool:
+    """'called the claims absurd', 'branded the vote a sham': an object and what it is called
+    (a predicate complement, or a second object)."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    said_to_be = [c for c in token.children if c.dep_ == "oprd"]
+    return bool(objects) and (bool(said_to_be) or len(objects) > 1)
+
+
 def _asks_for(token: Token, cb: Codebook) -> bool:
     """'asked them to leave', 'asked for help' request; 'asked whether' questions."""
     return any(
@@ -326,6 +338,7 @@ _CHECKS: dict[CheckName, Check] = {
     "from_storage": _from_storage,
     "must": _must,
     "refused": _refused,
+    "names_a_quality": _names_a_quality,
 }
 
 
