@@ -83,6 +83,9 @@ def extract_events(
             continue
         if rescore is not None:
             event.confidence = rescore(event, token, actor_head)
+            doubted = event.confidence < ctx.settings.min_event_confidence
+            if doubted and ctx.settings.cut_after_typing:
+                continue  # the classifier doubts the type the rules gave
         events.append((event, False))
         if not ctx.settings.implied_events:
             continue
