@@ -203,8 +203,16 @@ def _demanding(token: Token, cb: Codebook) -> bool:
     return False
 
 
-def _names_a_quality(token: Token, cb: Codebook) -> bool:
-    return names_a_quality(token)
+def _names_a_fault(token: Token, cb: Codebook) -> bool:
+    """'called the strikes immoral', 'branded the vote a sham': what the object is called
+    holds a word of blame (class `fault_words`); 'called the bill a first step' does not."""
+    if not names_a_quality(token):
+        return False
+    faults = cb.words("fault_words")
+    called = [c for c in token.children if c.dep_ == "oprd"] or [
+        c for c in token.children if c.dep_ == "dobj"
+    ][1:]
+    return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
 
 
 def names_a_quality(token: Token) -> bool:
@@ -338,7 +346,7 @@ _CHECKS: dict[CheckName, Check] = {
     "from_storage": _from_storage,
     "must": _must,
     "refused": _refused,
-    "names_a_quality": _names_a_quality,
+    "names_a_fault": _names_a_fault,
 }
 
 
