@@ -29,9 +29,15 @@ def cameo_extractor(settings: Settings) -> Extractor:
     """The sentence-coding convention of the CAMEO/PLV benchmarks: the speech act a future
     or conditional event implies is an event too (`extract.implied_events`), no type needs
     a named party (`extract.named_party_types`), and PolNeAR's wide attributions
-    (`extract.attributions = "all"`)."""
+    (`extract.attributions = "all"`); the sentence holds an event, so one whose type the
+    classifier doubts is kept (`extract.cut_after_typing`)."""
     overrides = {
-        "extract": {"implied_events": True, "attributions": "all", "named_party_types": []}
+        "extract": {
+            "implied_events": True,
+            "attributions": "all",
+            "named_party_types": [],
+            "cut_after_typing": False,
+        }
     }
     return Extractor(settings.with_overrides(overrides))
 

@@ -58,6 +58,7 @@ def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str
         ("Putin ordered forces to rehearse deploying tactical nuclear weapons.", "ordered"),
         ("Russia denies plans to invade Ukraine.", "denies"),
         ("No one threatened Russia before the war began.", "threatened"),
+        ("It was his biggest escalation since invading Ukraine in February.", "invading"),
         (
             "Inside: Kyiv hosts donors | Poland sends tanks to Ukraine | Rebels attack a convoy",
             "sends",
@@ -90,3 +91,53 @@ def test_we_in_a_quote_is_its_speaker(extractor: Extractor) -> None:
     (event,) = result.events
     assert event.type == "SANCTION" and event.source is not None
     assert event.source.name == "Joe Biden" and event.factuality == "future"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asking", "asked_for"),
+    [
+        ("The EU urged Serbian regulators to crack down on the smugglers.", "urged", "crack"),
+        ("Syria demanded that the United States seek permission first.", "demanded", "seek"),
+        ("Kyiv urged its allies to enforce the arms embargo.", "urged", "embargo"),
+        ("Moscow threatened to strike the convoys on Friday.", "threatened", "strike"),
+    ],
+)
+def test_the_act_asked_for_or_threatened_is_no_event_of_its_own(
+    extractor: Extractor, sentence: str, asking: str, asked_for: str
+) -> None:
+    triggers = _triggers(extractor, sentence)
+    assert asking in triggers and asked_for not in triggers
+
+
+def test_an_act_told_beside_a_request_stays(extractor: Extractor) -> None:
+    text = "Obama pressed the assembly to act and announced that America will supply aid to Syria."
+    assert {"pressed", "supply"} <= set(_triggers(extractor, text))
+
+
+def test_arms_a_relative_clause_names_are_aid(extractor: Extractor) -> None:
+    text = "The package buys shells for the weapon systems the US has sent to Ukraine."
+    (result,) = extractor.extract([Article(id="f", text=text)])
+    assert [(e.trigger.text, e.type) for e in result.events] == [("sent", "AID")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "stays"),
+    [
+        ("Sanctions hit every country which supports the invasion of Ukraine.", "supports", False),
+        ("The senator drafted a law that revokes the waivers.", "revokes", False),
+        ("Rebels who attacked the convoy on Monday fled north.", "attacked", True),
+        ("The fighters who are shelling the town crossed the river.", "shelling", True),
+    ],
+)
+def test_a_present_relative_clause_characterises_its_noun(
+    extractor: Extractor, sentence: str, trigger: str, stays: bool
+) -> None:
+    assert (trigger in _triggers(extractor, sentence)) is stays
+
+
+def test_calling_a_thing_by_a_bad_name_denounces_it(extractor: Extractor) -> None:
+    text = 'The bishop called the shelling of the market "utterly immoral".'
+    (result,) = extractor.extract([Article(id="f", text=text)])
+    assert [(e.trigger.text, e.type) for e in result.events] == [("called", "ACCUSE")]
+    named = "Kyiv called the invasion a senseless war."
+    assert "invasion" not in _triggers(extractor, named)

@@ -50,6 +50,7 @@ class ExtractSettings:
     place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
     toponym_matcher: bool = True
     min_event_confidence: float = 0.3
+    cut_after_typing: bool = True
     implied_events: bool = False
     descriptive_participles: bool = False
     attributions: str = "statements"

@@ -30,7 +30,8 @@ CODEBOOK_VERSION = 1
 # over the dependency parse in extract/event_rules.py, where the parse, not a word list,
 # decides ("insisted he resign" demands, "insisted it had not attacked" asserts).
 CheckName = Literal[
-    "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must", "refused"
+    "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must",
+    "refused", "names_a_fault",
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 
@@ -39,6 +40,7 @@ CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 REQUIRED_CLASSES = (
     "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
     "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
+    "demanding_verbs", "threatening_verbs", "fault_words",
     "future_heads", "negating_heads", "weighing_heads",
 )  # fmt: skip
 

@@ -12,9 +12,13 @@ an analyst would delete comes from words that only look like events:
 - a generic party ("*any* country that *supports* the invasion", "*every* member who
   *backs* him");
 - a capability or a danger, not an occurrence ("the rockets *can strike* …", "the *threat*
-  of an invasion") and a participle that describes a thing ("*wounded* soldiers");
+  of an invasion"), a participle that describes a thing ("*wounded* soldiers") and a
+  present-tense relative clause that says what its noun is ("countries which *support* …");
 - "*denied* that …" (the denied act is the event, negated) and "*ordered* troops to
-  deploy" (the ordered act is the event) are not REJECT and REQUEST.
+  deploy" (the ordered act is the event) are not REJECT and REQUEST;
+- the act another party is asked for or threatened with is the content of the REQUEST or
+  THREATEN, not an event of its own ("urged regulators to *crack down*", "threatened to
+  *strike*").
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
+from sitrep.extract.event_rules import names_a_quality
 from sitrep.extract.lexicons import Trigger
 from sitrep.model import Event, Participant
 
@@ -32,6 +37,8 @@ if TYPE_CHECKING:
 # Dependencies under which a noun refers to an event told elsewhere (or never).
 _NAMING_DEPS = {"pobj", "attr", "appos", "conj", "compound", "npadvmod", "nmod", "oprd"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
+# Verbs that say what a thing is called ("called the claims absurd").
+_NAMING_VERBS = {"call", "brand", "label", "describe", "dub", "term"}
 
 
 def subject_of(carrier: Token) -> Token | None:
@@ -63,6 +70,11 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     naming = token.dep_ in _NAMING_DEPS or lemma in ctx.knowledge.lexicons.campaign_nouns
     if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
+    naming_verb = token.head.lemma_.lower() in _NAMING_VERBS
+    if token.dep_ == "dobj" and naming_verb and names_a_quality(token.head):
+        return True  # "called the invasion a senseless war": the war is named, not told
+    if token.dep_ == "pcomp" and token.head.lower_ == "since":
+        return True  # "the biggest escalation since invading Ukraine": a time reference
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
@@ -76,6 +88,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     ordering = book.words("ordering_verbs")
     if trigger.type == "REQUEST" and lemma in ordering and _orders_an_act(ctx, token):
+        return True
+    if _content_of_a_demand(ctx, token):
         return True
     return _no_actor_subject(ctx, token, carrier)
 
@@ -146,10 +160,24 @@ def _capability_or_description(
         return True
     if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
         return not ctx.settings.descriptive_participles
+    if _characterises_its_noun(token):
+        return True
     acts = lex.danger_nouns.get(lemma)
     if acts is None or token.pos_ != "NOUN" or token.tag_ != "NN":
         return False
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
+
+
+def _characterises_its_noun(token: Token) -> bool:
+    """A relative clause in the plain present with the relative pronoun as its subject says
+    what its noun is, not what happened: "countries which support the invasion", "a law that
+    revokes the waivers", "Belarus, which threatens Ukraine". "Rebels who attacked" (past) and
+    "extremists who are fighting him" (progressive) tell of acts and stay."""
+    if token.dep_ != "relcl" or token.tag_ not in {"VBZ", "VBP"}:
+        return False
+    if any(c.dep_ in {"aux", "auxpass"} for c in token.children):
+        return False
+    return any(c.dep_ == "nsubj" and c.tag_ in {"WDT", "WP"} for c in token.children)
 
 
 # "No one threatened Russia", "no country will": nobody in particular, so no act.
@@ -220,3 +248,32 @@ def _no_actor_subject(ctx: ArticleContext, token: Token, carrier: Token) -> bool
     if subject is None or subject.pos_ != "NOUN" or subject.i == token.i:
         return False
     return subject.lemma_.lower() in ctx.knowledge.lexicons.not_actor_nouns
+
+
+# How far the asked-for act may sit below the asking verb: "urged them to crack down" (the
+# act heads the complement), "pressed the assembly to enforce the ban" (the object of a verb
+# that is no trigger itself), "threatened to start shooting" (through such a verb).
+_DEMAND_STEPS = 3
+
+
+def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
+    """The trigger is the act a demand asks for or a threat threatens: the complement of
+    "urge", "ask", "demand" … (infinitive or that-clause) or the infinitive of "threaten",
+    reached directly or through verbs that carry no event of their own."""
+    book = ctx.knowledge.codebook
+    demanding, threatening = book.words("demanding_verbs"), book.words("threatening_verbs")
+    verbs = ctx.knowledge.lexicons.verb_triggers
+    node = token
+    for _ in range(_DEMAND_STEPS):
+        head = node.head
+        if head.i == node.i or head.pos_ != "VERB":
+            return False
+        lemma = head.lemma_.lower()
+        if node.dep_ == "ccomp" and lemma in demanding:
+            return True
+        if node.dep_ == "xcomp" and (lemma in demanding or lemma in threatening):
+            return True
+        if node.dep_ not in {"xcomp", "dobj"} or lemma in verbs:
+            return False  # another verb of its own meaning: "urged them to avoid calling …"
+        node = head
+    return False

@@ -142,16 +142,31 @@ def _context_conditions(when: When, facts: _Facts, cb: Codebook) -> bool:
 def _objects(token: Token) -> set[str]:
     """Lemmas of the direct objects (and their conjuncts) and of a governed "of" phrase."""
     out: set[str] = set()
-    if token.dep_ == "acl":
+    if token.dep_ == "acl" or _object_relative(token):
         out.add(token.head.lemma_.lower())  # "a pathologist sent to Israel"
+        out.update(_compounds(token.head))  # "the weapon systems the US has sent"
     for child in token.children:
         if child.dep_ in {"dobj", "nsubjpass"}:
             out.add(child.lemma_.lower())
+            out.update(_compounds(child))  # "sent air defence systems"
             out.update(c.lemma_.lower() for c in child.conjuncts)
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     out.update(g.lemma_.lower() for g in prep.children if g.dep_ == "pobj")
     return out
+
+
+def _compounds(noun: Token) -> set[str]:
+    return {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
+
+
+def _object_relative(token: Token) -> bool:
+    """A relative clause whose noun is the verb's object: "the weapon systems the US has sent"
+    (no object of its own, and its subject is no relative pronoun)."""
+    if token.dep_ != "relcl" or any(c.dep_ == "dobj" for c in token.children):
+        return False
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    return bool(subjects) and all(c.tag_ not in {"WDT", "WP"} for c in subjects)
 
 
 def _noun_objects(token: Token) -> set[str]:
@@ -186,6 +201,26 @@ def _demanding(token: Token, cb: Codebook) -> bool:
         ):
             return True
     return False
+
+
+def _names_a_fault(token: Token, cb: Codebook) -> bool:
+    """'called the strikes immoral', 'branded the vote a sham': what the object is called
+    holds a word of blame (class `fault_words`); 'called the bill a first step' does not."""
+    if not names_a_quality(token):
+        return False
+    faults = cb.words("fault_words")
+    called = [c for c in token.children if c.dep_ == "oprd"] or [
+        c for c in token.children if c.dep_ == "dobj"
+    ][1:]
+    return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
+
+
+def names_a_quality(token: Token) -> bool:
+    """'called the claims absurd', 'branded the vote a sham': an object and what it is called
+    (a predicate complement, or a second object)."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    said_to_be = [c for c in token.children if c.dep_ == "oprd"]
+    return bool(objects) and (bool(said_to_be) or len(objects) > 1)
 
 
 def _asks_for(token: Token, cb: Codebook) -> bool:
@@ -311,6 +346,7 @@ _CHECKS: dict[CheckName, Check] = {
     "from_storage": _from_storage,
     "must": _must,
     "refused": _refused,
+    "names_a_fault": _names_a_fault,
 }
 
 

@@ -16,6 +16,7 @@ from sitrep.extract.event_rules import (
     THREAT_NOUN,
     derived_trigger,
     intent_token,
+    names_a_quality,
     refine,
 )
 from sitrep.extract.lexicons import Lexicons, Trigger
@@ -82,6 +83,9 @@ def extract_events(
             continue
         if rescore is not None:
             event.confidence = rescore(event, token, actor_head)
+            doubted = event.confidence < ctx.settings.min_event_confidence
+            if doubted and ctx.settings.cut_after_typing:
+                continue  # the classifier doubts the type the rules gave
         events.append((event, False))
         if not ctx.settings.implied_events:
             continue
@@ -271,8 +275,10 @@ def _verb_trigger(lex: Lexicons, book: Codebook, token: Token) -> tuple[Trigger,
     entry = lex.verb_triggers.get(token.lemma_.lower())
     if entry is None:
         return None
-    if token.lemma_.lower() in lex.light_verbs and any(
-        c.dep_ == "dobj" and _names_event(lex, book, c) for c in token.children
+    if (
+        token.lemma_.lower() in lex.light_verbs
+        and any(c.dep_ == "dobj" and _names_event(lex, book, c) for c in token.children)
+        and not names_a_quality(token)  # "called the invasion a war" denounces it
     ):
         return None  # "sent aid", "launched strikes": the noun names the event
     return entry, token
