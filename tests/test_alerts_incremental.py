@@ -7,7 +7,10 @@ delivered once per version, also after the store is reopened."""
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -314,3 +317,26 @@ def test_a_changed_event_re_reads_the_other_events_of_its_pair_days(tmp_path: Pa
     rebuilt = _comparable(record_alerts(con, settings))
     assert incremental == (rebuilt, _inputs(con))
     con.close()
+
+
+def test_the_inputs_digest_is_the_same_in_every_process() -> None:
+    """A digest that followed the process's string hashing (the repr of a frozenset) would
+    make every new run rebuild the stored alert inputs."""
+    code = (
+        "from sitrep.settings import load_settings\n"
+        "from sitrep.analyze.watchlists import load_rules\n"
+        "from sitrep.analyze.alert_inputs import inputs_digest\n"
+        "cfg = load_settings().analyze\n"
+        "print(inputs_digest(cfg, load_rules(cfg.watchlists, cfg.default_watchlists)))\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

@@ -17,6 +17,8 @@ rules, or a store without these inputs rebuild them from the whole store.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -46,10 +48,27 @@ Counts = dict[tuple[str, str], dict[str, DayCount]]
 
 
 def inputs_digest(cfg: AnalyzeSettings, rules: Sequence[Rule]) -> str:
-    """What the stored inputs depend on besides the canonical events."""
-    return digest(
-        VERSION, __version__, repr(cfg), repr(load_weights(cfg.weights)), repr(list(rules))
-    )
+    """What the stored inputs depend on besides the canonical events. Written canonically
+    (sets sorted): `repr` of a frozenset follows the process's string hashing, so two
+    processes would never agree and every run would rebuild the inputs."""
+    parts = [cfg, load_weights(cfg.weights), list(rules)]
+    return digest(VERSION, __version__, json.dumps(_canonical(parts), sort_keys=True))
+
+
+def _canonical(value: Any) -> Any:
+    """Plain JSON data whatever the settings or rules hold (dataclasses, sets, tuples)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return {f.name: _canonical(getattr(value, f.name)) for f in fields}
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
 
 
 def with_report_facts(
