@@ -35,6 +35,9 @@ _QUOTED_AS = {"quote", "cite"}
 _FORMER = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time"}
 # How far back (characters) a pronoun or an unattributed quote looks for its person.
 LOOKBACK = 1500
+# How far back "the spokeswoman" looks for an earlier mention of the same role noun: the
+# repeated noun is a strong tie, which holds over more paragraphs than a pronoun's.
+ROLE_LOOKBACK = 4000
 
 
 def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
@@ -89,6 +92,11 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         if found is not None:
             return found
     if _role_description(ctx, token):
+        earlier = same_role_before(ctx, token)
+        if earlier is not None:
+            return _at(earlier, token)
+        if token.lemma_.lower() in ctx.knowledge.lexicons.anonymous_roles:
+            return _described(ctx, token, participant_for(ctx, token))
         person = last_person_named(ctx, token)
         if person is not None:
             return _at(person, token)
@@ -221,6 +229,46 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
 
 
+def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
+    """Who "the spokeswoman" or "the official" is when the article used the same noun for
+    someone before (within ROLE_LOOKBACK): the person that mention named ("A spokeswoman …,
+    Maria Zakharova"), else its description ("a senior official"). The earlier mention must
+    carry the role's own modifiers ("the defense official" is not "a senior official in
+    Washington"); a plural noun is a group, not one earlier person."""
+    if role.tag_ != "NN":
+        return None
+    lemma = role.lemma_.lower()
+    own = {c.lower_ for c in role.children if c.dep_ in {"amod", "compound"}}
+    doc = role.doc
+    i = role.i - 1
+    while i >= 0 and doc[i].idx >= role.idx - ROLE_LOOKBACK:
+        earlier = doc[i]
+        i -= 1
+        if earlier.lemma_.lower() != lemma or earlier.tag_ not in {"NN", "NNP"}:
+            continue
+        if not own <= {t.lower_ for t in noun_phrase(earlier)}:
+            continue
+        if _quoted_in_sentence(ctx, earlier.idx, role.idx):
+            continue
+        named = _named_person(ctx, earlier) or _person_owning_role(ctx, earlier)
+        if named is not None:
+            return _person(ctx, named, role.idx, None)
+        if lemma in ctx.knowledge.lexicons.anonymous_roles and not _role_description(
+            ctx, earlier
+        ):  # an unnamed "senior official" (not "the official" again) speaks again
+            return _described(ctx, earlier, participant_for(ctx, earlier))
+    return None
+
+
+def _person_owning_role(ctx: ArticleContext, role: Token) -> SpacySpan | None:
+    """The person a role noun describes from outside its phrase: "Maria Zakharova, a
+    spokeswoman" (apposition to the name) or "spokeswoman Maria Zakharova" (a title)."""
+    head = role.head
+    if role.dep_ in {"appos", "compound"} and head is not role and head.ent_type_ == "PERSON":
+        return ctx.entity_at(head.i)
+    return None
+
+
 def last_person_named(ctx: ArticleContext, role: Token) -> Participant | None:
     """The person "the politician" or "the former Polish leader" stands for: as for a
     pronoun, but never a person of another country than the role's own ("Polish")."""
@@ -250,30 +298,39 @@ def last_person_before(
     ("f"/"m") skips people the article calls Mr. or Ms. otherwise ("she" never resolves to a
     man)."""
     fallback: Participant | None = None
+    subordinate: Participant | None = None
     sentence_subjects: list[tuple[bool, Participant]] = []
     sentence_start: int | None = None
+    own_sentence = False  # the sentence read is the one that holds `offset`
     for ent in _ents_before(ctx, offset, LOOKBACK):
         if sentence_start is not None and ent.start_char < sentence_start:
-            found = _salient(sentence_subjects)
+            found = _salient(sentence_subjects, own_sentence)
             if found is not None:
                 return found
+            subordinate = subordinate or _salient(sentence_subjects, True)
             sentence_subjects = []
         sentence_start = ent.sent.start_char
+        own_sentence = ent.sent.end_char > offset
         person = _person(ctx, ent, offset, gender)
         if person is None or (country is not None and person.country not in {None, country}):
             continue
         if _is_subject(ent.root):
             sentence_subjects.append((_in_main_clause(ent.root), person))
         fallback = fallback or person
-    return _salient(sentence_subjects) or fallback
+    last = _salient(sentence_subjects, own_sentence)
+    return last or subordinate or _salient(sentence_subjects, True) or fallback
 
 
-def _salient(subjects: list[tuple[bool, Participant]]) -> Participant | None:
-    """The main clause's subject of one sentence, else its last subject (listed last first)."""
+def _salient(subjects: list[tuple[bool, Participant]], any_clause: bool) -> Participant | None:
+    """The main clause's subject of one sentence, else (with `any_clause`) its last subject
+    (listed last first). An earlier sentence whose person is the subject of a subordinate
+    clause only ("… since Putin invaded Ukraine") does not end the search: news prose keeps
+    its protagonist in main clauses ("The Pope's comments mark … since Putin invaded …. He
+    had raised eyebrows" is the Pope)."""
     for main, person in subjects:
         if main:
             return person
-    return subjects[0][1] if subjects else None
+    return subjects[0][1] if subjects and any_clause else None
 
 
 def _person(
@@ -282,8 +339,9 @@ def _person(
     """`ent` as a person a pronoun can stand for, or None."""
     if _quoted_in_sentence(ctx, ent.start_char, offset):
         return None  # '"Putin is weak," he said': a name inside the quote is not the speaker
-    name = ctx.surnames.get(ent.text, ent.text) if ent.label_ == "ORG" else ent.text
-    label = "PERSON" if name != ent.text else ent.label_
+    text = ent.text.removesuffix("'s").removesuffix("’s")  # "Grant's plan": the owner
+    name = ctx.surnames.get(text, text) if ent.label_ == "ORG" else text
+    label = "PERSON" if name != text else ent.label_
     if label not in {"PERSON", "ORG", "GPE", "NORP"}:
         return None
     match = resolve_mention(ctx.knowledge.actors, name, label, ctx.anchor)
@@ -304,7 +362,7 @@ def _person(
 
 def _in_main_clause(token: Token) -> bool:
     """The subject (or its apposition) hangs off the sentence's root or a verb joined to it."""
-    while token.dep_ in {"appos", "compound", "flat", "nsubj", "nsubjpass"}:
+    while token.dep_ in {"appos", "compound", "flat", "poss", "nsubj", "nsubjpass"}:
         token = token.head
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
@@ -312,11 +370,13 @@ def _in_main_clause(token: Token) -> bool:
 
 
 def _is_subject(token: Token) -> bool:
-    """The name is a clause's subject, or stands in apposition to one ("Minister X, …")."""
+    """The name is a clause's subject, stands in apposition to one ("Minister X, …") or
+    owns it ("Northrop's goal was to move …; he said": the owner is who the sentence is
+    about)."""
     for _ in range(2):
         if token.dep_ in {"nsubj", "nsubjpass"}:
             return True
-        if token.dep_ not in {"appos", "compound", "flat"} or token.head is token:
+        if token.dep_ not in {"appos", "compound", "flat", "poss"} or token.head is token:
             return False
         token = token.head
     return False
