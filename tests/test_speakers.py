@@ -73,3 +73,81 @@ def test_an_official_with_no_earlier_mention_stays_unnamed(extractor: Extractor)
     )
     speaker = _speaker_of(extractor, text, "no orders")
     assert speaker.name == "defense official"
+
+
+def test_media_quoting_someone_as_saying_relay_that_person(extractor: Extractor) -> None:
+    text = (
+        '"The police showed great patience with the crowds," state media quoted Hassan '
+        "Karimi as saying."
+    )
+    (quote,) = _quotes(extractor, text)
+    assert quote.speaker is not None and quote.speaker.name == "Hassan Karimi"
+    assert [link.source.name for link in quote.via] == ["state media"]
+
+
+def test_a_shared_subject_that_cannot_speak_is_passed_over(extractor: Extractor) -> None:
+    """ "…, a position that has gained ground, but said …": the position says nothing."""
+    text = (
+        "Mary Olsen said she does not back the tax, a position that has gained ground "
+        "among voters, but said she could support a smaller levy."
+    )
+    speaker = _speaker_of(extractor, text, "smaller levy")
+    assert speaker.name == "Mary Olsen"
+
+
+def test_who_is_a_person_never_the_document_before_it(extractor: Extractor) -> None:
+    text = (
+        "That view was backed by President Donald Trump himself in a tweet, who said the "
+        "economy would not be closed again."
+    )
+    speaker = _speaker_of(extractor, text, "economy would not")
+    assert speaker.name == "Donald Trump"
+
+
+def test_a_capitalised_title_introduces_the_person_who_speaks(extractor: Extractor) -> None:
+    text = (
+        '"We will fight for this bill," said Senate Minority Leader Chuck Schumer. '
+        'Kremlin Director of Media Relations Ivan Petrov added: "Nothing will change in our '
+        'policy on this matter."'
+    )
+    names = [q.speaker.name for q in _quotes(extractor, text) if q.speaker is not None]
+    assert names == ["Chuck Schumer", "Ivan Petrov"]
+
+
+def test_the_lawyer_of_a_person_is_not_that_person(extractor: Extractor) -> None:
+    text = "The Lawyer of John Smith said that the charges would be dropped."
+    speaker = _speaker_of(extractor, text, "charges")
+    assert speaker.name != "John Smith"
+
+
+def test_citing_a_reason_quotes_no_one(extractor: Extractor) -> None:
+    text = (
+        "Mark Stone has often cited the audit as the reason he would not publish the "
+        "figures, and he said that the audit would end in May."
+    )
+    for quote in _quotes(extractor, text):
+        assert quote.speaker is None or quote.speaker.name != "audit"
+
+
+def test_they_is_the_plural_people_subject_before_a_body_named_earlier(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Russia fired drones at Odesa overnight. Rescuers from the city's fire service "
+        "arrived first, and they said that two buildings had collapsed."
+    )
+    speaker = _speaker_of(extractor, text, "two buildings")
+    assert speaker.name == "Rescuers"
+    assert speaker.span is not None and speaker.span.text == "they"
+
+
+def test_he_may_be_the_subject_of_the_clause_reported_just_before(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Olga Petrenko wrote a long post on Monday.\n\n"
+        "The analyst added that Viktor Orban had visited Moscow in July. Then he asked "
+        "Russia for more gas, and he said that Hungary would pay in roubles."
+    )
+    speaker = _speaker_of(extractor, text, "pay in roubles")
+    assert speaker.actor_id is not None and "Orb" in speaker.name

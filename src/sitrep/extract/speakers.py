@@ -45,27 +45,37 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
     verb it is coordinated with or subordinated to ("…, saying that")."""
     seen = 0
     verb: Token | None = cue
+    passed: Token | None = None  # a subject passed over, still better than none
     while verb is not None and seen < 4:
         subject = _subject(verb)
-        if subject is not None:
+        if subject is not None and (seen == 0 or can_speak(ctx, subject)):
             return mention(ctx, subject)
+        passed = passed or subject
         if verb.dep_ in {"conj", "advcl", "xcomp", "acl", "acomp"} and verb.head is not verb:
+            verb = verb.head
+        elif subject is not None and verb.dep_ == "ccomp":
+            # The verb reached is a clause of another's speech whose subject cannot speak
+            # ("Pelosi said …, a position that gained …, but said"): its speaker is above.
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "was quoted as telling": through the preposition
         else:
             verb = None
         seen += 1
-    return None
+    return mention(ctx, passed) if passed is not None else None
 
 
 def _subject(verb: Token) -> Token | None:
     if verb.lemma_.lower() in _QUOTED_AS:
         # "Salehi was quoted as telling state media", "he is said to have told": the
-        # passive subject is who spoke.
+        # passive subject is who spoke; "state media quoted Salehi as saying": the object
+        # did (the subject relays him, a link of the chain).
         for child in verb.children:
             if child.dep_ == "nsubjpass":
                 return child
+        quoted = quoted_as_object(verb)
+        if quoted is not None:
+            return quoted
     for child in verb.children:
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
@@ -82,11 +92,39 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def can_speak(ctx: ArticleContext, subject: Token) -> bool:
+    """Whether the subject of a verb that a cue shares its subject with can be the cue's
+    speaker: a name, a pronoun, or a noun for people, bodies or documents; never "a
+    position" or "momentum"."""
+    if subject.pos_ != "NOUN" or subject.ent_type_:
+        return True
+    lemma = subject.lemma_.lower()
+    lex = ctx.knowledge.lexicons
+    return lemma in lex.agent_nouns or lemma in lex.described_persons or lemma in lex.document_nouns
+
+
+def quoted_as_object(verb: Token) -> Token | None:
+    """Who "quoted X as saying" or "cited X as saying" names: X, or None ("cited the
+    audit as the reason" quotes no one)."""
+    if verb.lemma_.lower() not in _QUOTED_AS or not any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in verb.children
+    ):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
+
+
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
     word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in _RELATIVES and token.head.dep_ == "relcl":
-        return _at(mention(ctx, token.head.head), token)  # "the minister, who said …"
+        antecedent = token.head.head
+        if word == "who" and not _names_people(ctx, antecedent):
+            # "Trump himself in a tweet, who said": "who" is a person, never the tweet.
+            person = _person_in_sentence_before(ctx, token)
+            if person is not None:
+                return _at(person, token)
+        return _at(mention(ctx, antecedent), token)  # "the minister, who said …"
     if word in THIRD_PERSON or word in GROUP_PRONOUNS:
         found = pronoun_referent(ctx, token)
         if found is not None:
@@ -105,7 +143,70 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
     if token.pos_ == "NOUN" and token.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
         return document_source(ctx, token)
+    titled = _titled_person(ctx, token)
+    if titled is not None:
+        return titled
     return _described(ctx, token, participant_for(ctx, token))
+
+
+def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
+    """The person a capitalised title introduces ("Senate Minority Leader Chuck Schumer",
+    "White House Director of Social Media Dan Scavino"): the parser makes the title the
+    head and the name its apposition or the object of its "of"; the person spoke, not the
+    body the title names. The title still gives the country of a person the KB lacks."""
+    if token.pos_ != "PROPN" or token.ent_type_ == "PERSON":
+        return None
+    name = _title_name(ctx, token)
+    if name is None:
+        return None
+    person = _person(ctx, name, token.idx, None)
+    if person is None:
+        return None
+    if person.actor_id is None:
+        office = participant_for(ctx, token)
+        if office is not None:
+            person.country, person.sector = office.country, office.sector
+    person.span = token_span(noun_phrase(token))
+    return person
+
+
+def _title_name(ctx: ArticleContext, title: Token) -> SpacySpan | None:
+    """A PERSON name in apposition to `title`, or ending the object of its "of" after
+    words of its own ("of Social Media Dan Scavino"; never "the lawyer of John Smith")."""
+    for child in title.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return ctx.entity_at(child.i)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            name = ctx.entity_at(pobj.i) if pobj is not None and pobj.ent_type_ else None
+            if name is not None and name.label_ == "PERSON" and pobj is not None:
+                words = title.doc[min(t.i for t in pobj.subtree) : name.start]
+                if len(words) > 0 and all(t.pos_ == "PROPN" for t in words):
+                    return name
+    return None
+
+
+def _names_people(ctx: ArticleContext, token: Token) -> bool:
+    """The word names a person or a body (a name, a pronoun or an agent noun), not a
+    document or a thing."""
+    if token.pos_ != "NOUN":
+        return True
+    lemma = token.lemma_.lower()
+    lex = ctx.knowledge.lexicons
+    return lemma not in lex.document_nouns and (
+        lemma in lex.agent_nouns or lemma in lex.described_persons
+    )
+
+
+def _person_in_sentence_before(ctx: ArticleContext, token: Token) -> Participant | None:
+    """The nearest person named before `token` in its own sentence."""
+    for ent in _ents_before(ctx, token.idx, None):
+        if ent.start_char < token.sent.start_char:
+            return None
+        person = _person(ctx, ent, token.idx, None)
+        if person is not None:
+            return person
+    return None
 
 
 def _description(token: Token) -> str:
@@ -272,7 +373,10 @@ def _person_owning_role(ctx: ArticleContext, role: Token) -> SpacySpan | None:
 def last_person_named(ctx: ArticleContext, role: Token) -> Participant | None:
     """The person "the politician" or "the former Polish leader" stands for: as for a
     pronoun, but never a person of another country than the role's own ("Polish")."""
-    return last_person_before(ctx, role.idx, country=_role_country(ctx, role))
+    # A role describes the article's protagonist, who is the subject of a main clause; a
+    # pronoun may also take the subject of a clause reported just before ("X added that
+    # Orban criticised …. Then he asked …").
+    return last_person_before(ctx, role.idx, country=_role_country(ctx, role), reported=False)
 
 
 def _role_country(ctx: ArticleContext, role: Token) -> str | None:
@@ -288,7 +392,12 @@ def _role_country(ctx: ArticleContext, role: Token) -> str | None:
 
 
 def last_person_before(
-    ctx: ArticleContext, offset: int, gender: str | None = None, country: str | None = None
+    ctx: ArticleContext,
+    offset: int,
+    gender: str | None = None,
+    country: str | None = None,
+    *,
+    reported: bool = True,
 ) -> Participant | None:
     """The person a later "he", "she" or "the politician" most likely stands for, read
     sentence by sentence back from `offset` (within LOOKBACK): in the nearest sentence whose
@@ -299,12 +408,12 @@ def last_person_before(
     man)."""
     fallback: Participant | None = None
     subordinate: Participant | None = None
-    sentence_subjects: list[tuple[bool, Participant]] = []
+    sentence_subjects: list[tuple[int, Participant]] = []
     sentence_start: int | None = None
     own_sentence = False  # the sentence read is the one that holds `offset`
     for ent in _ents_before(ctx, offset, LOOKBACK):
         if sentence_start is not None and ent.start_char < sentence_start:
-            found = _salient(sentence_subjects, own_sentence)
+            found = _salient(sentence_subjects, own_sentence, reported)
             if found is not None:
                 return found
             subordinate = subordinate or _salient(sentence_subjects, True)
@@ -315,21 +424,25 @@ def last_person_before(
         if person is None or (country is not None and person.country not in {None, country}):
             continue
         if _is_subject(ent.root):
-            sentence_subjects.append((_in_main_clause(ent.root), person))
+            sentence_subjects.append((_clause_rank(ent.root), person))
         fallback = fallback or person
-    last = _salient(sentence_subjects, own_sentence)
+    last = _salient(sentence_subjects, own_sentence, reported)
     return last or subordinate or _salient(sentence_subjects, True) or fallback
 
 
-def _salient(subjects: list[tuple[bool, Participant]], any_clause: bool) -> Participant | None:
-    """The main clause's subject of one sentence, else (with `any_clause`) its last subject
-    (listed last first). An earlier sentence whose person is the subject of a subordinate
-    clause only ("… since Putin invaded Ukraine") does not end the search: news prose keeps
-    its protagonist in main clauses ("The Pope's comments mark … since Putin invaded …. He
-    had raised eyebrows" is the Pope)."""
-    for main, person in subjects:
-        if main:
-            return person
+def _salient(
+    subjects: list[tuple[int, Participant]], any_clause: bool, reported: bool = True
+) -> Participant | None:
+    """The main clause's subject of one sentence, else the subject of what its main verb
+    reports ("X added that Orban criticised …"; with `reported`), else (with `any_clause`)
+    its last subject (listed last first). An earlier sentence whose person is the subject
+    of a subordinate clause only ("… since Putin invaded Ukraine") does not end the search:
+    news prose keeps its protagonist in main clauses ("The Pope's comments mark … since
+    Putin invaded …. He had raised eyebrows" is the Pope)."""
+    for wanted in (_MAIN, _REPORTED) if reported else (_MAIN,):
+        for rank, person in subjects:
+            if rank == wanted:
+                return person
     return subjects[0][1] if subjects and any_clause else None
 
 
@@ -360,13 +473,23 @@ def _person(
     )
 
 
-def _in_main_clause(token: Token) -> bool:
-    """The subject (or its apposition) hangs off the sentence's root or a verb joined to it."""
+# How central a subject's clause is to its sentence (see _clause_rank).
+_MAIN, _REPORTED, _SUBORDINATE = 2, 1, 0
+
+
+def _clause_rank(token: Token) -> int:
+    """_MAIN when the subject (or its apposition) hangs off the sentence's root or a verb
+    joined to it; _REPORTED when off the clause the root reports ("added that X …");
+    _SUBORDINATE otherwise ("since X invaded", "who X met")."""
     while token.dep_ in {"appos", "compound", "flat", "poss", "nsubj", "nsubjpass"}:
         token = token.head
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
-    return token.dep_ == "ROOT"
+    if token.dep_ == "ROOT":
+        return _MAIN
+    if token.dep_ == "ccomp" and token.head.dep_ == "ROOT":
+        return _REPORTED
+    return _SUBORDINATE
 
 
 def _is_subject(token: Token) -> bool:
@@ -401,6 +524,7 @@ _PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "
 
 
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 
 
@@ -471,8 +595,32 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     word = token.lower_
     if word in PERSON_PRONOUNS:
         return _at(last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word)), token)
+    if word in PLURAL_PRONOUNS:
+        people = _plural_subject_before(ctx, token)
+        if people is not None:
+            return _at(mention(ctx, people), token)
     if word in GROUP_PRONOUNS:
         return _at(last_group_before(ctx, token.idx), token)
+    return None
+
+
+def _plural_subject_before(ctx: ArticleContext, pronoun: Token) -> Token | None:
+    """The nearest plural subject naming people ("rescuers", "the strategists", "officials")
+    in the pronoun's sentence or the one before: what "they" stands for before any state
+    or body named further back ("Rescuers arrive first, and they say …")."""
+    doc = pronoun.doc
+    sentence = pronoun.sent
+    start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    lex = ctx.knowledge.lexicons
+    for i in range(pronoun.i - 1, start - 1, -1):
+        token = doc[i]
+        if token.dep_ not in _SUBJECT_DEPS or token.tag_ != "NNS" or token.ent_type_:
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in lex.described_persons and lemma not in lex.agent_nouns:
+            continue
+        if not _quoted_in_sentence(ctx, token.idx, pronoun.idx):
+            return token
     return None
 
 
