@@ -151,3 +151,35 @@ def test_he_may_be_the_subject_of_the_clause_reported_just_before(
     )
     speaker = _speaker_of(extractor, text, "pay in roubles")
     assert speaker.actor_id is not None and "Orb" in speaker.name
+
+
+def test_it_as_the_subject_of_a_cue_is_the_body_before(extractor: Extractor) -> None:
+    text = "North Korea tested a missile on Monday, which it claimed was a new kind of weapon."
+    speaker = _speaker_of(extractor, text, "new kind")
+    assert speaker.country == "PRK"
+    assert speaker.span is not None and speaker.span.text == "it"
+
+
+def test_reports_in_an_outlet_speak_for_the_outlet(extractor: Extractor) -> None:
+    text = "The carmaker is going to buy the start-up, according to reports in the Financial Times."
+    speaker = _speaker_of(extractor, text, "going to buy")
+    assert "Financial Times" in speaker.name
+
+
+def test_a_name_the_parser_left_without_a_verb_is_the_speaker(extractor: Extractor) -> None:
+    text = (
+        "In a move that will worry both Pyongyang and Beijing, a senior South Korean "
+        "Defense Ministry official, Yoo Jeh Seung, told reporters that Seoul and Washington "
+        "have agreed to begin talks on a possible deployment."
+    )
+    speaker = _speaker_of(extractor, text, "begin talks")
+    assert "Yoo" in speaker.name
+
+
+def test_an_opening_pronoun_is_the_person_named_next(extractor: Extractor) -> None:
+    text = (
+        'He said: "Whatever else happens in the world, we are ready to talk about arms '
+        "control.\"\n\nMr Biden's comments came hours after the Kremlin spoke."
+    )
+    speaker = _speaker_of(extractor, text, "arms control")
+    assert "Biden" in speaker.name

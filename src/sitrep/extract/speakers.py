@@ -62,7 +62,23 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
         else:
             verb = None
         seen += 1
-    return mention(ctx, passed) if passed is not None else None
+    if passed is not None:
+        return mention(ctx, passed)
+    name = _name_before_verb(ctx, cue)
+    return mention(ctx, name.root) if name is not None else None
+
+
+def _name_before_verb(ctx: ArticleContext, cue: Token) -> SpacySpan | None:
+    """A name ending just before a cue verb the parser gave no subject ("a senior official,
+    Kim Min-jun, told reporters", where the name was attached elsewhere): the speaker."""
+    if cue.pos_ not in {"VERB", "AUX"} or cue.dep_ != "ROOT":
+        return None
+    i = cue.i - 1
+    while i >= cue.sent.start and cue.doc[i].text == ",":
+        i -= 1
+    if i < cue.sent.start or cue.doc[i].ent_type_ not in {"PERSON", "ORG"}:
+        return None
+    return ctx.entity_at(i)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -79,7 +95,7 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
-        if child.dep_ in _SUBJECTS and child.lower_ not in {"it", "there", "which", "that"}:
+        if child.dep_ in _SUBJECTS and child.lower_ not in {"there", "which", "that"}:
             return child
         if child.dep_ == "agent":  # "it was said by officials"
             for pobj in child.children:
@@ -296,8 +312,9 @@ def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
 
 
 def _author(child: Token) -> Token | None:
-    """The object of "from/by/of X" after a document noun, or of "published/issued by X"."""
-    if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+    """The object of "from/by/of/in X" after a document noun ("reports in the Financial
+    Times"), or of "published/issued by X"."""
+    if child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "in"}:
         return next((g for g in child.children if g.dep_ == "pobj"), None)
     if child.dep_ == "acl":
         for agent in child.children:
@@ -581,6 +598,8 @@ def last_subject_group_before(ctx: ArticleContext, offset: int) -> Participant |
                 break
         if ent.label_ != "ORG" or ent.root.dep_ not in _SUBJECT_DEPS:
             continue  # a named body that acts in the sentence, not a place or a modifier
+        if _quoted_in_sentence(ctx, ent.start_char, offset):
+            continue  # a name inside the quoted words did not issue the document
         match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
         if match is not None and match.kind != "person":
             return participant_of(match, token_span(ent))
@@ -594,13 +613,40 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     "they" with nothing to point back to."""
     word = token.lower_
     if word in PERSON_PRONOUNS:
-        return _at(last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word)), token)
+        gender = _PRONOUN_GENDER.get(word)
+        person = last_person_before(ctx, token.idx, gender) or _first_person_after(
+            ctx, token, gender
+        )
+        return _at(person, token)
     if word in PLURAL_PRONOUNS:
         people = _plural_subject_before(ctx, token)
         if people is not None:
             return _at(mention(ctx, people), token)
     if word in GROUP_PRONOUNS:
         return _at(last_group_before(ctx, token.idx), token)
+    return None
+
+
+# How far ahead (characters) a pronoun with no person before it looks for one.
+LOOKAHEAD = 600
+
+
+def _first_person_after(
+    ctx: ArticleContext, token: Token, gender: str | None
+) -> Participant | None:
+    """The first person named after a pronoun when the article names no one before it (an
+    article opening on '"…," he said' names him in the next lines), outside quoted words."""
+    end = token.idx + LOOKAHEAD
+    for ent in ctx.ents:
+        if ent.start_char <= token.idx:
+            if ent.label_ == "PERSON":
+                return None  # someone was named before: not an opening pronoun
+            continue
+        if ent.start_char > end:
+            return None
+        person = _person(ctx, ent, ent.start_char, gender)
+        if person is not None and ent.label_ == "PERSON":
+            return person
     return None
 
 
