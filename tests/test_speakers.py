@@ -183,3 +183,28 @@ def test_an_opening_pronoun_is_the_person_named_next(extractor: Extractor) -> No
     )
     speaker = _speaker_of(extractor, text, "arms control")
     assert "Biden" in speaker.name
+
+
+def test_a_term_in_marks_inside_a_reported_clause_is_no_quote(extractor: Extractor) -> None:
+    text = (
+        'Anna Kovac said the army had sent "a number" of the rockets to the front.\n\n'
+        'Asked about the war, she wrote, "I am tired."'
+    )
+    contents = [q.content.text for q in _quotes(extractor, text)]
+    assert "a number" not in contents
+    assert "I am tired." in contents
+
+
+def test_a_belief_or_a_picture_is_no_statement(extractor: Extractor) -> None:
+    text = (
+        "Officials expect that the talks will fail. New videos show that the bridge was "
+        "hit twice. Officials said that the talks will fail."
+    )
+    quotes = _quotes(extractor, text)
+    assert [q.cue.text for q in quotes if q.cue is not None] == ["said"]
+
+
+def test_a_role_with_a_name_in_apposition_is_that_person(extractor: Extractor) -> None:
+    text = '"The plan is sound," the spokesman, Jay Carney, said at a briefing.'
+    speaker = _speaker_of(extractor, text, "plan is sound")
+    assert speaker.name == "Jay Carney"

@@ -35,6 +35,7 @@ from sitrep.model.vocab import QuoteKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
     from sitrep.extract.context import ArticleContext
 
@@ -155,8 +156,8 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
     if inside is None or len(inside) == 0:
         return None
     cue, speaker = _find_cue(ctx, lex, inside[0].i, inside[-1].i)
-    words = sum(1 for t in inside if not t.is_punct)
-    if words < MIN_QUOTE_WORDS and (cue is None or cue.lemma_ not in lex.direct_verbs):
+    short = sum(1 for t in inside if not t.is_punct) < MIN_QUOTE_WORDS
+    if short and (cue is None or cue.lemma_ not in lex.direct_verbs):
         return None  # a term in marks next to "proposed a …" is a scare quote, not speech
     if cue is not None and speaker is None:
         speaker = cue_speaker(ctx, cue)
@@ -169,6 +170,8 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         if clauses and clauses[0].start_char < start - 2 and clauses[-1].end_char >= words_end:
             kind = "mixed"
             content = token_span(clauses[0])
+    if short and kind == "direct" and cue is not None and not _said_words(ctx, cue, inside):
+        return None  # a term in marks in a sentence the cue frames, not its words
     return Quote(
         id=record_id("q", ctx.article.id, content.start, content.end),
         kind=kind,
@@ -179,6 +182,28 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         via=via,
         hedged=span_hedged(doc, content, cue),
     )
+
+
+def _said_words(ctx: ArticleContext, cue: Token, inside: SpacySpan) -> bool:
+    """Whether a few words in marks are what the cue says: next to it ('she wrote, "I'm
+    dying"', '"Bandage it!" he shouts') or its complement ("threatened to 'start
+    shooting'", "called the bill a 'first step'"), not a term in a clause the cue only
+    frames ('she said the plan, a "swing" vote …', 'a "number" of missiles, she said')."""
+    between = (
+        ctx.text[cue.idx + len(cue.text) : inside.start_char]
+        if cue.i < inside.start
+        else ctx.text[inside.end_char : cue.idx]
+    )
+    if len(between) <= 4 and not any(c.isalnum() for c in between):
+        return True
+    token = inside.root
+    for _ in range(2):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i == cue.i:
+            return True
+    return False
 
 
 def _is_cue_verb(token: Token, lex: CueLexicon) -> bool:
@@ -283,6 +308,8 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
         speaker = mention(ctx, source)
     pieces = [p for p in pieces if len(p.text.split()) >= 2]
     if statements_only(ctx):
+        if lemma in lex.belief_verbs:
+            return []  # "videos show that …", "officials expect …": no one said it
         pieces = [p for p in pieces if p.text.split()[0].lower() not in _NOT_STATEMENTS]
         if pos == "VERB" and lemma in lex.object_verbs and lemma not in lex.naming_verbs:
             # A clause, or a verdict on its object ("dismissed the report as fake").

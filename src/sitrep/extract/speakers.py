@@ -248,6 +248,12 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
     if token.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
         return who
     if who.actor_id is None:
+        named = _named_person(ctx, token) if not token.ent_type_ else None
+        if named is not None:  # "the spokesman, Jay Carney, said": the person speaks
+            person = _person(ctx, named, token.idx, None)
+            if person is not None:
+                person.span = who.span
+                return person
         if who.span is not None and who.name == who.span.text:
             who.name = _description(token)  # not named ("the ambassador, Motohide Yoshikawa")
         return who
