@@ -208,3 +208,38 @@ def test_a_role_with_a_name_in_apposition_is_that_person(extractor: Extractor) -
     text = '"The plan is sound," the spokesman, Jay Carney, said at a briefing.'
     speaker = _speaker_of(extractor, text, "plan is sound")
     assert speaker.name == "Jay Carney"
+
+
+def test_a_colon_after_a_cue_verb_beats_a_verb_of_the_next_sentence(
+    extractor: Extractor,
+) -> None:
+    text = (
+        'At the rally, students in Kharkiv shouted: "They are lying to all of us!" '
+        "Another video showed the crowd near the square."
+    )
+    speaker = _speaker_of(extractor, text, "lying to all")
+    assert "students" in speaker.name
+
+
+def test_people_chanting_are_the_speakers(extractor: Extractor) -> None:
+    text = 'A video showed demonstrators chanting: "We will never give up our city."'
+    speaker = _speaker_of(extractor, text, "never give up")
+    assert "demonstrators" in speaker.name
+
+
+def test_a_belief_verb_before_a_quote_is_not_its_cue(extractor: Extractor) -> None:
+    text = (
+        'His spokesman, Tom Reyes, said the governor believes the port is safe and "we '
+        'want to keep it that way."'
+    )
+    quotes = _quotes(extractor, text)
+    assert quotes and all(q.cue is not None and q.cue.text == "said" for q in quotes)
+    speaker = _speaker_of(extractor, text, "keep it that way")
+    assert speaker.name == "Tom Reyes"
+
+
+def test_two_named_speakers_keep_both_names(extractor: Extractor) -> None:
+    text = "Ted Cruz and Lindsey Graham said that the waivers must stop at once."
+    speaker = _speaker_of(extractor, text, "waivers")
+    assert speaker.name == "Ted Cruz and Lindsey Graham"
+    assert speaker.actor_id is None

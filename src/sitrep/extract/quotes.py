@@ -9,6 +9,7 @@ is kept: a cue inside another quote's content is part of what was said.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sitrep.extract.chains import chain
@@ -206,6 +207,14 @@ def _said_words(ctx: ArticleContext, cue: Token, inside: SpacySpan) -> bool:
     return False
 
 
+def _cue_test(ctx: ArticleContext, lex: CueLexicon) -> Callable[[Token], bool]:
+    """Whether a token is a direct quote's cue verb; with statements only, a belief or
+    perception verb is none ("the president believes …, and 'we want …'" is said)."""
+    if not statements_only(ctx):
+        return lambda token: _is_cue_verb(token, lex)
+    return lambda token: _is_cue_verb(token, lex) and token.lemma_ not in lex.belief_verbs
+
+
 def _is_cue_verb(token: Token, lex: CueLexicon) -> bool:
     return token.pos_ in {"VERB", "AUX"} and (
         token.lemma_ in lex.direct_verbs or token.lemma_ in lex.clause_verbs
@@ -218,17 +227,21 @@ def _find_cue(
     """The attribution of a quote running over tokens first..last: a reporting verb just
     after it (", he said"), a dash tag ("— Name"), then a verb or colon before it."""
     doc = ctx.doc
+    is_cue = _cue_test(ctx, lex)
+    before = _before_tokens(doc, first)
+    if len(before) > 1 and before[0].text == ":" and is_cue(before[1]):
+        # 'Students shouted: "…"': the colon's verb, not a verb of the next sentence.
+        return before[1], None
     after = _after_tokens(doc, last)
     if after and after[0].text in _DASHES:
         tagged = [t for t in after[1:] if not t.is_punct]
-        if tagged and not any(_is_cue_verb(t, lex) for t in tagged):
+        if tagged and not any(is_cue(t) for t in tagged):
             return after[0], phrase_speaker(ctx, tagged)
     for token in after:
-        if _is_cue_verb(token, lex):
+        if is_cue(token):
             return token, None
-    before = _before_tokens(doc, first)
     for token in before:
-        if _is_cue_verb(token, lex):
+        if is_cue(token):
             return token, None
     if before and before[0].text == ":":
         head = [t for t in reversed(before[1:]) if not t.is_punct]

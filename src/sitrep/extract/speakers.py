@@ -49,8 +49,11 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
     while verb is not None and seen < 4:
         subject = _subject(verb)
         if subject is not None and (seen == 0 or can_speak(ctx, subject)):
-            return mention(ctx, subject)
+            return _with_coordinates(ctx, subject, mention(ctx, subject))
         passed = passed or subject
+        doer = _doer_of_participle(verb)
+        if doer is not None:
+            return mention(ctx, doer)
         if verb.dep_ in {"conj", "advcl", "xcomp", "acl", "acomp"} and verb.head is not verb:
             verb = verb.head
         elif subject is not None and verb.dep_ == "ccomp":
@@ -106,6 +109,38 @@ def _subject(verb: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     return None
+
+
+def _doer_of_participle(verb: Token) -> Token | None:
+    """Who does a speech participle with no subject: the noun it describes ("demonstrators
+    chanting: …") or the object of the verb it completes ("a video showed demonstrators
+    chanting: …")."""
+    if verb.tag_ != "VBG":
+        return None
+    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return verb.head
+    if verb.dep_ == "xcomp":
+        return next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+    return None
+
+
+def _with_coordinates(
+    ctx: ArticleContext, subject: Token, who: Participant | None
+) -> Participant | None:
+    """Two named speakers of one statement ("Cruz and Graham said"): both names; a shared
+    country stays, an actor id does not (the pair is no one actor of the KB)."""
+    if who is None or subject.pos_ != "PROPN":
+        return who
+    other = next((c for c in subject.children if c.dep_ == "conj" and c.pos_ == "PROPN"), None)
+    partner = mention(ctx, other) if other is not None else None
+    if partner is None or partner.name == who.name:
+        return who
+    return Participant(
+        span=who.span,
+        name=f"{who.name} and {partner.name}",
+        country=who.country if who.country == partner.country else None,
+        sector=who.sector if who.sector == partner.sector else None,
+    )
 
 
 def can_speak(ctx: ArticleContext, subject: Token) -> bool:
