@@ -243,3 +243,27 @@ def test_two_named_speakers_keep_both_names(extractor: Extractor) -> None:
     speaker = _speaker_of(extractor, text, "waivers")
     assert speaker.name == "Ted Cruz and Lindsey Graham"
     assert speaker.actor_id is None
+
+
+def test_a_quoted_paragraph_after_a_colon_is_the_speaker_before_it(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Maria Lopez spoke in Geneva on Tuesday. She set out her plan for the region:\n\n"
+        "\u201cWe are ready to use every tool we have to keep the ports open, and we will "
+        "not wait for anyone else to act first.\u201d\n\nThe talks end on Friday."
+    )
+    speaker = _speaker_of(extractor, text, "keep the ports open")
+    assert speaker.name == "Maria Lopez"
+
+
+def test_a_long_attribution_after_the_quote_gives_its_cue(extractor: Extractor) -> None:
+    text = (
+        "Tom Field spoke first.\n\n"
+        '"We have installed new machines in the past two months, which is a very big '
+        'achievement," Reza Karimi, the head of the national energy agency, was quoted as '
+        "telling state media."
+    )
+    quotes = [q for q in _quotes(extractor, text) if "new machines" in q.content.text]
+    assert quotes and quotes[0].cue is not None and quotes[0].cue.text == "quoted"
+    assert quotes[0].speaker is not None and quotes[0].speaker.name == "Reza Karimi"

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 MIN_QUOTE_WORDS = 4
 # How many tokens after a closing mark the attribution may start (", the minister said").
 AFTER_WINDOW = 8
+# How far a main cue verb may stand after a quote that opens its sentence.
+LONG_AFTER_WINDOW = 24
 _DASHES = {"—", "–", "--", "-"}
 _CUE_POS = frozenset({"VERB", "AUX", "NOUN"})
 _ACCORDING = frozenset({"accord", "according"})
@@ -144,7 +146,7 @@ def _straighten_doubled(text: str) -> str:
 
 
 def _opens_paragraph(text: str, start: int) -> bool:
-    before = text[max(0, start - 3) : start].lstrip("\"“„«'‘ ")
+    before = text[max(0, start - 3) : start].rstrip("\"“„«'‘ ")  # the marks end it
     return start < 3 or before == "" or before.endswith("\n")
 
 
@@ -243,6 +245,13 @@ def _find_cue(
     for token in before:
         if is_cue(token):
             return token, None
+    if not before:
+        # A long attribution after a quote that opens its sentence (", the state-run
+        # Korean Central News Agency reported", ", X, the head of …, was quoted as
+        # telling"): the main verb of the sentence that follows the closing mark.
+        for token in _after_tokens(doc, last, LONG_AFTER_WINDOW):
+            if is_cue(token) and token.dep_ == "ROOT":
+                return token, None
     if before and before[0].text == ":":
         head = [t for t in reversed(before[1:]) if not t.is_punct]
         for token in head:
@@ -253,7 +262,7 @@ def _find_cue(
     return None, None
 
 
-def _after_tokens(doc: Doc, last: int) -> list[Token]:
+def _after_tokens(doc: Doc, last: int, window: int = AFTER_WINDOW) -> list[Token]:
     """Tokens after the closing mark, to the end of the attribution's sentence."""
     out: list[Token] = []
     i = last + 1
@@ -261,7 +270,7 @@ def _after_tokens(doc: Doc, last: int) -> list[Token]:
         if "\n" in doc[i].whitespace_ or doc[i].text in "“„«":
             return []
         i += 1
-    while i < len(doc) and len(out) < AFTER_WINDOW:
+    while i < len(doc) and len(out) < window:
         token = doc[i]
         if token.is_space or token.text in {"“", "„", "«", '"', "''"} or "\n" in token.text:
             break
