@@ -15,10 +15,11 @@ def test_curly_and_straight_quotes() -> None:
     assert _texts(text) == ["we will hold the line", "nothing more to say"]
 
 
-def test_multi_paragraph_quote_runs_to_the_final_closing_mark() -> None:
+def test_multi_paragraph_quote_is_one_stretch_per_paragraph() -> None:
+    """A long quote runs to the final closing mark, one stretch per paragraph (the
+    annotation guide's one quote per paragraph)."""
     text = "“First paragraph of a long statement\n\n“and the second one,” she said.\nNext."
-    (content,) = _texts(text)
-    assert content.startswith("First paragraph") and content.endswith("second one,")
+    assert _texts(text) == ["First paragraph of a long statement", "and the second one,"]
 
 
 def test_unbalanced_quote_closes_at_paragraph_end() -> None:

@@ -267,3 +267,17 @@ def test_a_long_attribution_after_the_quote_gives_its_cue(extractor: Extractor) 
     quotes = [q for q in _quotes(extractor, text) if "new machines" in q.content.text]
     assert quotes and quotes[0].cue is not None and quotes[0].cue.text == "quoted"
     assert quotes[0].speaker is not None and quotes[0].speaker.name == "Reza Karimi"
+
+
+def test_each_paragraph_of_a_long_quote_is_a_quote_of_the_same_speaker(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Mr Hart said: \u201cThey are making reckless threats against the city.\n\n"
+        "\u201cNow they are calling up more soldiers to join the fight in the east.\n\n"
+        "\u201cWherever you live, that should make your blood run cold.\u201d\n\nTalks resume soon."
+    )
+    quotes = _quotes(extractor, text)
+    assert len(quotes) == 3
+    assert all(q.speaker is not None and "Hart" in q.speaker.name for q in quotes)
+    assert all(q.cue is not None and q.cue.text == "said" for q in quotes)
