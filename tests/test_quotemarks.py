@@ -36,3 +36,18 @@ def test_spans_are_inside_the_text_and_ordered(text: str) -> None:
     spans = find_quoted(text)
     assert all(0 <= s < e <= len(text) for s, e in spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_dash_quotes_run_from_an_opening_dash_to_a_spaced_dash() -> None:
+    from sitrep.extract.dashquotes import find_dash_quoted
+
+    text = (
+        "The minister spoke on Monday.- We will not give in to pressure - he said.\n"
+        "- Nobody here is ready for a long war - said the deputy Anna Nowak.\n"
+        "The anti -German mood is a well-known thing - in Poland."
+    )
+    found = [(text[s:e], text[a : a + 7]) for s, e, a in find_dash_quoted(text)]
+    assert found == [
+        ("We will not give in to pressure", "he said"),
+        ("Nobody here is ready for a long war", "said th"),
+    ]

@@ -281,3 +281,18 @@ def test_each_paragraph_of_a_long_quote_is_a_quote_of_the_same_speaker(
     assert len(quotes) == 3
     assert all(q.speaker is not None and "Hart" in q.speaker.name for q in quotes)
     assert all(q.cue is not None and q.cue.text == "said" for q in quotes)
+
+
+def test_dash_set_quotes_take_the_verb_after_the_closing_dash(extractor: Extractor) -> None:
+    text = (
+        "Piotr Nowak spoke to the radio on Monday.- If this happens, Vladimir Putin will "
+        "have plans for every case - he said.\n\n"
+        "- Nobody in the party is ready for that kind of talk - said the deputy Anna Lis."
+    )
+    quotes = [q for q in _quotes(extractor, text) if q.kind == "direct"]
+    assert [q.content.text for q in quotes] == [
+        "If this happens, Vladimir Putin will have plans for every case",
+        "Nobody in the party is ready for that kind of talk",
+    ]
+    assert quotes[0].speaker is not None and "Nowak" in quotes[0].speaker.name
+    assert quotes[1].speaker is not None and "Lis" in quotes[1].speaker.name

@@ -21,6 +21,7 @@ from sitrep.extract.clauses import (
     split_around,
 )
 from sitrep.extract.cuelex import CueLexicon, cue_lexicon
+from sitrep.extract.dashquotes import find_dash_quoted
 from sitrep.extract.hedges import span_hedged
 from sitrep.extract.quotemarks import find_quoted
 from sitrep.extract.spans import char_span, token_span
@@ -55,6 +56,7 @@ _DOUBLED = re.compile(r"(?<!')''(?!')")
 def extract_quotes(ctx: ArticleContext) -> list[Quote]:
     lex = cue_lexicon()
     direct = _direct_quotes(ctx, lex)
+    direct += _dash_quotes(ctx, lex, direct)
     covered = [(q.content.start, q.content.end) for q in direct]
     indirect: list[Quote] = []
     doc = ctx.doc
@@ -121,6 +123,64 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+# How many tokens after a closing dash the reporting verb may stand ("- he said", "- the
+# politician added", "- said after the meeting …").
+DASH_CUE_WINDOW = 4
+
+
+def _dash_quotes(ctx: ArticleContext, lex: CueLexicon, marked: list[Quote]) -> list[Quote]:
+    """Quotes set off by dashes ("- We will not give in - said the minister."), where no
+    quote in marks already covers them and a reporting verb follows the closing dash."""
+    out = []
+    is_cue = _cue_test(ctx, lex)
+    for start, end, attribution in find_dash_quoted(ctx.text):
+        if any(q.content.start < end and start < q.content.end for q in marked):
+            continue
+        after = ctx.doc.char_span(attribution, attribution + 1, alignment_mode="expand")
+        if after is None:
+            continue
+        window = ctx.doc[after.start : after.start + DASH_CUE_WINDOW]
+        cue = next((t for t in window if is_cue(t)), None)
+        if cue is None or cue.pos_ not in {"VERB", "AUX"}:
+            continue
+        content = char_span(ctx.text, start, end)
+        addressee, via = chain(ctx, cue)
+        out.append(
+            Quote(
+                id=record_id("q", ctx.article.id, content.start, content.end),
+                kind="direct",
+                content=content,
+                cue=cue_span(cue),
+                speaker=cue_speaker(ctx, cue) or _named_after(ctx, cue),
+                addressee=addressee,
+                via=via,
+                hedged=span_hedged(ctx.doc, content, cue),
+            )
+        )
+    return out
+
+
+def _named_after(ctx: ArticleContext, cue: Token) -> Participant | None:
+    """The speaker named after an inverted dash attribution the parser left without a
+    subject ("- said after the meeting the party's deputy head Anna Nowak"): the first
+    person named after the verb in its sentence, else the nouns right after it ("- said
+    the party's leader")."""
+    rest = ctx.doc[cue.i + 1 : cue.sent.end]
+    person = next((t for t in rest if t.ent_type_ == "PERSON"), None)
+    if person is not None:
+        ent = ctx.entity_at(person.i)
+        return mention(ctx, ent.root if ent is not None else person)
+    run = []
+    for token in ctx.doc[cue.i + 1 : cue.sent.end]:
+        if token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+            break
+        run.append(token)
+    if not run:
+        return None
+    words = ctx.doc[run[0].i : run[-1].i + 1]
+    return Participant(span=token_span(words), name=words.text)
 
 
 def _last_speaker(quotes: list[Quote], start: int) -> Participant | None:

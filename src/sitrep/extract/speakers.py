@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sitrep.extract.dashquotes import dash_quoted_spans
 from sitrep.extract.spans import (
     noun_phrase,
     participant_for,
@@ -508,7 +509,7 @@ def _person(
     ctx: ArticleContext, ent: SpacySpan, offset: int, gender: str | None
 ) -> Participant | None:
     """`ent` as a person a pronoun can stand for, or None."""
-    if _quoted_in_sentence(ctx, ent.start_char, offset):
+    if _quoted_in_sentence(ctx, ent.start_char, offset) or _in_dash_quote(ctx, ent, offset):
         return None  # '"Putin is weak," he said': a name inside the quote is not the speaker
     text = ent.text.removesuffix("'s").removesuffix("’s")  # "Grant's plan": the owner
     name = ctx.surnames.get(text, text) if ent.label_ == "ORG" else text
@@ -528,6 +529,15 @@ def _person(
         actor_id=match.actor_id if match else None,
         country=match.country if match else None,
         sector=match.sector if match else None,
+    )
+
+
+def _in_dash_quote(ctx: ArticleContext, ent: SpacySpan, offset: int) -> bool:
+    """Whether `ent` lies inside a dash-set quote ("- Putin is weak - he said") that ends
+    before `offset`."""
+    return any(
+        start <= ent.start_char and ent.end_char <= end <= offset
+        for start, end in dash_quoted_spans(ctx.text)
     )
 
 
