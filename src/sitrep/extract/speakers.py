@@ -59,7 +59,7 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
             verb = verb.head
         elif subject is not None and verb.dep_ == "ccomp":
             # The verb reached is a clause of another's speech whose subject cannot speak
-            # ("Pelosi said …, a position that gained …, but said"): its speaker is above.
+            # ("Novak said …, a stance that won support …, but said"): its speaker is above.
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "was quoted as telling": through the preposition
@@ -202,8 +202,8 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
 
 
 def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
-    """The person a capitalised title introduces ("Senate Minority Leader Chuck Schumer",
-    "White House Director of Social Media Dan Scavino"): the parser makes the title the
+    """The person a capitalised title introduces ("Senate Minority Leader Jane Roe",
+    "Kremlin Deputy Head of Press Ivan Petrov"): the parser makes the title the
     head and the name its apposition or the object of its "of"; the person spoke, not the
     body the title names. The title still gives the country of a person the KB lacks."""
     if token.pos_ != "PROPN" or token.ent_type_ == "PERSON":
@@ -224,7 +224,7 @@ def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
 
 def _title_name(ctx: ArticleContext, title: Token) -> SpacySpan | None:
     """A PERSON name in apposition to `title`, or ending the object of its "of" after
-    words of its own ("of Social Media Dan Scavino"; never "the lawyer of John Smith")."""
+    words of its own ("of Press Ivan Petrov"; never "the lawyer of John Smith")."""
     for child in title.children:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             return ctx.entity_at(child.i)
@@ -562,7 +562,7 @@ def _clause_rank(token: Token) -> int:
 
 def _is_subject(token: Token) -> bool:
     """The name is a clause's subject, stands in apposition to one ("Minister X, …") or
-    owns it ("Northrop's goal was to move …; he said": the owner is who the sentence is
+    owns it ("Marek's plan was to leave …; he said": the owner is who the sentence is
     about)."""
     for _ in range(2):
         if token.dep_ in {"nsubj", "nsubjpass"}:
@@ -578,7 +578,7 @@ _MALE_TITLES = ("Mr",)
 
 
 def _titled_gender(ctx: ArticleContext, name: str) -> str | None:
-    """ "f" or "m" when the article calls the person by a title ("Ms. Kelley"), else None."""
+    """ "f" or "m" when the article calls the person by a title ("Ms. Novak"), else None."""
     surname = name.split()[-1] if name.split() else ""
     if not surname:
         return None
