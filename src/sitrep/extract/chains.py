@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sitrep.extract.spans import participant_for, token_span
+from sitrep.extract.speakers import quoted_as_object
 from sitrep.model import Participant, Span, ViaLink
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
     ):
         via.append(_link(ctx, addressee.span, addressee))
     doc = ctx.doc
+    relay = _relay_quoting(ctx, cue)
+    if relay is not None:
+        via.append(relay)
     sentence = cue.sent
     for i in range(sentence.start, sentence.end):
         # Only "according", "cite" and "report" matter: look at the lemma before the token.
@@ -74,6 +78,19 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
                     if participant is not None:
                         via.append(_link(ctx, token_span(doc[token.i : token.i + 1]), participant))
     return addressee, [link for link in via if _is_outer(link, cue)]
+
+
+def _relay_quoting(ctx: ArticleContext, cue: Token) -> ViaLink | None:
+    """ "Iranian media quoted Rahimi as saying": the subject of the cue relays the speaker."""
+    if cue.lemma_.lower() not in {"quote", "cite"} or cue.pos_ != "VERB":
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if quoted_as_object(cue) is None or subject is None:
+        return None
+    source = participant_for(ctx, subject)
+    if source is None:
+        return None
+    return _link(ctx, token_span(ctx.doc[cue.i : cue.i + 1]), source)
 
 
 def _is_outer(link: ViaLink, cue: Token) -> bool:

@@ -68,6 +68,7 @@ class CueLexicon:
     cue_nouns: frozenset[str]
     object_verbs: frozenset[str]
     naming_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
     hedges: HedgeWords
     # Unions computed once: quotes test every token against them.
     clause_verbs: frozenset[str] = field(init=False)
@@ -98,5 +99,6 @@ def cue_lexicon() -> CueLexicon:
         cue_nouns=words("cue_nouns"),
         object_verbs=words("object_verbs"),
         naming_verbs=words("naming_verbs"),
+        belief_verbs=words("belief_verbs"),
         hedges=hedge_words(table),
     )

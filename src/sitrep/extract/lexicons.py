@@ -36,6 +36,7 @@ class Lexicons:
     agent_nouns: frozenset[str]
     instrument_nouns: frozenset[str]
     role_nouns: frozenset[str]
+    anonymous_roles: frozenset[str]
     described_persons: frozenset[str]
     document_nouns: frozenset[str]
     domestic_nouns: frozenset[str]
@@ -132,6 +133,7 @@ def load_lexicons(extra_trigger_files: tuple[str, ...] = ()) -> Lexicons:
         agent_nouns=frozenset(agents["nouns"]),
         instrument_nouns=frozenset(agents["instruments"]),
         role_nouns=frozenset(agents["roles"]),
+        anonymous_roles=frozenset(agents["anonymous_roles"]),
         described_persons=frozenset(agents["roles"]) | frozenset(agents["described_persons"]),
         document_nouns=frozenset(agents["documents"]),
         domestic_nouns=frozenset(agents["domestic"]),

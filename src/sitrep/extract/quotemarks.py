@@ -10,8 +10,10 @@ def find_quoted(text: str) -> list[tuple[int, int]]:
     """Content offsets (inside the marks) of every quoted stretch, in order.
 
     A paragraph that ends inside a quote continues it when the next paragraph opens with a
-    quote mark (the newspaper convention for long quotes); otherwise the quote closes at the
-    paragraph end, so a missing closing mark never swallows the rest of the article.
+    quote mark (the newspaper convention for long quotes): each paragraph's stretch is its
+    own span (docs/annotation.md: one quote per paragraph), and the stretches after the
+    first share its attribution (quotes.py). Otherwise the quote closes at the paragraph
+    end, so a missing closing mark never swallows the rest of the article.
     """
     spans: list[tuple[int, int]] = []
     paragraphs = _paragraphs(text)
@@ -33,13 +35,13 @@ def find_quoted(text: str) -> list[tuple[int, int]]:
             i += 1
         if open_at is not None:
             following = paragraphs[index + 1][0] if index + 1 < len(paragraphs) else None
-            if following is None or text[following] not in OPENERS:
-                end = p_end
-                while end > open_at and text[end - 1].isspace():
-                    end -= 1
-                if end > open_at:
-                    spans.append((open_at, end))
-                open_at = None
+            end = p_end
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            if end > open_at:
+                spans.append((open_at, end))
+            continued = following is not None and text[following] in OPENERS
+            open_at = following + 1 if continued and following is not None else None
     return spans
 
 

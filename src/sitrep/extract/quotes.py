@@ -9,6 +9,7 @@ is kept: a cue inside another quote's content is part of what was said.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sitrep.extract.chains import chain
@@ -20,6 +21,7 @@ from sitrep.extract.clauses import (
     split_around,
 )
 from sitrep.extract.cuelex import CueLexicon, cue_lexicon
+from sitrep.extract.dashquotes import find_dash_quoted
 from sitrep.extract.hedges import span_hedged
 from sitrep.extract.quotemarks import find_quoted
 from sitrep.extract.spans import char_span, token_span
@@ -35,6 +37,7 @@ from sitrep.model.vocab import QuoteKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
     from sitrep.extract.context import ArticleContext
 
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
 MIN_QUOTE_WORDS = 4
 # How many tokens after a closing mark the attribution may start (", the minister said").
 AFTER_WINDOW = 8
+# How far a main cue verb may stand after a quote that opens its sentence.
+LONG_AFTER_WINDOW = 24
 _DASHES = {"—", "–", "--", "-"}
 _CUE_POS = frozenset({"VERB", "AUX", "NOUN"})
 _ACCORDING = frozenset({"accord", "according"})
@@ -51,6 +56,7 @@ _DOUBLED = re.compile(r"(?<!')''(?!')")
 def extract_quotes(ctx: ArticleContext) -> list[Quote]:
     lex = cue_lexicon()
     direct = _direct_quotes(ctx, lex)
+    direct += _dash_quotes(ctx, lex, direct)
     covered = [(q.content.start, q.content.end) for q in direct]
     indirect: list[Quote] = []
     doc = ctx.doc
@@ -119,6 +125,64 @@ def _direct_quotes(ctx: ArticleContext, lex: CueLexicon) -> list[Quote]:
     return quotes
 
 
+# How many tokens after a closing dash the reporting verb may stand ("- he said", "- the
+# politician added", "- said after the meeting …").
+DASH_CUE_WINDOW = 4
+
+
+def _dash_quotes(ctx: ArticleContext, lex: CueLexicon, marked: list[Quote]) -> list[Quote]:
+    """Quotes set off by dashes ("- We will not give in - said the minister."), where no
+    quote in marks already covers them and a reporting verb follows the closing dash."""
+    out = []
+    is_cue = _cue_test(ctx, lex)
+    for start, end, attribution in find_dash_quoted(ctx.text):
+        if any(q.content.start < end and start < q.content.end for q in marked):
+            continue
+        after = ctx.doc.char_span(attribution, attribution + 1, alignment_mode="expand")
+        if after is None:
+            continue
+        window = ctx.doc[after.start : after.start + DASH_CUE_WINDOW]
+        cue = next((t for t in window if is_cue(t)), None)
+        if cue is None or cue.pos_ not in {"VERB", "AUX"}:
+            continue
+        content = char_span(ctx.text, start, end)
+        addressee, via = chain(ctx, cue)
+        out.append(
+            Quote(
+                id=record_id("q", ctx.article.id, content.start, content.end),
+                kind="direct",
+                content=content,
+                cue=cue_span(cue),
+                speaker=cue_speaker(ctx, cue) or _named_after(ctx, cue),
+                addressee=addressee,
+                via=via,
+                hedged=span_hedged(ctx.doc, content, cue),
+            )
+        )
+    return out
+
+
+def _named_after(ctx: ArticleContext, cue: Token) -> Participant | None:
+    """The speaker named after an inverted dash attribution the parser left without a
+    subject ("- said after the meeting the party's deputy head Anna Nowak"): the first
+    person named after the verb in its sentence, else the nouns right after it ("- said
+    the party's leader")."""
+    rest = ctx.doc[cue.i + 1 : cue.sent.end]
+    person = next((t for t in rest if t.ent_type_ == "PERSON"), None)
+    if person is not None:
+        ent = ctx.entity_at(person.i)
+        return mention(ctx, ent.root if ent is not None else person)
+    run = []
+    for token in ctx.doc[cue.i + 1 : cue.sent.end]:
+        if token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+            break
+        run.append(token)
+    if not run:
+        return None
+    words = ctx.doc[run[0].i : run[-1].i + 1]
+    return Participant(span=token_span(words), name=words.text)
+
+
 def _last_speaker(quotes: list[Quote], start: int) -> Participant | None:
     """The speaker of the last quote that ended within LOOKBACK characters before `start`."""
     for quote in reversed(quotes):
@@ -142,7 +206,7 @@ def _straighten_doubled(text: str) -> str:
 
 
 def _opens_paragraph(text: str, start: int) -> bool:
-    before = text[max(0, start - 3) : start].lstrip("\"“„«'‘ ")
+    before = text[max(0, start - 3) : start].rstrip("\"“„«'‘ ")  # the marks end it
     return start < 3 or before == "" or before.endswith("\n")
 
 
@@ -155,8 +219,8 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
     if inside is None or len(inside) == 0:
         return None
     cue, speaker = _find_cue(ctx, lex, inside[0].i, inside[-1].i)
-    words = sum(1 for t in inside if not t.is_punct)
-    if words < MIN_QUOTE_WORDS and (cue is None or cue.lemma_ not in lex.direct_verbs):
+    short = sum(1 for t in inside if not t.is_punct) < MIN_QUOTE_WORDS
+    if short and (cue is None or cue.lemma_ not in lex.direct_verbs):
         return None  # a term in marks next to "proposed a …" is a scare quote, not speech
     if cue is not None and speaker is None:
         speaker = cue_speaker(ctx, cue)
@@ -169,6 +233,8 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         if clauses and clauses[0].start_char < start - 2 and clauses[-1].end_char >= words_end:
             kind = "mixed"
             content = token_span(clauses[0])
+    if short and kind == "direct" and cue is not None and not _said_words(ctx, cue, inside):
+        return None  # a term in marks in a sentence the cue frames, not its words
     return Quote(
         id=record_id("q", ctx.article.id, content.start, content.end),
         kind=kind,
@@ -179,6 +245,36 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         via=via,
         hedged=span_hedged(doc, content, cue),
     )
+
+
+def _said_words(ctx: ArticleContext, cue: Token, inside: SpacySpan) -> bool:
+    """Whether a few words in marks are what the cue says: next to it ('she wrote, "I'm
+    dying"', '"Bandage it!" he shouts') or its complement ("threatened to 'start
+    shooting'", "called the bill a 'first step'"), not a term in a clause the cue only
+    frames ('she said the plan, a "swing" vote …', 'a "number" of missiles, she said')."""
+    between = (
+        ctx.text[cue.idx + len(cue.text) : inside.start_char]
+        if cue.i < inside.start
+        else ctx.text[inside.end_char : cue.idx]
+    )
+    if len(between) <= 4 and not any(c.isalnum() for c in between):
+        return True
+    token = inside.root
+    for _ in range(2):
+        if token.head.i == token.i:
+            return False
+        token = token.head
+        if token.i == cue.i:
+            return True
+    return False
+
+
+def _cue_test(ctx: ArticleContext, lex: CueLexicon) -> Callable[[Token], bool]:
+    """Whether a token is a direct quote's cue verb; with statements only, a belief or
+    perception verb is none ("the president believes …, and 'we want …'" is said)."""
+    if not statements_only(ctx):
+        return lambda token: _is_cue_verb(token, lex)
+    return lambda token: _is_cue_verb(token, lex) and token.lemma_ not in lex.belief_verbs
 
 
 def _is_cue_verb(token: Token, lex: CueLexicon) -> bool:
@@ -193,18 +289,29 @@ def _find_cue(
     """The attribution of a quote running over tokens first..last: a reporting verb just
     after it (", he said"), a dash tag ("— Name"), then a verb or colon before it."""
     doc = ctx.doc
+    is_cue = _cue_test(ctx, lex)
+    before = _before_tokens(doc, first)
+    if len(before) > 1 and before[0].text == ":" and is_cue(before[1]):
+        # 'Students shouted: "…"': the colon's verb, not a verb of the next sentence.
+        return before[1], None
     after = _after_tokens(doc, last)
     if after and after[0].text in _DASHES:
         tagged = [t for t in after[1:] if not t.is_punct]
-        if tagged and not any(_is_cue_verb(t, lex) for t in tagged):
+        if tagged and not any(is_cue(t) for t in tagged):
             return after[0], phrase_speaker(ctx, tagged)
     for token in after:
-        if _is_cue_verb(token, lex):
+        if is_cue(token):
             return token, None
-    before = _before_tokens(doc, first)
     for token in before:
-        if _is_cue_verb(token, lex):
+        if is_cue(token):
             return token, None
+    if not before:
+        # A long attribution after a quote that opens its sentence (", the state-run
+        # Korean Central News Agency reported", ", X, the head of …, was quoted as
+        # telling"): the main verb of the sentence that follows the closing mark.
+        for token in _after_tokens(doc, last, LONG_AFTER_WINDOW):
+            if is_cue(token) and token.dep_ == "ROOT":
+                return token, None
     if before and before[0].text == ":":
         head = [t for t in reversed(before[1:]) if not t.is_punct]
         for token in head:
@@ -215,7 +322,7 @@ def _find_cue(
     return None, None
 
 
-def _after_tokens(doc: Doc, last: int) -> list[Token]:
+def _after_tokens(doc: Doc, last: int, window: int = AFTER_WINDOW) -> list[Token]:
     """Tokens after the closing mark, to the end of the attribution's sentence."""
     out: list[Token] = []
     i = last + 1
@@ -223,7 +330,7 @@ def _after_tokens(doc: Doc, last: int) -> list[Token]:
         if "\n" in doc[i].whitespace_ or doc[i].text in "“„«":
             return []
         i += 1
-    while i < len(doc) and len(out) < AFTER_WINDOW:
+    while i < len(doc) and len(out) < window:
         token = doc[i]
         if token.is_space or token.text in {"“", "„", "«", '"', "''"} or "\n" in token.text:
             break
@@ -283,6 +390,8 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
         speaker = mention(ctx, source)
     pieces = [p for p in pieces if len(p.text.split()) >= 2]
     if statements_only(ctx):
+        if lemma in lex.belief_verbs:
+            return []  # "videos show that …", "officials expect …": no one said it
         pieces = [p for p in pieces if p.text.split()[0].lower() not in _NOT_STATEMENTS]
         if pos == "VERB" and lemma in lex.object_verbs and lemma not in lex.naming_verbs:
             # A clause, or a verdict on its object ("dismissed the report as fake").

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from sitrep.extract.dashquotes import dash_quoted_spans
 from sitrep.extract.spans import (
     noun_phrase,
     participant_for,
@@ -35,6 +36,9 @@ _QUOTED_AS = {"quote", "cite"}
 _FORMER = {"former", "ex", "ex-", "erstwhile", "onetime", "one-time"}
 # How far back (characters) a pronoun or an unattributed quote looks for its person.
 LOOKBACK = 1500
+# How far back "the spokeswoman" looks for an earlier mention of the same role noun: the
+# repeated noun is a strong tie, which holds over more paragraphs than a pronoun's.
+ROLE_LOOKBACK = 4000
 
 
 def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
@@ -42,31 +46,60 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
     verb it is coordinated with or subordinated to ("…, saying that")."""
     seen = 0
     verb: Token | None = cue
+    passed: Token | None = None  # a subject passed over, still better than none
     while verb is not None and seen < 4:
         subject = _subject(verb)
-        if subject is not None:
-            return mention(ctx, subject)
+        if subject is not None and (seen == 0 or can_speak(ctx, subject)):
+            return _with_coordinates(ctx, subject, mention(ctx, subject))
+        passed = passed or subject
+        doer = _doer_of_participle(verb)
+        if doer is not None:
+            return mention(ctx, doer)
         if verb.dep_ in {"conj", "advcl", "xcomp", "acl", "acomp"} and verb.head is not verb:
+            verb = verb.head
+        elif subject is not None and verb.dep_ == "ccomp":
+            # The verb reached is a clause of another's speech whose subject cannot speak
+            # ("Novak said …, a stance that won support …, but said"): its speaker is above.
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             verb = verb.head.head  # "was quoted as telling": through the preposition
         else:
             verb = None
         seen += 1
-    return None
+    if passed is not None:
+        return mention(ctx, passed)
+    name = _name_before_verb(ctx, cue)
+    return mention(ctx, name.root) if name is not None else None
+
+
+def _name_before_verb(ctx: ArticleContext, cue: Token) -> SpacySpan | None:
+    """A name ending just before a cue verb the parser gave no subject ("a senior official,
+    Kim Min-jun, told reporters", where the name was attached elsewhere): the speaker."""
+    if cue.pos_ not in {"VERB", "AUX"} or cue.dep_ != "ROOT":
+        return None
+    i = cue.i - 1
+    while i >= cue.sent.start and cue.doc[i].text == ",":
+        i -= 1
+    if i < cue.sent.start or cue.doc[i].ent_type_ not in {"PERSON", "ORG"}:
+        return None
+    return ctx.entity_at(i)
 
 
 def _subject(verb: Token) -> Token | None:
     if verb.lemma_.lower() in _QUOTED_AS:
         # "Salehi was quoted as telling state media", "he is said to have told": the
-        # passive subject is who spoke.
+        # passive subject is who spoke; "state media quoted Salehi as saying": the object
+        # did (the subject relays him, a link of the chain).
         for child in verb.children:
             if child.dep_ == "nsubjpass":
                 return child
+        quoted = quoted_as_object(verb)
+        if quoted is not None:
+            return quoted
     for child in verb.children:
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
-        if child.dep_ in _SUBJECTS and child.lower_ not in {"it", "there", "which", "that"}:
+        if child.dep_ in _SUBJECTS and child.lower_ not in {"there", "which", "that"}:
             return child
         if child.dep_ == "agent":  # "it was said by officials"
             for pobj in child.children:
@@ -79,16 +112,81 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _doer_of_participle(verb: Token) -> Token | None:
+    """Who does a speech participle with no subject: the noun it describes ("demonstrators
+    chanting: …") or the object of the verb it completes ("a video showed demonstrators
+    chanting: …")."""
+    if verb.tag_ != "VBG":
+        return None
+    if verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+        return verb.head
+    if verb.dep_ == "xcomp":
+        return next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+    return None
+
+
+def _with_coordinates(
+    ctx: ArticleContext, subject: Token, who: Participant | None
+) -> Participant | None:
+    """Two named speakers of one statement ("Cruz and Graham said"): both names; a shared
+    country stays, an actor id does not (the pair is no one actor of the KB)."""
+    if who is None or subject.pos_ != "PROPN":
+        return who
+    other = next((c for c in subject.children if c.dep_ == "conj" and c.pos_ == "PROPN"), None)
+    partner = mention(ctx, other) if other is not None else None
+    if partner is None or partner.name == who.name:
+        return who
+    return Participant(
+        span=who.span,
+        name=f"{who.name} and {partner.name}",
+        country=who.country if who.country == partner.country else None,
+        sector=who.sector if who.sector == partner.sector else None,
+    )
+
+
+def can_speak(ctx: ArticleContext, subject: Token) -> bool:
+    """Whether the subject of a verb that a cue shares its subject with can be the cue's
+    speaker: a name, a pronoun, or a noun for people, bodies or documents; never "a
+    position" or "momentum"."""
+    if subject.pos_ != "NOUN" or subject.ent_type_:
+        return True
+    lemma = subject.lemma_.lower()
+    lex = ctx.knowledge.lexicons
+    return lemma in lex.agent_nouns or lemma in lex.described_persons or lemma in lex.document_nouns
+
+
+def quoted_as_object(verb: Token) -> Token | None:
+    """Who "quoted X as saying" or "cited X as saying" names: X, or None ("cited the
+    audit as the reason" quotes no one)."""
+    if verb.lemma_.lower() not in _QUOTED_AS or not any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pcomp" for g in c.children)
+        for c in verb.children
+    ):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
+
+
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
     word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in _RELATIVES and token.head.dep_ == "relcl":
-        return _at(mention(ctx, token.head.head), token)  # "the minister, who said …"
+        antecedent = token.head.head
+        if word == "who" and not _names_people(ctx, antecedent):
+            # "Trump himself in a tweet, who said": "who" is a person, never the tweet.
+            person = _person_in_sentence_before(ctx, token)
+            if person is not None:
+                return _at(person, token)
+        return _at(mention(ctx, antecedent), token)  # "the minister, who said …"
     if word in THIRD_PERSON or word in GROUP_PRONOUNS:
         found = pronoun_referent(ctx, token)
         if found is not None:
             return found
     if _role_description(ctx, token):
+        earlier = same_role_before(ctx, token)
+        if earlier is not None:
+            return _at(earlier, token)
+        if token.lemma_.lower() in ctx.knowledge.lexicons.anonymous_roles:
+            return _described(ctx, token, participant_for(ctx, token))
         person = last_person_named(ctx, token)
         if person is not None:
             return _at(person, token)
@@ -97,7 +195,70 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         return Participant(span=token_span(token.doc[token.i : token.i + 1]), name=token.text)
     if token.pos_ == "NOUN" and token.lemma_.lower() in ctx.knowledge.lexicons.document_nouns:
         return document_source(ctx, token)
+    titled = _titled_person(ctx, token)
+    if titled is not None:
+        return titled
     return _described(ctx, token, participant_for(ctx, token))
+
+
+def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
+    """The person a capitalised title introduces ("Senate Minority Leader Jane Roe",
+    "Kremlin Deputy Head of Press Ivan Petrov"): the parser makes the title the
+    head and the name its apposition or the object of its "of"; the person spoke, not the
+    body the title names. The title still gives the country of a person the KB lacks."""
+    if token.pos_ != "PROPN" or token.ent_type_ == "PERSON":
+        return None
+    name = _title_name(ctx, token)
+    if name is None:
+        return None
+    person = _person(ctx, name, token.idx, None)
+    if person is None:
+        return None
+    if person.actor_id is None:
+        office = participant_for(ctx, token)
+        if office is not None:
+            person.country, person.sector = office.country, office.sector
+    person.span = token_span(noun_phrase(token))
+    return person
+
+
+def _title_name(ctx: ArticleContext, title: Token) -> SpacySpan | None:
+    """A PERSON name in apposition to `title`, or ending the object of its "of" after
+    words of its own ("of Press Ivan Petrov"; never "the lawyer of John Smith")."""
+    for child in title.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            return ctx.entity_at(child.i)
+        if child.dep_ == "prep" and child.lower_ == "of":
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            name = ctx.entity_at(pobj.i) if pobj is not None and pobj.ent_type_ else None
+            if name is not None and name.label_ == "PERSON" and pobj is not None:
+                words = title.doc[min(t.i for t in pobj.subtree) : name.start]
+                if len(words) > 0 and all(t.pos_ == "PROPN" for t in words):
+                    return name
+    return None
+
+
+def _names_people(ctx: ArticleContext, token: Token) -> bool:
+    """The word names a person or a body (a name, a pronoun or an agent noun), not a
+    document or a thing."""
+    if token.pos_ != "NOUN":
+        return True
+    lemma = token.lemma_.lower()
+    lex = ctx.knowledge.lexicons
+    return lemma not in lex.document_nouns and (
+        lemma in lex.agent_nouns or lemma in lex.described_persons
+    )
+
+
+def _person_in_sentence_before(ctx: ArticleContext, token: Token) -> Participant | None:
+    """The nearest person named before `token` in its own sentence."""
+    for ent in _ents_before(ctx, token.idx, None):
+        if ent.start_char < token.sent.start_char:
+            return None
+        person = _person(ctx, ent, token.idx, None)
+        if person is not None:
+            return person
+    return None
 
 
 def _description(token: Token) -> str:
@@ -123,6 +284,12 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
     if token.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
         return who
     if who.actor_id is None:
+        named = _named_person(ctx, token) if not token.ent_type_ else None
+        if named is not None:  # "the spokesman, Jay Carney, said": the person speaks
+            person = _person(ctx, named, token.idx, None)
+            if person is not None:
+                person.span = who.span
+                return person
         if who.span is not None and who.name == who.span.text:
             who.name = _description(token)  # not named ("the ambassador, Motohide Yoshikawa")
         return who
@@ -187,8 +354,9 @@ def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
 
 
 def _author(child: Token) -> Token | None:
-    """The object of "from/by/of X" after a document noun, or of "published/issued by X"."""
-    if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+    """The object of "from/by/of/in X" after a document noun ("reports in the Financial
+    Times"), or of "published/issued by X"."""
+    if child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "in"}:
         return next((g for g in child.children if g.dep_ == "pobj"), None)
     if child.dep_ == "acl":
         for agent in child.children:
@@ -221,10 +389,53 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
 
 
+def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
+    """Who "the spokeswoman" or "the official" is when the article used the same noun for
+    someone before (within ROLE_LOOKBACK): the person that mention named ("A spokeswoman …,
+    Maria Zakharova"), else its description ("a senior official"). The earlier mention must
+    carry the role's own modifiers ("the defense official" is not "a senior official in
+    Washington"); a plural noun is a group, not one earlier person."""
+    if role.tag_ != "NN":
+        return None
+    lemma = role.lemma_.lower()
+    own = {c.lower_ for c in role.children if c.dep_ in {"amod", "compound"}}
+    doc = role.doc
+    i = role.i - 1
+    while i >= 0 and doc[i].idx >= role.idx - ROLE_LOOKBACK:
+        earlier = doc[i]
+        i -= 1
+        if earlier.lemma_.lower() != lemma or earlier.tag_ not in {"NN", "NNP"}:
+            continue
+        if not own <= {t.lower_ for t in noun_phrase(earlier)}:
+            continue
+        if _quoted_in_sentence(ctx, earlier.idx, role.idx):
+            continue
+        named = _named_person(ctx, earlier) or _person_owning_role(ctx, earlier)
+        if named is not None:
+            return _person(ctx, named, role.idx, None)
+        if lemma in ctx.knowledge.lexicons.anonymous_roles and not _role_description(
+            ctx, earlier
+        ):  # an unnamed "senior official" (not "the official" again) speaks again
+            return _described(ctx, earlier, participant_for(ctx, earlier))
+    return None
+
+
+def _person_owning_role(ctx: ArticleContext, role: Token) -> SpacySpan | None:
+    """The person a role noun describes from outside its phrase: "Maria Zakharova, a
+    spokeswoman" (apposition to the name) or "spokeswoman Maria Zakharova" (a title)."""
+    head = role.head
+    if role.dep_ in {"appos", "compound"} and head is not role and head.ent_type_ == "PERSON":
+        return ctx.entity_at(head.i)
+    return None
+
+
 def last_person_named(ctx: ArticleContext, role: Token) -> Participant | None:
     """The person "the politician" or "the former Polish leader" stands for: as for a
     pronoun, but never a person of another country than the role's own ("Polish")."""
-    return last_person_before(ctx, role.idx, country=_role_country(ctx, role))
+    # A role describes the article's protagonist, who is the subject of a main clause; a
+    # pronoun may also take the subject of a clause reported just before ("X added that
+    # Orban criticised …. Then he asked …").
+    return last_person_before(ctx, role.idx, country=_role_country(ctx, role), reported=False)
 
 
 def _role_country(ctx: ArticleContext, role: Token) -> str | None:
@@ -240,7 +451,12 @@ def _role_country(ctx: ArticleContext, role: Token) -> str | None:
 
 
 def last_person_before(
-    ctx: ArticleContext, offset: int, gender: str | None = None, country: str | None = None
+    ctx: ArticleContext,
+    offset: int,
+    gender: str | None = None,
+    country: str | None = None,
+    *,
+    reported: bool = True,
 ) -> Participant | None:
     """The person a later "he", "she" or "the politician" most likely stands for, read
     sentence by sentence back from `offset` (within LOOKBACK): in the nearest sentence whose
@@ -250,40 +466,54 @@ def last_person_before(
     ("f"/"m") skips people the article calls Mr. or Ms. otherwise ("she" never resolves to a
     man)."""
     fallback: Participant | None = None
-    sentence_subjects: list[tuple[bool, Participant]] = []
+    subordinate: Participant | None = None
+    sentence_subjects: list[tuple[int, Participant]] = []
     sentence_start: int | None = None
+    own_sentence = False  # the sentence read is the one that holds `offset`
     for ent in _ents_before(ctx, offset, LOOKBACK):
         if sentence_start is not None and ent.start_char < sentence_start:
-            found = _salient(sentence_subjects)
+            found = _salient(sentence_subjects, own_sentence, reported)
             if found is not None:
                 return found
+            subordinate = subordinate or _salient(sentence_subjects, True)
             sentence_subjects = []
         sentence_start = ent.sent.start_char
+        own_sentence = ent.sent.end_char > offset
         person = _person(ctx, ent, offset, gender)
         if person is None or (country is not None and person.country not in {None, country}):
             continue
         if _is_subject(ent.root):
-            sentence_subjects.append((_in_main_clause(ent.root), person))
+            sentence_subjects.append((_clause_rank(ent.root), person))
         fallback = fallback or person
-    return _salient(sentence_subjects) or fallback
+    last = _salient(sentence_subjects, own_sentence, reported)
+    return last or subordinate or _salient(sentence_subjects, True) or fallback
 
 
-def _salient(subjects: list[tuple[bool, Participant]]) -> Participant | None:
-    """The main clause's subject of one sentence, else its last subject (listed last first)."""
-    for main, person in subjects:
-        if main:
-            return person
-    return subjects[0][1] if subjects else None
+def _salient(
+    subjects: list[tuple[int, Participant]], any_clause: bool, reported: bool = True
+) -> Participant | None:
+    """The main clause's subject of one sentence, else the subject of what its main verb
+    reports ("X added that Orban criticised …"; with `reported`), else (with `any_clause`)
+    its last subject (listed last first). An earlier sentence whose person is the subject
+    of a subordinate clause only ("… since Putin invaded Ukraine") does not end the search:
+    news prose keeps its protagonist in main clauses ("The Pope's comments mark … since
+    Putin invaded …. He had raised eyebrows" is the Pope)."""
+    for wanted in (_MAIN, _REPORTED) if reported else (_MAIN,):
+        for rank, person in subjects:
+            if rank == wanted:
+                return person
+    return subjects[0][1] if subjects and any_clause else None
 
 
 def _person(
     ctx: ArticleContext, ent: SpacySpan, offset: int, gender: str | None
 ) -> Participant | None:
     """`ent` as a person a pronoun can stand for, or None."""
-    if _quoted_in_sentence(ctx, ent.start_char, offset):
+    if _quoted_in_sentence(ctx, ent.start_char, offset) or _in_dash_quote(ctx, ent, offset):
         return None  # '"Putin is weak," he said': a name inside the quote is not the speaker
-    name = ctx.surnames.get(ent.text, ent.text) if ent.label_ == "ORG" else ent.text
-    label = "PERSON" if name != ent.text else ent.label_
+    text = ent.text.removesuffix("'s").removesuffix("’s")  # "Grant's plan": the owner
+    name = ctx.surnames.get(text, text) if ent.label_ == "ORG" else text
+    label = "PERSON" if name != text else ent.label_
     if label not in {"PERSON", "ORG", "GPE", "NORP"}:
         return None
     match = resolve_mention(ctx.knowledge.actors, name, label, ctx.anchor)
@@ -302,21 +532,42 @@ def _person(
     )
 
 
-def _in_main_clause(token: Token) -> bool:
-    """The subject (or its apposition) hangs off the sentence's root or a verb joined to it."""
-    while token.dep_ in {"appos", "compound", "flat", "nsubj", "nsubjpass"}:
+def _in_dash_quote(ctx: ArticleContext, ent: SpacySpan, offset: int) -> bool:
+    """Whether `ent` lies inside a dash-set quote ("- Putin is weak - he said") that ends
+    before `offset`."""
+    return any(
+        start <= ent.start_char and ent.end_char <= end <= offset
+        for start, end in dash_quoted_spans(ctx.text)
+    )
+
+
+# How central a subject's clause is to its sentence (see _clause_rank).
+_MAIN, _REPORTED, _SUBORDINATE = 2, 1, 0
+
+
+def _clause_rank(token: Token) -> int:
+    """_MAIN when the subject (or its apposition) hangs off the sentence's root or a verb
+    joined to it; _REPORTED when off the clause the root reports ("added that X …");
+    _SUBORDINATE otherwise ("since X invaded", "who X met")."""
+    while token.dep_ in {"appos", "compound", "flat", "poss", "nsubj", "nsubjpass"}:
         token = token.head
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
-    return token.dep_ == "ROOT"
+    if token.dep_ == "ROOT":
+        return _MAIN
+    if token.dep_ == "ccomp" and token.head.dep_ == "ROOT":
+        return _REPORTED
+    return _SUBORDINATE
 
 
 def _is_subject(token: Token) -> bool:
-    """The name is a clause's subject, or stands in apposition to one ("Minister X, …")."""
+    """The name is a clause's subject, stands in apposition to one ("Minister X, …") or
+    owns it ("Marek's plan was to leave …; he said": the owner is who the sentence is
+    about)."""
     for _ in range(2):
         if token.dep_ in {"nsubj", "nsubjpass"}:
             return True
-        if token.dep_ not in {"appos", "compound", "flat"} or token.head is token:
+        if token.dep_ not in {"appos", "compound", "flat", "poss"} or token.head is token:
             return False
         token = token.head
     return False
@@ -327,7 +578,7 @@ _MALE_TITLES = ("Mr",)
 
 
 def _titled_gender(ctx: ArticleContext, name: str) -> str | None:
-    """ "f" or "m" when the article calls the person by a title ("Ms. Kelley"), else None."""
+    """ "f" or "m" when the article calls the person by a title ("Ms. Novak"), else None."""
     surname = name.split()[-1] if name.split() else ""
     if not surname:
         return None
@@ -341,6 +592,7 @@ _PRONOUN_GENDER = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "
 
 
 GROUP_PRONOUNS = {"it", "its", "they", "them", "their"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 
 
@@ -397,6 +649,8 @@ def last_subject_group_before(ctx: ArticleContext, offset: int) -> Participant |
                 break
         if ent.label_ != "ORG" or ent.root.dep_ not in _SUBJECT_DEPS:
             continue  # a named body that acts in the sentence, not a place or a modifier
+        if _quoted_in_sentence(ctx, ent.start_char, offset):
+            continue  # a name inside the quoted words did not issue the document
         match = resolve_mention(kb, ent.text, ent.label_, ctx.anchor)
         if match is not None and match.kind != "person":
             return participant_of(match, token_span(ent))
@@ -410,9 +664,60 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     "they" with nothing to point back to."""
     word = token.lower_
     if word in PERSON_PRONOUNS:
-        return _at(last_person_before(ctx, token.idx, _PRONOUN_GENDER.get(word)), token)
+        gender = _PRONOUN_GENDER.get(word)
+        person = last_person_before(ctx, token.idx, gender) or _first_person_after(
+            ctx, token, gender
+        )
+        return _at(person, token)
+    if word in PLURAL_PRONOUNS:
+        people = _plural_subject_before(ctx, token)
+        if people is not None:
+            return _at(mention(ctx, people), token)
     if word in GROUP_PRONOUNS:
         return _at(last_group_before(ctx, token.idx), token)
+    return None
+
+
+# How far ahead (characters) a pronoun with no person before it looks for one.
+LOOKAHEAD = 600
+
+
+def _first_person_after(
+    ctx: ArticleContext, token: Token, gender: str | None
+) -> Participant | None:
+    """The first person named after a pronoun when the article names no one before it (an
+    article opening on '"…," he said' names him in the next lines), outside quoted words."""
+    end = token.idx + LOOKAHEAD
+    for ent in ctx.ents:
+        if ent.start_char <= token.idx:
+            if ent.label_ == "PERSON":
+                return None  # someone was named before: not an opening pronoun
+            continue
+        if ent.start_char > end:
+            return None
+        person = _person(ctx, ent, ent.start_char, gender)
+        if person is not None and ent.label_ == "PERSON":
+            return person
+    return None
+
+
+def _plural_subject_before(ctx: ArticleContext, pronoun: Token) -> Token | None:
+    """The nearest plural subject naming people ("rescuers", "the strategists", "officials")
+    in the pronoun's sentence or the one before: what "they" stands for before any state
+    or body named further back ("Rescuers arrive first, and they say …")."""
+    doc = pronoun.doc
+    sentence = pronoun.sent
+    start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    lex = ctx.knowledge.lexicons
+    for i in range(pronoun.i - 1, start - 1, -1):
+        token = doc[i]
+        if token.dep_ not in _SUBJECT_DEPS or token.tag_ != "NNS" or token.ent_type_:
+            continue
+        lemma = token.lemma_.lower()
+        if lemma not in lex.described_persons and lemma not in lex.agent_nouns:
+            continue
+        if not _quoted_in_sentence(ctx, token.idx, pronoun.idx):
+            return token
     return None
 
 
