@@ -77,3 +77,12 @@ def test_the_pope_is_the_office_holder_of_the_day(extractor: Extractor) -> None:
 def test_names_coordinated_before_a_noun_are_the_party(extractor: Extractor) -> None:
     text = "The U.S. and EU allies have sent military aid to Ukraine."
     assert _source_countries(extractor, text, "AID") == ["USA", None]
+
+
+def test_a_reaction_drawn_is_made_by_who_reacts_against_who_drew_it(
+    extractor: Extractor,
+) -> None:
+    text = "Xi drew sharp condemnation from Washington after the naval drills."
+    (event,) = _events(extractor, text, "ACCUSE")
+    assert event.source is not None and event.source.country == "USA"
+    assert event.target is not None and event.target.name == "Xi Jinping"
