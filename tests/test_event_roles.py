@@ -86,3 +86,13 @@ def test_a_reaction_drawn_is_made_by_who_reacts_against_who_drew_it(
     (event,) = _events(extractor, text, "ACCUSE")
     assert event.source is not None and event.source.country == "USA"
     assert event.target is not None and event.target.name == "Xi Jinping"
+
+
+def test_a_from_phrase_sends_a_request_but_is_a_place_for_a_withdrawal(
+    extractor: Extractor,
+) -> None:
+    (appeal,) = _events(extractor, "Pyongyang ignored an appeal from China to stop.", "REQUEST")
+    assert appeal.source is not None and appeal.source.country == "CHN"
+    text = "Russia announced the withdrawal of its troops from Syria."
+    (withdrawal,) = _events(extractor, text, "RETREAT")
+    assert withdrawal.source is not None and withdrawal.source.country == "RUS"

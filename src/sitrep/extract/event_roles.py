@@ -63,6 +63,10 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None and not source:
                 source = _party(ctx, pobj)  # "an attack by militants"
+        elif _from_sender(child, head, event_type):
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and not source:
+                source = _party(ctx, pobj, named=True)  # "an appeal from China"
         elif child.dep_ == "prep" and child.lower_ in preps and not target:
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None:
@@ -98,6 +102,20 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
         # "Russian troops have been stationed in Belarus": the moved force is the actor.
         source, target = target, []
     return source, target
+
+
+# Event nouns whose "from" phrase names who sends them ("an appeal from China", "aid from
+# the EU"); a withdrawal, a deployment or an attack "from" somewhere names a place.
+_FROM_SENDER_TYPES = {"REQUEST", "ACCUSE", "SUPPORT", "THREATEN", "REJECT", "AGREE", "AID"}
+
+
+def _from_sender(prep: Token, head: Token, event_type: str) -> bool:
+    return (
+        prep.dep_ == "prep"
+        and prep.lower_ == "from"
+        and head.pos_ == "NOUN"
+        and event_type in _FROM_SENDER_TYPES
+    )
 
 
 def _drawn_by(ctx: ArticleContext, noun: Token) -> tuple[Party, Party] | None:
