@@ -77,3 +77,22 @@ def test_the_pope_is_the_office_holder_of_the_day(extractor: Extractor) -> None:
 def test_names_coordinated_before_a_noun_are_the_party(extractor: Extractor) -> None:
     text = "The U.S. and EU allies have sent military aid to Ukraine."
     assert _source_countries(extractor, text, "AID") == ["USA", None]
+
+
+def test_a_reaction_drawn_is_made_by_who_reacts_against_who_drew_it(
+    extractor: Extractor,
+) -> None:
+    text = "Xi drew sharp condemnation from Washington after the naval drills."
+    (event,) = _events(extractor, text, "ACCUSE")
+    assert event.source is not None and event.source.country == "USA"
+    assert event.target is not None and event.target.name == "Xi Jinping"
+
+
+def test_a_from_phrase_sends_a_request_but_is_a_place_for_a_withdrawal(
+    extractor: Extractor,
+) -> None:
+    (appeal,) = _events(extractor, "Pyongyang ignored an appeal from China to stop.", "REQUEST")
+    assert appeal.source is not None and appeal.source.country == "CHN"
+    text = "Russia announced the withdrawal of its troops from Syria."
+    (withdrawal,) = _events(extractor, text, "RETREAT")
+    assert withdrawal.source is not None and withdrawal.source.country == "RUS"

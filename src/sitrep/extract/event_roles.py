@@ -31,6 +31,9 @@ Party = list[Participant]
 def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> tuple[Party, Party]:
     """The source and target participants; several when the phrase is a coordination
     ("Russia and Belarus held exercises" is one event with two sources)."""
+    drawn = _drawn_by(ctx, head)
+    if drawn is not None:
+        return drawn
     preps = _TARGET_PREPS | {"with"} if event_type in _WITH_TYPES else _TARGET_PREPS
     if head.pos_ == "NOUN":
         preps = preps | {"of"}
@@ -60,6 +63,10 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None and not source:
                 source = _party(ctx, pobj)  # "an attack by militants"
+        elif _from_sender(child, head, event_type):
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and not source:
+                source = _party(ctx, pobj, named=True)  # "an appeal from China"
         elif child.dep_ == "prep" and child.lower_ in preps and not target:
             pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
             if pobj is not None:
@@ -94,6 +101,39 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
     if event_type == "MOBILIZE" and not source and target and _passive(head):
         # "Russian troops have been stationed in Belarus": the moved force is the actor.
         source, target = target, []
+    return source, target
+
+
+# Event nouns whose "from" phrase names who sends them ("an appeal from China", "aid from
+# the EU"); a withdrawal, a deployment or an attack "from" somewhere names a place.
+_FROM_SENDER_TYPES = {"REQUEST", "ACCUSE", "SUPPORT", "THREATEN", "REJECT", "AGREE", "AID"}
+
+
+def _from_sender(prep: Token, head: Token, event_type: str) -> bool:
+    return (
+        prep.dep_ == "prep"
+        and prep.lower_ == "from"
+        and head.pos_ == "NOUN"
+        and event_type in _FROM_SENDER_TYPES
+    )
+
+
+def _drawn_by(ctx: ArticleContext, noun: Token) -> tuple[Party, Party] | None:
+    """'Xi drew condemnation from Washington', 'the remarks sparked protests': a reaction
+    an act drew. Who reacts ('from' …) is the source, whoever drew it the target."""
+    verb = noun.head
+    drawing = ctx.knowledge.codebook.words("drawing_verbs")
+    if noun.pos_ != "NOUN" or noun.dep_ != "dobj" or verb.lemma_.lower() not in drawing:
+        return None
+    source: Party = []
+    for word in (noun, verb):
+        for child in word.children:
+            if child.dep_ == "prep" and child.lower_ == "from" and not source:
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    source = _party(ctx, pobj)
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    target = _party(ctx, subject, named=True) if subject is not None else []
     return source, target
 
 
