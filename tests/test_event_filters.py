@@ -100,6 +100,7 @@ def test_we_in_a_quote_is_its_speaker(extractor: Extractor) -> None:
         ("Syria demanded that the United States seek permission first.", "demanded", "seek"),
         ("Kyiv urged its allies to enforce the arms embargo.", "urged", "embargo"),
         ("Moscow threatened to strike the convoys on Friday.", "threatened", "strike"),
+        ("Minsk resisted pressure from Moscow to send troops north.", "resisted", "send"),
     ],
 )
 def test_the_act_asked_for_or_threatened_is_no_event_of_its_own(

@@ -40,7 +40,7 @@ CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 REQUIRED_CLASSES = (
     "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
     "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
-    "demanding_verbs", "threatening_verbs", "fault_words", "drawing_verbs",
+    "demanding_verbs", "demanding_nouns", "threatening_verbs", "fault_words", "drawing_verbs",
     "future_heads", "negating_heads", "weighing_heads",
 )  # fmt: skip
 

@@ -266,9 +266,14 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
     node = token
     for _ in range(_DEMAND_STEPS):
         head = node.head
-        if head.i == node.i or head.pos_ != "VERB":
+        if head.i == node.i:
             return False
         lemma = head.lemma_.lower()
+        if head.pos_ == "NOUN":
+            # "resisted pressure from Moscow to send troops", "a call to withdraw"
+            return node.dep_ == "acl" and lemma in book.words("demanding_nouns")
+        if head.pos_ != "VERB":
+            return False
         if node.dep_ == "ccomp" and lemma in demanding:
             return True
         if node.dep_ == "xcomp" and (lemma in demanding or lemma in threatening):
