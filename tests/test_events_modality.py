@@ -28,6 +28,7 @@ def _events(extractor: Extractor, text: str) -> list[tuple[str, str, str]]:
         ("Belarus will not send troops to Ukraine, Lukashenko said.", "send", "negated"),
         ("Russia could attack Ukraine from the north, analysts warned.", "attack", "hypothetical"),
         ("NATO will deploy four new battlegroups next year.", "deploy", "future"),
+        ("He said Moscow would not be reckless enough to attack Riga.", "attack", "negated"),
         (
             "It was not immediately clear whether drones had struck the refinery.",
             "struck",

@@ -111,6 +111,12 @@ def _negated(trigger: Token, chain: list[Token], book: Codebook) -> bool:
     # "are not going to attack", "did not want to send": the negation sits on the governor.
     if trigger.dep_ == "xcomp" and any(c.dep_ == "neg" for c in trigger.head.children):
         return True
+    # "would not be reckless enough to attack", "is not willing to send": the negation sits
+    # on the verb the governing adjective completes.
+    adjective = trigger.head
+    completed = adjective.head.children if adjective.dep_ == "acomp" else ()
+    if trigger.dep_ == "xcomp" and any(c.dep_ == "neg" for c in completed):
+        return True
     for k in range(1, min(4, len(chain))):
         # "denied sending troops", "denies plans to invade", "refused to attend the talks".
         if (
