@@ -142,3 +142,9 @@ def test_calling_a_thing_by_a_bad_name_denounces_it(extractor: Extractor) -> Non
     assert [(e.trigger.text, e.type) for e in result.events] == [("called", "ACCUSE")]
     named = "Kyiv called the invasion a senseless war."
     assert "invasion" not in _triggers(extractor, named)
+
+
+def test_a_first_person_stance_on_no_one_named_is_an_opinion(extractor: Extractor) -> None:
+    assert "reject" not in _triggers(extractor, '"But I reject this fatalism," the minister said.')
+    text = '"I support Ukraine\'s bid to join NATO," Biden said.'
+    assert "support" in _triggers(extractor, text)

@@ -91,6 +91,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _content_of_a_demand(ctx, token):
         return True
+    if trigger.type in _STANCES and _first_person_opinion(carrier):
+        return True
     return _no_actor_subject(ctx, token, carrier)
 
 
@@ -248,6 +250,19 @@ def _no_actor_subject(ctx: ArticleContext, token: Token, carrier: Token) -> bool
     if subject is None or subject.pos_ != "NOUN" or subject.i == token.i:
         return False
     return subject.lemma_.lower() in ctx.knowledge.lexicons.not_actor_nouns
+
+
+# Verbal stances that, said by "I" of no one named, are an opinion: "I reject this
+# fatalism", "I agree with those who say …" ("I support Ukraine" names its party).
+_STANCES = {"SUPPORT", "REJECT", "AGREE"}
+
+
+def _first_person_opinion(carrier: Token) -> bool:
+    subject = subject_of(carrier)
+    if subject is None or subject.lower_ != "i":
+        return False
+    objects = [c for c in carrier.children if c.dep_ in {"dobj", "prep", "ccomp"}]
+    return not any(w.ent_type_ in _NAMED for o in objects for w in o.subtree)
 
 
 # How far the asked-for act may sit below the asking verb: "urged them to crack down" (the
