@@ -59,6 +59,7 @@ def test_an_acting_subject_is_the_source(extractor: Extractor, example: dict[str
         ("Russia denies plans to invade Ukraine.", "denies"),
         ("No one threatened Russia before the war began.", "threatened"),
         ("It was his biggest escalation since invading Ukraine in February.", "invading"),
+        ("Pyongyang has threatened Seoul on several occasions.", "threatened"),
         (
             "Inside: Kyiv hosts donors | Poland sends tanks to Ukraine | Rebels attack a convoy",
             "sends",

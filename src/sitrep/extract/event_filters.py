@@ -79,7 +79,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
         return True
-    if _generic_party(carrier):
+    if _generic_party(carrier) or _on_many_occasions(carrier):
         return True
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
@@ -208,6 +208,18 @@ def _generic_party(carrier: Token) -> bool:
             return True
         if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
             return True
+    return False
+
+
+def _on_many_occasions(carrier: Token) -> bool:
+    """'has threatened the US on various occasions': a habit, not one act (a single
+    'on one occasion' or 'on that occasion' is still an act)."""
+    for prep in carrier.children:
+        if prep.dep_ != "prep" or prep.lower_ != "on":
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ == "pobj" and pobj.lemma_.lower() == "occasion" and pobj.tag_ == "NNS":
+                return True
     return False
 
 
