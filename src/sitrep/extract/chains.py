@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sitrep.extract.spans import participant_for, token_span
+from sitrep.extract.spans import participant_for, pobj_of, token_span
 from sitrep.extract.speakers import quoted_as_object
 from sitrep.model import Participant, Span, ViaLink
 
@@ -55,7 +55,7 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
             and token.i + 1 < len(doc)
             and doc[token.i + 1].lower_ == "to"
         ):
-            source = _pobj(doc[token.i + 1])
+            source = pobj_of(doc[token.i + 1])
             if source is not None:
                 participant = participant_for(ctx, source)
                 if participant is not None:
@@ -73,7 +73,7 @@ def chain(ctx: ArticleContext, cue: Token) -> tuple[Participant | None, list[Via
             # "…, Lukashenko said, BelTA reported" / "…, as reported by TASS".
             for child in token.children:
                 if child.dep_ in {"nsubj", "agent"}:
-                    head = _pobj(child) if child.dep_ == "agent" else child
+                    head = pobj_of(child) if child.dep_ == "agent" else child
                     participant = participant_for(ctx, head) if head is not None else None
                     if participant is not None:
                         via.append(_link(ctx, token_span(doc[token.i : token.i + 1]), participant))
@@ -108,21 +108,14 @@ def _addressee(ctx: ArticleContext, cue: Token) -> Participant | None:
     for prep in cue.children:
         if prep.dep_ != "prep" or prep.lower_ != "in":
             continue
-        noun = _pobj(prep)
+        noun = pobj_of(prep)
         if noun is None or noun.lower_ not in _CHANNEL_NOUNS:
             continue
         for inner in noun.children:
             if inner.dep_ == "prep" and inner.lower_ in {"to", "with"}:
-                target = _pobj(inner)
+                target = pobj_of(inner)
                 if target is not None:
                     return participant_for(ctx, target)
-    return None
-
-
-def _pobj(prep: Token) -> Token | None:
-    for child in prep.children:
-        if child.dep_ == "pobj":
-            return child
     return None
 
 

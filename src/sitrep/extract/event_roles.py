@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
-from sitrep.extract.spans import participant_for
+from sitrep.extract.spans import participant_for, pobj_of
 from sitrep.extract.speakers import pronoun_referent
 from sitrep.model import Participant, Quote, Span
 
@@ -54,21 +54,21 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
         elif child.dep_ == "nsubjpass" and not target:
             target = _party(ctx, child)
         elif child.dep_ == "agent":
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             if pobj is not None:
                 source = _party(ctx, pobj)
         elif child.dep_ in {"dobj", "dative"} and not target:
             target = _party(ctx, child, named=True)
         elif child.dep_ == "prep" and child.lower_ == "by" and head.pos_ == "NOUN":
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             if pobj is not None and not source:
                 source = _party(ctx, pobj)  # "an attack by militants"
         elif _from_sender(child, head, event_type):
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             if pobj is not None and not source:
                 source = _party(ctx, pobj, named=True)  # "an appeal from China"
         elif child.dep_ == "prep" and child.lower_ in preps and not target:
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             if pobj is not None:
                 target = _party(ctx, pobj, named=True)
     if not source and _passive(head):
@@ -129,7 +129,7 @@ def _drawn_by(ctx: ArticleContext, noun: Token) -> tuple[Party, Party] | None:
     for word in (noun, verb):
         for child in word.children:
             if child.dep_ == "prep" and child.lower_ == "from" and not source:
-                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                pobj = pobj_of(child)
                 if pobj is not None:
                     source = _party(ctx, pobj)
     subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
@@ -175,7 +175,7 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
         if child.dep_ == "dobj" and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
             return child
         if child.dep_ == "prep" and child.lower_ == "on" and child.i < head.i:
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             if pobj is not None and governor.lemma_.lower() in {"call", "prevail", "rely", "count"}:
                 return pobj
     return None
@@ -188,7 +188,7 @@ def _shared_agent(ctx: ArticleContext, head: Token) -> Party:
         if peer.tag_ != "VBN":
             continue
         agent = next((c for c in peer.children if c.dep_ == "agent"), None)
-        pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+        pobj = pobj_of(agent) if agent else None
         if pobj is not None:
             return _party(ctx, pobj)
     return []
@@ -215,7 +215,7 @@ def _owner_named(ctx: ArticleContext, noun: Token) -> Token:
         return noun
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
-            pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(prep)
             if pobj is not None and pobj.ent_type_ in _NAMED:
                 return pobj
     return noun
@@ -257,7 +257,7 @@ def _origin_country(ctx: ArticleContext, token: Token) -> str | None:
     for prep in token.children:
         if prep.dep_ != "prep" or prep.lower_ != "from":
             continue
-        place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        place = pobj_of(prep)
         if place is not None and place.ent_type_ == "GPE":
             match = kb.resolve(place.text, "GPE", ctx.anchor)
             if match is not None and match.country:

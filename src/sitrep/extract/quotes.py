@@ -24,7 +24,7 @@ from sitrep.extract.cuelex import CueLexicon, cue_lexicon
 from sitrep.extract.dashquotes import find_dash_quoted
 from sitrep.extract.hedges import span_hedged
 from sitrep.extract.quotemarks import find_quoted
-from sitrep.extract.spans import char_span, token_span
+from sitrep.extract.spans import char_span, pobj_of, token_span
 from sitrep.extract.speakers import (
     LOOKBACK,
     cue_speaker,
@@ -32,7 +32,7 @@ from sitrep.extract.speakers import (
     mention,
     phrase_speaker,
 )
-from sitrep.model import Participant, Quote, Span, record_id
+from sitrep.model import Participant, Quote, Span, ViaLink, record_id
 from sitrep.model.vocab import QuoteKind
 
 if TYPE_CHECKING:
@@ -146,19 +146,8 @@ def _dash_quotes(ctx: ArticleContext, lex: CueLexicon, marked: list[Quote]) -> l
         if cue is None or cue.pos_ not in {"VERB", "AUX"}:
             continue
         content = char_span(ctx.text, start, end)
-        addressee, via = chain(ctx, cue)
-        out.append(
-            Quote(
-                id=record_id("q", ctx.article.id, content.start, content.end),
-                kind="direct",
-                content=content,
-                cue=cue_span(cue),
-                speaker=cue_speaker(ctx, cue) or _named_after(ctx, cue),
-                addressee=addressee,
-                via=via,
-                hedged=span_hedged(ctx.doc, content, cue),
-            )
-        )
+        speaker = cue_speaker(ctx, cue) or _named_after(ctx, cue)
+        out.append(_quote(ctx, "direct", content, cue, speaker, chain(ctx, cue)))
     return out
 
 
@@ -224,7 +213,7 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
         return None  # a term in marks next to "proposed a …" is a scare quote, not speech
     if cue is not None and speaker is None:
         speaker = cue_speaker(ctx, cue)
-    addressee, via = chain(ctx, cue) if cue is not None else (None, [])
+    link = chain(ctx, cue) if cue is not None else (None, [])
     kind: QuoteKind = "direct"
     content = char_span(ctx.text, start, end)
     if cue is not None and cue.pos_ in {"VERB", "AUX"}:
@@ -235,16 +224,7 @@ def _direct_quote(ctx: ArticleContext, lex: CueLexicon, start: int, end: int) ->
             content = token_span(clauses[0])
     if short and kind == "direct" and cue is not None and not _said_words(ctx, cue, inside):
         return None  # a term in marks in a sentence the cue frames, not its words
-    return Quote(
-        id=record_id("q", ctx.article.id, content.start, content.end),
-        kind=kind,
-        content=content,
-        cue=cue_span(cue),
-        speaker=speaker,
-        addressee=addressee,
-        via=via,
-        hedged=span_hedged(doc, content, cue),
-    )
+    return _quote(ctx, kind, content, cue, speaker, link)
 
 
 def _said_words(ctx: ArticleContext, cue: Token, inside: SpacySpan) -> bool:
@@ -383,7 +363,7 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
         clause = noun_complement(token)
         pieces = [token_span(clause)] if clause is not None else []
     elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-        source = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+        source = pobj_of(doc[token.i + 1])
         if source is None or token.head.lemma_ in lex.speech_verbs:
             return []  # "…, he said, according to X": X is a link of that quote's chain
         pieces = [token_span(main_clause_without(token))]
@@ -400,22 +380,8 @@ def _indirect_quotes(ctx: ArticleContext, lex: CueLexicon, token: Token) -> list
         return []
     if speaker is None:
         speaker = cue_speaker(ctx, token)
-    addressee, via = chain(ctx, token)
-    out = []
-    for content in pieces:
-        out.append(
-            Quote(
-                id=record_id("q", ctx.article.id, content.start, content.end),
-                kind="indirect",
-                content=content,
-                cue=cue_span(token),
-                speaker=speaker,
-                addressee=addressee,
-                via=via,
-                hedged=span_hedged(doc, content, token),
-            )
-        )
-    return out
+    link = chain(ctx, token)  # one cue: its chain serves every piece
+    return [_quote(ctx, "indirect", content, token, speaker, link) for content in pieces]
 
 
 # First words of complements that report no statement: an intent ("plans to send") or a
@@ -436,6 +402,29 @@ def _is_clause(doc: Doc, piece: Span) -> bool:
 def _object_pieces(lex: CueLexicon, verb: Token) -> list[Span]:
     span = object_complement(verb, naming=verb.lemma_ in lex.naming_verbs)
     return [token_span(span)] if span is not None else []
+
+
+def _quote(
+    ctx: ArticleContext,
+    kind: QuoteKind,
+    content: Span,
+    cue: Token | None,
+    speaker: Participant | None,
+    link: tuple[Participant | None, list[ViaLink]],
+) -> Quote:
+    """The record of one quote: its id from its content, the cue's span, the chain the cue
+    came through (`link`: addressee and relays) and whether it is hedged."""
+    addressee, via = link
+    return Quote(
+        id=record_id("q", ctx.article.id, content.start, content.end),
+        kind=kind,
+        content=content,
+        cue=cue_span(cue),
+        speaker=speaker,
+        addressee=addressee,
+        via=via,
+        hedged=span_hedged(ctx.doc, content, cue),
+    )
 
 
 def cue_span(cue: Token | None) -> Span | None:

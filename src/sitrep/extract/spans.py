@@ -20,6 +20,11 @@ _NP_CORE = {"compound", "amod", "det", "poss", "case", "nmod", "nummod", "flat",
 _NP_KEEP = _NP_CORE | {"prep", "pobj", "cc", "conj", "punct"}
 
 
+def pobj_of(prep: Token) -> Token | None:
+    """The object of a preposition ("by *militants*", "from *China*"), if the parse has one."""
+    return next((child for child in prep.children if child.dep_ == "pobj"), None)
+
+
 def char_span(text: str, start: int, end: int) -> Span:
     """`text` is the article's (the context's cached copy: `Doc.text` is rebuilt per call)."""
     return Span(start, end, text[start:end])

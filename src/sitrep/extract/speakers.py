@@ -14,6 +14,7 @@ from sitrep.extract.spans import (
     noun_phrase,
     participant_for,
     participant_of,
+    pobj_of,
     resolve_mention,
     token_span,
 )
@@ -229,7 +230,7 @@ def _title_name(ctx: ArticleContext, title: Token) -> SpacySpan | None:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             return ctx.entity_at(child.i)
         if child.dep_ == "prep" and child.lower_ == "of":
-            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            pobj = pobj_of(child)
             name = ctx.entity_at(pobj.i) if pobj is not None and pobj.ent_type_ else None
             if name is not None and name.label_ == "PERSON" and pobj is not None:
                 words = title.doc[min(t.i for t in pobj.subtree) : name.start]
@@ -357,11 +358,11 @@ def _author(child: Token) -> Token | None:
     """The object of "from/by/of/in X" after a document noun ("reports in the Financial
     Times"), or of "published/issued by X"."""
     if child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "in"}:
-        return next((g for g in child.children if g.dep_ == "pobj"), None)
+        return pobj_of(child)
     if child.dep_ == "acl":
         for agent in child.children:
             if agent.dep_ == "agent":
-                return next((g for g in agent.children if g.dep_ == "pobj"), None)
+                return pobj_of(agent)
     return None
 
 
