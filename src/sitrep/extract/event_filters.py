@@ -29,6 +29,7 @@ from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.event_rules import names_a_quality
 from sitrep.extract.lexicons import Trigger
+from sitrep.extract.spans import prep_objects
 from sitrep.model import Event, Participant
 
 if TYPE_CHECKING:
@@ -214,13 +215,10 @@ def _generic_party(carrier: Token) -> bool:
 def _on_many_occasions(carrier: Token) -> bool:
     """'has threatened the US on various occasions': a habit, not one act (a single
     'on one occasion' or 'on that occasion' is still an act)."""
-    for prep in carrier.children:
-        if prep.dep_ != "prep" or prep.lower_ != "on":
-            continue
-        for pobj in prep.children:
-            if pobj.dep_ == "pobj" and pobj.lemma_.lower() == "occasion" and pobj.tag_ == "NNS":
-                return True
-    return False
+    return any(
+        pobj.lemma_.lower() == "occasion" and pobj.tag_ == "NNS"
+        for pobj in prep_objects(carrier, "on")
+    )
 
 
 def _denies_a_fact(token: Token, book: Codebook) -> bool:

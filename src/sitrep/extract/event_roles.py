@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.context import ArticleContext
 from sitrep.extract.lexicons import Trigger
-from sitrep.extract.spans import participant_for, pobj_of
+from sitrep.extract.spans import participant_for, pobj_of, prep_objects
 from sitrep.extract.speakers import pronoun_referent
 from sitrep.model import Participant, Quote, Span
 
@@ -125,13 +125,8 @@ def _drawn_by(ctx: ArticleContext, noun: Token) -> tuple[Party, Party] | None:
     drawing = ctx.knowledge.codebook.words("drawing_verbs")
     if noun.pos_ != "NOUN" or noun.dep_ != "dobj" or verb.lemma_.lower() not in drawing:
         return None
-    source: Party = []
-    for word in (noun, verb):
-        for child in word.children:
-            if child.dep_ == "prep" and child.lower_ == "from" and not source:
-                pobj = pobj_of(child)
-                if pobj is not None:
-                    source = _party(ctx, pobj)
+    senders = (_party(ctx, p) for word in (noun, verb) for p in prep_objects(word, "from"))
+    source = next((party for party in senders if party), [])
     subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
     target = _party(ctx, subject, named=True) if subject is not None else []
     return source, target
@@ -213,12 +208,8 @@ def _owner_named(ctx: ArticleContext, noun: Token) -> Token:
     Madrid, which requested …"), the named owner; else `noun` itself."""
     if noun.pos_ != "NOUN" or noun.lemma_.lower() in ctx.knowledge.lexicons.agent_nouns:
         return noun
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            pobj = pobj_of(prep)
-            if pobj is not None and pobj.ent_type_ in _NAMED:
-                return pobj
-    return noun
+    named = (pobj for pobj in prep_objects(noun, "of") if pobj.ent_type_ in _NAMED)
+    return next(named, noun)
 
 
 def _first_conjunct(token: Token) -> Token:
@@ -254,11 +245,8 @@ def _origin_country(ctx: ArticleContext, token: Token) -> str | None:
     """The country of a "from" phrase on a participant ("volunteers from Georgia", "officers
     from Chile, Peru and Bolivia": the first named)."""
     kb = ctx.knowledge.actors
-    for prep in token.children:
-        if prep.dep_ != "prep" or prep.lower_ != "from":
-            continue
-        place = pobj_of(prep)
-        if place is not None and place.ent_type_ == "GPE":
+    for place in prep_objects(token, "from"):
+        if place.ent_type_ == "GPE":
             match = kb.resolve(place.text, "GPE", ctx.anchor)
             if match is not None and match.country:
                 return match.country

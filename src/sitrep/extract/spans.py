@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,15 @@ _NP_KEEP = _NP_CORE | {"prep", "pobj", "cc", "conj", "punct"}
 def pobj_of(prep: Token) -> Token | None:
     """The object of a preposition ("by *militants*", "from *China*"), if the parse has one."""
     return next((child for child in prep.children if child.dep_ == "pobj"), None)
+
+
+def prep_objects(token: Token, word: str) -> Iterator[Token]:
+    """The objects of the `word` phrases hanging off `token` ("condemnation *from* X")."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == word:
+            pobj = pobj_of(prep)
+            if pobj is not None:
+                yield pobj
 
 
 def char_span(text: str, start: int, end: int) -> Span:
