@@ -149,3 +149,38 @@ def test_a_first_person_stance_on_no_one_named_is_an_opinion(extractor: Extracto
     assert "reject" not in _triggers(extractor, '"But I reject this fatalism," the minister said.')
     text = '"I support Ukraine\'s bid to join NATO," Biden said.'
     assert "support" in _triggers(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stays"),
+    [
+        ("The ministry warned that the rebels are regrouping near the border.", False),
+        ("The army warned that the fighting could spread to the capital.", True),
+        ("Moscow warned that it would respond to any strike on Crimea.", True),
+        ("Tehran warned that Israel is going to strike its reactors.", True),
+        ("The general warned Kyiv against an offensive in the south.", True),
+    ],
+)
+def test_a_warning_threatens_only_harm_to_come(
+    extractor: Extractor, sentence: str, stays: bool
+) -> None:
+    assert ("warned" in _triggers(extractor, sentence)) is stays
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A guard was shot and killed at the checkpoint on Monday.", ["shot"]),
+        ("Twelve soldiers were killed and 40 wounded in the shelling of Izium.", ["killed"]),
+        ("Russian troops shelled Kharkiv and bombed Odesa on Sunday.", ["shelled", "bombed"]),
+    ],
+)
+def test_coordinated_verbs_of_one_act_are_one_event(
+    extractor: Extractor, sentence: str, expected: list[str]
+) -> None:
+    verbs = [
+        t
+        for t in _triggers(extractor, sentence)
+        if t in {"shot", "killed", "wounded", "shelled", "bombed"}
+    ]
+    assert verbs == expected

@@ -31,7 +31,7 @@ CODEBOOK_VERSION = 1
 # decides ("insisted he resign" demands, "insisted it had not attacked" asserts).
 CheckName = Literal[
     "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must",
-    "refused", "names_a_fault",
+    "refused", "names_a_fault", "warns_of_what_is",
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 
@@ -41,6 +41,7 @@ REQUIRED_CLASSES = (
     "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
     "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
     "demanding_verbs", "demanding_nouns", "threatening_verbs", "fault_words", "drawing_verbs",
+    "harm_to_come", "casualty_verbs",
     "future_heads", "negating_heads", "weighing_heads",
 )  # fmt: skip
 

@@ -215,6 +215,22 @@ def _names_a_fault(token: Token, cb: Codebook) -> bool:
     return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
 
 
+def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
+    """'warned that the rebels are regrouping' states what is; 'warned that it could
+    spread', 'warned they were going to strike', 'warned that Moscow plans to invade' tell
+    harm to come (classes `harm_to_come`, `future_heads`). False without a content clause."""
+    clauses = [c for c in token.children if c.dep_ == "ccomp"]
+    if not clauses:
+        return False
+    ahead = cb.words("harm_to_come") | cb.words("future_heads")
+    for clause in clauses:
+        if clause.tag_ == "VB" or clause.lemma_.lower() in ahead or clause.lower_ in ahead:
+            return False  # "warned that he leave", "warned that it is going to …"
+        if any(c.dep_ in {"aux", "auxpass"} and c.lower_ in ahead for c in clause.children):
+            return False
+    return True
+
+
 def names_a_quality(token: Token) -> bool:
     """'called the claims absurd', 'branded the vote a sham': an object and what it is called
     (a predicate complement, or a second object)."""
@@ -347,6 +363,7 @@ _CHECKS: dict[CheckName, Check] = {
     "must": _must,
     "refused": _refused,
     "names_a_fault": _names_a_fault,
+    "warns_of_what_is": _warns_of_what_is,
 }
 
 

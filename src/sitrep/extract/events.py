@@ -141,7 +141,32 @@ def event_candidates(
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
         found.append((event, token, actor_head))
-    return found
+    return _one_act_per_coordination(found, ctx.knowledge.codebook)
+
+
+def _one_act_per_coordination(found: list[Candidate], book: Codebook) -> list[Candidate]:
+    """Coordinated verbs of one type that tell one act are one event: "was shot and
+    killed", "killed, injured or captured 5,000 troops", "were killed and 40 wounded"
+    (class `casualty_verbs`), or a later verb with no object of its own, which shares the
+    first one's. "Shelled Kharkiv and bombed Kyiv" names two targets: two events."""
+    casualties = book.words("casualty_verbs")
+    verbs = {token.i: event.type for event, token, _ in found if token.pos_ == "VERB"}
+    kept: list[Candidate] = []
+    for event, token, carrier in found:
+        first = token.head
+        told_with = (
+            token.pos_ == "VERB"
+            and token.dep_ == "conj"
+            and verbs.get(first.i) == event.type
+            and first.i < token.i
+        )
+        same_act = told_with and (
+            {token.lemma_.lower(), first.lemma_.lower()} <= casualties
+            or not any(c.dep_ == "dobj" for c in token.children)
+        )
+        if not same_act:
+            kept.append((event, token, carrier))
+    return kept
 
 
 def features_of(ctx: ArticleContext, candidate: Candidate) -> Features:
