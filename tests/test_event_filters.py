@@ -184,3 +184,10 @@ def test_coordinated_verbs_of_one_act_are_one_event(
         if t in {"shot", "killed", "wounded", "shelled", "bombed"}
     ]
     assert verbs == expected
+
+
+def test_the_act_a_ban_forbids_is_no_event(extractor: Extractor) -> None:
+    text = "The decree banned the militia from conducting raids in the capital."
+    triggers = _triggers(extractor, text)
+    assert "raids" not in triggers
+    assert "raids" in _triggers(extractor, "The militia conducted raids in the capital.")

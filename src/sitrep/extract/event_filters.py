@@ -282,9 +282,10 @@ _DEMAND_STEPS = 3
 
 
 def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
-    """The trigger is the act a demand asks for or a threat threatens: the complement of
-    "urge", "ask", "demand" … (infinitive or that-clause) or the infinitive of "threaten",
-    reached directly or through verbs that carry no event of their own."""
+    """The trigger is the act a demand asks for, a threat threatens or a ban forbids: the
+    complement of "urge", "ask", "demand" … (infinitive or that-clause), the infinitive of
+    "threaten", or the "from" gerund of "ban", "bar", "prevent" …, reached directly or
+    through verbs that carry no event of their own."""
     book = ctx.knowledge.codebook
     demanding, threatening = book.words("demanding_verbs"), book.words("threatening_verbs")
     verbs = ctx.knowledge.lexicons.verb_triggers
@@ -297,6 +298,9 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
         if head.pos_ == "NOUN":
             # "resisted pressure from Moscow to send troops", "a call to withdraw"
             return node.dep_ == "acl" and lemma in book.words("demanding_nouns")
+        if node.dep_ == "pcomp" and lemma == "from":
+            # "banned the police from conducting raids": the act forbidden did not happen
+            return head.head.lemma_.lower() in book.words("forbidding_verbs")
         if head.pos_ != "VERB":
             return False
         if node.dep_ == "ccomp" and lemma in demanding:
