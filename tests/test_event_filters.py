@@ -129,6 +129,9 @@ def test_arms_a_relative_clause_names_are_aid(extractor: Extractor) -> None:
         ("The senator drafted a law that revokes the waivers.", "revokes", False),
         ("Rebels who attacked the convoy on Monday fled north.", "attacked", True),
         ("The fighters who are shelling the town crossed the river.", "shelling", True),
+        ("Kyiv rejects the partition plan it opposes.", "opposes", False),
+        ("The drones hit radars, which the army uses to target artillery.", "target", False),
+        ("The drones hit radars that the army used to target artillery.", "target", True),
     ],
 )
 def test_a_present_relative_clause_characterises_its_noun(
@@ -191,3 +194,7 @@ def test_the_act_a_ban_forbids_is_no_event(extractor: Extractor) -> None:
     triggers = _triggers(extractor, text)
     assert "raids" not in triggers
     assert "raids" in _triggers(extractor, "The militia conducted raids in the capital.")
+
+
+def test_what_a_weapon_can_be_used_for_is_no_event(extractor: Extractor) -> None:
+    assert "target" not in _triggers(extractor, "The missiles can be used to target radars.")

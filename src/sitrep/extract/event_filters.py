@@ -158,9 +158,10 @@ def _capability_or_description(
     lex = ctx.knowledge.lexicons
     if any(
         c.dep_ in {"aux", "auxpass"} and c.lemma_.lower() in lex.ability_modals
-        for c in carrier.children
+        for c in _governing_verbs(carrier)
+        for c in c.children
     ):
-        return True
+        return True  # "can strike", "can be used to strike"
     if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
         return not ctx.settings.descriptive_participles
     if _characterises_its_noun(token):
@@ -171,16 +172,24 @@ def _capability_or_description(
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
 
 
+def _governing_verbs(token: Token) -> list[Token]:
+    """The token and the verbs whose infinitive it is ("used to strike" → used)."""
+    chain = [token]
+    while chain[-1].dep_ == "xcomp" and len(chain) < 4:
+        chain.append(chain[-1].head)
+    return chain
+
+
 def _characterises_its_noun(token: Token) -> bool:
-    """A relative clause in the plain present with the relative pronoun as its subject says
-    what its noun is, not what happened: "countries which support the invasion", "a law that
-    revokes the waivers", "Belarus, which threatens Ukraine". "Rebels who attacked" (past) and
-    "extremists who are fighting him" (progressive) tell of acts and stay."""
-    if token.dep_ != "relcl" or token.tag_ not in {"VBZ", "VBP"}:
+    """A relative clause in the plain present says what its noun is, not what happened:
+    "countries which support the invasion", "a law that revokes the waivers", "Belarus,
+    which threatens Ukraine", "the policy it opposes", "radars, which the army uses to
+    target artillery". "Rebels who attacked" (past) and "extremists who are fighting him"
+    (progressive) tell of acts and stay."""
+    clause = _governing_verbs(token)[-1]
+    if clause.dep_ != "relcl" or clause.tag_ not in {"VBZ", "VBP"}:
         return False
-    if any(c.dep_ in {"aux", "auxpass"} for c in token.children):
-        return False
-    return any(c.dep_ == "nsubj" and c.tag_ in {"WDT", "WP"} for c in token.children)
+    return not any(c.dep_ in {"aux", "auxpass"} for c in clause.children)
 
 
 # "No one threatened Russia", "no country will": nobody in particular, so no act.
