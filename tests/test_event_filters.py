@@ -198,3 +198,9 @@ def test_the_act_a_ban_forbids_is_no_event(extractor: Extractor) -> None:
 
 def test_what_a_weapon_can_be_used_for_is_no_event(extractor: Extractor) -> None:
     assert "target" not in _triggers(extractor, "The missiles can be used to target radars.")
+
+
+def test_a_clause_that_asks_tells_of_nothing(extractor: Extractor) -> None:
+    text = "Analysts asked whether the army had shelled the bridge."
+    assert "shelled" not in _triggers(extractor, text)
+    assert "shelled" in _triggers(extractor, "Analysts said the army had shelled the bridge.")

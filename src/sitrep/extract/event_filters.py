@@ -80,7 +80,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
         return True
-    if _generic_party(carrier) or _on_many_occasions(carrier):
+    if _generic_party(carrier) or _on_many_occasions(carrier) or _an_open_question(carrier):
         return True
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
@@ -218,6 +218,18 @@ def _generic_party(carrier: Token) -> bool:
             return True
         if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
             return True
+    return False
+
+
+def _an_open_question(carrier: Token) -> bool:
+    """'whether fighting is renewed', 'whether it approves of their politics': a clause
+    that asks, tells of nothing that happened ("asked whether the army had attacked" has
+    its answer elsewhere, if anywhere). "Whether to reimpose sanctions" is an act weighed,
+    which modality codes as hypothetical."""
+    for verb in _governing_verbs(carrier):
+        marks = {c.lower_ for c in verb.children if c.dep_ in {"mark", "aux"}}
+        if "whether" in marks:
+            return "to" not in marks  # "decide whether to reimpose sanctions" weighs an act
     return False
 
 
