@@ -204,3 +204,9 @@ def test_a_clause_that_asks_tells_of_nothing(extractor: Extractor) -> None:
     text = "Analysts asked whether the army had shelled the bridge."
     assert "shelled" not in _triggers(extractor, text)
     assert "shelled" in _triggers(extractor, "Analysts said the army had shelled the bridge.")
+
+
+def test_a_question_put_to_someone_is_no_request(extractor: Extractor) -> None:
+    text = "The senator asked the minister why the troops had not left Gori."
+    assert "asked" not in _triggers(extractor, text)
+    assert "asked" in _triggers(extractor, "The senator asked the minister to withdraw the troops.")

@@ -239,8 +239,18 @@ def names_a_quality(token: Token) -> bool:
     return bool(objects) and (bool(said_to_be) or len(objects) > 1)
 
 
+# Words that open a question put to someone ("asked Truss why …").
+_QUESTION_WORDS = {"why", "how", "whether", "if", "what", "when", "where", "who", "which"}
+
+
 def _asks_for(token: Token, cb: Codebook) -> bool:
-    """'asked them to leave', 'asked for help' request; 'asked whether' questions."""
+    """'asked them to leave', 'asked for help' request; 'asked whether' and 'asked the
+    minister why …' question."""
+    for clause in token.children:
+        if clause.dep_ == "ccomp" and any(
+            c.lower_ in _QUESTION_WORDS for c in clause.children if c.i < clause.i
+        ):
+            return False
     return any(
         c.dep_ in {"xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "for")
         for c in token.children
