@@ -210,3 +210,17 @@ def test_a_question_put_to_someone_is_no_request(extractor: Extractor) -> None:
     text = "The senator asked the minister why the troops had not left Gori."
     assert "asked" not in _triggers(extractor, text)
     assert "asked" in _triggers(extractor, "The senator asked the minister to withdraw the troops.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stays"),
+    [
+        ("The senators attacked Obama's nuclear deal on Friday.", False),
+        ("Kyiv and Moscow reached their first agreement on grain exports.", True),
+    ],
+)
+def test_an_agreement_named_by_owner_or_year_is_referred_to(
+    extractor: Extractor, sentence: str, stays: bool
+) -> None:
+    found = {t for t in _triggers(extractor, sentence) if t in {"deal", "agreement", "reached"}}
+    assert bool(found) is stays

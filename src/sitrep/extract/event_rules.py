@@ -231,6 +231,18 @@ def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
     return True
 
 
+def _owned_or_dated(token: Token, cb: Codebook) -> bool:
+    """'Obama's deal', 'the 2015 agreement', 'the 1994 Budapest memorandum': a named
+    possessor or a year names the agreement. 'Reached their first agreement', 'signed
+    Obama's deal' tell of it being made."""
+    if token.head.lemma_.lower() in cb.words("sealing_verbs"):
+        return False
+    return any(
+        (c.dep_ == "poss" and c.pos_ == "PROPN") or (c.ent_type_ == "DATE" and c.like_num)
+        for c in token.children
+    )
+
+
 def names_a_quality(token: Token) -> bool:
     """'called the claims absurd', 'branded the vote a sham': an object and what it is called
     (a predicate complement, or a second object)."""
@@ -374,6 +386,7 @@ _CHECKS: dict[CheckName, Check] = {
     "refused": _refused,
     "names_a_fault": _names_a_fault,
     "warns_of_what_is": _warns_of_what_is,
+    "owned_or_dated": _owned_or_dated,
 }
 
 
