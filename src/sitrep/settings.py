@@ -51,6 +51,7 @@ class ExtractSettings:
     toponym_matcher: bool = True
     min_event_confidence: float = 0.3
     cut_after_typing: bool = True
+    one_event_per_coordination: bool = True
     implied_events: bool = False
     descriptive_participles: bool = False
     attributions: str = "statements"

@@ -198,12 +198,14 @@ def benchmark_settings(settings: Settings) -> Settings:
     of `extract.named_party_types`), a participle that describes a thing
     ("wounded demonstrators") is a mention of its event, and an event whose type the
     classifier doubts is kept (`extract.cut_after_typing`: the sentence holds an event, and
-    its type is what is scored)."""
+    its type is what is scored), and each of two coordinated verbs is a mention
+    (`extract.one_event_per_coordination`: "shot and killed" holds two ECB+ mentions)."""
     overrides = {
         "implied_events": True,
         "named_party_types": [],
         "descriptive_participles": True,
         "cut_after_typing": False,
+        "one_event_per_coordination": False,
     }
     return settings.with_overrides({"extract": overrides})
 

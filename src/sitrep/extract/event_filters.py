@@ -76,11 +76,13 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "called the invasion a senseless war": the war is named, not told
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
+    if token.pos_ == "NOUN" and trigger.type in _SPOKEN_OF and _topic_of_speech(ctx, token):
+        return True  # "criticized the EU sanctions", "discussed sanctions against Russia"
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
         return True
-    if _generic_party(carrier) or _on_many_occasions(carrier) or _an_open_question(carrier):
+    if _generic_party(carrier) or _on_many_occasions(carrier):
         return True
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
@@ -118,6 +120,25 @@ def _named(ctx: ArticleContext, who: Participant) -> bool:
         return False
     tokens = ctx.doc.char_span(who.span.start, who.span.end, alignment_mode="expand")
     return tokens is not None and any(t.ent_type_ in _NAMED for t in tokens)
+
+
+# Speech acts whose object is their topic, and the kinds of act they speak of, told
+# elsewhere if at all: "criticized the EU sanctions", "discussed the proposal". A condemned
+# strike or launch stays: the violent act is news in its own right.
+_SPEAKING = {"ACCUSE", "SUPPORT", "CONSULT"}
+_SPOKEN_OF = {"SANCTION", "AGREE", "ACCUSE", "REQUEST", "SUPPORT"}
+
+
+def _topic_of_speech(ctx: ArticleContext, noun: Token) -> bool:
+    """The noun is what a speech act is about ("criticized the sanctions", "discussed the
+    proposal", "investigating allegations"): the criticism or the talks are the event."""
+    if noun.dep_ != "dobj":
+        return False
+    lemma = noun.head.lemma_.lower()
+    if lemma in ctx.knowledge.codebook.words("sealing_verbs"):
+        return False  # "signed a security agreement": the signing is the act
+    verb = ctx.knowledge.lexicons.verb_triggers.get(lemma)
+    return verb is not None and verb.type in _SPEAKING
 
 
 def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
@@ -218,18 +239,6 @@ def _generic_party(carrier: Token) -> bool:
             return True
         if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
             return True
-    return False
-
-
-def _an_open_question(carrier: Token) -> bool:
-    """'whether fighting is renewed', 'whether it approves of their politics': a clause
-    that asks, tells of nothing that happened ("asked whether the army had attacked" has
-    its answer elsewhere, if anywhere). "Whether to reimpose sanctions" is an act weighed,
-    which modality codes as hypothetical."""
-    for verb in _governing_verbs(carrier):
-        marks = {c.lower_ for c in verb.children if c.dep_ in {"mark", "aux"}}
-        if "whether" in marks:
-            return "to" not in marks  # "decide whether to reimpose sanctions" weighs an act
     return False
 
 

@@ -141,6 +141,8 @@ def event_candidates(
                 continue  # "the response came quickly" announces nothing
             event.factuality = "conditional" if event.factuality == "conditional" else "future"
         found.append((event, token, actor_head))
+    if not ctx.settings.one_event_per_coordination:
+        return found
     return _one_act_per_coordination(found, ctx.knowledge.codebook)
 
 
