@@ -296,3 +296,21 @@ def test_dash_set_quotes_take_the_verb_after_the_closing_dash(extractor: Extract
     ]
     assert quotes[0].speaker is not None and "Nowak" in quotes[0].speaker.name
     assert quotes[1].speaker is not None and "Lis" in quotes[1].speaker.name
+
+
+def test_a_name_between_commas_after_a_role_phrase_is_the_role_holder(
+    extractor: Extractor,
+) -> None:
+    """The parser hangs the name on the region or the unit; the person spoke, not the body."""
+    text = (
+        "Fighting continued near the Donetsk and Luhansk People's Republics (DPR and LPR). "
+        "The leader of the DPR, Denis Pushilin, told reporters on Monday that the front "
+        "was stable."
+    )
+    speaker = _speaker_of(extractor, text, "front was stable")
+    assert speaker.name == "Denis Pushilin"
+    text = (
+        '"Our soldiers do not want this war," Belarusian commander in the Pahonia Regiment, '
+        "Vadim Kabanchuk, said from Kyiv."
+    )
+    assert _speaker_of(extractor, text, "do not want").name == "Vadim Kabanchuk"

@@ -182,6 +182,9 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         found = pronoun_referent(ctx, token)
         if found is not None:
             return found
+    apposed = _apposed_person(ctx, token)
+    if apposed is not None:
+        return apposed
     if _role_description(ctx, token):
         earlier = same_role_before(ctx, token)
         if earlier is not None:
@@ -200,6 +203,28 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     if titled is not None:
         return titled
     return _described(ctx, token, participant_for(ctx, token))
+
+
+def _apposed_person(ctx: ArticleContext, role: Token) -> Participant | None:
+    """The person a role's phrase names between commas ("The leader of the region, Jan
+    Novak, said", "a commander in the Third Brigade, Jan Novak, said"): the parser hangs the
+    name on the role or on the last object of its preposition, but it is the role's holder,
+    never the place or the unit. The role word stays the mention."""
+    if role.tag_ != "NN" or role.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return None
+    holders = [role, *(pobj_of(c) for c in role.children if c.dep_ == "prep")]
+    for holder in holders:
+        if holder is None:
+            continue
+        for child in holder.children:
+            if child.dep_ != "appos" or child.pos_ != "PROPN":
+                continue
+            name = ctx.entity_at(child.i)
+            if name is None or name.start == 0 or role.doc[name.start - 1].text != ",":
+                continue
+            if name.label_ == "PERSON" or _person_like(ctx, name):
+                return _at(_person(ctx, name, role.idx, None), role)
+    return None
 
 
 def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
