@@ -314,3 +314,51 @@ def test_a_name_between_commas_after_a_role_phrase_is_the_role_holder(
         "Vadim Kabanchuk, said from Kyiv."
     )
     assert _speaker_of(extractor, text, "do not want").name == "Vadim Kabanchuk"
+
+
+def test_plural_role_noun_is_the_pair_named_before_never_one_person(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Senators Jane Roe and Mark Doe criticised the decision on Friday. "
+        "Donald Trump signed the waivers on Monday. "
+        '"The waivers must stop," the senators said.'
+    )
+    assert _speaker_of(extractor, text, "waivers must stop").name == "Jane Roe and Mark Doe"
+    # No pair named before: the group keeps its description, it is not Trump.
+    text = 'Donald Trump signed the waivers on Monday. "The waivers must stop," the senators said.'
+    assert _speaker_of(extractor, text, "waivers must stop").name == "senators"
+
+
+def test_a_role_with_a_nationality_is_the_expert_named_with_it_before(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The Ukrainian military expert Oleh Zhdanov said on the radio that the summit went "
+        "well. Vladimir Putin spoke in Moscow on Tuesday. "
+        '"The critical point has passed," said the Ukrainian expert.'
+    )
+    speaker = _speaker_of(extractor, text, "critical point")
+    assert speaker.name == "Oleh Zhdanov"
+    assert speaker.span is not None and speaker.span.text == "expert"
+
+
+def test_an_ex_president_split_by_the_tokenizer_is_the_former_holder(
+    extractor: Extractor,
+) -> None:
+    """ "ex", "-", "president" as three tokens: still the former president named before,
+    not today's holder of the office."""
+    for attribution, words in (
+        ("The ex-president of Poland stated that a truce may come in the spring.", "truce"),
+        (
+            '"We know what a frozen conflict is. It can thaw at any time," the ex-president '
+            "of Poland stated.",
+            "frozen conflict",
+        ),
+    ):
+        text = (
+            "Former Polish president Aleksander Kwasniewski spoke on the radio on Monday. "
+            f"Andrzej Duda was in Brussels. {attribution}"
+        )
+        speaker = _speaker_of(extractor, text, words)
+        assert speaker.name == "Aleksander Kwasniewski", attribution

@@ -169,6 +169,7 @@ def quoted_as_object(verb: Token) -> Token | None:
 
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
+    token = _role_after_ex(ctx, token)
     word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in _RELATIVES and token.head.dep_ == "relcl":
         antecedent = token.head.head
@@ -185,6 +186,16 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     apposed = _apposed_person(ctx, token)
     if apposed is not None:
         return apposed
+    if _definite_role(ctx, token):
+        # "the Ukrainian expert": the expert named before, though the KB knows the country
+        earlier = same_role_before(ctx, token)
+        if earlier is not None:
+            return _at(earlier, token)
+    if _role_description(ctx, token) and token.tag_ == "NNS":
+        # "the senators said": the people named together before, never one of them
+        return _at(_named_pair_before(ctx, token), token) or _described(
+            ctx, token, participant_for(ctx, token)
+        )
     if _role_description(ctx, token):
         earlier = same_role_before(ctx, token)
         if earlier is not None:
@@ -403,7 +414,7 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if token.pos_ != "NOUN" or token.lemma_.lower() not in ctx.knowledge.lexicons.role_nouns:
         return False
     children = list(token.children)
-    if any(c.lower_ in _FORMER for c in children) and not any(
+    if (any(c.lower_ in _FORMER for c in children) or _split_ex(token)) and not any(
         c.ent_type_ == "PERSON" for c in children
     ):
         return True  # "the former Polish leader": not the office's holder today
@@ -413,6 +424,36 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
         return False
     # "the politician", "the PiS president" (a party's, which the KB does not hold).
     return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+
+
+def _definite_role(ctx: ArticleContext, token: Token) -> bool:
+    """ "the Ukrainian expert", "the spokeswoman": a role noun after "the"."""
+    return (
+        token.pos_ == "NOUN"
+        and token.lemma_.lower() in ctx.knowledge.lexicons.role_nouns
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+    )
+
+
+def _role_after_ex(ctx: ArticleContext, token: Token) -> Token:
+    """The role noun of a split "ex - president" when the parser made "ex" or the hyphen
+    the head; else `token`."""
+    doc = token.doc
+    after = token.i + (2 if token.lower_ == "ex" else 1 if token.text == "-" else 0)
+    if after == token.i or after >= len(doc):
+        return token
+    role = doc[after]
+    roles = ctx.knowledge.lexicons.role_nouns
+    if role.pos_ == "NOUN" and role.lemma_.lower() in roles and _split_ex(role):
+        return role
+    return token
+
+
+def _split_ex(role: Token) -> bool:
+    """ "the ex-president" cut by the tokenizer into "ex", "-", "president", which the
+    parser then leaves off the role's phrase."""
+    doc = role.doc
+    return role.i >= 2 and doc[role.i - 1].text == "-" and doc[role.i - 2].lower_ == "ex"
 
 
 def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
@@ -443,6 +484,27 @@ def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
             ctx, earlier
         ):  # an unnamed "senior official" (not "the official" again) speaks again
             return _described(ctx, earlier, participant_for(ctx, earlier))
+    return None
+
+
+def _named_pair_before(ctx: ArticleContext, role: Token) -> Participant | None:
+    """The people "the senators" or "the two leaders" stand for: the nearest subject
+    naming two people together ("Jane Roe and John Doe said …") within ROLE_LOOKBACK,
+    outside quoted words."""
+    doc = role.doc
+    for i in range(role.i - 1, -1, -1):
+        token = doc[i]
+        if token.idx < role.idx - ROLE_LOOKBACK:
+            return None
+        if token.dep_ not in _SUBJECT_DEPS or token.ent_type_ != "PERSON":
+            continue
+        if not any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in token.children):
+            continue
+        if _quoted_in_sentence(ctx, token.idx, role.idx):
+            continue
+        pair = _with_coordinates(ctx, token, mention(ctx, token))
+        if pair is not None and " and " in pair.name:
+            return pair
     return None
 
 
