@@ -362,3 +362,17 @@ def test_an_ex_president_split_by_the_tokenizer_is_the_former_holder(
         )
         speaker = _speaker_of(extractor, text, words)
         assert speaker.name == "Aleksander Kwasniewski", attribution
+
+
+def test_a_bare_role_after_a_dash_attribution_is_the_person_named_before(
+    extractor: Extractor,
+) -> None:
+    """Translated text drops the article ("- said PiS president"): still a role that points
+    back to the party's leader named before, not a speaker called "PiS president"."""
+    text = (
+        "Donald Tusk was in Warsaw on Friday. Jarosław Kaczyński spoke in Sochaczew on "
+        "Saturday. - We have to arm ourselves, because nobody will defend us - said PiS "
+        "president."
+    )
+    speaker = _speaker_of(extractor, text, "arm ourselves")
+    assert speaker.name == "Jarosław Kaczyński"

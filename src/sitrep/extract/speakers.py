@@ -423,7 +423,19 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if any(c.pos_ == "PROPN" and c.ent_type_ not in {"ORG", ""} for c in children):
         return False
     # "the politician", "the PiS president" (a party's, which the KB does not hold).
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in children) or _bare_after_verb(token)
+
+
+def _bare_after_verb(role: Token) -> bool:
+    """ "- said PiS president.": a singular role with no article, subject after its verb,
+    as translated text writes "the PiS president"; a role before its verb with no article
+    is a title ("President Putin") or a headline."""
+    if role.tag_ != "NN" or any(c.dep_ in {"det", "poss", "nummod"} for c in role.children):
+        return False
+    if role.dep_ == "nsubj" and role.head.i < role.i:
+        return True
+    # The parser may read "said PiS president" as an adjective on the noun.
+    return any(c.dep_ == "amod" and c.tag_ == "VBD" and c.i < role.i for c in role.children)
 
 
 def _definite_role(ctx: ArticleContext, token: Token) -> bool:
