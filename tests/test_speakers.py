@@ -376,3 +376,18 @@ def test_a_bare_role_after_a_dash_attribution_is_the_person_named_before(
     )
     speaker = _speaker_of(extractor, text, "arm ourselves")
     assert speaker.name == "Jarosław Kaczyński"
+
+
+def test_an_unnamed_role_is_the_person_named_with_it_in_the_next_lines(
+    extractor: Extractor,
+) -> None:
+    """The claim first, the name after: "one Belarusian commander told …" is the commander
+    named between commas in the next sentence; "another commander" is someone else."""
+    claim = "Russia may ask its allies for more troops, one Belarusian commander told the agency."
+    named = (
+        ' "Our soldiers do not want this war," Belarusian commander in the Pahonia Regiment, '
+        "Vadim Kabanchuk, said from Kyiv."
+    )
+    assert _speaker_of(extractor, claim + named, "more troops").name == "Vadim Kabanchuk"
+    other = named.replace("Belarusian commander", "another Belarusian commander")
+    assert _speaker_of(extractor, claim + other, "more troops").name == "one Belarusian commander"

@@ -183,7 +183,7 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         found = pronoun_referent(ctx, token)
         if found is not None:
             return found
-    apposed = _apposed_person(ctx, token)
+    apposed = _apposed_person(ctx, token) or _same_role_named_after(ctx, token)
     if apposed is not None:
         return apposed
     if _definite_role(ctx, token):
@@ -236,6 +236,44 @@ def _apposed_person(ctx: ArticleContext, role: Token) -> Participant | None:
             if name.label_ == "PERSON" or _person_like(ctx, name):
                 return _at(_person(ctx, name, role.idx, None), role)
     return None
+
+
+# Words that make a later role mention someone else ("another official", "a second aide").
+_OTHER = {"another", "other", "second", "third", "fellow"}
+
+
+def _same_role_named_after(ctx: ArticleContext, role: Token) -> Participant | None:
+    """Who "one Belarusian commander" or "a spokesman" is when the article names them in
+    the next lines ("… , Belarusian commander in the X Regiment, Jan Novak, said"): news
+    often gives the claim first and the name after it. Within LOOKAHEAD characters and
+    the next two sentences, the same noun with the role's own modifiers, named between
+    commas; never "another commander"."""
+    if not _indefinite(role) or role.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return None
+    lemma = role.lemma_.lower()
+    own = {c.lower_ for c in role.children if c.dep_ in {"amod", "compound"}}
+    doc = role.doc
+    last_sentence = role.sent.end
+    for _ in range(2):
+        if last_sentence < len(doc):
+            last_sentence = doc[last_sentence].sent.end
+    for later in doc[role.i + 1 : last_sentence]:
+        if later.idx > role.idx + LOOKAHEAD:
+            return None
+        if later.lemma_.lower() != lemma or later.tag_ != "NN":
+            continue
+        words = {t.lower_ for t in (*noun_phrase(later), *later.children)}
+        if own <= words and not words & _OTHER:
+            return _at(_apposed_person(ctx, later), role)
+    return None
+
+
+def _indefinite(role: Token) -> bool:
+    """ "a spokesman", "one commander": a role not yet identified."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in {"a", "an"}) or (c.dep_ == "nummod" and c.lower_ == "one")
+        for c in role.children
+    )
 
 
 def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
