@@ -381,3 +381,14 @@ def test_a_full_name_one_letter_off_in_the_surname_resolves_to_the_one_person() 
     assert kb.resolve("Volodymyr Zalanski", "PERSON") is None
     assert kb.resolve("Oleksandr Zelanski", "PERSON") is None
     assert kb.resolve("Donald Trumb", "PERSON") is None
+
+
+def test_the_russian_anti_war_candidates_resolve_in_polish_spelling() -> None:
+    from sitrep.kb.actors import ActorKB
+
+    kb = ActorKB.load()
+    for spelt in ("Borys Nadieżdin", "Nadieżdin"):
+        found = kb.resolve(spelt, "PERSON")
+        assert found is not None and found.name == "Boris Nadezhdin", spelt
+    found = kb.resolve("Ekaterina Duntsova", "PERSON")
+    assert found is not None and found.name == "Yekaterina Duntsova"

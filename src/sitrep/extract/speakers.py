@@ -51,7 +51,7 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
     while verb is not None and seen < 4:
         subject = _subject(verb)
         if subject is not None and (seen == 0 or can_speak(ctx, subject)):
-            return _with_coordinates(ctx, subject, mention(ctx, subject))
+            return _with_coordinates(ctx, subject, _speaker_mention(ctx, subject))
         passed = passed or subject
         doer = _doer_of_participle(verb)
         if doer is not None:
@@ -71,6 +71,17 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
         return mention(ctx, passed)
     name = _name_before_verb(ctx, cue)
     return mention(ctx, name.root) if name is not None else None
+
+
+def _speaker_mention(ctx: ArticleContext, subject: Token) -> Participant | None:
+    """The cue's subject as a speaker: as `mention`, but "the senators said" is the people
+    named together before, and with none the group's description, never one of them. (An
+    event's "they" keeps `mention`'s one person: an event source needs an actor.)"""
+    if subject.tag_ == "NNS" and _role_description(ctx, subject):
+        return _at(_named_pair_before(ctx, subject), subject) or _described(
+            ctx, subject, participant_for(ctx, subject)
+        )
+    return mention(ctx, subject)
 
 
 def _name_before_verb(ctx: ArticleContext, cue: Token) -> SpacySpan | None:
@@ -191,11 +202,6 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         earlier = same_role_before(ctx, token)
         if earlier is not None:
             return _at(earlier, token)
-    if _role_description(ctx, token) and token.tag_ == "NNS":
-        # "the senators said": the people named together before, never one of them
-        return _at(_named_pair_before(ctx, token), token) or _described(
-            ctx, token, participant_for(ctx, token)
-        )
     if _role_description(ctx, token):
         earlier = same_role_before(ctx, token)
         if earlier is not None:
