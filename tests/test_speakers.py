@@ -391,3 +391,27 @@ def test_an_unnamed_role_is_the_person_named_with_it_in_the_next_lines(
     assert _speaker_of(extractor, claim + named, "more troops").name == "Vadim Kabanchuk"
     other = named.replace("Belarusian commander", "another Belarusian commander")
     assert _speaker_of(extractor, claim + other, "more troops").name == "one Belarusian commander"
+
+
+def test_the_report_is_the_source_cited_before_never_a_word_of_the_quote(
+    extractor: Extractor,
+) -> None:
+    """The parser gives "said" a second subject inside the quote ("Death"); the report is
+    the one "according to" named before it."""
+    text = (
+        "According to Fox News, thousands of people gathered in the main square to support "
+        "the leader.\n\n"
+        '"Men and women stood in long lines, fists raised as they chanted, ‘Death to the '
+        'enemies,’" the report said.'
+    )
+    speaker = _speaker_of(extractor, text, "long lines")
+    assert speaker.name == "Fox News"
+    assert speaker.span is not None and speaker.span.text == "report"
+
+
+def test_a_pronoun_glued_to_a_closing_quote_mark_is_resolved(extractor: Extractor) -> None:
+    text = (
+        "The minister of economy, Ivan Horvat, warned on Monday that the country "
+        '"pays a high price for its position."He added that he favoured joining the sanctions.'
+    )
+    assert _speaker_of(extractor, text, "favoured joining").name == "Ivan Horvat"

@@ -108,7 +108,7 @@ def _subject(verb: Token) -> Token | None:
         quoted = quoted_as_object(verb)
         if quoted is not None:
             return quoted
-    for child in verb.children:
+    for child in _outside_quote(verb):
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
         if child.dep_ in _SUBJECTS and child.lower_ not in {"there", "which", "that"}:
@@ -122,6 +122,25 @@ def _subject(verb: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     return None
+
+
+_CLOSING_MARKS = {'"', "”", "''"}
+
+
+def _outside_quote(verb: Token) -> list[Token]:
+    """The verb's children, less a second subject the parser took from the quoted words
+    before it ('"… chanted, ‘Death to …,’" the report said': "Death" and "report")."""
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ in _SUBJECTS]
+    if len(subjects) < 2:
+        return children
+    doc = verb.doc
+    quoted = {
+        s.i
+        for s in subjects
+        if s.i < verb.i and any(doc[i].text in _CLOSING_MARKS for i in range(s.i + 1, verb.i))
+    }
+    return [c for c in children if c.i not in quoted] if len(quoted) < len(subjects) else children
 
 
 def _doer_of_participle(verb: Token) -> Token | None:
@@ -428,10 +447,30 @@ def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
         author = _author(child)
         if author is not None:
             return _at(mention(ctx, author), token)
-    body = last_subject_group_before(ctx, token.idx)
+    body = last_subject_group_before(ctx, token.idx) or _cited_before(ctx, token)
     # With no author in sight the document stays the source mention: a reader sees what
     # said it, and the quote keeps its mention.
     return _at(body, token) if body is not None else participant_for(ctx, token)
+
+
+def _cited_before(ctx: ArticleContext, document: Token) -> Participant | None:
+    """The named source of an "according to X" in the document's sentence or the two
+    before it ("According to Fox News, thousands gathered …. '…,' the report said"): the
+    report is X's. Never a name inside quoted words."""
+    doc = document.doc
+    first = document.sent.start
+    for _ in range(2):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for i in range(document.i - 2, first - 1, -1):
+        if doc[i].lower_ != "according" or doc[i + 1].lower_ != "to":
+            continue
+        cited = pobj_of(doc[i + 1])
+        if cited is None or cited.ent_type_ not in {"ORG", "PERSON"}:
+            continue
+        if not _quoted_in_sentence(ctx, cited.idx, document.idx):
+            return mention(ctx, cited)
+    return None
 
 
 def _author(child: Token) -> Token | None:
@@ -806,7 +845,7 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     person for he/she, the last state or organisation for it/they; None for first and
     second person (the caller knows whether a quote's speaker is meant) and for "it" or
     "they" with nothing to point back to."""
-    word = token.lower_
+    word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in PERSON_PRONOUNS:
         gender = _PRONOUN_GENDER.get(word)
         person = last_person_before(ctx, token.idx, gender) or _first_person_after(
