@@ -415,3 +415,22 @@ def test_a_pronoun_glued_to_a_closing_quote_mark_is_resolved(extractor: Extracto
         '"pays a high price for its position."He added that he favoured joining the sanctions.'
     )
     assert _speaker_of(extractor, text, "favoured joining").name == "Ivan Horvat"
+
+
+def test_a_possessed_role_is_the_owners_aide_never_the_owner(extractor: Extractor) -> None:
+    """ "Trump's press secretary" spoke, not Trump: the KB's one press secretary of the
+    owner's country on the day while he held office; in another term, the phrase only."""
+    text = (
+        "Donald Trump said he takes the drug every day. "
+        "Trump’s press secretary claims he is taking it."
+    )
+
+    def speaker_on(published: str) -> Participant:
+        (result,) = extractor.extract([Article(id="t", text=text, published=published)])
+        quote = next(q for q in result.quotes if "is taking" in q.content.text)
+        assert quote.speaker is not None
+        return quote.speaker
+
+    assert speaker_on("2020-05-20").name == "Kayleigh McEnany"
+    later = speaker_on("2022-05-20")
+    assert later.name == "Trump’s press secretary" and later.actor_id is None

@@ -21,10 +21,13 @@ from sitrep.extract.spans import (
 from sitrep.model import Participant
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
     from sitrep.extract.context import ArticleContext
+    from sitrep.kb.actor_yaml import Actor
 
 THIRD_PERSON = {"he", "she", "him", "her"}
 # First person is the speaker quoted or the author; a plural may be a group: keep the word.
@@ -401,9 +404,60 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
         return Participant(span=who.span, name=named.text, country=who.country, sector=who.sector)
     actor = ctx.knowledge.actors.actor(who.actor_id)
     if actor is not None and actor.kind == "person":
+        if _owned_by(ctx, token, actor.id):
+            return _aide_of(ctx, token, actor, who)
         return who  # "the Russian president": the office holder is named by the office
     who.name = _description(token)
     return who
+
+
+def _owned_by(ctx: ArticleContext, role: Token, actor_id: str) -> bool:
+    """Whether the KB person the role's phrase resolved to is only its possessor
+    ("Trump's press secretary")."""
+    for child in role.children:
+        if child.dep_ != "poss" or not child.ent_type_:
+            continue  # any label: the small model often calls a surname an ORG
+        owner = ctx.entity_at(child.i)
+        name = owner.text.removesuffix("'s").removesuffix("’s") if owner is not None else ""
+        match = resolve_mention(ctx.knowledge.actors, name, "PERSON", ctx.anchor)
+        if match is not None and match.actor_id == actor_id:
+            return True
+    return False
+
+
+def _aide_of(ctx: ArticleContext, role: Token, owner: Actor, who: Participant) -> Participant:
+    """ "Trump's press secretary", "Putin's spokesman": not the owner, who only employs
+    them, but the one person of the owner's country whose office on the article's date is
+    that role, while the owner is in office too (Trump's press secretary in 2022 is no one
+    of the KB's); else the role's phrase, with the owner's country and no actor."""
+    title = " ".join(
+        [*(c.lower_ for c in role.children if c.dep_ == "compound"), role.lemma_.lower()]
+    )
+    on = ctx.anchor
+    aide = None
+    if on is not None and any(t.active(on) for t in owner.terms):
+        aide = _one_holder(ctx, owner, title, on)
+    if aide is None:
+        phrase = noun_phrase(role).text
+        return Participant(span=who.span, name=phrase, country=owner.country, sector=owner.sector)
+    return Participant(
+        span=who.span, name=aide.name, actor_id=aide.id, country=aide.country, sector=aide.sector
+    )
+
+
+def _one_holder(ctx: ArticleContext, owner: Actor, title: str, on: date) -> Actor | None:
+    """The one other person of the owner's country holding `title` (or an office ending in
+    it: "kremlin spokesman" for "spokesman") on `on`; None for none or several."""
+    kb = ctx.knowledge.actors
+    found = {
+        a.id
+        for a in kb.actors()
+        if a.kind == "person"
+        and a.id != owner.id
+        and a.country == owner.country
+        and any((t.role == title or t.role.endswith(" " + title)) and t.active(on) for t in a.terms)
+    }
+    return kb.actor(found.pop()) if len(found) == 1 else None
 
 
 def _named_person(ctx: ArticleContext, token: Token) -> SpacySpan | None:
