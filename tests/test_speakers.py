@@ -434,3 +434,35 @@ def test_a_possessed_role_is_the_owners_aide_never_the_owner(extractor: Extracto
     assert speaker_on("2020-05-20").name == "Kayleigh McEnany"
     later = speaker_on("2022-05-20")
     assert later.name == "Trump’s press secretary" and later.actor_id is None
+
+
+def test_a_participle_after_a_comma_shares_the_main_subject_when_misparsed(
+    extractor: Extractor,
+) -> None:
+    """ "Russia criticised the flights, citing that steps contributed": the small parser
+    sometimes makes "citing" the subject of the later verb; the parse below is that error,
+    built by hand. The participle's speaker is still the main clause's subject."""
+    from spacy.tokens import Doc, Span
+
+    from sitrep.extract.context import ArticleContext
+    from sitrep.extract.speakers import cue_speaker
+
+    words = ["Russia", "criticised", "the", "flights", ",", "citing", "that", "steps"]
+    words += ["contributed", "."]
+    doc = Doc(
+        extractor.nlp.vocab,
+        words=words,
+        spaces=[True, True, True, False, True, True, True, True, False, False],
+        heads=[1, 1, 3, 1, 1, 8, 8, 8, 1, 1],
+        deps=["nsubj", "ROOT", "det", "dobj", "punct", "csubj", "mark", "nsubj", "conj"]
+        + ["punct"],
+        pos=["PROPN", "VERB", "DET", "NOUN", "PUNCT", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT"],
+        tags=["NNP", "VBD", "DT", "NNS", ",", "VBG", "IN", "NNS", "VBD", "."],
+        lemmas=["Russia", "criticise", "the", "flight", ",", "cite", "that", "step"]
+        + ["contribute", "."],
+    )
+    doc.ents = [Span(doc, 0, 1, label="GPE")]
+    article = Article(id="t", text=doc.text)
+    ctx = ArticleContext(article, doc, None, extractor.knowledge, extractor.settings.extract)
+    speaker = cue_speaker(ctx, doc[5])
+    assert speaker is not None and speaker.country == "RUS"

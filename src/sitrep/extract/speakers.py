@@ -72,6 +72,9 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
         seen += 1
     if passed is not None:
         return mention(ctx, passed)
+    shared = _main_subject_before_participle(ctx, cue)
+    if shared is not None:
+        return mention(ctx, shared)
     name = _name_before_verb(ctx, cue)
     return mention(ctx, name.root) if name is not None else None
 
@@ -85,6 +88,20 @@ def _speaker_mention(ctx: ArticleContext, subject: Token) -> Participant | None:
             ctx, subject, participant_for(ctx, subject)
         )
     return mention(ctx, subject)
+
+
+def _main_subject_before_participle(ctx: ArticleContext, cue: Token) -> Token | None:
+    """The subject of the main clause before ", citing that …" or ", saying that …" when
+    the parser hung the participle elsewhere (the subject of a later verb): a participle
+    after a comma shares the main clause's subject."""
+    doc = cue.doc
+    if cue.tag_ != "VBG" or cue.i == 0 or doc[cue.i - 1].text != ",":
+        return None
+    root = cue.sent.root
+    if root.i >= cue.i:
+        return None
+    subject = _subject(root)
+    return subject if subject is not None and can_speak(ctx, subject) else None
 
 
 def _name_before_verb(ctx: ArticleContext, cue: Token) -> SpacySpan | None:
