@@ -466,3 +466,15 @@ def test_a_participle_after_a_comma_shares_the_main_subject_when_misparsed(
     ctx = ArticleContext(article, doc, None, extractor.knowledge, extractor.settings.extract)
     speaker = cue_speaker(ctx, doc[5])
     assert speaker is not None and speaker.country == "RUS"
+
+
+def test_what_an_agency_has_learned_is_the_quote_of_who_told_it(extractor: Extractor) -> None:
+    """ "…, the president told journalists …, BelTA has learned": learning is no statement
+    (reporting.yaml `belief_verbs`); the speaker is the one who told."""
+    text = (
+        "MINSK, 3 March (BelTA) – The West must admit that its sanctions are useless, "
+        "Belarusian President Aleksandr Lukashenko told journalists as he visited a factory "
+        "in Minsk on 3 March, BelTA has learned."
+    )
+    speaker = _speaker_of(extractor, text, "sanctions are useless")
+    assert "Lukashenko" in speaker.name
