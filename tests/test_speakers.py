@@ -303,17 +303,17 @@ def test_a_name_between_commas_after_a_role_phrase_is_the_role_holder(
 ) -> None:
     """The parser hangs the name on the region or the unit; the person spoke, not the body."""
     text = (
-        "Fighting continued near the Donetsk and Luhansk People's Republics (DPR and LPR). "
-        "The leader of the DPR, Denis Pushilin, told reporters on Monday that the front "
-        "was stable."
+        "Separatist forces hold parts of the Donetsk and Luhansk People's Republics (DPR and "
+        "LPR). The head of the DPR, Denis Pushilin, told a local channel on Sunday that the "
+        "railway line would reopen soon."
     )
-    speaker = _speaker_of(extractor, text, "front was stable")
+    speaker = _speaker_of(extractor, text, "railway line")
     assert speaker.name == "Denis Pushilin"
     text = (
-        '"Our soldiers do not want this war," Belarusian commander in the Pahonia Regiment, '
-        "Vadim Kabanchuk, said from Kyiv."
+        '"Nobody in my unit wants to fight," Belarusian officer in the Pahonia Regiment, '
+        "Vadim Kabanchuk, said by phone."
     )
-    assert _speaker_of(extractor, text, "do not want").name == "Vadim Kabanchuk"
+    assert _speaker_of(extractor, text, "Nobody in my unit").name == "Vadim Kabanchuk"
 
 
 def test_plural_role_noun_is_the_pair_named_before_never_one_person(
@@ -330,17 +330,17 @@ def test_plural_role_noun_is_the_pair_named_before_never_one_person(
     assert _speaker_of(extractor, text, "waivers must stop").name == "senators"
 
 
-def test_a_role_with_a_nationality_is_the_expert_named_with_it_before(
+def test_a_role_with_a_nationality_is_the_person_named_with_it_before(
     extractor: Extractor,
 ) -> None:
     text = (
-        "The Ukrainian military expert Oleh Zhdanov said on the radio that the summit went "
-        "well. Vladimir Putin spoke in Moscow on Tuesday. "
-        '"The critical point has passed," said the Ukrainian expert.'
+        "The Ukrainian security analyst Oleh Zhdanov spoke on television on Monday about the "
+        "drone attacks. Vladimir Putin spoke in Moscow on Tuesday. "
+        '"The air defence has held up well," said the Ukrainian analyst.'
     )
-    speaker = _speaker_of(extractor, text, "critical point")
+    speaker = _speaker_of(extractor, text, "air defence")
     assert speaker.name == "Oleh Zhdanov"
-    assert speaker.span is not None and speaker.span.text == "expert"
+    assert speaker.span is not None and speaker.span.text == "analyst"
 
 
 def test_an_ex_president_split_by_the_tokenizer_is_the_former_holder(
@@ -349,16 +349,16 @@ def test_an_ex_president_split_by_the_tokenizer_is_the_former_holder(
     """ "ex", "-", "president" as three tokens: still the former president named before,
     not today's holder of the office."""
     for attribution, words in (
-        ("The ex-president of Poland stated that a truce may come in the spring.", "truce"),
+        ("The ex-president of Poland stated that elections would come early.", "elections"),
         (
-            '"We know what a frozen conflict is. It can thaw at any time," the ex-president '
-            "of Poland stated.",
-            "frozen conflict",
+            '"A ceasefire is possible, but it will not hold for long," the ex-president of '
+            "Poland stated.",
+            "ceasefire",
         ),
     ):
         text = (
-            "Former Polish president Aleksander Kwasniewski spoke on the radio on Monday. "
-            f"Andrzej Duda was in Brussels. {attribution}"
+            "Former Polish president Aleksander Kwasniewski gave an interview on Tuesday. "
+            f"Andrzej Duda was abroad. {attribution}"
         )
         speaker = _speaker_of(extractor, text, words)
         assert speaker.name == "Aleksander Kwasniewski", attribution
@@ -370,27 +370,26 @@ def test_a_bare_role_after_a_dash_attribution_is_the_person_named_before(
     """Translated text drops the article ("- said PiS president"): still a role that points
     back to the party's leader named before, not a speaker called "PiS president"."""
     text = (
-        "Donald Tusk was in Warsaw on Friday. Jarosław Kaczyński spoke in Sochaczew on "
-        "Saturday. - We have to arm ourselves, because nobody will defend us - said PiS "
-        "president."
+        "Donald Tusk was in Warsaw on Friday. Jarosław Kaczyński spoke at a rally in Lublin "
+        "on Saturday. - Schools need more teachers - said PiS president."
     )
-    speaker = _speaker_of(extractor, text, "arm ourselves")
+    speaker = _speaker_of(extractor, text, "more teachers")
     assert speaker.name == "Jarosław Kaczyński"
 
 
 def test_an_unnamed_role_is_the_person_named_with_it_in_the_next_lines(
     extractor: Extractor,
 ) -> None:
-    """The claim first, the name after: "one Belarusian commander told …" is the commander
-    named between commas in the next sentence; "another commander" is someone else."""
-    claim = "Russia may ask its allies for more troops, one Belarusian commander told the agency."
+    """The claim first, the name after: "one Belarusian officer told …" is the officer named
+    between commas in the next sentence; "another officer" is someone else."""
+    claim = "Conscripts are deserting in large numbers, one Belarusian officer told the agency."
     named = (
-        ' "Our soldiers do not want this war," Belarusian commander in the Pahonia Regiment, '
-        "Vadim Kabanchuk, said from Kyiv."
+        ' "Nobody in my unit wants to fight," Belarusian officer in the Pahonia Regiment, '
+        "Vadim Kabanchuk, said by phone."
     )
-    assert _speaker_of(extractor, claim + named, "more troops").name == "Vadim Kabanchuk"
-    other = named.replace("Belarusian commander", "another Belarusian commander")
-    assert _speaker_of(extractor, claim + other, "more troops").name == "one Belarusian commander"
+    assert _speaker_of(extractor, claim + named, "deserting").name == "Vadim Kabanchuk"
+    other = named.replace("Belarusian officer", "another Belarusian officer")
+    assert _speaker_of(extractor, claim + other, "deserting").name == "one Belarusian officer"
 
 
 def test_the_report_is_the_source_cited_before_never_a_word_of_the_quote(
@@ -399,35 +398,34 @@ def test_the_report_is_the_source_cited_before_never_a_word_of_the_quote(
     """The parser gives "said" a second subject inside the quote ("Death"); the report is
     the one "according to" named before it."""
     text = (
-        "According to Fox News, thousands of people gathered in the main square to support "
-        "the leader.\n\n"
-        '"Men and women stood in long lines, fists raised as they chanted, ‘Death to the '
-        'enemies,’" the report said.'
+        "According to the Associated Press, crowds filled the stadium on Sunday evening.\n\n"
+        '"Children waved small flags while the band played, and the crowd sang ‘Long live the '
+        'republic,’" the report said.'
     )
-    speaker = _speaker_of(extractor, text, "long lines")
-    assert speaker.name == "Fox News"
+    speaker = _speaker_of(extractor, text, "small flags")
+    assert speaker.name == "Associated Press"
     assert speaker.span is not None and speaker.span.text == "report"
 
 
 def test_a_pronoun_glued_to_a_closing_quote_mark_is_resolved(extractor: Extractor) -> None:
     text = (
-        "The minister of economy, Ivan Horvat, warned on Monday that the country "
-        '"pays a high price for its position."He added that he favoured joining the sanctions.'
+        "The finance minister, Ivan Horvat, said on Monday that the budget "
+        '"cannot carry another loan."He added that he would resign if parliament rejected it.'
     )
-    assert _speaker_of(extractor, text, "favoured joining").name == "Ivan Horvat"
+    assert _speaker_of(extractor, text, "would resign").name == "Ivan Horvat"
 
 
 def test_a_possessed_role_is_the_owners_aide_never_the_owner(extractor: Extractor) -> None:
     """ "Trump's press secretary" spoke, not Trump: the KB's one press secretary of the
     owner's country on the day while he held office; in another term, the phrase only."""
     text = (
-        "Donald Trump said he takes the drug every day. "
-        "Trump’s press secretary claims he is taking it."
+        "Donald Trump said he would sign the order on Friday. "
+        "Trump’s press secretary claims the order is ready."
     )
 
     def speaker_on(published: str) -> Participant:
         (result,) = extractor.extract([Article(id="t", text=text, published=published)])
-        quote = next(q for q in result.quotes if "is taking" in q.content.text)
+        quote = next(q for q in result.quotes if "is ready" in q.content.text)
         assert quote.speaker is not None
         return quote.speaker
 
@@ -469,12 +467,12 @@ def test_a_participle_after_a_comma_shares_the_main_subject_when_misparsed(
 
 
 def test_what_an_agency_has_learned_is_the_quote_of_who_told_it(extractor: Extractor) -> None:
-    """ "…, the president told journalists …, BelTA has learned": learning is no statement
+    """ "…, the president told workers …, BelTA has learned": learning is no statement
     (reporting.yaml `belief_verbs`); the speaker is the one who told."""
     text = (
-        "MINSK, 3 March (BelTA) – The West must admit that its sanctions are useless, "
-        "Belarusian President Aleksandr Lukashenko told journalists as he visited a factory "
-        "in Minsk on 3 March, BelTA has learned."
+        "MINSK, 3 March (BelTA) – Farmers will receive new tractors by the summer, Belarusian "
+        "President Aleksandr Lukashenko told workers while touring a dairy farm on 3 March, "
+        "BelTA has learned."
     )
-    speaker = _speaker_of(extractor, text, "sanctions are useless")
+    speaker = _speaker_of(extractor, text, "new tractors")
     assert "Lukashenko" in speaker.name
