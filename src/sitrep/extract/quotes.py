@@ -170,7 +170,7 @@ def _named_after(ctx: ArticleContext, cue: Token) -> Participant | None:
         return None
     head = run[-1]
     if head.pos_ == "NOUN" and head.lemma_.lower() in ctx.knowledge.lexicons.role_nouns:
-        found = mention(ctx, head)  # "- said PiS president": the person named before
+        found = mention(ctx, head)  # "- said party leader": the person named before
         if found is not None:
             return found
     words = ctx.doc[run[0].i : run[-1].i + 1]

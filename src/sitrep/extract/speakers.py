@@ -149,7 +149,7 @@ _CLOSING_MARKS = {'"', "”", "''"}
 
 def _outside_quote(verb: Token) -> list[Token]:
     """The verb's children, less a second subject the parser took from the quoted words
-    before it ('"… chanted, ‘Death to …,’" the report said': "Death" and "report")."""
+    before it ('"… they sang, ‘Glory to …,’" the report said': "Glory" and "report")."""
     children = list(verb.children)
     subjects = [c for c in children if c.dep_ in _SUBJECTS]
     if len(subjects) < 2:
@@ -288,11 +288,11 @@ _OTHER = {"another", "other", "second", "third", "fellow"}
 
 
 def _same_role_named_after(ctx: ArticleContext, role: Token) -> Participant | None:
-    """Who "one Belarusian commander" or "a spokesman" is when the article names them in
-    the next lines ("… , Belarusian commander in the X Regiment, Jan Novak, said"): news
-    often gives the claim first and the name after it. Within LOOKAHEAD characters and
-    the next two sentences, the same noun with the role's own modifiers, named between
-    commas; never "another commander"."""
+    """Who "one Polish officer" or "a spokesman" is when the article names them in the next
+    lines ("… , Polish officer in the Third Brigade, Jan Novak, said"): news often gives the
+    claim first and the name after it. Within LOOKAHEAD characters and the next two
+    sentences, the same noun with the role's own modifiers, named between commas; never
+    "another officer"."""
     if not _indefinite(role) or role.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
         return None
     lemma = role.lemma_.lower()
@@ -430,7 +430,7 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
 
 def _owned_by(ctx: ArticleContext, role: Token, actor_id: str) -> bool:
     """Whether the KB person the role's phrase resolved to is only its possessor
-    ("Trump's press secretary")."""
+    ("the president's press secretary", "Putin's spokesman")."""
     for child in role.children:
         if child.dep_ != "poss" or not child.ent_type_:
             continue  # any label: the small model often calls a surname an ORG
@@ -443,9 +443,9 @@ def _owned_by(ctx: ArticleContext, role: Token, actor_id: str) -> bool:
 
 
 def _aide_of(ctx: ArticleContext, role: Token, owner: Actor, who: Participant) -> Participant:
-    """ "Trump's press secretary", "Putin's spokesman": not the owner, who only employs
+    """ "Obama's press secretary", "Putin's spokesman": not the owner, who only employs
     them, but the one person of the owner's country whose office on the article's date is
-    that role, while the owner is in office too (Trump's press secretary in 2022 is no one
+    that role, while the owner is in office too (Obama's press secretary in 2022 is no one
     of the KB's); else the role's phrase, with the owner's country and no actor."""
     title = " ".join(
         [*(c.lower_ for c in role.children if c.dep_ == "compound"), role.lemma_.lower()]
@@ -526,8 +526,8 @@ def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
 
 def _cited_before(ctx: ArticleContext, document: Token) -> Participant | None:
     """The named source of an "according to X" in the document's sentence or the two
-    before it ("According to Fox News, thousands gathered …. '…,' the report said"): the
-    report is X's. Never a name inside quoted words."""
+    before it ("According to the AP, crowds filled the stadium …. '…,' the report said"):
+    the report is X's. Never a name inside quoted words."""
     doc = document.doc
     first = document.sent.start
     for _ in range(2):
@@ -581,14 +581,14 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
 
 
 def _bare_after_verb(role: Token) -> bool:
-    """ "- said PiS president.": a singular role with no article, subject after its verb,
-    as translated text writes "the PiS president"; a role before its verb with no article
-    is a title ("President Putin") or a headline."""
+    """ "- said party leader.": a singular role with no article, subject after its verb, as
+    translated text writes "the party leader"; a role before its verb with no article is a
+    title ("President Putin") or a headline."""
     if role.tag_ != "NN" or any(c.dep_ in {"det", "poss", "nummod"} for c in role.children):
         return False
     if role.dep_ == "nsubj" and role.head.i < role.i:
         return True
-    # The parser may read "said PiS president" as an adjective on the noun.
+    # The parser may read "said party leader" as an adjective on the noun.
     return any(c.dep_ == "amod" and c.tag_ == "VBD" and c.i < role.i for c in role.children)
 
 
