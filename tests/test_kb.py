@@ -365,3 +365,30 @@ def test_a_person_spelt_the_polish_way_resolves_to_the_kb_person() -> None:
     found = kb.resolve("Siergiej Ławrow", "PERSON")
     assert found is not None and (found.name, found.match) == ("Sergei Lavrov", "spelling")
     assert kb.resolve("Jan Kowalski", "PERSON") is None  # no one of that name in any spelling
+
+
+def test_a_full_name_one_letter_off_in_the_surname_resolves_to_the_one_person() -> None:
+    from sitrep.kb.actors import ActorKB
+    from sitrep.kb.spelling import one_edit
+
+    assert one_edit("zelenski", "zelanski") and one_edit("zelenski", "zelnski")
+    assert not one_edit("zelenski", "zalanski")
+    kb = ActorKB.load()
+    for slip in ("Wołodymyr Zelanski", "Volodymyr Zelnski"):
+        found = kb.resolve(slip, "PERSON")
+        assert found is not None and found.name == "Volodymyr Zelensky", slip
+    # Two letters off, another first name, or a surname too short to trust: no one.
+    assert kb.resolve("Volodymyr Zalanski", "PERSON") is None
+    assert kb.resolve("Oleksandr Zelanski", "PERSON") is None
+    assert kb.resolve("Donald Trumb", "PERSON") is None
+
+
+def test_the_russian_anti_war_candidates_resolve_in_polish_spelling() -> None:
+    from sitrep.kb.actors import ActorKB
+
+    kb = ActorKB.load()
+    for spelt in ("Borys Nadieżdin", "Nadieżdin"):
+        found = kb.resolve(spelt, "PERSON")
+        assert found is not None and found.name == "Boris Nadezhdin", spelt
+    found = kb.resolve("Ekaterina Duntsova", "PERSON")
+    assert found is not None and found.name == "Yekaterina Duntsova"

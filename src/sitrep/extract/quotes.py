@@ -168,6 +168,11 @@ def _named_after(ctx: ArticleContext, cue: Token) -> Participant | None:
         run.append(token)
     if not run:
         return None
+    head = run[-1]
+    if head.pos_ == "NOUN" and head.lemma_.lower() in ctx.knowledge.lexicons.role_nouns:
+        found = mention(ctx, head)  # "- said party leader": the person named before
+        if found is not None:
+            return found
     words = ctx.doc[run[0].i : run[-1].i + 1]
     return Participant(span=token_span(words), name=words.text)
 

@@ -21,10 +21,13 @@ from sitrep.extract.spans import (
 from sitrep.model import Participant
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
     from sitrep.extract.context import ArticleContext
+    from sitrep.kb.actor_yaml import Actor
 
 THIRD_PERSON = {"he", "she", "him", "her"}
 # First person is the speaker quoted or the author; a plural may be a group: keep the word.
@@ -51,7 +54,7 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
     while verb is not None and seen < 4:
         subject = _subject(verb)
         if subject is not None and (seen == 0 or can_speak(ctx, subject)):
-            return _with_coordinates(ctx, subject, mention(ctx, subject))
+            return _with_coordinates(ctx, subject, _speaker_mention(ctx, subject))
         passed = passed or subject
         doer = _doer_of_participle(verb)
         if doer is not None:
@@ -69,8 +72,36 @@ def cue_speaker(ctx: ArticleContext, cue: Token) -> Participant | None:
         seen += 1
     if passed is not None:
         return mention(ctx, passed)
+    shared = _main_subject_before_participle(ctx, cue)
+    if shared is not None:
+        return mention(ctx, shared)
     name = _name_before_verb(ctx, cue)
     return mention(ctx, name.root) if name is not None else None
+
+
+def _speaker_mention(ctx: ArticleContext, subject: Token) -> Participant | None:
+    """The cue's subject as a speaker: as `mention`, but "the senators said" is the people
+    named together before, and with none the group's description, never one of them. (An
+    event's "they" keeps `mention`'s one person: an event source needs an actor.)"""
+    if subject.tag_ == "NNS" and _role_description(ctx, subject):
+        return _at(_named_pair_before(ctx, subject), subject) or _described(
+            ctx, subject, participant_for(ctx, subject)
+        )
+    return mention(ctx, subject)
+
+
+def _main_subject_before_participle(ctx: ArticleContext, cue: Token) -> Token | None:
+    """The subject of the main clause before ", citing that …" or ", saying that …" when
+    the parser hung the participle elsewhere (the subject of a later verb): a participle
+    after a comma shares the main clause's subject."""
+    doc = cue.doc
+    if cue.tag_ != "VBG" or cue.i == 0 or doc[cue.i - 1].text != ",":
+        return None
+    root = cue.sent.root
+    if root.i >= cue.i:
+        return None
+    subject = _subject(root)
+    return subject if subject is not None and can_speak(ctx, subject) else None
 
 
 def _name_before_verb(ctx: ArticleContext, cue: Token) -> SpacySpan | None:
@@ -97,7 +128,7 @@ def _subject(verb: Token) -> Token | None:
         quoted = quoted_as_object(verb)
         if quoted is not None:
             return quoted
-    for child in verb.children:
+    for child in _outside_quote(verb):
         if child.dep_ in _SUBJECTS and child.lower_ in _RELATIVES and verb.dep_ == "relcl":
             return child  # "the ministry, which said …": resolved to the ministry
         if child.dep_ in _SUBJECTS and child.lower_ not in {"there", "which", "that"}:
@@ -111,6 +142,25 @@ def _subject(verb: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     return None
+
+
+_CLOSING_MARKS = {'"', "”", "''"}
+
+
+def _outside_quote(verb: Token) -> list[Token]:
+    """The verb's children, less a second subject the parser took from the quoted words
+    before it ('"… they sang, ‘Glory to …,’" the report said': "Glory" and "report")."""
+    children = list(verb.children)
+    subjects = [c for c in children if c.dep_ in _SUBJECTS]
+    if len(subjects) < 2:
+        return children
+    doc = verb.doc
+    quoted = {
+        s.i
+        for s in subjects
+        if s.i < verb.i and any(doc[i].text in _CLOSING_MARKS for i in range(s.i + 1, verb.i))
+    }
+    return [c for c in children if c.i not in quoted] if len(quoted) < len(subjects) else children
 
 
 def _doer_of_participle(verb: Token) -> Token | None:
@@ -169,6 +219,7 @@ def quoted_as_object(verb: Token) -> Token | None:
 
 def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     """A participant for the phrase headed by `token`; pronouns resolved but keep their span."""
+    token = _role_after_ex(ctx, token)
     word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in _RELATIVES and token.head.dep_ == "relcl":
         antecedent = token.head.head
@@ -182,6 +233,14 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
         found = pronoun_referent(ctx, token)
         if found is not None:
             return found
+    apposed = _apposed_person(ctx, token) or _same_role_named_after(ctx, token)
+    if apposed is not None:
+        return apposed
+    if _definite_role(ctx, token):
+        # "the Ukrainian expert": the expert named before, though the KB knows the country
+        earlier = same_role_before(ctx, token)
+        if earlier is not None:
+            return _at(earlier, token)
     if _role_description(ctx, token):
         earlier = same_role_before(ctx, token)
         if earlier is not None:
@@ -200,6 +259,66 @@ def mention(ctx: ArticleContext, token: Token) -> Participant | None:
     if titled is not None:
         return titled
     return _described(ctx, token, participant_for(ctx, token))
+
+
+def _apposed_person(ctx: ArticleContext, role: Token) -> Participant | None:
+    """The person a role's phrase names between commas ("The leader of the region, Jan
+    Novak, said", "a commander in the Third Brigade, Jan Novak, said"): the parser hangs the
+    name on the role or on the last object of its preposition, but it is the role's holder,
+    never the place or the unit. The role word stays the mention."""
+    if role.tag_ != "NN" or role.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return None
+    holders = [role, *(pobj_of(c) for c in role.children if c.dep_ == "prep")]
+    for holder in holders:
+        if holder is None:
+            continue
+        for child in holder.children:
+            if child.dep_ != "appos" or child.pos_ != "PROPN":
+                continue
+            name = ctx.entity_at(child.i)
+            if name is None or name.start == 0 or role.doc[name.start - 1].text != ",":
+                continue
+            if name.label_ == "PERSON" or _person_like(ctx, name):
+                return _at(_person(ctx, name, role.idx, None), role)
+    return None
+
+
+# Words that make a later role mention someone else ("another official", "a second aide").
+_OTHER = {"another", "other", "second", "third", "fellow"}
+
+
+def _same_role_named_after(ctx: ArticleContext, role: Token) -> Participant | None:
+    """Who "one Polish officer" or "a spokesman" is when the article names them in the next
+    lines ("… , Polish officer in the Third Brigade, Jan Novak, said"): news often gives the
+    claim first and the name after it. Within LOOKAHEAD characters and the next two
+    sentences, the same noun with the role's own modifiers, named between commas; never
+    "another officer"."""
+    if not _indefinite(role) or role.lemma_.lower() not in ctx.knowledge.lexicons.described_persons:
+        return None
+    lemma = role.lemma_.lower()
+    own = {c.lower_ for c in role.children if c.dep_ in {"amod", "compound"}}
+    doc = role.doc
+    last_sentence = role.sent.end
+    for _ in range(2):
+        if last_sentence < len(doc):
+            last_sentence = doc[last_sentence].sent.end
+    for later in doc[role.i + 1 : last_sentence]:
+        if later.idx > role.idx + LOOKAHEAD:
+            return None
+        if later.lemma_.lower() != lemma or later.tag_ != "NN":
+            continue
+        words = {t.lower_ for t in (*noun_phrase(later), *later.children)}
+        if own <= words and not words & _OTHER:
+            return _at(_apposed_person(ctx, later), role)
+    return None
+
+
+def _indefinite(role: Token) -> bool:
+    """ "a spokesman", "one commander": a role not yet identified."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in {"a", "an"}) or (c.dep_ == "nummod" and c.lower_ == "one")
+        for c in role.children
+    )
 
 
 def _titled_person(ctx: ArticleContext, token: Token) -> Participant | None:
@@ -302,9 +421,60 @@ def _described(ctx: ArticleContext, token: Token, who: Participant | None) -> Pa
         return Participant(span=who.span, name=named.text, country=who.country, sector=who.sector)
     actor = ctx.knowledge.actors.actor(who.actor_id)
     if actor is not None and actor.kind == "person":
+        if _owned_by(ctx, token, actor.id):
+            return _aide_of(ctx, token, actor, who)
         return who  # "the Russian president": the office holder is named by the office
     who.name = _description(token)
     return who
+
+
+def _owned_by(ctx: ArticleContext, role: Token, actor_id: str) -> bool:
+    """Whether the KB person the role's phrase resolved to is only its possessor
+    ("the president's press secretary", "Putin's spokesman")."""
+    for child in role.children:
+        if child.dep_ != "poss" or not child.ent_type_:
+            continue  # any label: the small model often calls a surname an ORG
+        owner = ctx.entity_at(child.i)
+        name = owner.text.removesuffix("'s").removesuffix("’s") if owner is not None else ""
+        match = resolve_mention(ctx.knowledge.actors, name, "PERSON", ctx.anchor)
+        if match is not None and match.actor_id == actor_id:
+            return True
+    return False
+
+
+def _aide_of(ctx: ArticleContext, role: Token, owner: Actor, who: Participant) -> Participant:
+    """ "Obama's press secretary", "Putin's spokesman": not the owner, who only employs
+    them, but the one person of the owner's country whose office on the article's date is
+    that role, while the owner is in office too (Obama's press secretary in 2022 is no one
+    of the KB's); else the role's phrase, with the owner's country and no actor."""
+    title = " ".join(
+        [*(c.lower_ for c in role.children if c.dep_ == "compound"), role.lemma_.lower()]
+    )
+    on = ctx.anchor
+    aide = None
+    if on is not None and any(t.active(on) for t in owner.terms):
+        aide = _one_holder(ctx, owner, title, on)
+    if aide is None:
+        phrase = noun_phrase(role).text
+        return Participant(span=who.span, name=phrase, country=owner.country, sector=owner.sector)
+    return Participant(
+        span=who.span, name=aide.name, actor_id=aide.id, country=aide.country, sector=aide.sector
+    )
+
+
+def _one_holder(ctx: ArticleContext, owner: Actor, title: str, on: date) -> Actor | None:
+    """The one other person of the owner's country holding `title` (or an office ending in
+    it: "kremlin spokesman" for "spokesman") on `on`; None for none or several."""
+    kb = ctx.knowledge.actors
+    found = {
+        a.id
+        for a in kb.actors()
+        if a.kind == "person"
+        and a.id != owner.id
+        and a.country == owner.country
+        and any((t.role == title or t.role.endswith(" " + title)) and t.active(on) for t in a.terms)
+    }
+    return kb.actor(found.pop()) if len(found) == 1 else None
 
 
 def _named_person(ctx: ArticleContext, token: Token) -> SpacySpan | None:
@@ -348,10 +518,30 @@ def document_source(ctx: ArticleContext, token: Token) -> Participant | None:
         author = _author(child)
         if author is not None:
             return _at(mention(ctx, author), token)
-    body = last_subject_group_before(ctx, token.idx)
+    body = last_subject_group_before(ctx, token.idx) or _cited_before(ctx, token)
     # With no author in sight the document stays the source mention: a reader sees what
     # said it, and the quote keeps its mention.
     return _at(body, token) if body is not None else participant_for(ctx, token)
+
+
+def _cited_before(ctx: ArticleContext, document: Token) -> Participant | None:
+    """The named source of an "according to X" in the document's sentence or the two
+    before it ("According to the AP, crowds filled the stadium …. '…,' the report said"):
+    the report is X's. Never a name inside quoted words."""
+    doc = document.doc
+    first = document.sent.start
+    for _ in range(2):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for i in range(document.i - 2, first - 1, -1):
+        if doc[i].lower_ != "according" or doc[i + 1].lower_ != "to":
+            continue
+        cited = pobj_of(doc[i + 1])
+        if cited is None or cited.ent_type_ not in {"ORG", "PERSON"}:
+            continue
+        if not _quoted_in_sentence(ctx, cited.idx, document.idx):
+            return mention(ctx, cited)
+    return None
 
 
 def _author(child: Token) -> Token | None:
@@ -378,7 +568,7 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if token.pos_ != "NOUN" or token.lemma_.lower() not in ctx.knowledge.lexicons.role_nouns:
         return False
     children = list(token.children)
-    if any(c.lower_ in _FORMER for c in children) and not any(
+    if (any(c.lower_ in _FORMER for c in children) or _split_ex(token)) and not any(
         c.ent_type_ == "PERSON" for c in children
     ):
         return True  # "the former Polish leader": not the office's holder today
@@ -387,7 +577,49 @@ def _role_description(ctx: ArticleContext, token: Token) -> bool:
     if any(c.pos_ == "PROPN" and c.ent_type_ not in {"ORG", ""} for c in children):
         return False
     # "the politician", "the PiS president" (a party's, which the KB does not hold).
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in children) or _bare_after_verb(token)
+
+
+def _bare_after_verb(role: Token) -> bool:
+    """ "- said party leader.": a singular role with no article, subject after its verb, as
+    translated text writes "the party leader"; a role before its verb with no article is a
+    title ("President Putin") or a headline."""
+    if role.tag_ != "NN" or any(c.dep_ in {"det", "poss", "nummod"} for c in role.children):
+        return False
+    if role.dep_ == "nsubj" and role.head.i < role.i:
+        return True
+    # The parser may read "said party leader" as an adjective on the noun.
+    return any(c.dep_ == "amod" and c.tag_ == "VBD" and c.i < role.i for c in role.children)
+
+
+def _definite_role(ctx: ArticleContext, token: Token) -> bool:
+    """ "the Ukrainian expert", "the spokeswoman": a role noun after "the"."""
+    return (
+        token.pos_ == "NOUN"
+        and token.lemma_.lower() in ctx.knowledge.lexicons.role_nouns
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+    )
+
+
+def _role_after_ex(ctx: ArticleContext, token: Token) -> Token:
+    """The role noun of a split "ex - president" when the parser made "ex" or the hyphen
+    the head; else `token`."""
+    doc = token.doc
+    after = token.i + (2 if token.lower_ == "ex" else 1 if token.text == "-" else 0)
+    if after == token.i or after >= len(doc):
+        return token
+    role = doc[after]
+    roles = ctx.knowledge.lexicons.role_nouns
+    if role.pos_ == "NOUN" and role.lemma_.lower() in roles and _split_ex(role):
+        return role
+    return token
+
+
+def _split_ex(role: Token) -> bool:
+    """ "the ex-president" cut by the tokenizer into "ex", "-", "president", which the
+    parser then leaves off the role's phrase."""
+    doc = role.doc
+    return role.i >= 2 and doc[role.i - 1].text == "-" and doc[role.i - 2].lower_ == "ex"
 
 
 def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
@@ -418,6 +650,27 @@ def same_role_before(ctx: ArticleContext, role: Token) -> Participant | None:
             ctx, earlier
         ):  # an unnamed "senior official" (not "the official" again) speaks again
             return _described(ctx, earlier, participant_for(ctx, earlier))
+    return None
+
+
+def _named_pair_before(ctx: ArticleContext, role: Token) -> Participant | None:
+    """The people "the senators" or "the two leaders" stand for: the nearest subject
+    naming two people together ("Jane Roe and John Doe said …") within ROLE_LOOKBACK,
+    outside quoted words."""
+    doc = role.doc
+    for i in range(role.i - 1, -1, -1):
+        token = doc[i]
+        if token.idx < role.idx - ROLE_LOOKBACK:
+            return None
+        if token.dep_ not in _SUBJECT_DEPS or token.ent_type_ != "PERSON":
+            continue
+        if not any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in token.children):
+            continue
+        if _quoted_in_sentence(ctx, token.idx, role.idx):
+            continue
+        pair = _with_coordinates(ctx, token, mention(ctx, token))
+        if pair is not None and " and " in pair.name:
+            return pair
     return None
 
 
@@ -663,7 +916,7 @@ def pronoun_referent(ctx: ArticleContext, token: Token) -> Participant | None:
     person for he/she, the last state or organisation for it/they; None for first and
     second person (the caller knows whether a quote's speaker is meant) and for "it" or
     "they" with nothing to point back to."""
-    word = token.lower_
+    word = token.lower_.strip(_QUOTE_MARKS)  # '"He' glued to a closing quote mark
     if word in PERSON_PRONOUNS:
         gender = _PRONOUN_GENDER.get(word)
         person = last_person_before(ctx, token.idx, gender) or _first_person_after(

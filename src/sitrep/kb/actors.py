@@ -48,7 +48,7 @@ from sitrep.kb.countries import (
     normalize,
     tokens,
 )
-from sitrep.kb.spelling import spelling_key
+from sitrep.kb.spelling import NEAR_SURNAME_MIN, one_edit, spelling_key
 from sitrep.kb.titles import (
     BODIES,
     BODY_NAMES,
@@ -99,6 +99,9 @@ class ActorKB:
         # People by the spelling key of their names (kb/spelling.py): the last resort for a
         # PERSON spelt another way ("Zacharowa" for "Zakharova").
         self._spellings: dict[str, list[str]] = {}
+        # People by the spelling key of their first name, with their surname's key: a full
+        # name one letter off in the surname ("Wolodymyr Zelanski") is still the person.
+        self._first_names: dict[str, list[tuple[str, str]]] = {}
         self._upper_only: set[str] = set()
         self._holders: dict[tuple[str, str], list[tuple[Term, str]]] = {}
         for a in self._actors.values():
@@ -120,6 +123,7 @@ class ActorKB:
                 }:
                     if spelt and len(spelt) > 3 and a.id not in self._spellings.get(spelt, []):
                         self._spellings.setdefault(spelt, []).append(a.id)
+                self._index_first_names(a)
         for a in self._actors.values():
             for t in a.terms:
                 self._holders.setdefault(self._term_key(t), []).append((t, a.id))
@@ -330,7 +334,33 @@ class ActorKB:
             pick = self._pick_by_date(ids, on) if ids else None
             if pick is not None:
                 return self._actor_match(pick, "spelling")
+            pick = self._near_spelling(low[i:j], on)
+            if pick is not None:
+                return self._actor_match(pick, "spelling")
         return None
+
+    def _index_first_names(self, person: Actor) -> None:
+        for full in (person.name, *person.aliases):
+            words = spelling_key(normalize(full)).split()
+            if len(words) == 2 and len(words[1]) >= NEAR_SURNAME_MIN:
+                entry = (words[1], person.id)
+                known = self._first_names.setdefault(words[0], [])
+                if entry not in known:
+                    known.append(entry)
+
+    def _near_spelling(self, words: list[str], on: dt.date | None) -> str | None:
+        """The one person whose first name is spelt the same and whose surname is one
+        letter off ("Wolodymyr Zelanski", "Zelnski"): machine translation and typing slips
+        the exact keys miss. Two candidates are no answer."""
+        if len(words) != 2:
+            return None
+        first, surname = spelling_key(words[0]), spelling_key(words[1])
+        if len(surname) < NEAR_SURNAME_MIN:
+            return None
+        ids = sorted(
+            {aid for known, aid in self._first_names.get(first, []) if one_edit(known, surname)}
+        )
+        return self._pick_by_date(ids, on) if len(ids) == 1 else None
 
     def _case_ok(self, key: str, original: list[str]) -> bool:
         if key in self._upper_only or key in UPPER_ONLY:

@@ -43,3 +43,24 @@ def spelling_key(normalized: str) -> str:
     for old, new in _RULES:
         key = key.replace(old, new)
     return _DOUBLE.sub(r"\1", key)
+
+
+# A surname this long (as a spelling key) may be one letter off and still name the person:
+# shorter ones collide ("Kim"/"Kin").
+NEAR_SURNAME_MIN = 6
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by at most one inserted, deleted or replaced letter."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
