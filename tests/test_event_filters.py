@@ -228,3 +228,16 @@ def test_what_a_speech_act_is_about_is_no_event_of_its_own(extractor: Extractor)
     assert "strike" in _triggers(
         extractor, "Kyiv condemned the Russian missile strike on the mall."
     )
+
+
+def test_what_would_have_happened_did_not(extractor: Extractor) -> None:
+    text = "Gardiner said this would have threatened British forces."
+    assert "threatened" not in _triggers(extractor, text)
+    assert "threatened" in _triggers(extractor, "Gardiner said Russia threatened British forces.")
+
+
+def test_the_act_someone_is_pressured_into_is_no_event_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "Three Ukrainian journalists were pressured by Russian officers to collaborate with Russia."
+    )
+    assert "collaborate" not in _triggers(extractor, text)

@@ -82,7 +82,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
         return True
-    if _generic_party(carrier) or _on_many_occasions(carrier):
+    if _generic_party(carrier) or _on_many_occasions(carrier) or _counterfactual(token):
         return True
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
@@ -163,6 +163,10 @@ def _objects(token: Token) -> list[Token]:
     """The words that give a verb its sense: its object (or what stands in for one) and the
     objects of the prepositions and particles that hang off it."""
     out = []
+    if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "nsubjpass"} for c in token.children):
+        subjects = [c for c in token.children if c.dep_ == "nsubj"]
+        if subjects and all(c.tag_ not in {"WDT", "WP"} for c in subjects):
+            out.append(token.head)  # "the cooperation it has received": its noun is its object
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS:
             out.append(child)
@@ -239,6 +243,26 @@ def _generic_party(carrier: Token) -> bool:
             return True
         if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
             return True
+    return False
+
+
+_PAST_MODALS = {"would", "could", "might", "should", "'d"}
+
+
+def _counterfactual(token: Token) -> bool:
+    """'this would have threatened our security', 'I would have preferred him to announce a
+    withdrawal': what would have happened did not. Climbs from an object or an infinitive
+    to its verb; a that-clause under it keeps its own reading ("would have known that the
+    army attacked")."""
+    node = token
+    for _ in range(4):
+        if node.tag_ == "VBN":
+            auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
+            if "have" in auxes and auxes & _PAST_MODALS:
+                return True
+        if node.dep_ not in {"dobj", "xcomp"} or node.head.i == node.i:
+            return False
+        node = node.head
     return False
 
 
