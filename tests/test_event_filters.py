@@ -241,3 +241,40 @@ def test_the_act_someone_is_pressured_into_is_no_event_of_its_own(extractor: Ext
         "Three Ukrainian journalists were pressured by Russian officers to collaborate with Russia."
     )
     assert "collaborate" not in _triggers(extractor, text)
+
+
+def test_a_stance_on_those_who_say_names_no_one(extractor: Extractor) -> None:
+    """ "I agree with those who say that the law is broken in Georgia": the stance is on
+    "those"; a name inside their clause is not its party. Parse built by hand."""
+    from spacy.tokens import Doc, Span
+
+    from sitrep.extract.event_filters import _first_person_opinion
+
+    words = ["I", "agree", "with", "those", "who", "say", "that", "law", "is", "broken"]
+    words += ["in", "Georgia", "."]
+    doc = Doc(
+        extractor.nlp.vocab,
+        words=words,
+        heads=[1, 1, 1, 2, 5, 3, 9, 9, 9, 5, 9, 10, 1],
+        deps=["nsubj", "ROOT", "prep", "pobj", "nsubj", "relcl", "mark", "nsubjpass"]
+        + ["auxpass", "ccomp", "prep", "pobj", "punct"],
+    )
+    doc.ents = [Span(doc, 11, 12, label="GPE")]
+    assert _first_person_opinion(doc[1])
+    doc2 = Doc(
+        extractor.nlp.vocab,
+        words=["I", "agree", "with", "Georgia", "."],
+        heads=[1, 1, 1, 2, 1],
+        deps=["nsubj", "ROOT", "prep", "pobj", "punct"],
+    )
+    doc2.ents = [Span(doc2, 3, 4, label="GPE")]
+    assert not _first_person_opinion(doc2[1])
+
+
+def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Morrison asked Truss during a panel session why the crisis had not made countries rethink."
+    )
+    assert "asked" not in _triggers(extractor, text)

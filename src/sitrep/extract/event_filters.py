@@ -326,7 +326,20 @@ def _first_person_opinion(carrier: Token) -> bool:
     if subject is None or subject.lower_ != "i":
         return False
     objects = [c for c in carrier.children if c.dep_ in {"dobj", "prep", "ccomp"}]
-    return not any(w.ent_type_ in _NAMED for o in objects for w in o.subtree)
+    return not any(w.ent_type_ in _NAMED for o in objects for w in _own_words(o))
+
+
+_CLAUSES = {"relcl", "acl", "advcl", "ccomp"}
+
+
+def _own_words(phrase: Token) -> list[Token]:
+    """The phrase's words outside the clauses under it: in "those who say that Ukraine …"
+    the stance is on "those", not on Ukraine."""
+    words = [phrase]
+    for child in phrase.children:
+        if child.dep_ not in _CLAUSES or phrase.dep_ == "ccomp":
+            words.extend(_own_words(child))
+    return words
 
 
 # How far the asked-for act may sit below the asking verb: "urged them to crack down" (the

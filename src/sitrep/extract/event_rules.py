@@ -253,6 +253,8 @@ def names_a_quality(token: Token) -> bool:
 
 # Words that open a question put to someone ("asked Truss why …").
 _QUESTION_WORDS = {"why", "how", "whether", "if", "what", "when", "where", "who", "which"}
+# Of them, those that open no relative clause, wherever the parser hangs their clause.
+_OPEN_QUESTIONS = {"why", "how", "whether"}
 
 
 def _asks_for(token: Token, cb: Codebook) -> bool:
@@ -263,6 +265,12 @@ def _asks_for(token: Token, cb: Codebook) -> bool:
             c.lower_ in _QUESTION_WORDS for c in clause.children if c.i < clause.i
         ):
             return False
+    if any(
+        t.lower_ in _OPEN_QUESTIONS and t.dep_ in {"advmod", "mark"}
+        for t in token.subtree
+        if t.i > token.i
+    ):
+        return False  # "asked X during a session why …", its clause hung on the session
     return any(
         c.dep_ in {"xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "for")
         for c in token.children
