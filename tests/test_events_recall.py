@@ -1,0 +1,65 @@
+"""Acts the article convention counts that the trigger lexicon used to miss (session 9,
+recall): idioms carried by a light verb, nouns that name an act only with the right verb,
+and verbs added to the lexicon. Sentences written for sitrep; the codebook rules' own
+examples are run by tests/test_codebook.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.extract.service import Extractor
+from sitrep.model import Article
+
+
+def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
+    (extraction,) = extractor.extract([Article(id="t", text=text)])
+    return {(e.trigger.text, e.type) for e in extraction.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "label"),
+    [
+        # "voice", "trade" and "exchange" carry an event noun as light verbs do.
+        ("Hungary voiced support for the Serbian president on Tuesday.", "support", "SUPPORT"),
+        (
+            "Israel and Hamas traded accusations over the blast at the hospital.",
+            "accusations",
+            "ACCUSE",
+        ),
+        ("Armenian and Azerbaijani troops exchanged fire along the border.", "fire", "ASSAULT"),
+        # Verbs added to the lexicon.
+        (
+            "Several Georgian officials defected from the ruling party in June.",
+            "defected",
+            "RETREAT",
+        ),
+        ("The United States may disengage from Syria next year.", "disengage", "RETREAT"),
+        ("The Moldovan mayor denied colluding with Russia.", "colluding", "COOPERATE"),
+        # The lemmatizer keeps "retook"; the lexicon lists the form.
+        ("Ukrainian forces retook Snake Island from Russia in June.", "retook", "ASSAULT"),
+        ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
+    ],
+)
+def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: str) -> None:
+    assert (trigger, label) in _events(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("The war in Ukraine entered its third year.", "war"),
+        ("A fire broke out in the Serbian parliament building.", "fire"),
+        ("The Kremlin shares the blame for the crisis, Orban said.", "blame"),
+        ("Concern is growing in Kosovo over the Serbian troop movements.", "Concern"),
+        ("The Albanian dockers downed tools on Monday.", "downed"),
+    ],
+)
+def test_no_event_on_the_word(extractor: Extractor, text: str, trigger: str) -> None:
+    assert all(t != trigger for t, _ in _events(extractor, text))
+
+
+def test_tear_gas_is_repression_and_live_rounds_an_attack(extractor: Extractor) -> None:
+    gas = _events(extractor, "Kosovo police fired tear gas at Serbian protesters.")
+    assert ("fired", "COERCE") in gas
+    both = _events(extractor, "Kosovo police fired live ammunition and tear gas at the crowd.")
+    assert ("fired", "ASSAULT") in both
