@@ -27,6 +27,7 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
             "ACCUSE",
         ),
         ("Armenian and Azerbaijani troops exchanged fire along the border.", "fire", "ASSAULT"),
+        ("Russia used air raids against the rebels in Syria.", "raids", "ASSAULT"),
         # Verbs added to the lexicon.
         (
             "Several Georgian officials defected from the ruling party in June.",
@@ -52,6 +53,7 @@ def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: st
         ("The Kremlin shares the blame for the crisis, Orban said.", "blame"),
         ("Concern is growing in Kosovo over the Serbian troop movements.", "Concern"),
         ("The Albanian dockers downed tools on Monday.", "downed"),
+        ("Russia threatened to use its new weapons against Ukraine.", "weapons"),
     ],
 )
 def test_no_event_on_the_word(extractor: Extractor, text: str, trigger: str) -> None:
