@@ -28,6 +28,12 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         ),
         ("Armenian and Azerbaijani troops exchanged fire along the border.", "fire", "ASSAULT"),
         ("Russia used air raids against the rebels in Syria.", "raids", "ASSAULT"),
+        (
+            "The militia leader instigated attacks on the Georgian border posts.",
+            "attacks",
+            "ASSAULT",
+        ),
+        ("Moldova joined the European sanctions against Russia in March.", "sanctions", "SANCTION"),
         # Verbs added to the lexicon.
         (
             "Several Georgian officials defected from the ruling party in June.",
