@@ -42,6 +42,7 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         ),
         ("The United States may disengage from Syria next year.", "disengage", "RETREAT"),
         ("The Moldovan mayor denied colluding with Russia.", "colluding", "COOPERATE"),
+        ("Finland applied for NATO membership in May.", "applied", "REQUEST"),
         # The lemmatizer keeps "retook"; the lexicon lists the form.
         ("Ukrainian forces retook Snake Island from Russia in June.", "retook", "ASSAULT"),
         ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
@@ -71,3 +72,12 @@ def test_tear_gas_is_repression_and_live_rounds_an_attack(extractor: Extractor) 
     assert ("fired", "COERCE") in gas
     both = _events(extractor, "Kosovo police fired live ammunition and tear gas at the crowd.")
     assert ("fired", "ASSAULT") in both
+
+
+def test_passive_object_of_an_accusation_is_the_actor(extractor: Extractor) -> None:
+    """'X was accused of opening fire': X opens fire (event_roles._controlling_object)."""
+    text = "The Georgian police were accused of opening fire on the protesters."
+    (extraction,) = extractor.extract([Article(id="t", text=text)])
+    fire = next(e for e in extraction.events if e.trigger.text == "fire")
+    assert fire.type == "ASSAULT"
+    assert fire.source is not None and fire.source.country == "GEO"

@@ -169,6 +169,9 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
     for child in governor.children:
         if child.dep_ == "dobj" and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
             return child
+        passive_object = child.dep_ == "nsubjpass" and head.dep_ == "pcomp"
+        if passive_object and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
+            return child  # the object made subject: "the Guard was accused of opening fire"
         if child.dep_ == "prep" and child.lower_ == "on" and child.i < head.i:
             pobj = pobj_of(child)
             if pobj is not None and governor.lemma_.lower() in {"call", "prevail", "rely", "count"}:
