@@ -81,3 +81,12 @@ def test_passive_object_of_an_accusation_is_the_actor(extractor: Extractor) -> N
     fire = next(e for e in extraction.events if e.trigger.text == "fire")
     assert fire.type == "ASSAULT"
     assert fire.source is not None and fire.source.country == "GEO"
+
+
+def test_name_in_apposition_is_the_actor(extractor: Extractor) -> None:
+    """'Its neighbours China and Russia expressed concern': China acts, not the neighbour's
+    country named by the adjective (event_roles._named_apposition)."""
+    text = "Still, Ukrainian neighbours Poland and Hungary expressed concern over the drills."
+    (extraction,) = extractor.extract([Article(id="t", text=text)])
+    concern = next(e for e in extraction.events if e.trigger.text == "concern")
+    assert concern.source is not None and concern.source.country == "POL"
