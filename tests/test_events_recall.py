@@ -43,6 +43,9 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         ("The United States may disengage from Syria next year.", "disengage", "RETREAT"),
         ("The Moldovan mayor denied colluding with Russia.", "colluding", "COOPERATE"),
         ("Finland applied for NATO membership in May.", "applied", "REQUEST"),
+        # "for" parsed as the marker of the asked-for clause.
+        ("Germany called for Russia to withdraw its troops.", "called", "REQUEST"),
+        ("The Czech minister pushed hard for Hungary to lift its veto.", "pushed", "REQUEST"),
         # The lemmatizer keeps "retook"; the lexicon lists the form.
         ("Ukrainian forces retook Snake Island from Russia in June.", "retook", "ASSAULT"),
         ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
