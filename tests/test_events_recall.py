@@ -93,3 +93,18 @@ def test_name_in_apposition_is_the_actor(extractor: Extractor) -> None:
     (extraction,) = extractor.extract([Article(id="t", text=text)])
     concern = next(e for e in extraction.events if e.trigger.text == "concern")
     assert concern.source is not None and concern.source.country == "POL"
+
+
+def test_negation_does_not_cross_but_to_a_clause_of_its_own(extractor: Extractor) -> None:
+    """The authorisation is asserted, and dated to the news, not to the Cold War it is
+    measured against (modality._contrasted_clause, timing._dating_phrase)."""
+    text = (
+        "The pivot has not been abandoned, but Biden is now authorising the largest "
+        "deployment of troops to Poland since the Cold War."
+    )
+    (extraction,) = extractor.extract([Article(id="t", text=text, published="2022-06-30")])
+    event = next(e for e in extraction.events if e.trigger.text == "authorising")
+    assert (event.type, event.factuality, event.timing) == ("MOBILIZE", "asserted", "current")
+    both = "Russia did not attack or shell the town, the ministry said."
+    (extraction,) = extractor.extract([Article(id="t", text=both)])
+    assert {e.factuality for e in extraction.events if e.type == "ASSAULT"} == {"negated"}
