@@ -46,6 +46,8 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         # "for" parsed as the marker of the asked-for clause.
         ("Germany called for Russia to withdraw its troops.", "called", "REQUEST"),
         ("The Czech minister pushed hard for Hungary to lift its veto.", "pushed", "REQUEST"),
+        # A word of blame in what the thing is called (class fault_words).
+        ("The Serbian president called the inquiry a witch hunt.", "called", "ACCUSE"),
         # The lemmatizer keeps "retook"; the lexicon lists the form.
         ("Ukrainian forces retook Snake Island from Russia in June.", "retook", "ASSAULT"),
         ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
