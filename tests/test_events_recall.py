@@ -27,7 +27,7 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
             "ACCUSE",
         ),
         ("Armenian and Azerbaijani troops exchanged fire along the border.", "fire", "ASSAULT"),
-        ("Russia used air raids against the rebels in Syria.", "raids", "ASSAULT"),
+        ("The junta used air raids against villages in Sagaing.", "raids", "ASSAULT"),
         (
             "The militia leader instigated attacks on the Georgian border posts.",
             "attacks",
@@ -41,7 +41,7 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
             "RETREAT",
         ),
         ("The United States may disengage from Syria next year.", "disengage", "RETREAT"),
-        ("The Moldovan mayor denied colluding with Russia.", "colluding", "COOPERATE"),
+        ("The Moldovan mayor denied colluding with Moscow's agents.", "colluding", "COOPERATE"),
         ("Finland applied for NATO membership in May.", "applied", "REQUEST"),
         # "for" parsed as the marker of the asked-for clause.
         ("Germany called for Russia to withdraw its troops.", "called", "REQUEST"),
@@ -49,7 +49,7 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         # A word of blame in what the thing is called (class fault_words).
         ("The Serbian president called the inquiry a witch hunt.", "called", "ACCUSE"),
         # The lemmatizer keeps "retook"; the lexicon lists the form.
-        ("Ukrainian forces retook Snake Island from Russia in June.", "retook", "ASSAULT"),
+        ("Azerbaijani forces retook the town of Shusha in November.", "retook", "ASSAULT"),
         ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
     ],
 )
@@ -75,7 +75,7 @@ def test_no_event_on_the_word(extractor: Extractor, text: str, trigger: str) -> 
 def test_tear_gas_is_repression_and_live_rounds_an_attack(extractor: Extractor) -> None:
     gas = _events(extractor, "Kosovo police fired tear gas at Serbian protesters.")
     assert ("fired", "COERCE") in gas
-    both = _events(extractor, "Kosovo police fired live ammunition and tear gas at the crowd.")
+    both = _events(extractor, "Kosovo police fired bullets and tear gas at the crowd.")
     assert ("fired", "ASSAULT") in both
 
 
@@ -89,9 +89,9 @@ def test_passive_object_of_an_accusation_is_the_actor(extractor: Extractor) -> N
 
 
 def test_name_in_apposition_is_the_actor(extractor: Extractor) -> None:
-    """'Its neighbours China and Russia expressed concern': China acts, not the neighbour's
+    """'Its neighbours Poland and Hungary expressed concern': Poland acts, not the neighbour's
     country named by the adjective (event_roles._named_apposition)."""
-    text = "Still, Ukrainian neighbours Poland and Hungary expressed concern over the drills."
+    text = "Ukraine's neighbours Poland and Hungary expressed concern over the Russian drills."
     (extraction,) = extractor.extract([Article(id="t", text=text)])
     concern = next(e for e in extraction.events if e.trigger.text == "concern")
     assert concern.source is not None and concern.source.country == "POL"
@@ -101,8 +101,8 @@ def test_negation_does_not_cross_but_to_a_clause_of_its_own(extractor: Extractor
     """The authorisation is asserted, and dated to the news, not to the Cold War it is
     measured against (modality._contrasted_clause, timing._dating_phrase)."""
     text = (
-        "The pivot has not been abandoned, but Biden is now authorising the largest "
-        "deployment of troops to Poland since the Cold War."
+        "The talks have not collapsed, but NATO is now authorising its largest "
+        "deployment to Romania since the Cold War."
     )
     (extraction,) = extractor.extract([Article(id="t", text=text, published="2022-06-30")])
     event = next(e for e in extraction.events if e.trigger.text == "authorising")

@@ -45,7 +45,7 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
             continue
         if child.dep_ in _SUBJECTS and (not source or (_is_name(child) and not named_source)):
             # Of two subjects ("Russian ally Belarus pulls …") the proper name is the actor,
-            # and so is a name in apposition ("North Korean neighbours China and Russia").
+            # and so is a name in apposition ("Ukraine's neighbours Poland and Hungary").
             who = _named_apposition(child) or child
             source = _party(ctx, who) or source
             named_source = _is_name(who)
@@ -173,7 +173,7 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
             return child
         passive_object = child.dep_ == "nsubjpass" and head.dep_ == "pcomp"
         if passive_object and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
-            return child  # the object made subject: "the Guard was accused of opening fire"
+            return child  # the object made subject: "the police were accused of firing"
         if child.dep_ == "prep" and child.lower_ == "on" and child.i < head.i:
             pobj = pobj_of(child)
             if pobj is not None and governor.lemma_.lower() in {"call", "prevail", "rely", "count"}:
@@ -390,7 +390,7 @@ def speaker_side(
 
 
 def _named_apposition(noun: Token) -> Token | None:
-    """The proper name set beside a common noun ("its neighbours China and Russia"; the
+    """The proper name set beside a common noun ("its neighbours Poland and Hungary"; the
     tagger sometimes takes "neighbours" for a verb, so any word but a name qualifies)."""
     if noun.pos_ == "PROPN" or _is_name(noun):
         return None

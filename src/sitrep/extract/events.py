@@ -272,7 +272,7 @@ def _verb_trigger(lex: Lexicons, book: Codebook, token: Token) -> tuple[Trigger,
             entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
             if entry is not None:
                 return _pull_out(entry, token, child, book.words("stores")), token
-        # "pushed hard for America to provide", "called for Russia to withdraw": the parser
+        # "pushed for Hungary to lift its veto", "called for Russia to withdraw": the parser
         # makes "for" the marker of the asked-for clause, not a preposition of the verb.
         if child.dep_ in {"advcl", "ccomp"} and any(
             m.dep_ == "mark" and m.lower_ == "for" for m in child.children
