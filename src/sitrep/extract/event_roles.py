@@ -44,9 +44,11 @@ def roles(ctx: ArticleContext, head: Token, event_type: str, trigger: Token) -> 
         if child.i == trigger.i:
             continue
         if child.dep_ in _SUBJECTS and (not source or (_is_name(child) and not named_source)):
-            # Of two subjects ("Russian ally Belarus pulls …") the proper name is the actor.
-            source = _party(ctx, child) or source
-            named_source = _is_name(child)
+            # Of two subjects ("Russian ally Belarus pulls …") the proper name is the actor,
+            # and so is a name in apposition ("Ukraine's neighbours Poland and Hungary").
+            who = _named_apposition(child) or child
+            source = _party(ctx, who) or source
+            named_source = _is_name(who)
         elif child.dep_ == "poss" and not source:
             source = _party(ctx, child)
         elif child.dep_ in {"compound", "amod"} and head.pos_ == "NOUN" and not source:
@@ -169,6 +171,9 @@ def _controlling_object(head: Token, governor: Token) -> Token | None:
     for child in governor.children:
         if child.dep_ == "dobj" and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
             return child
+        passive_object = child.dep_ == "nsubjpass" and head.dep_ == "pcomp"
+        if passive_object and child.i < head.i and child.tag_ not in {"WDT", "WP"}:
+            return child  # the object made subject: "the police were accused of firing"
         if child.dep_ == "prep" and child.lower_ == "on" and child.i < head.i:
             pobj = pobj_of(child)
             if pobj is not None and governor.lemma_.lower() in {"call", "prevail", "rely", "count"}:
@@ -382,6 +387,14 @@ def speaker_side(
         unit = Participant(span=first.span, name=first.name, country=speaker.country, sector="MIL")
         return [unit, *sources[1:]]
     return sources
+
+
+def _named_apposition(noun: Token) -> Token | None:
+    """The proper name set beside a common noun ("its neighbours Poland and Hungary"; the
+    tagger sometimes takes "neighbours" for a verb, so any word but a name qualifies)."""
+    if noun.pos_ == "PROPN" or _is_name(noun):
+        return None
+    return next((c for c in noun.children if c.dep_ == "appos" and _is_name(c)), None)
 
 
 def _is_name(token: Token) -> bool:

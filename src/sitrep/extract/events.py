@@ -299,6 +299,14 @@ def _verb_trigger(lex: Lexicons, book: Codebook, token: Token) -> tuple[Trigger,
             entry = lex.verb_triggers.get(f"{token.lemma_.lower()} {child.lower_}")
             if entry is not None:
                 return _pull_out(entry, token, child, book.words("stores")), token
+        # "pushed for Hungary to lift its veto", "called for Russia to withdraw": the parser
+        # makes "for" the marker of the asked-for clause, not a preposition of the verb.
+        if child.dep_ in {"advcl", "ccomp"} and any(
+            m.dep_ == "mark" and m.lower_ == "for" for m in child.children
+        ):
+            entry = lex.verb_triggers.get(f"{token.lemma_.lower()} for")
+            if entry is not None:
+                return entry, token
     entry = lex.verb_triggers.get(token.lemma_.lower())
     if entry is None:
         return None

@@ -96,12 +96,21 @@ def _governing_chain(trigger: Token) -> list[Token]:
     return chain
 
 
+def _contrasted_clause(conjunct: Token) -> bool:
+    """A conjunct with its own subject after "but" or "yet": a clause of its own."""
+    own_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in conjunct.children)
+    contrast = any(c.dep_ == "cc" and c.lower_ in {"but", "yet"} for c in conjunct.head.children)
+    return own_subject and contrast
+
+
 def _negated(trigger: Token, chain: list[Token], book: Codebook) -> bool:
     if any(c.dep_ == "neg" for c in trigger.children):
         return True
-    # "did not send troops or tanks": the negation sits on the first verb of a coordination.
+    # "did not send troops or tanks": the negation sits on the first verb of a coordination
+    # (not across "but" to a clause with its own subject: "has not been abandoned, but Biden
+    # is authorising").
     if trigger.dep_ == "conj" and any(c.dep_ == "neg" for c in trigger.head.children):
-        return True
+        return not _contrasted_clause(trigger)
     if any(
         c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in trigger.children
     ):

@@ -112,6 +112,16 @@ def event_timing(
                 return BACKGROUND
             return CURRENT
     text = clause_text(token)
-    if rules.phrases.search(text) or any(p.search(text) for p in rules.patterns):
+    if _dating_phrase(rules, text) or any(p.search(text) for p in rules.patterns):
         return BACKGROUND
     return CURRENT
+
+
+def _dating_phrase(rules: TimingRules, text: str) -> bool:
+    """A history phrase that dates the clause: one after "since" measures the act instead
+    ("the largest build-up since the Cold War")."""
+    for found in rules.phrases.finditer(text):
+        before = text[: found.start()].split()[-2:]
+        if "since" not in before:
+            return True
+    return False
