@@ -278,3 +278,18 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
         "Morrison asked Truss during a panel session why the crisis had not made countries rethink."
     )
     assert "asked" not in _triggers(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        ("The sanctions cut the ability of the Russian army to wage war on Ukraine.", "war"),
+        ("Its missiles are not accurate enough to strike the Georgian capital.", "strike"),
+        ("Syria demanded talks before any airstrikes on its territory.", "airstrikes"),
+        ("Russia has had 70,000 casualties, including killed and wounded in action.", "killed"),
+    ],
+)
+def test_a_capacity_a_quantified_act_or_a_casualty_list_is_no_event(
+    extractor: Extractor, sentence: str, trigger: str
+) -> None:
+    assert trigger not in _triggers(extractor, sentence)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -422,3 +424,21 @@ def test_witnesses_are_originating_outlets_and_copied_sentences_count_once() -> 
     # (its sentence is the daily's, so it counts for the daily).
     assert everyone.independent_sources == 2
     assert not everyone.state_media_only
+
+
+def test_words_of_one_act_count_as_one_trigger() -> None:
+    """data/lexicons/same_acts.yaml: "opened fire" and "the shooting" are one act, so two
+    reports with few words in common merge, as "struck" / "strikes" would; two words of no
+    group need the sentences to agree."""
+    from sitrep.resolve.merge import _stem, one_event
+
+    groups = yaml.safe_load(
+        resources.files("sitrep").joinpath("data", "lexicons", "same_acts.yaml").read_text()
+    )
+    for a, b in groups["examples"]:
+        assert _stem(a) == _stem(b)
+    base = _mention("a", "ap", sentence="Gunmen opened fire at a checkpoint near Kherson.")
+    other = _mention("b", "ap2", sentence="Two guards died in the shooting on Sunday.")
+    fired = replace(base, trigger="opened fire")
+    assert one_event(fired, replace(other, trigger="shooting"), RS)
+    assert not one_event(fired, replace(other, trigger="blast"), RS)

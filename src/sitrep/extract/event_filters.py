@@ -84,6 +84,12 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _generic_party(carrier) or _on_many_occasions(carrier) or _counterfactual(token):
         return True
+    if token.pos_ == "NOUN" and any(
+        c.dep_ == "det" and c.lower_ in _QUANTIFIERS - {"no"} for c in token.children
+    ):
+        return True  # "before launching any airstrikes", "every attack": no act in particular
+    if _named_by_participle(token):
+        return True
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -187,6 +193,8 @@ def _capability_or_description(
         for c in c.children
     ):
         return True  # "can strike", "can be used to strike"
+    if _within_reach_only(token):
+        return True  # "the ability to wage war", "not advanced enough to conduct an attack"
     if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
         return not ctx.settings.descriptive_participles
     if _characterises_its_noun(token):
@@ -203,6 +211,24 @@ def _governing_verbs(token: Token) -> list[Token]:
     while chain[-1].dep_ == "xcomp" and len(chain) < 4:
         chain.append(chain[-1].head)
     return chain
+
+
+# Nouns and adjectives whose infinitive is a capacity, not an act ("the ability to wage war",
+# "capable of"), and degree words that make one ("advanced enough to strike").
+_CAPACITY_HEADS = {"ability", "capacity", "capability", "means", "wherewithal", "able", "capable"}
+_DEGREE_WORDS = {"enough", "too"}
+
+
+def _within_reach_only(token: Token) -> bool:
+    """The trigger (or the verb whose object it is) is the infinitive of a capacity noun or
+    of an adjective of degree: what can be done, not what was done."""
+    verb = token.head if token.dep_ == "dobj" else token
+    if verb.dep_ not in {"acl", "xcomp"}:
+        return False
+    head = verb.head
+    if head.lemma_.lower() in _CAPACITY_HEADS:
+        return True
+    return any(c.lower_ in _DEGREE_WORDS for c in head.children)
 
 
 def _characterises_its_noun(token: Token) -> bool:
@@ -247,6 +273,22 @@ def _generic_party(carrier: Token) -> bool:
 
 
 _PAST_MODALS = {"would", "could", "might", "should", "'d"}
+
+
+# Prepositions under which a bare participle names people, not an act ("casualties,
+# including killed and wounded").
+_LISTING_PREPS = {"including", "among", "of"}
+
+
+def _named_by_participle(token: Token) -> bool:
+    """'70,000 casualties, including killed and wounded': a bare participle under a listing
+    preposition names the dead and wounded; 'after being wounded' keeps its auxiliary."""
+    first = token.head if token.dep_ == "conj" else token
+    if token.tag_ != "VBN" or first.dep_ != "pcomp":
+        return False
+    if any(c.dep_ in {"aux", "auxpass"} for c in token.children):
+        return False
+    return first.head.lower_ in _LISTING_PREPS
 
 
 def _counterfactual(token: Token) -> bool:

@@ -28,6 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from sitrep.model import CanonicalEvent, EventMention
 from sitrep.model.ids import digest
@@ -227,7 +230,19 @@ def _stem(trigger: str) -> str:
     """ "strikes", "struck" and "striking" are not one stem, but "strikes" / "strike" and
     "attacked" / "attacks" are: enough for news, where one event keeps its verb."""
     word = trigger.lower().split()[-1] if trigger.split() else ""
-    return _SUFFIX.sub("", word)
+    stem = _SUFFIX.sub("", word)
+    return same_acts().get(stem, stem)
+
+
+@lru_cache(maxsize=1)
+def same_acts() -> dict[str, str]:
+    """Each word of data/lexicons/same_acts.yaml mapped to its group's name (packaged data,
+    read once)."""
+    text = (
+        resources.files("sitrep").joinpath("data", "lexicons", "same_acts.yaml").read_text("utf-8")
+    )
+    groups: dict[str, list[str]] = yaml.safe_load(text)["groups"]
+    return {word: name for name, words in groups.items() for word in words}
 
 
 def merge_events(
