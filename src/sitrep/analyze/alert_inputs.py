@@ -27,6 +27,7 @@ import duckdb
 from sitrep import __version__
 from sitrep.analyze.escalation import load_weights
 from sitrep.analyze.escalation_alerts import (
+    CountTable,
     DayCount,
     EvidenceReader,
     PairDay,
@@ -130,11 +131,13 @@ def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> Evi
     return read
 
 
-def stored_counts(con: duckdb.DuckDBPyConnection) -> Counts:
-    out: Counts = {}
-    for source, target, day, reports, judged in stored.pair_day_counts(con):
-        out.setdefault((source, target), {})[day] = DayCount(reports, judged)
-    return out
+def stored_counts(con: duckdb.DuckDBPyConnection) -> CountTable:
+    """The count table from the stored pair-days: the totals and days aggregated in the
+    store, the days of only the pairs that may fire read one by one."""
+    firing: Counts = {}
+    for source, target, day, reports, judged in stored.firing_pair_days(con):
+        firing.setdefault((source, target), {})[day] = DayCount(reports, judged)
+    return CountTable(stored.pair_totals(con), stored.pair_day_days(con), firing)
 
 
 def hit_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:

@@ -18,7 +18,13 @@ import duckdb
 from sitrep.analyze import alert_inputs
 from sitrep.analyze.alert_inputs import with_report_facts
 from sitrep.analyze.alert_record import Alert, alert_id, day_of, evidence_of
-from sitrep.analyze.escalation_alerts import PairDay, day_counts, judged_alerts, pair_days
+from sitrep.analyze.escalation_alerts import (
+    PairDay,
+    count_table,
+    day_counts,
+    judged_alerts,
+    pair_days,
+)
 from sitrep.analyze.evidence import witness_key
 from sitrep.analyze.rate_model import (
     FALLBACK,
@@ -226,7 +232,7 @@ def _from_store(
     articles = api_queries.articles_per_day(con)
     rows = with_report_facts(api_queries.scored_events(con), mentions)
     by_pair = pair_days(rows, mentions, cfg)
-    alerts = judged_alerts(day_counts(by_pair, cfg), articles, cfg, lambda _: by_pair)
+    alerts = judged_alerts(count_table(day_counts(by_pair, cfg)), articles, cfg, lambda _: by_pair)
     news = _news(articles, cfg)
     for rule in rules:
         alerts.extend(rule_alerts(rule, rows, news))
@@ -240,8 +246,8 @@ def _from_inputs(
     evidence read for the days that fire, each rule judged over its stored hits."""
     cfg = settings.analyze
     articles = api_queries.articles_per_day(con)
-    counts = alert_inputs.stored_counts(con)
-    alerts = judged_alerts(counts, articles, cfg, alert_inputs.evidence_reader(con, cfg))
+    table = alert_inputs.stored_counts(con)
+    alerts = judged_alerts(table, articles, cfg, alert_inputs.evidence_reader(con, cfg))
     news = _news(articles, cfg)
     hits = alert_inputs.hit_rows(con)
     for rule in rules:

@@ -32,16 +32,6 @@ def stale_events(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def mark_stale(con: duckdb.DuckDBPyConnection, story_ids: Collection[str]) -> None:
-    """Record the canonical events of these stories as changed (inside the caller's
-    transaction: before their old rows are deleted, and again after the new are written)."""
-    con.execute(
-        "INSERT INTO alert_stale_events SELECT id FROM canonical_events "
-        "WHERE story_id IN (SELECT unnest($1))",
-        [sorted(story_ids)],
-    )
-
-
 def mark_stale_events(con: duckdb.DuckDBPyConnection, event_ids: Collection[str]) -> None:
     """Record these canonical events as changed (inside the caller's transaction)."""
     if event_ids:
@@ -54,12 +44,29 @@ def forget_inputs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM alert_stale_events")
 
 
-def pair_day_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int, bool]]:
-    """Every stored pair-day: source, target, day, reports, judged."""
+def firing_pair_days(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int, bool]]:
+    """Every stored pair-day of the pairs that have a judged day (only those may fire):
+    source, target, day, reports, judged."""
     rows = con.execute(
-        "SELECT source_country, target_country, day, reports, judged FROM alert_pair_days"
+        "SELECT source_country, target_country, day, reports, judged FROM alert_pair_days "
+        "WHERE (source_country, target_country) IN (SELECT (source_country, target_country) "
+        "FROM alert_pair_days WHERE judged)"
     ).fetchall()
     return [(str(s), str(t), str(d), int(n), bool(j)) for s, t, d, n, j in rows]
+
+
+def pair_totals(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """Every stored pair's reports over all its days."""
+    rows = con.execute(
+        "SELECT source_country, target_country, sum(reports) FROM alert_pair_days GROUP BY ALL"
+    ).fetchall()
+    return {(str(s), str(t)): int(n) for s, t, n in rows}
+
+
+def pair_day_days(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every day any stored pair-day falls on, sorted."""
+    rows = con.execute("SELECT DISTINCT day FROM alert_pair_days ORDER BY day").fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def rule_hits(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
