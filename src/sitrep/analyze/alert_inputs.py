@@ -17,15 +17,12 @@ rules, or a store without these inputs rebuild them from the whole store.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
 
-from sitrep import __version__
-from sitrep.analyze.escalation import load_weights
+from sitrep.analyze.alert_config import AlertConfig
 from sitrep.analyze.escalation_alerts import (
     CountTable,
     DayCount,
@@ -36,40 +33,11 @@ from sitrep.analyze.escalation_alerts import (
     pair_days,
 )
 from sitrep.analyze.watchlists import Rule, matches
-from sitrep.model.ids import digest
 from sitrep.settings import AnalyzeSettings
 from sitrep.store import alert_inputs as stored
 from sitrep.store import api_queries
 
-# Bump when what is stored per pair-day or per hit changes meaning (the digest also holds
-# sitrep's version, so an upgrade rebuilds them anyway).
-VERSION = 1
-
 Counts = dict[tuple[str, str], dict[str, DayCount]]
-
-
-def inputs_digest(cfg: AnalyzeSettings, rules: Sequence[Rule]) -> str:
-    """What the stored inputs depend on besides the canonical events. Written canonically
-    (sets sorted): `repr` of a frozenset follows the process's string hashing, so two
-    processes would never agree and every run would rebuild the inputs."""
-    parts = [cfg, load_weights(cfg.weights), list(rules)]
-    return digest(VERSION, __version__, json.dumps(_canonical(parts), sort_keys=True))
-
-
-def _canonical(value: Any) -> Any:
-    """Plain JSON data whatever the settings or rules hold (dataclasses, sets, tuples)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return {f.name: _canonical(getattr(value, f.name)) for f in fields}
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((_canonical(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
 
 
 def with_report_facts(
@@ -118,7 +86,7 @@ def _as_store_keys(keys: Iterable[PairKey]) -> set[stored.Key]:
     return {(pair[0], pair[1], day) for pair, day in keys}
 
 
-def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> EvidenceReader:
+def evidence_reader(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> EvidenceReader:
     """Reads the evidence of some pair-days from the store (inputs up to date): the
     canonical events that feed them, all those events' mentions, judged as a full
     evaluation judges them."""
@@ -126,7 +94,7 @@ def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> Evi
     def read(keys: Collection[PairKey]) -> dict[tuple[str, str], dict[str, PairDay]]:
         ids = stored.events_on(con, _as_store_keys(keys))
         rows, mentions = evidence_rows(con, ids)
-        return _on_keys(pair_days(rows, mentions, cfg), keys)
+        return _on_keys(pair_days(rows, mentions, config.analyze, config.weights), keys)
 
     return read
 
@@ -163,31 +131,28 @@ def _local(
 
 def rebuild(
     con: duckdb.DuckDBPyConnection,
-    cfg: AnalyzeSettings,
-    rules: Sequence[Rule],
+    config: AlertConfig,
     by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]],
     rows: Sequence[Mapping[str, Any]],
 ) -> None:
     """Store the inputs of a full evaluation (its pair-days and every canonical event)."""
-    counts, feeds = _local(by_pair, cfg)
-    hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, None, inputs_digest(cfg, rules))
+    counts, feeds = _local(by_pair, config.analyze)
+    hits = [(rule.id, str(row["id"])) for rule in config.rules for row in rows if is_hit(rule, row)]
+    stored.write_inputs(con, counts, feeds, hits, None, config.digest)
 
 
-def bring_up_to_date(
-    con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings, rules: Sequence[Rule]
-) -> bool:
+def bring_up_to_date(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> bool:
     """Judge again what the canonical events changed since the last update touch: the
     pair-days they fed and feed now, and their watchlist hits. False when the stored inputs
     cannot be built on (the caller rebuilds them from a full evaluation)."""
-    state = inputs_digest(cfg, rules)
-    if stored.inputs_state(con) != state:
+    if stored.inputs_state(con) != config.digest:
         return False
     stale = stored.stale_events(con)
     if not stale:
         return True
+    cfg, weights = config.analyze, config.weights
     rows, mentions = evidence_rows(con, stored.existing_events(con, stale))
-    now = _local(pair_days(rows, mentions, cfg), cfg)[1]
+    now = _local(pair_days(rows, mentions, cfg, weights), cfg)[1]
     touched = stored.keys_of_events(con, stale) | {key for _, key in now}
     keys = [((s, t), d) for s, t, d in touched]
     # The pair-days' other events are unchanged, so what they fed is what they feed.
@@ -195,12 +160,13 @@ def bring_up_to_date(
     more_rows, more_mentions = evidence_rows(con, others)
     # In the order the store gives them (as a full evaluation reads them).
     every = sorted([*mentions, *more_mentions], key=lambda m: (m["canonical_id"], m["mention_id"]))
-    counts, feeds = _local(_on_keys(pair_days([*rows, *more_rows], every, cfg), keys), cfg)
-    hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, (touched, stale), state)
+    by_pair = pair_days([*rows, *more_rows], every, cfg, weights)
+    counts, feeds = _local(_on_keys(by_pair, keys), cfg)
+    hits = [(rule.id, str(row["id"])) for rule in config.rules for row in rows if is_hit(rule, row)]
+    stored.write_inputs(con, counts, feeds, hits, (touched, stale), config.digest)
     return True
 
 
-def fresh(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings, rules: Sequence[Rule]) -> bool:
+def fresh(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> bool:
     """Whether the stored inputs are those of the store's canonical events now."""
-    return stored.inputs_state(con) == inputs_digest(cfg, rules) and not stored.stale_events(con)
+    return stored.inputs_state(con) == config.digest and not stored.stale_events(con)

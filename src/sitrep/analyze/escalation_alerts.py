@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitrep.analyze.alert_record import ESCALATION_RULE, Alert, alert_id, day_of, evidence_of
-from sitrep.analyze.escalation import event_score, load_weights
+from sitrep.analyze.escalation import Weights, event_score, load_weights
 from sitrep.analyze.evidence import (
     explicit_pair,
     is_current_fact,
@@ -70,13 +70,14 @@ def pair_days(
     rows: Sequence[Mapping[str, Any]],
     mentions: Sequence[Mapping[str, Any]],
     cfg: AnalyzeSettings,
+    weights: Weights | None = None,
 ) -> dict[tuple[str, str], dict[str, PairDay]]:
     """Explicit pair → day → what may count as escalation evidence: every report (mention)
     of a canonical event that is current, asserted or reported, of an escalation type,
     hostile, between explicit actors, on its own day. Counting reports, not canonical
     events: resolution merges a day's strikes reported by three outlets into one event, and
     those three reports are what a surge looks like."""
-    weights = load_weights(cfg.weights)
+    weights = weights if weights is not None else load_weights(cfg.weights)  # read once if given
     canonical = {str(r["id"]): r for r in rows}
     out: dict[tuple[str, str], dict[str, PairDay]] = {}
     for m in mentions:
