@@ -25,7 +25,7 @@ from sitrep.settings import AnalyzeSettings
 
 # Bump when what is stored per pair-day or per hit changes meaning (the digest also holds
 # sitrep's version, so an upgrade rebuilds them anyway).
-VERSION = 1
+VERSION = 2  # 2: the hits keep their rows
 
 
 def inputs_digest(cfg: AnalyzeSettings, rules: Sequence[Rule], weights: Weights) -> str:

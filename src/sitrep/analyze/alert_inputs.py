@@ -17,6 +17,7 @@ rules, or a store without these inputs rebuild them from the whole store.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -109,10 +110,24 @@ def stored_counts(con: duckdb.DuckDBPyConnection) -> CountTable:
 
 
 def hit_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Watchlist rule → the canonical events it matches, in the order of `scored_events`."""
-    hits = stored.rule_hits(con)
-    rows, _ = evidence_rows(con, sorted({e for ids in hits.values() for e in ids}))
-    return {rule: [r for r in rows if str(r["id"]) in ids] for rule, ids in hits.items()}
+    """Watchlist rule → the canonical events it matches, as `evidence_rows` gave them when
+    they were judged, in the order of `scored_events` (day, then id)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rule, row in stored.rule_hit_rows(con):
+        out.setdefault(rule, []).append(json.loads(row))
+    return out
+
+
+def _hits(rules: Sequence[Rule], rows: Sequence[Mapping[str, Any]]) -> list[stored.Hit]:
+    """(rule, event, day, row as JSON) of each rule that counts each row: the row is what
+    the rule is judged over later, kept as it is now (an event whose row changes is judged
+    again: analyze/alert_inputs.py)."""
+    return [
+        (rule.id, str(row["id"]), str(row["day"]), json.dumps(row))
+        for row in rows
+        for rule in rules
+        if is_hit(rule, row)
+    ]
 
 
 def _local(
@@ -137,8 +152,7 @@ def rebuild(
 ) -> None:
     """Store the inputs of a full evaluation (its pair-days and every canonical event)."""
     counts, feeds = _local(by_pair, config.analyze)
-    hits = [(rule.id, str(row["id"])) for rule in config.rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, None, config.digest)
+    stored.write_inputs(con, counts, feeds, _hits(config.rules, rows), None, config.digest)
 
 
 def bring_up_to_date(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> bool:
@@ -162,7 +176,7 @@ def bring_up_to_date(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> boo
     every = sorted([*mentions, *more_mentions], key=lambda m: (m["canonical_id"], m["mention_id"]))
     by_pair = pair_days([*rows, *more_rows], every, cfg, weights)
     counts, feeds = _local(_on_keys(by_pair, keys), cfg)
-    hits = [(rule.id, str(row["id"])) for rule in config.rules for row in rows if is_hit(rule, row)]
+    hits = _hits(config.rules, rows)
     stored.write_inputs(con, counts, feeds, hits, (touched, stale), config.digest)
     return True
 
