@@ -142,14 +142,14 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     write_quote_state(con)
 
 
-def write_state(con: duckdb.DuckDBPyConnection, types: list[str] | None = None) -> None:
-    """What `event_facts` was built from (for `fresh`) and its event types (`types` when
-    the caller knows them unchanged, else read from the table)."""
-    listed = "(SELECT list(DISTINCT type ORDER BY type) FILTER (type IS NOT NULL) FROM event_facts)"
+def write_state(con: duckdb.DuckDBPyConnection) -> None:
+    """What `event_facts` was built from (for `fresh`) and its event types."""
     con.execute(
         f"CREATE OR REPLACE TABLE {STATE} AS SELECT ? AS events, ? AS canonical_events, "
-        f"? AS articles, ? AS version, {'?::VARCHAR[]' if types is not None else listed} AS types",
-        [*counts(con), VERSION, *([types] if types is not None else [])],
+        "? AS articles, ? AS version, "
+        "(SELECT list(DISTINCT type ORDER BY type) FILTER (type IS NOT NULL) FROM event_facts) "
+        "AS types",
+        [*counts(con), VERSION],
     )
 
 

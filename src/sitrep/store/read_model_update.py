@@ -8,12 +8,9 @@ have changed, with the same order as `read_model.LIVE_SQL`, over the table's own
   positions; the rows from that day on are numbered again, after the count of rows before
   them. News arriving in date order renumbers the last days only; a back-dated article
   renumbers from its day on.
-- `place_key`, `type_bit`: ranks over the distinct places and types. When every place and
-  type the changed rows held before or hold now is also held by a row left alone, the
-  distinct values are those of before: the changed rows take the keys those rows hold, and
-  the type list of the state stands. Otherwise (a place or type appeared or went) they are
-  ranked again from the table's distinct values (a few thousand) and written where they
-  differ.
+- `place_key`, `type_bit`: ranks over the distinct places and types, computed again from
+  the table's distinct values (a few thousand) and written where they differ (only when
+  a place or type appeared or went).
 - `place_recency`: numbered again within the places of the changed rows.
 
 The tables then hold what `read_model.refresh` builds (tests compare every row), less its
@@ -23,7 +20,6 @@ physical clustering by day: new rows come last until the next full resolution.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 
 import duckdb
 
@@ -65,99 +61,30 @@ def refresh_articles(con: duckdb.DuckDBPyConnection, article_ids: Collection[str
         rm.refresh(con)
         return
     after = _changed(con, ids)
-    same_places = _keys_kept(con, ids, before[3] | after[3], _PLACE_KEY)
-    same_types = _keys_kept(con, ids, before[4] | after[4], _TYPE_BIT)
-    if not same_places:
-        _ranks_again(con, _PLACES, _PLACE_KEY)
-    if not same_types:
-        _ranks_again(con, _TYPES, _TYPE_BIT)
+    _places_and_types(con)
     first, undated = _earliest(before, after)
     if first is not None or undated:
         _orders(con, first)
     _recency(con, before[3] | after[3])
-    rm.write_state(con, _stored_types(con) if same_types else None)
+    rm.write_state(con)
     _quotes(con, ids)
     rm.write_quote_state(con)
 
 
-def _stored_types(con: duckdb.DuckDBPyConnection) -> list[str] | None:
-    """The type list the state holds (None when it holds none: read it from the table)."""
-    state = rm.stored_state(con, rm.STATE, "types")
-    return [str(t) for t in state[0]] if state and isinstance(state[0], list) else None
-
-
-# The rows' places and types: their values, each with its rank column.
-Values = set[tuple[object, ...]]
-Changed = tuple[str | None, bool, int, Values, Values]
+Changed = tuple[str | None, bool, int, set[tuple[object, ...]]]
 
 
 def _changed(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Changed:
     """The earliest day of these articles' rows, whether one is undated, how many there
-    are, their places and their types."""
+    are, and their places."""
     row = con.execute(_DAYS.format(where=_WHERE_ARTICLES), [ids]).fetchone()
     places = con.execute(
         "SELECT DISTINCT place_name, place_country, lat, lon FROM event_facts "
         f"WHERE {_WHERE_ARTICLES} AND lat IS NOT NULL AND lon IS NOT NULL",
         [ids],
     ).fetchall()
-    types = con.execute(
-        f"SELECT DISTINCT type FROM event_facts WHERE {_WHERE_ARTICLES}", [ids]
-    ).fetchall()
     first, undated, n = row if row else (None, False, 0)
-    return first, bool(undated), int(n or 0), {tuple(p) for p in places}, {tuple(t) for t in types}
-
-
-@dataclass(frozen=True, slots=True)
-class _RankedValue:
-    """A column group ranked over its distinct values (`place_key`, `type_bit`): how its
-    values are matched (NULL matches NULL where the full ranking groups NULLs)."""
-
-    columns: tuple[str, ...]
-    exact: tuple[bool, ...]  # compared with `=` (True) or IS NOT DISTINCT FROM (False)
-    rank: str
-
-
-_PLACE_KEY = _RankedValue(
-    ("place_name", "place_country", "lat", "lon"), (False, False, True, True), "place_key"
-)
-_TYPE_BIT = _RankedValue(("type",), (False,), "type_bit")
-
-
-def _keys_kept(
-    con: duckdb.DuckDBPyConnection, ids: list[str], values: Values, ranked: _RankedValue
-) -> bool:
-    """When every value the changed rows held before or hold now is also held by a row
-    left alone, the distinct values, and so their ranks, are those of before: then the
-    changed rows take the ranks those rows hold (True). Otherwise (a value appeared or
-    went) nothing is written and the ranks must be computed again (False)."""
-    if not values:
-        return True
-    ordered = sorted(values, key=repr)
-    names = [f"v{i}" for i in range(len(ranked.columns))]
-    match = " AND ".join(
-        f"f.{c} = w.{n}" if exact else f"f.{c} IS NOT DISTINCT FROM w.{n}"
-        for c, n, exact in zip(ranked.columns, names, ranked.exact, strict=True)
-    )
-    wanted = ", ".join(f"unnest(${i + 2}) AS {n}" for i, n in enumerate(names))
-    held = (
-        f"SELECT DISTINCT {', '.join(f'w.{n}' for n in names)}, f.{ranked.rank} AS rank "
-        f"FROM event_facts f JOIN (SELECT {wanted}) w ON {match} "
-        f"WHERE f.article_id NOT IN (SELECT unnest($1)) AND f.{ranked.rank} IS NOT NULL"
-    )
-    params = [ids, *([v[i] for v in ordered] for i in range(len(names)))]
-    found = con.execute(f"SELECT count(*), count(DISTINCT rank) FROM ({held})", params).fetchone()
-    if not found or found[0] != len(ordered) or found[1] != len(ordered):
-        return False
-    again = " AND ".join(
-        f"event_facts.{c} = k.{n}" if exact else f"event_facts.{c} IS NOT DISTINCT FROM k.{n}"
-        for c, n, exact in zip(ranked.columns, names, ranked.exact, strict=True)
-    )
-    con.execute(
-        f"UPDATE event_facts SET {ranked.rank} = k.rank FROM ({held}) k "
-        f"WHERE event_facts.article_id IN (SELECT unnest($1)) AND {again}",
-        params,
-    )
-    return True
+    return first, bool(undated), int(n or 0), {tuple(p) for p in places}
 
 
 def _earliest(before: Changed, after: Changed) -> tuple[str | None, bool]:
@@ -189,17 +116,20 @@ def _orders(con: duckdb.DuckDBPyConnection, first: str | None) -> None:
     )
 
 
-def _ranks_again(con: duckdb.DuckDBPyConnection, ranks: str, ranked: _RankedValue) -> None:
-    """`place_key` or `type_bit` where it differs from the rank of its value among the
-    distinct values (`ranks`: each value with its rank): new rows have none yet, others
-    move only when a value appeared or went."""
-    match = " AND ".join(
-        f"p.{c} = event_facts.{c}" if exact else f"p.{c} IS NOT DISTINCT FROM event_facts.{c}"
-        for c, exact in zip(ranked.columns, ranked.exact, strict=True)
+def _places_and_types(con: duckdb.DuckDBPyConnection) -> None:
+    """`place_key` and `type_bit` where they differ from the ranks of the distinct values
+    (new rows have none yet; others move only when a place or type appeared or went)."""
+    con.execute(
+        f"UPDATE event_facts SET place_key = p.place_key FROM ({_PLACES}) p "
+        "WHERE p.place_name IS NOT DISTINCT FROM event_facts.place_name "
+        "AND p.place_country IS NOT DISTINCT FROM event_facts.place_country "
+        "AND p.lat = event_facts.lat AND p.lon = event_facts.lon "
+        "AND event_facts.place_key IS DISTINCT FROM p.place_key"
     )
     con.execute(
-        f"UPDATE event_facts SET {ranked.rank} = p.{ranked.rank} FROM ({ranks}) p "
-        f"WHERE {match} AND event_facts.{ranked.rank} IS DISTINCT FROM p.{ranked.rank}"
+        f"UPDATE event_facts SET type_bit = t.type_bit FROM ({_TYPES}) t "
+        "WHERE t.type IS NOT DISTINCT FROM event_facts.type "
+        "AND event_facts.type_bit IS DISTINCT FROM t.type_bit"
     )
 
 
