@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from sitrep.analyze import alert_inputs
+from sitrep.analyze.alert_config import current, load_alert_config
 from sitrep.analyze.alert_record import Alert
 from sitrep.analyze.alerts import _from_store, evaluate_alerts, record_alerts
-from sitrep.analyze.watchlists import load_rules
 from sitrep.deliver.follow import emit_due
 from sitrep.finish import resolve_store
 from sitrep.settings import Settings
@@ -233,22 +233,21 @@ def test_the_read_path_and_a_full_resolution_give_the_same_alerts(tmp_path: Path
     for n, part in enumerate((ids[:100], ids[100:150], ids[150:])):
         _write(con, corpus, set(part), n)
         _run(con, settings)
-    cfg = settings.analyze
-    rules = load_rules(cfg.watchlists, cfg.default_watchlists)
-    assert alert_inputs.fresh(con, cfg, rules)
+    config = load_alert_config(settings.analyze)
+    assert alert_inputs.fresh(con, config)
     from_inputs = evaluate_alerts(con, settings)
-    reference = _from_store(con, settings, rules)[0]
+    reference = _from_store(con, config)[0]
     assert any(a.kind == "escalation" for a in from_inputs)
     assert _comparable(sorted(from_inputs, key=lambda a: a.id)) == _comparable(
         sorted(reference, key=lambda a: a.id)
     )
     inputs = _inputs(con)
     assert resolve_store(con, settings, full=True) is None
-    assert not alert_inputs.fresh(con, cfg, rules)  # a full resolution forgets them
+    assert not alert_inputs.fresh(con, config)  # a full resolution forgets them
     assert _comparable(record_alerts(con, settings)) == _comparable(from_inputs)
     assert _inputs(con) == inputs
     other = settings.with_overrides({"analyze": {"min_outlets": 3}})
-    assert not alert_inputs.fresh(con, other.analyze, rules)  # other settings: rebuilt
+    assert not alert_inputs.fresh(con, load_alert_config(other.analyze))  # rebuilt
     con.close()
 
 
@@ -324,10 +323,8 @@ def test_the_inputs_digest_is_the_same_in_every_process() -> None:
     make every new run rebuild the stored alert inputs."""
     code = (
         "from sitrep.settings import load_settings\n"
-        "from sitrep.analyze.watchlists import load_rules\n"
-        "from sitrep.analyze.alert_inputs import inputs_digest\n"
-        "cfg = load_settings().analyze\n"
-        "print(inputs_digest(cfg, load_rules(cfg.watchlists, cfg.default_watchlists)))\n"
+        "from sitrep.analyze.alert_config import load_alert_config\n"
+        "print(load_alert_config(load_settings().analyze).digest)\n"
     )
     digests = {
         subprocess.run(
@@ -340,3 +337,87 @@ def test_the_inputs_digest_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1
+
+
+def test_a_block_clustered_again_into_the_same_stories_marks_no_event_changed(
+    tmp_path: Path,
+) -> None:
+    """An article without events that joins no story re-clusters its block (the spike's
+    day, whose stories hold every canonical event) and comes out with the same stories and
+    canonical events: none is judged again, and the alerts, inputs and read model are
+    still those of one full resolution."""
+    settings = _settings(tmp_path)
+    corpus = Corpus(seed=5)
+    corpus.quiet(range(40))
+    corpus.spike(41)
+    con = connect(tmp_path / "parts.duckdb")
+    _write(con, corpus, {a["id"] for a in corpus.articles}, 0)
+    _run(con, settings)
+    facts = {r[0]: r for r in _facts(con)}
+    extra = corpus.article(41, "Outlet Five")
+    corpus.articles[-1]["text"] = "A village fair opened with music, pies and a tractor parade."
+    _write(con, corpus, {extra}, 1)
+    done = resolve_store(con, settings)
+    assert done is not None and done.block_articles > 10  # the spike's day clustered again
+    assert stored.stale_events(con) == []  # yet no canonical event changed
+    alerts = record_alerts(con, settings)
+    assert {r[0]: r for r in _facts(con)} == facts  # the new article has no mention
+    whole = connect(tmp_path / "whole.duckdb")
+    _write(whole, corpus, {a["id"] for a in corpus.articles}, 0)
+    assert _comparable(alerts) == _comparable(_run(whole, settings))
+    assert _inputs(con) == _inputs(whole)
+    assert _facts(con) == _facts(whole)
+
+
+def test_an_earlier_original_makes_a_stored_article_a_copy_and_its_events_judged_again(
+    tmp_path: Path,
+) -> None:
+    """A backfilled article with the same text, published a day earlier, becomes the
+    original of a stored one: the stored article's reports now count for the original's
+    witness, so the events of its story are judged again, and everything matches one full
+    resolution."""
+    settings = _settings(tmp_path)
+    corpus = Corpus(seed=9)
+    corpus.quiet(range(40))
+    corpus.spike(41)
+    late = corpus.article(42, "Outlet Two", _hostile("RUS", "POL"))
+    batch = {a["id"] for a in corpus.articles}
+    early = corpus.article(41, "Wire C", _hostile("RUS", "POL"))
+    corpus.articles[-1]["text"] = next(a["text"] for a in corpus.articles if a["id"] == late)
+    con = connect(tmp_path / "parts.duckdb")
+    _write(con, corpus, batch, 0)
+    _run(con, settings)
+    _write(con, corpus, {early}, 1)
+    assert resolve_store(con, settings) is not None
+    copied = con.execute("SELECT duplicate_of FROM articles WHERE id = ?", [late]).fetchone()
+    assert copied == (early,)
+    stale = set(stored.stale_events(con))
+    assert any(
+        late in str(r[0])
+        for r in con.execute(
+            "SELECT article_ids FROM canonical_events WHERE id IN (SELECT unnest(?))",
+            [sorted(stale)],
+        ).fetchall()
+    )
+    alerts = record_alerts(con, settings)
+    whole = connect(tmp_path / "whole.duckdb")
+    _write(whole, corpus, {a["id"] for a in corpus.articles}, 0)
+    assert _comparable(alerts) == _comparable(_run(whole, settings))
+    assert _inputs(con) == _inputs(whole)
+    assert _facts(con) == _facts(whole)
+
+
+def test_the_alert_config_is_read_again_only_when_its_files_change(tmp_path: Path) -> None:
+    """A watcher keeps the parsed rules and weights across polls; an edited rule file
+    counts from the next evaluation on, and other settings read their own files."""
+    settings = _settings(tmp_path)
+    config = load_alert_config(settings.analyze)
+    assert "mobilizing" in {r.id for r in config.rules}
+    assert current(config, settings.analyze) is config  # nothing changed: not read again
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(_RULES.replace("mobilizing", "mobilising") + "\n", encoding="utf-8")
+    again = current(config, settings.analyze)
+    assert again is not config and again.digest != config.digest
+    assert "mobilising" in {r.id for r in again.rules}
+    other = settings.with_overrides({"analyze": {"min_outlets": 3}})
+    assert current(again, other.analyze).analyze == other.analyze

@@ -82,6 +82,33 @@ def _article(n: int, text: str, published: str | None, rnd: random.Random) -> di
     }
 
 
+# Places the read model keys on: shared ones (a new row takes the key the others hold) and
+# now and then one of a single mention (a place appears or goes: every key is ranked again).
+_PLACES = [
+    ("Kharkiv", "UKR", 49.99, 36.23),
+    ("Odesa", "UKR", 46.48, 30.72),
+    ("Minsk", "BLR", 53.9, 27.56),
+]
+
+
+def _place_and_type(mid: str, statement: bool, country: str | None) -> dict[str, Any]:
+    """Drawn from the mention's own id, so the corpus's other draws stay as they were; a
+    rare type makes the types' bits move too."""
+    own = random.Random(mid)
+    draw = own.random()
+    if draw < 0.4:
+        name, country, lat, lon = own.choice(_PLACES)
+    elif draw < 0.43:
+        name, country, lat, lon = f"Village {mid}", "UKR", 48.0 + own.random(), 35.0
+    else:
+        name, lat, lon = None, None, None
+    rare = own.random()
+    kind = (
+        "PROTEST" if rare < 0.1 else None if rare < 0.15 else "ACCUSE" if statement else "ASSAULT"
+    )
+    return {"type": kind, "place_name": name, "place_country": country, "lat": lat, "lon": lon}
+
+
 def _mention(mid: str, article: dict[str, Any], rnd: random.Random) -> dict[str, Any]:
     statement = rnd.random() < 0.3
     words = article["text"].split()
@@ -95,8 +122,8 @@ def _mention(mid: str, article: dict[str, Any], rnd: random.Random) -> dict[str,
         "trigger_text": "accused" if statement else rnd.choice(["struck", "strikes", "hit"]),
         "sentence_text": " ".join(rnd.sample(words, min(len(words), 10))),
         "event_date": article["published"],
-        "place_country": rnd.choice(["UKR", None]),
         "confidence": 0.8,
+        **_place_and_type(mid, statement, rnd.choice(["UKR", None])),
     }
 
 

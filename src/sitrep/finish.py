@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from sitrep.analyze.alert_config import AlertConfig
 from sitrep.analyze.alerts import record_alerts
 from sitrep.deliver.webhook import deliver_webhook
 from sitrep.kb.actors import ActorKB, state_media_names
@@ -57,27 +58,32 @@ def finish(
     resolve: bool = True,
     deliver: bool = True,
     full: bool = False,
+    alert_config: AlertConfig | None = None,
 ) -> RunReport:
     """Resolve the store (unless `resolve` is false: nothing new was written), record the
     alerts and, with `deliver`, POST the new and grown ones to the webhook. Counts go into
     `report` (a new one when none is given), which is returned. `full` resolves the whole
-    store again even with `resolve.incremental`."""
+    store again even with `resolve.incremental`. `alert_config`: the rules and weights as
+    a caller that finishes many batches keeps them (analyze/alert_config.py)."""
     report = report if report is not None else RunReport()
     if resolve:
         report.resolved_incrementally = resolve_store(con, settings, report, full=full)
     if deliver:
-        record_and_deliver(con, settings, report)
+        record_and_deliver(con, settings, report, alert_config)
     else:
-        report.alerts = len(record_alerts(con, settings))
+        report.alerts = len(record_alerts(con, settings, alert_config))
     return report
 
 
 def record_and_deliver(
-    con: duckdb.DuckDBPyConnection, settings: Settings, report: RunReport
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    report: RunReport,
+    alert_config: AlertConfig | None = None,
 ) -> None:
     """Evaluate and store the alerts (watchlists and escalation, on every run), then POST
     the new and grown ones to the webhook, if one is set (deliver/webhook.py)."""
-    alerts = record_alerts(con, settings)
+    alerts = record_alerts(con, settings, alert_config)
     sent = deliver_webhook(con, settings.deliver, alerts)
     report.alerts = len(alerts)
     report.delivered, report.delivery_failed = sent.delivered, sent.failed

@@ -17,16 +17,15 @@ rules, or a store without these inputs rebuild them from the whole store.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
 
-from sitrep import __version__
-from sitrep.analyze.escalation import load_weights
+from sitrep.analyze.alert_config import AlertConfig
 from sitrep.analyze.escalation_alerts import (
+    CountTable,
     DayCount,
     EvidenceReader,
     PairDay,
@@ -35,40 +34,11 @@ from sitrep.analyze.escalation_alerts import (
     pair_days,
 )
 from sitrep.analyze.watchlists import Rule, matches
-from sitrep.model.ids import digest
 from sitrep.settings import AnalyzeSettings
 from sitrep.store import alert_inputs as stored
 from sitrep.store import api_queries
 
-# Bump when what is stored per pair-day or per hit changes meaning (the digest also holds
-# sitrep's version, so an upgrade rebuilds them anyway).
-VERSION = 1
-
 Counts = dict[tuple[str, str], dict[str, DayCount]]
-
-
-def inputs_digest(cfg: AnalyzeSettings, rules: Sequence[Rule]) -> str:
-    """What the stored inputs depend on besides the canonical events. Written canonically
-    (sets sorted): `repr` of a frozenset follows the process's string hashing, so two
-    processes would never agree and every run would rebuild the inputs."""
-    parts = [cfg, load_weights(cfg.weights), list(rules)]
-    return digest(VERSION, __version__, json.dumps(_canonical(parts), sort_keys=True))
-
-
-def _canonical(value: Any) -> Any:
-    """Plain JSON data whatever the settings or rules hold (dataclasses, sets, tuples)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return {f.name: _canonical(getattr(value, f.name)) for f in fields}
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((_canonical(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
 
 
 def with_report_facts(
@@ -117,7 +87,7 @@ def _as_store_keys(keys: Iterable[PairKey]) -> set[stored.Key]:
     return {(pair[0], pair[1], day) for pair, day in keys}
 
 
-def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> EvidenceReader:
+def evidence_reader(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> EvidenceReader:
     """Reads the evidence of some pair-days from the store (inputs up to date): the
     canonical events that feed them, all those events' mentions, judged as a full
     evaluation judges them."""
@@ -125,23 +95,39 @@ def evidence_reader(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings) -> Evi
     def read(keys: Collection[PairKey]) -> dict[tuple[str, str], dict[str, PairDay]]:
         ids = stored.events_on(con, _as_store_keys(keys))
         rows, mentions = evidence_rows(con, ids)
-        return _on_keys(pair_days(rows, mentions, cfg), keys)
+        return _on_keys(pair_days(rows, mentions, config.analyze, config.weights), keys)
 
     return read
 
 
-def stored_counts(con: duckdb.DuckDBPyConnection) -> Counts:
-    out: Counts = {}
-    for source, target, day, reports, judged in stored.pair_day_counts(con):
-        out.setdefault((source, target), {})[day] = DayCount(reports, judged)
-    return out
+def stored_counts(con: duckdb.DuckDBPyConnection) -> CountTable:
+    """The count table from the stored pair-days: the totals and days aggregated in the
+    store, the days of only the pairs that may fire read one by one."""
+    firing: Counts = {}
+    for source, target, day, reports, judged in stored.firing_pair_days(con):
+        firing.setdefault((source, target), {})[day] = DayCount(reports, judged)
+    return CountTable(stored.pair_totals(con), stored.pair_day_days(con), firing)
 
 
 def hit_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-    """Watchlist rule → the canonical events it matches, in the order of `scored_events`."""
-    hits = stored.rule_hits(con)
-    rows, _ = evidence_rows(con, sorted({e for ids in hits.values() for e in ids}))
-    return {rule: [r for r in rows if str(r["id"]) in ids] for rule, ids in hits.items()}
+    """Watchlist rule → the canonical events it matches, as `evidence_rows` gave them when
+    they were judged, in the order of `scored_events` (day, then id)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rule, row in stored.rule_hit_rows(con):
+        out.setdefault(rule, []).append(json.loads(row))
+    return out
+
+
+def _hits(rules: Sequence[Rule], rows: Sequence[Mapping[str, Any]]) -> list[stored.Hit]:
+    """(rule, event, day, row as JSON) of each rule that counts each row: the row is what
+    the rule is judged over later, kept as it is now (an event whose row changes is judged
+    again: analyze/alert_inputs.py)."""
+    return [
+        (rule.id, str(row["id"]), str(row["day"]), json.dumps(row))
+        for row in rows
+        for rule in rules
+        if is_hit(rule, row)
+    ]
 
 
 def _local(
@@ -160,31 +146,27 @@ def _local(
 
 def rebuild(
     con: duckdb.DuckDBPyConnection,
-    cfg: AnalyzeSettings,
-    rules: Sequence[Rule],
+    config: AlertConfig,
     by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]],
     rows: Sequence[Mapping[str, Any]],
 ) -> None:
     """Store the inputs of a full evaluation (its pair-days and every canonical event)."""
-    counts, feeds = _local(by_pair, cfg)
-    hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, None, inputs_digest(cfg, rules))
+    counts, feeds = _local(by_pair, config.analyze)
+    stored.write_inputs(con, counts, feeds, _hits(config.rules, rows), None, config.digest)
 
 
-def bring_up_to_date(
-    con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings, rules: Sequence[Rule]
-) -> bool:
+def bring_up_to_date(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> bool:
     """Judge again what the canonical events changed since the last update touch: the
     pair-days they fed and feed now, and their watchlist hits. False when the stored inputs
     cannot be built on (the caller rebuilds them from a full evaluation)."""
-    state = inputs_digest(cfg, rules)
-    if stored.inputs_state(con) != state:
+    if stored.inputs_state(con) != config.digest:
         return False
     stale = stored.stale_events(con)
     if not stale:
         return True
+    cfg, weights = config.analyze, config.weights
     rows, mentions = evidence_rows(con, stored.existing_events(con, stale))
-    now = _local(pair_days(rows, mentions, cfg), cfg)[1]
+    now = _local(pair_days(rows, mentions, cfg, weights), cfg)[1]
     touched = stored.keys_of_events(con, stale) | {key for _, key in now}
     keys = [((s, t), d) for s, t, d in touched]
     # The pair-days' other events are unchanged, so what they fed is what they feed.
@@ -192,12 +174,13 @@ def bring_up_to_date(
     more_rows, more_mentions = evidence_rows(con, others)
     # In the order the store gives them (as a full evaluation reads them).
     every = sorted([*mentions, *more_mentions], key=lambda m: (m["canonical_id"], m["mention_id"]))
-    counts, feeds = _local(_on_keys(pair_days([*rows, *more_rows], every, cfg), keys), cfg)
-    hits = [(rule.id, str(row["id"])) for rule in rules for row in rows if is_hit(rule, row)]
-    stored.write_inputs(con, counts, feeds, hits, (touched, stale), state)
+    by_pair = pair_days([*rows, *more_rows], every, cfg, weights)
+    counts, feeds = _local(_on_keys(by_pair, keys), cfg)
+    hits = _hits(config.rules, rows)
+    stored.write_inputs(con, counts, feeds, hits, (touched, stale), config.digest)
     return True
 
 
-def fresh(con: duckdb.DuckDBPyConnection, cfg: AnalyzeSettings, rules: Sequence[Rule]) -> bool:
+def fresh(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> bool:
     """Whether the stored inputs are those of the store's canonical events now."""
-    return stored.inputs_state(con) == inputs_digest(cfg, rules) and not stored.stale_events(con)
+    return stored.inputs_state(con) == config.digest and not stored.stale_events(con)

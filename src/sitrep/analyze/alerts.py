@@ -16,9 +16,16 @@ from typing import Any, Literal, get_args
 import duckdb
 
 from sitrep.analyze import alert_inputs
+from sitrep.analyze.alert_config import AlertConfig, current
 from sitrep.analyze.alert_inputs import with_report_facts
 from sitrep.analyze.alert_record import Alert, alert_id, day_of, evidence_of
-from sitrep.analyze.escalation_alerts import PairDay, day_counts, judged_alerts, pair_days
+from sitrep.analyze.escalation_alerts import (
+    PairDay,
+    count_table,
+    day_counts,
+    judged_alerts,
+    pair_days,
+)
 from sitrep.analyze.evidence import witness_key
 from sitrep.analyze.rate_model import (
     FALLBACK,
@@ -28,12 +35,19 @@ from sitrep.analyze.rate_model import (
     fit_prior,
     surprising_days,
 )
-from sitrep.analyze.watchlists import Rule, load_rules, matches
+from sitrep.analyze.watchlists import Rule, matches
 from sitrep.settings import AnalyzeSettings, Settings
 from sitrep.store import api_queries
 from sitrep.store.alerts import fired_times, write_alerts
 
-__all__ = ["Alert", "evaluate_alerts", "record_alerts", "rule_alerts", "with_report_facts"]
+__all__ = [
+    "Alert",
+    "AlertConfig",
+    "evaluate_alerts",
+    "record_alerts",
+    "rule_alerts",
+    "with_report_facts",
+]
 
 
 def rule_alerts(
@@ -191,16 +205,18 @@ def select_alerts(
     ]
 
 
-def evaluate_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:
+def evaluate_alerts(
+    con: duckdb.DuckDBPyConnection, settings: Settings, config: AlertConfig | None = None
+) -> list[Alert]:
     """Every alert the store's canonical events raise under the settings' rules (read-only):
     from the stored alert inputs when they are up to date (analyze/alert_inputs.py), else
-    from the whole store; both give the same alerts."""
-    cfg = settings.analyze
-    rules = load_rules(cfg.watchlists, cfg.default_watchlists)
-    if alert_inputs.fresh(con, cfg, rules):
-        alerts = _from_inputs(con, settings, rules)
+    from the whole store; both give the same alerts. `config`: the rules and weights as
+    read before (analyze/alert_config.py), used while their files are unchanged."""
+    config = current(config, settings.analyze)
+    if alert_inputs.fresh(con, config):
+        alerts = _from_inputs(con, config)
     else:
-        alerts = _from_store(con, settings, rules)[0]
+        alerts = _from_store(con, config)[0]
     return _with_fired_times(con, alerts)
 
 
@@ -217,34 +233,32 @@ def _news(articles: Mapping[str, int], cfg: AnalyzeSettings) -> SurpriseTest:
 
 
 def _from_store(
-    con: duckdb.DuckDBPyConnection, settings: Settings, rules: Sequence[Rule]
+    con: duckdb.DuckDBPyConnection, config: AlertConfig
 ) -> tuple[list[Alert], dict[tuple[str, str], dict[str, PairDay]], list[dict[str, Any]]]:
     """The full evaluation (the reference): every canonical event and mention read; with
     the pair-days and rows it judged, from which the alert inputs are rebuilt."""
-    cfg = settings.analyze
+    cfg = config.analyze
     mentions = api_queries.event_witnesses(con)
     articles = api_queries.articles_per_day(con)
     rows = with_report_facts(api_queries.scored_events(con), mentions)
-    by_pair = pair_days(rows, mentions, cfg)
-    alerts = judged_alerts(day_counts(by_pair, cfg), articles, cfg, lambda _: by_pair)
+    by_pair = pair_days(rows, mentions, cfg, config.weights)
+    alerts = judged_alerts(count_table(day_counts(by_pair, cfg)), articles, cfg, lambda _: by_pair)
     news = _news(articles, cfg)
-    for rule in rules:
+    for rule in config.rules:
         alerts.extend(rule_alerts(rule, rows, news))
     return alerts, by_pair, rows
 
 
-def _from_inputs(
-    con: duckdb.DuckDBPyConnection, settings: Settings, rules: Sequence[Rule]
-) -> list[Alert]:
+def _from_inputs(con: duckdb.DuckDBPyConnection, config: AlertConfig) -> list[Alert]:
     """The same alerts from the stored inputs: every pair judged from its stored counts,
     evidence read for the days that fire, each rule judged over its stored hits."""
-    cfg = settings.analyze
+    cfg = config.analyze
     articles = api_queries.articles_per_day(con)
-    counts = alert_inputs.stored_counts(con)
-    alerts = judged_alerts(counts, articles, cfg, alert_inputs.evidence_reader(con, cfg))
+    table = alert_inputs.stored_counts(con)
+    alerts = judged_alerts(table, articles, cfg, alert_inputs.evidence_reader(con, config))
     news = _news(articles, cfg)
     hits = alert_inputs.hit_rows(con)
-    for rule in rules:
+    for rule in config.rules:
         alerts.extend(rule_alerts(rule, hits.get(rule.id, []), news))
     return alerts
 
@@ -261,16 +275,18 @@ def _with_fired_times(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -
     return sorted(out, key=lambda a: (a.day, a.kind, a.rule, a.id), reverse=True)
 
 
-def record_alerts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Alert]:
+def record_alerts(
+    con: duckdb.DuckDBPyConnection, settings: Settings, config: AlertConfig | None = None
+) -> list[Alert]:
     """Evaluate and store the alerts (needs a writable connection); returns them. After an
     incremental resolution only what its changed canonical events touch is read again
-    (analyze/alert_inputs.py); otherwise the whole store, and the inputs are rebuilt."""
-    cfg = settings.analyze
-    rules = load_rules(cfg.watchlists, cfg.default_watchlists)
-    if alert_inputs.bring_up_to_date(con, cfg, rules):
-        alerts = _from_inputs(con, settings, rules)
+    (analyze/alert_inputs.py); otherwise the whole store, and the inputs are rebuilt.
+    `config` as for `evaluate_alerts`."""
+    config = current(config, settings.analyze)
+    if alert_inputs.bring_up_to_date(con, config):
+        alerts = _from_inputs(con, config)
     else:
-        alerts, by_pair, rows = _from_store(con, settings, rules)
-        alert_inputs.rebuild(con, cfg, rules, by_pair, rows)
+        alerts, by_pair, rows = _from_store(con, config)
+        alert_inputs.rebuild(con, config, by_pair, rows)
     write_alerts(con, [a.as_dict() for a in alerts])
     return _with_fired_times(con, alerts)

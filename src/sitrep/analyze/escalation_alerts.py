@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitrep.analyze.alert_record import ESCALATION_RULE, Alert, alert_id, day_of, evidence_of
-from sitrep.analyze.escalation import event_score, load_weights
+from sitrep.analyze.escalation import Weights, event_score, load_weights
 from sitrep.analyze.evidence import (
     explicit_pair,
     is_current_fact,
@@ -70,13 +70,14 @@ def pair_days(
     rows: Sequence[Mapping[str, Any]],
     mentions: Sequence[Mapping[str, Any]],
     cfg: AnalyzeSettings,
+    weights: Weights | None = None,
 ) -> dict[tuple[str, str], dict[str, PairDay]]:
     """Explicit pair → day → what may count as escalation evidence: every report (mention)
     of a canonical event that is current, asserted or reported, of an escalation type,
     hostile, between explicit actors, on its own day. Counting reports, not canonical
     events: resolution merges a day's strikes reported by three outlets into one event, and
     those three reports are what a surge looks like."""
-    weights = load_weights(cfg.weights)
+    weights = weights if weights is not None else load_weights(cfg.weights)  # read once if given
     canonical = {str(r["id"]): r for r in rows}
     out: dict[tuple[str, str], dict[str, PairDay]] = {}
     for m in mentions:
@@ -157,6 +158,29 @@ PairKey = tuple[tuple[str, str], str]  # (source country, target country), day
 EvidenceReader = Callable[[Collection[PairKey]], Mapping[tuple[str, str], Mapping[str, PairDay]]]
 
 
+@dataclass(frozen=True, slots=True)
+class CountTable:
+    """What judging the pairs reads of the pair-days: every pair's reports in all (the
+    population the prior is fitted over), every day any pair has (the timeline of the
+    news volume before each day), and the days of the pairs that have a day that may fire
+    (a pair without one raises no alert, so its days are never read one by one)."""
+
+    totals: Mapping[tuple[str, str], int]
+    days: Sequence[str]
+    firing: Mapping[tuple[str, str], Mapping[str, DayCount]]
+
+
+def count_table(counts: Mapping[tuple[str, str], Mapping[str, DayCount]]) -> CountTable:
+    """The count table of every pair's day counts (the full evaluation's)."""
+    return CountTable(
+        totals={pair: sum(c.reports for c in days.values()) for pair, days in counts.items()},
+        days=sorted({day for days in counts.values() for day in days}),
+        firing={
+            pair: days for pair, days in counts.items() if any(c.judged for c in days.values())
+        },
+    )
+
+
 def day_counts(
     by_pair: Mapping[tuple[str, str], Mapping[str, PairDay]], cfg: AnalyzeSettings
 ) -> dict[tuple[str, str], dict[str, DayCount]]:
@@ -201,24 +225,24 @@ def escalation_alerts(
     actors, reported by at least `min_outlets` independent witnesses, came in numbers the
     pair's Gamma–Poisson posterior makes improbable (tail ≤ `alert_probability`)."""
     by_pair = pair_days(rows, mentions, cfg)
-    return judged_alerts(day_counts(by_pair, cfg), articles, cfg, lambda _: by_pair)
+    table = count_table(day_counts(by_pair, cfg))
+    return judged_alerts(table, articles, cfg, lambda _: by_pair)
 
 
 def judged_alerts(
-    counts: Mapping[tuple[str, str], Mapping[str, DayCount]],
+    table: CountTable,
     articles: Mapping[str, int],
     cfg: AnalyzeSettings,
     evidence: EvidenceReader,
 ) -> list[Alert]:
-    """The alerts of `escalation_alerts` from every pair-day's count (the prior and the
-    news volume are the whole store's, so every pair is judged again: arithmetic over the
-    counts), reading the evidence of only the days that fire."""
-    prior = fit_prior(_pair_counts(counts), float(sum(articles.values())))
-    all_days = sorted({day for days in counts.values() for day in days})
+    """The alerts of `escalation_alerts` from the pair-days' counts (the prior and the
+    news volume are the whole store's, so every pair that may fire is judged again:
+    arithmetic over its counts), reading the evidence of only the days that fire."""
+    prior = fit_prior(_pair_counts(table.totals), float(sum(articles.values())))
     test = SurpriseTest(
         prior=prior,
         articles=articles,
-        exposure_before=discounted_exposure(articles, all_days, cfg.half_life_days),
+        exposure_before=discounted_exposure(articles, table.days, cfg.half_life_days),
         half_life_days=cfg.half_life_days,
         probability=cfg.alert_probability,
         min_history_articles=cfg.min_history_articles,
@@ -229,7 +253,7 @@ def judged_alerts(
             test,
             {day for day, c in days.items() if c.judged},
         )
-        for pair, days in sorted(counts.items())
+        for pair, days in sorted(table.firing.items())
     }
     points = evidence([(pair, s.day) for pair, found in surprises.items() for s in found])
     out = []
@@ -248,12 +272,11 @@ def judged_alerts(
     return out
 
 
-def _pair_counts(by_pair: Mapping[tuple[str, str], Mapping[str, DayCount]]) -> list[int]:
+def _pair_counts(totals: Mapping[tuple[str, str], int]) -> list[int]:
     """Reporting articles of every ordered pair of the countries the evidence names, zero
     for pairs never seen: the population the prior is fitted over. Leaving out the silent
     pairs would fit the prior to the busy ones and make every new pair look ordinary."""
-    countries = sorted({c for pair in by_pair for c in pair})
-    totals = {pair: sum(p.reports for p in days.values()) for pair, days in by_pair.items()}
+    countries = sorted({c for pair in totals for c in pair})
     return [totals.get((s, t), 0) for s in countries for t in countries if s != t]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
+from sitrep.analyze.alert_config import AlertConfig, current
 from sitrep.extract.service import Extractor
 from sitrep.finish import finish
 from sitrep.ingest.boilerplate import strip_boilerplate
@@ -87,6 +88,9 @@ class Watcher:
         self._extractor = extractor
         self._open_store = open_store or self._open_file
         self.polls = 0
+        # The alert rules and weights, read at the first resolution and again only when
+        # their files change (analyze/alert_config.py).
+        self._alert_config: AlertConfig | None = None
 
     @contextmanager
     def _open_file(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -120,7 +124,8 @@ class Watcher:
             self._store(con, list(states.values()), taken, report)
             if resolution_due(con):
                 # Alerts are delivered by `sitrep alerts --deliver/--follow`, not here.
-                finish(con, self.settings, deliver=False)
+                self._alert_config = current(self._alert_config, self.settings.analyze)
+                finish(con, self.settings, deliver=False, alert_config=self._alert_config)
                 resolution_done(con)
         report.seconds = time.perf_counter() - started
         return report

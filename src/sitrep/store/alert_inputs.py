@@ -11,6 +11,7 @@ import duckdb
 from sitrep.store.db import abort
 
 Key = tuple[str, str, str]  # source country, target country, day
+Hit = tuple[str, str, str, str]  # rule, canonical event, day, the row judged (JSON)
 
 
 def inputs_state(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -32,16 +33,6 @@ def stale_events(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def mark_stale(con: duckdb.DuckDBPyConnection, story_ids: Collection[str]) -> None:
-    """Record the canonical events of these stories as changed (inside the caller's
-    transaction: before their old rows are deleted, and again after the new are written)."""
-    con.execute(
-        "INSERT INTO alert_stale_events SELECT id FROM canonical_events "
-        "WHERE story_id IN (SELECT unnest($1))",
-        [sorted(story_ids)],
-    )
-
-
 def mark_stale_events(con: duckdb.DuckDBPyConnection, event_ids: Collection[str]) -> None:
     """Record these canonical events as changed (inside the caller's transaction)."""
     if event_ids:
@@ -54,20 +45,37 @@ def forget_inputs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM alert_stale_events")
 
 
-def pair_day_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int, bool]]:
-    """Every stored pair-day: source, target, day, reports, judged."""
+def firing_pair_days(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int, bool]]:
+    """Every stored pair-day of the pairs that have a judged day (only those may fire):
+    source, target, day, reports, judged."""
     rows = con.execute(
-        "SELECT source_country, target_country, day, reports, judged FROM alert_pair_days"
+        "SELECT source_country, target_country, day, reports, judged FROM alert_pair_days "
+        "WHERE (source_country, target_country) IN (SELECT (source_country, target_country) "
+        "FROM alert_pair_days WHERE judged)"
     ).fetchall()
     return [(str(s), str(t), str(d), int(n), bool(j)) for s, t, d, n, j in rows]
 
 
-def rule_hits(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """Watchlist rule → the canonical events it matches."""
-    out: dict[str, set[str]] = {}
-    for rule, event in con.execute("SELECT rule, event_id FROM alert_rule_hits").fetchall():
-        out.setdefault(str(rule), set()).add(str(event))
-    return out
+def pair_totals(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """Every stored pair's reports over all its days."""
+    rows = con.execute(
+        "SELECT source_country, target_country, sum(reports) FROM alert_pair_days GROUP BY ALL"
+    ).fetchall()
+    return {(str(s), str(t)): int(n) for s, t, n in rows}
+
+
+def pair_day_days(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every day any stored pair-day falls on, sorted."""
+    rows = con.execute("SELECT DISTINCT day FROM alert_pair_days ORDER BY day").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def rule_hit_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(watchlist rule, the row it matched as JSON), by day and then canonical event id."""
+    rows = con.execute(
+        "SELECT rule, row_json FROM alert_rule_hits ORDER BY day NULLS LAST, event_id, rule"
+    ).fetchall()
+    return [(str(rule), str(row)) for rule, row in rows]
 
 
 def keys_of_events(con: duckdb.DuckDBPyConnection, event_ids: Collection[str]) -> set[Key]:
@@ -107,12 +115,12 @@ def write_inputs(
     con: duckdb.DuckDBPyConnection,
     counts: Mapping[Key, tuple[int, bool]],
     event_days: Iterable[tuple[str, Key]],
-    hits: Iterable[tuple[str, str]],
+    hits: Iterable[Hit],
     replaced: tuple[Collection[Key], Collection[str]] | None,
     digest: str,
 ) -> None:
-    """Write the pair-days `counts`, the pair-days each event feeds and the rule hits
-    (rule, event), replacing the rows of the `replaced` keys and events (None: all rows),
+    """Write the pair-days `counts`, the pair-days each event feeds and the rule hits,
+    replacing the rows of the `replaced` keys and events (None: all rows),
     then record `digest` and forget the stale events: in one transaction."""
     keys = sorted(counts)
     feeds = sorted(set(event_days))
@@ -136,7 +144,7 @@ def write_inputs(
             [[f[0] for f in feeds], [f[1][0] for f in feeds], [f[1][1] for f in feeds]],
             [[f[1][2] for f in feeds]],
         )
-        _insert(con, "alert_rule_hits", [[h[0] for h in found], [h[1] for h in found]], [])
+        _insert(con, "alert_rule_hits", [[h[i] for h in found] for i in range(4)], [])
         con.execute("DELETE FROM alert_inputs_state")
         con.execute("INSERT INTO alert_inputs_state VALUES (?)", [digest])
         con.execute("DELETE FROM alert_stale_events")

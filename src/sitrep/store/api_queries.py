@@ -159,8 +159,11 @@ def scored_events(
     events `ids`, when given)."""
     clauses = ["1=1"]
     params: list[Any] = []
+    # The canonical events of `ids` are picked before the joins: filtered after them, the
+    # planner joins every event with its article first (≈ 3× slower for a few hundred ids).
+    canonical = "canonical_events"
     if ids is not None:
-        clauses.append("id IN (SELECT unnest(?::VARCHAR[]))")
+        canonical = "(SELECT * FROM canonical_events WHERE id IN (SELECT unnest(?::VARCHAR[])))"
         params.append(list(ids))
     if since:
         clauses.append("day >= ?")
@@ -172,7 +175,7 @@ def scored_events(
     sql = (
         f"SELECT * FROM (SELECT c.id, c.story_id, c.reports, c.independent_sources, "
         f"c.outlets, c.disputes, e.id AS mention_id, e.article_id, {_EVENT_SELECT}, "
-        f"{TARGET_SQL} AS pair_target FROM canonical_events c "
+        f"{TARGET_SQL} AS pair_target FROM {canonical} c "
         "JOIN events e ON e.id = c.first_mention_id JOIN articles a ON a.id = e.article_id) "
         f"WHERE {where} ORDER BY day NULLS LAST, id"
     )

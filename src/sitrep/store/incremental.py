@@ -125,11 +125,26 @@ def resolve_incrementally(
     story_of.update(_members(con, kept))
     published = dict(stored.order)
     events = _merge(con, story_of, duplicate_of, published, settings, state_media)
-    # Whose rows of the read model change: new articles, those clustered or merged again,
-    # and the members of the stories replaced (their old canonical events go).
-    touched = set(story_of) | stored.pending | copy_changed | set(_members(con, gone))
+    # Whose rows of the read model change for their story: new articles and those whose
+    # story is another now (or none). Those whose canonical events changed are added when
+    # the events are written (`_write`); an article clustered again into the same story,
+    # whose events come out the same, keeps its rows.
+    old_story_of.update(_members(con, gone))
+    moved = {a for a in set(story_of) | set(old_story_of) if story_of.get(a) != old_story_of.get(a)}
+    # A copy's mentions count for its original's witness: the events of its stories, before
+    # and after, are judged again even when their rows come out the same.
+    copy_stories = {s for a in copy_changed for s in (old_story_of.get(a), story_of.get(a)) if s}
+    touched = moved | stored.pending | copy_changed
     seconds = _write(
-        con, pairs, signatures, duplicate_of, copy_changed, stories, (gone, kept), events, touched
+        con,
+        pairs,
+        signatures,
+        duplicate_of,
+        copy_changed,
+        stories,
+        (gone, kept, copy_stories),
+        events,
+        touched,
     )
     return IncrementalReport(
         len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con), seconds
@@ -246,14 +261,15 @@ def _write(
     duplicate_of: Mapping[str, str],
     copy_changed: set[str],
     stories: Sequence[Story],
-    replaced: tuple[set[str], set[str]],
+    replaced: tuple[set[str], set[str], set[str]],
     events: Sequence[CanonicalEvent],
     touched: set[str],
 ) -> float:
     """Replace the touched rows, and record what this resolution saw, in one transaction.
-    `replaced`: the stories clustered again, and the stories kept whose events changed;
-    `touched`: the articles whose rows of the read model change. Returns the seconds the
-    read model's update took."""
+    `replaced`: the stories clustered again, the stories kept whose events were merged
+    again, and the stories whose articles' copies changed; `touched`: the articles whose
+    rows of the read model change for their story or copy (those of the changed canonical
+    events' first reports are added). Returns the seconds the read model's update took."""
     changed = sorted(copy_changed)
     story_of = sorted((aid, s.story_id) for s in stories for aid in s.article_ids)
     try:
@@ -270,21 +286,67 @@ def _write(
                 "unnest($2) AS story) s WHERE articles.id = s.aid",
                 [[p[0] for p in story_of], [p[1] for p in story_of]],
             )
-        gone, kept = replaced
+        gone, kept, copy_stories = replaced
         con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest($1))", [sorted(gone)])
         insert_rows(con, "stories", [story_row(s) for s in stories])
-        alert_inputs.mark_stale(con, gone | kept)  # the alerts judge these again
+        old = _event_rows(con, "story_id", sorted(gone | kept))
         con.execute(
             "DELETE FROM canonical_events WHERE story_id IN (SELECT unnest($1))",
             [sorted(gone | kept)],
         )
         insert_rows(con, "canonical_events", [event_row(e) for e in events])
-        alert_inputs.mark_stale_events(con, [e.id for e in events])
+        new = _event_rows(con, "id", [e.id for e in events])
+        stale = _changed_events(old, new, copy_stories)
+        alert_inputs.mark_stale_events(con, stale)  # the alerts judge these again
         write_copy_state(con, pairs, signatures, replace_all=False)
         started = time.perf_counter()
-        refresh_articles(con, touched)
+        firsts = [
+            row[_FIRST_MENTION] for rows in (old, new) for i, row in rows.items() if i in stale
+        ]
+        refresh_articles(con, touched | _articles_of_mentions(con, firsts))
         seconds = time.perf_counter() - started
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise abort(con, "writing an incremental resolution", exc) from exc
     return seconds
+
+
+# Column positions in `_event_rows`' rows (SELECT * of canonical_events).
+_ID, _STORY, _FIRST_MENTION = 0, 1, 2
+_EVENT_ROW_SQL = (
+    "SELECT id, story_id, first_mention_id, * EXCLUDE (id, story_id, first_mention_id) "
+    "FROM canonical_events WHERE {column} IN (SELECT unnest($1))"
+)
+
+
+def _event_rows(
+    con: duckdb.DuckDBPyConnection, column: str, values: list[str]
+) -> dict[str, tuple[object, ...]]:
+    """Canonical events by id, whole rows as the store gives them (so rows written by two
+    resolutions compare equal when every column is the same)."""
+    rows = con.execute(_EVENT_ROW_SQL.format(column=column), [values]).fetchall()
+    return {str(row[_ID]): tuple(row) for row in rows}
+
+
+def _changed_events(
+    old: Mapping[str, tuple[object, ...]],
+    new: Mapping[str, tuple[object, ...]],
+    copy_stories: set[str],
+) -> set[str]:
+    """The canonical events gone, new or different in any column, and every event of the
+    stories whose copies changed (a copy's mentions count for another witness then, which
+    the event's row need not show). An event that came out the same (the same id, story,
+    mentions and facts) contributes the same to the alerts and the read model."""
+    changed = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
+    changed.update(
+        i for rows in (old, new) for i, row in rows.items() if row[_STORY] in copy_stories
+    )
+    return changed
+
+
+def _articles_of_mentions(con: duckdb.DuckDBPyConnection, mention_ids: list[object]) -> set[str]:
+    rows = con.execute(
+        "SELECT DISTINCT article_id FROM events WHERE id IN (SELECT unnest($1::VARCHAR[]))",
+        [sorted({str(m) for m in mention_ids})],
+    ).fetchall()
+    return {str(r[0]) for r in rows}

@@ -35,6 +35,7 @@ from sitrep.store.shared import SharedDatabase
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from sitrep.analyze.alert_config import AlertConfig
     from sitrep.analyze.alerts import Alert
     from sitrep.extract.service import Extractor
 
@@ -71,6 +72,8 @@ class Store:
         # Alerts evaluated for one state of the file: evaluating reads every canonical
         # event, seconds on a million, and the answer only changes when the file does.
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
+        # The alert rules and weights, read once and again only when their files change.
+        self._alert_config: AlertConfig | None = None
         # The same alerts by actor pair, built once per cached list (see alerts_of_pair).
         self._by_pair: tuple[list[Alert], dict[tuple[str, str], list[Alert]]] | None = None
         # Answers of requests without parameters (pairs, stats), per state of the file.
@@ -86,14 +89,16 @@ class Store:
 
     def alerts(self) -> list[Alert]:
         """Every alert of the store (`evaluate_alerts`), cached until the file changes."""
+        from sitrep.analyze.alert_config import current
         from sitrep.analyze.alerts import evaluate_alerts
 
         state = self._file_state()
         cached = self._alerts
         if cached is not None and cached[0] == state:
             return cached[1]
+        self._alert_config = current(self._alert_config, self.settings.analyze)
         with self.read() as con:
-            found = evaluate_alerts(con, self.settings)
+            found = evaluate_alerts(con, self.settings, self._alert_config)
         self._alerts = (state, found)
         return found
 
@@ -183,6 +188,7 @@ class Store:
     def ingest(self, records: Sequence[object]) -> IngestReport:
         """Extract and store input records (the contract's input shape), then recompute
         stories, canonical events and alerts, as `sitrep run` does."""
+        from sitrep.analyze.alert_config import current
         from sitrep.finish import finish
         from sitrep.ingest.jsonl import record_to_article
         from sitrep.store.write import write_batch
@@ -198,7 +204,14 @@ class Store:
             write_batch(con, extractions, rejects)
             # Nothing new stored: the resolution stands. Alerts are delivered by
             # `sitrep alerts --deliver/--follow`, not by a request.
-            finished = finish(con, self.settings, resolve=bool(extractions), deliver=False)
+            self._alert_config = current(self._alert_config, self.settings.analyze)
+            finished = finish(
+                con,
+                self.settings,
+                resolve=bool(extractions),
+                deliver=False,
+                alert_config=self._alert_config,
+            )
             report.alerts = finished.alerts
         report.stored = [e.article.id for e in extractions]
         report.rejected = [
