@@ -293,3 +293,13 @@ def test_a_capacity_a_quantified_act_or_a_casualty_list_is_no_event(
     extractor: Extractor, sentence: str, trigger: str
 ) -> None:
     assert trigger not in _triggers(extractor, sentence)
+
+
+def test_an_act_permitted_is_no_act_done(extractor: Extractor) -> None:
+    text = "The waivers allow Iran to build up its nuclear program, the senators said."
+    assert "build" not in _triggers(extractor, text)
+
+
+def test_a_counterfactual_the_parser_hung_on_have_is_still_one(extractor: Extractor) -> None:
+    text = "I would have preferred President Trump to announce a clean withdrawal from the pact."
+    assert "withdrawal" not in _triggers(extractor, text)

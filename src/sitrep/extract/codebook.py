@@ -41,7 +41,7 @@ REQUIRED_CLASSES = (
     "stores", "threat_nouns", "saying_verbs", "will_auxiliaries", "intending_words",
     "event_containers", "motion_verbs", "denied_facts", "ordering_verbs", "ordered_forces",
     "demanding_verbs", "demanding_nouns", "threatening_verbs", "fault_words", "drawing_verbs",
-    "harm_to_come", "casualty_verbs", "forbidding_verbs",
+    "harm_to_come", "casualty_verbs", "forbidding_verbs", "permitting_verbs",
     "future_heads", "negating_heads", "weighing_heads",
 )  # fmt: skip
 

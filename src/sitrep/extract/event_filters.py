@@ -298,10 +298,13 @@ def _counterfactual(token: Token) -> bool:
     army attacked")."""
     node = token
     for _ in range(4):
-        if node.tag_ == "VBN":
-            auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
-            if "have" in auxes and auxes & _PAST_MODALS:
-                return True
+        auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
+        if node.tag_ == "VBN" and "have" in auxes and auxes & _PAST_MODALS:
+            return True
+        if node.lemma_ == "have" and auxes & _PAST_MODALS:
+            # "I would have preferred him to announce …" parsed with "have" as the verb
+            after = node.i + 1
+            return after < len(node.doc) and node.doc[after].tag_ == "VBN"
         if node.dep_ not in {"dobj", "xcomp"} or node.head.i == node.i:
             return False
         node = node.head
@@ -416,6 +419,8 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
             return True
         if node.dep_ == "xcomp" and (lemma in demanding or lemma in threatening):
             return True
+        if node.dep_ in {"xcomp", "ccomp"} and lemma in book.words("permitting_verbs"):
+            return True  # "the waivers allow Iran to build up its programme": a permission
         if node.dep_ not in {"xcomp", "dobj"} or lemma in verbs:
             return False  # another verb of its own meaning: "urged them to avoid calling …"
         node = head
