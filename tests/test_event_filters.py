@@ -303,3 +303,24 @@ def test_an_act_permitted_is_no_act_done(extractor: Extractor) -> None:
 def test_a_counterfactual_the_parser_hung_on_have_is_still_one(extractor: Extractor) -> None:
     text = "I would have preferred President Trump to announce a clean withdrawal from the pact."
     assert "withdrawal" not in _triggers(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        (
+            "Kyiv urged reporters to avoid calling Russia's invasion of Ukraine a conflict.",
+            "invasion",
+        ),
+        (
+            "Kyiv urged reporters to avoid calling Russia's invasion of Ukraine as a conflict.",
+            "invasion",
+        ),
+        ("The US has sent missiles for Ukrainian aircraft to target Russian radars.", "target"),
+        ("America's pivot, confronting the rise of China, goes on.", "confronting"),
+    ],
+)
+def test_a_name_a_purpose_or_a_trend_is_no_event(
+    extractor: Extractor, sentence: str, trigger: str
+) -> None:
+    assert trigger not in _triggers(extractor, sentence)

@@ -72,8 +72,11 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
     naming_verb = token.head.lemma_.lower() in _NAMING_VERBS
-    if token.dep_ == "dobj" and naming_verb and names_a_quality(token.head):
-        return True  # "called the invasion a senseless war": the war is named, not told
+    named_as = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.head.children)
+    if token.dep_ == "dobj" and naming_verb and (names_a_quality(token.head) or named_as):
+        return True  # "called the invasion a senseless war" / "… as a conflict": named, not told
+    if _purpose_of_a_gift(ctx, token):
+        return True  # "sent missiles for its aircraft to target radars"
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
     if token.pos_ == "NOUN" and trigger.type in _SPOKEN_OF and _topic_of_speech(ctx, token):
@@ -203,6 +206,16 @@ def _capability_or_description(
     if acts is None or token.pos_ != "NOUN" or token.tag_ != "NN":
         return False
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
+
+
+def _purpose_of_a_gift(ctx: ArticleContext, token: Token) -> bool:
+    """An infinitive of purpose under a verb of giving is what the gift is for, not an act
+    done: "sent missiles for Ukrainian aircraft to target radars"."""
+    if token.dep_ != "advcl" or not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+    ):
+        return False
+    return token.head.lemma_.lower() in ctx.knowledge.codebook.words("giving_verbs")
 
 
 def _governing_verbs(token: Token) -> list[Token]:
