@@ -320,3 +320,24 @@ def test_a_name_a_purpose_or_a_trend_is_no_event(
     extractor: Extractor, sentence: str, trigger: str
 ) -> None:
     assert trigger not in _triggers(extractor, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "stays"),
+    [
+        ("Critics allege the Georgian government is backtracking on its reforms.", "allege", False),
+        ("Russian critics allege the Georgian government is backtracking.", "allege", True),
+        (
+            "China may want negotiations with the United States on the resolution.",
+            "negotiations",
+            False,
+        ),
+        ("Twitter said it will allow terrorists to abuse its platform.", "allow", False),
+        ("Russia allowed the grain convoy into Mariupol on Sunday.", "allowed", True),
+        ("Paris lobbied Berlin to push for tighter limits on Iran's programme.", "push", False),
+    ],
+)
+def test_commentators_wishes_and_permissions(
+    extractor: Extractor, sentence: str, trigger: str, stays: bool
+) -> None:
+    assert (trigger in _triggers(extractor, sentence)) is stays

@@ -79,6 +79,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "sent missiles for its aircraft to target radars"
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
+    if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_.lower() in _WANTING:
+        return True  # "China may want negotiations", "wants tough sanctions": a wish
     if token.pos_ == "NOUN" and trigger.type in _SPOKEN_OF and _topic_of_speech(ctx, token):
         return True  # "criticized the EU sanctions", "discussed sanctions against Russia"
     if _cancelled_by_object(ctx, token, lemma):
@@ -130,6 +132,9 @@ def _named(ctx: ArticleContext, who: Participant) -> bool:
     tokens = ctx.doc.char_span(who.span.start, who.span.end, alignment_mode="expand")
     return tokens is not None and any(t.ent_type_ in _NAMED for t in tokens)
 
+
+# Verbs whose object is wished for, not done.
+_WANTING = {"want", "wish", "desire", "prefer", "need", "crave"}
 
 # Speech acts whose object is their topic, and the kinds of act they speak of, told
 # elsewhere if at all: "criticized the EU sanctions", "discussed the proposal". A condemned
@@ -282,7 +287,22 @@ def _generic_party(carrier: Token) -> bool:
             return True
         if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in party.children):
             return True
+        if _commentators_at_large(party):
+            return True
     return False
+
+
+# Commentators named by their trade alone ("critics say", "observers warned") are the
+# article's chorus, no party to an event.
+_COMMENTATORS = {"critic", "observer", "analyst", "expert", "commentator", "pundit"}
+
+
+def _commentators_at_large(party: Token) -> bool:
+    """'Critics allege …', 'Observers warned …': a bare plural with no determiner, owner,
+    nationality or name ("Western analysts", "the critics of the law" stay)."""
+    if party.tag_ != "NNS" or party.lemma_.lower() not in _COMMENTATORS:
+        return False
+    return not any(c.dep_ in {"det", "poss", "amod", "compound", "prep"} for c in party.children)
 
 
 _PAST_MODALS = {"would", "could", "might", "should", "'d"}
