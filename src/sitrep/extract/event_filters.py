@@ -79,7 +79,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "sent missiles for its aircraft to target radars"
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
-    if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_.lower() in _WANTING:
+    if token.pos_ == "NOUN" and _wanted(token):
         return True  # "China may want negotiations", "wants tough sanctions": a wish
     if token.pos_ == "NOUN" and trigger.type in _SPOKEN_OF and _topic_of_speech(ctx, token):
         return True  # "criticized the EU sanctions", "discussed sanctions against Russia"
@@ -135,6 +135,17 @@ def _named(ctx: ArticleContext, who: Participant) -> bool:
 
 # Verbs whose object is wished for, not done.
 _WANTING = {"want", "wish", "desire", "prefer", "need", "crave"}
+
+
+def _wanted(noun: Token) -> bool:
+    """The noun is what someone wants: its object ("wants tough sanctions") or the subject
+    of the clause it wants ("wants negotiations to be widened")."""
+    if noun.dep_ == "dobj":
+        return noun.head.lemma_.lower() in _WANTING
+    clause = noun.head
+    wanted = clause.dep_ in {"ccomp", "xcomp"} and clause.head.lemma_.lower() in _WANTING
+    return noun.dep_ in {"nsubj", "nsubjpass"} and wanted
+
 
 # Speech acts whose object is their topic, and the kinds of act they speak of, told
 # elsewhere if at all: "criticized the EU sanctions", "discussed the proposal". A condemned
