@@ -231,7 +231,16 @@ def _purpose_of_a_gift(ctx: ArticleContext, token: Token) -> bool:
         c.dep_ == "aux" and c.lower_ == "to" for c in token.children
     ):
         return False
-    return token.head.lemma_.lower() in ctx.knowledge.codebook.words("giving_verbs")
+    book = ctx.knowledge.codebook
+    giver = token.head
+    if giver.lemma_.lower() not in book.words("giving_verbs"):
+        return False
+    # only arms given: "sent experts to investigate" tells the experts' own act
+    arms = book.words("arms")
+    return any(
+        c.dep_ == "dobj" and ({c.lemma_.lower()} | {g.lemma_.lower() for g in c.children}) & arms
+        for c in giver.children
+    )
 
 
 def _governing_verbs(token: Token) -> list[Token]:
