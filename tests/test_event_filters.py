@@ -284,7 +284,7 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
     ("sentence", "trigger"),
     [
         ("The sanctions cut the ability of the Russian army to wage war on Ukraine.", "war"),
-        ("Its missiles are not accurate enough to strike the Georgian capital.", "strike"),
+        ("Its missiles are not accurate enough to conduct an attack on Tbilisi.", "attack"),
         ("Syria demanded talks before any airstrikes on its territory.", "airstrikes"),
         ("Russia has had 70,000 casualties, including killed and wounded in action.", "killed"),
     ],

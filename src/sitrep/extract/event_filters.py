@@ -266,7 +266,9 @@ def _within_reach_only(token: Token) -> bool:
     head = verb.head
     if head.lemma_.lower() in _CAPACITY_HEADS:
         return True
-    return any(c.lower_ in _DEGREE_WORDS for c in head.children)
+    # "not advanced enough to conduct an attack": an object of the act, not the act itself
+    # ("would not be reckless enough to attack" is a negated attack, modality's business)
+    return token.dep_ == "dobj" and any(c.lower_ in _DEGREE_WORDS for c in head.children)
 
 
 def _characterises_its_noun(token: Token) -> bool:

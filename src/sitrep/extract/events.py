@@ -147,24 +147,21 @@ def event_candidates(
 
 
 def _one_act_per_coordination(found: list[Candidate], book: Codebook) -> list[Candidate]:
-    """Coordinated verbs of one type that tell one act are one event: "was shot and
-    killed", "killed, injured or captured 5,000 troops", "were killed and 40 wounded"
-    (class `casualty_verbs`), or a later verb with no object of its own, which shares the
-    first one's. "Shelled Kharkiv and bombed Kyiv" names two targets: two events."""
+    """Coordinated outcomes of one attack are one event: "was shot and killed", "killed,
+    injured or captured 5,000 troops", "were killed and 40 wounded" (class
+    `casualty_verbs`). Other coordinated verbs tell acts of their own ("shelled and burned
+    the villages", "shelled Kharkiv and bombed Kyiv")."""
     casualties = book.words("casualty_verbs")
     verbs = {token.i: event.type for event, token, _ in found if token.pos_ == "VERB"}
     kept: list[Candidate] = []
     for event, token, carrier in found:
         first = token.head
-        told_with = (
+        same_act = (
             token.pos_ == "VERB"
             and token.dep_ == "conj"
             and verbs.get(first.i) == event.type
             and first.i < token.i
-        )
-        same_act = told_with and (
-            {token.lemma_.lower(), first.lemma_.lower()} <= casualties
-            or not any(c.dep_ == "dobj" for c in token.children)
+            and {token.lemma_.lower(), first.lemma_.lower()} <= casualties
         )
         if not same_act:
             kept.append((event, token, carrier))
