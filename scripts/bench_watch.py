@@ -3,6 +3,8 @@
 Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--db PATH]
                                                [--csv PATH] [--feed-size 20] [--shared]
                                                [--set SECTION.KEY=VALUE ...]
+                                               [--clear-caches] [--malloc-trim]
+                                               [--trace-from N --trace-at N,N,...]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -15,6 +17,10 @@ JSON summary: RSS of the first and last 20 polls, the least-squares slope after 
 20 polls (KB per poll), the slope over the last half (a leak keeps its pace, a cache that
 fills slows down), poll times, live Python objects and spaCy's string count (first and
 last poll), the largest write-ahead log and the store's size; `--csv` writes every poll as it goes.
+`--clear-caches` (empty the bounded caches of sitrep, trafilatura and its helpers after
+every poll), `--malloc-trim` (glibc's `malloc_trim(0)` after every poll) and `--trace-from`
+/ `--trace-at` (tracemalloc started at one poll, its largest growths since then printed to
+stderr at others; the tracer's own memory is recorded per poll) find what grows.
 docs/performance.md has the numbers. Not a test: `tests/test_bench_watch.py` runs it with
 `--polls 5` to check it works.
 """
@@ -23,12 +29,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import ctypes
+import ctypes.util
 import gc
 import json
 import statistics
 import sys
 import tempfile
 import threading
+import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +53,7 @@ from sitrep.views.api_store import Store
 OpenStore = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 WARM_UP = 20  # polls before the slope is measured (spaCy, caches and DuckDB settle)
+WINDOW = 100  # polls per window of the growth-by-window summary (does it level off?)
 PLACES = ["Kharkiv", "Odesa", "Sumy", "Kherson", "Zaporizhzhia", "Mykolaiv", "Dnipro"]
 ACTS = ["shelled", "struck", "attacked", "fired rockets at"]
 
@@ -162,6 +172,53 @@ def slope(ys: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
 
 
+def windows(mb: list[float]) -> dict[str, dict[str, float]]:
+    """Per WINDOW polls after the first: growth (slope, KB/poll) and mean RSS (MB)."""
+    found: dict[str, dict[str, float]] = {}
+    for start in range(WINDOW, len(mb) - 1, WINDOW):
+        part = mb[start : start + WINDOW]
+        found[f"{start + 1}-{start + len(part)}"] = {
+            "kb_per_poll": round(slope(part) * 1024, 1),
+            "mean_mb": round(statistics.fmean(part), 1),
+            "min_mb": round(min(part), 1),
+        }
+    return found
+
+
+def clear_bounded_caches() -> None:
+    """Empty the caches that fill with every new article: sitrep's module-level ones and
+    trafilatura's (with htmldate's, courlan's and justext's). A probe, not a fix: the
+    slope with them emptied each poll says how much of the growth is their filling."""
+    from trafilatura.meta import reset_caches
+
+    from sitrep.extract.timex import normalise_exact
+    from sitrep.kb.geofold import fold
+    from sitrep.resolve.merge import _content_words
+
+    normalise_exact.cache_clear()
+    fold.cache_clear()
+    _content_words.cache_clear()
+    reset_caches()
+
+
+def malloc_trim() -> None:
+    """Hand glibc's free heap pages back to the system (a probe of fragmentation)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    libc.malloc_trim(0)
+
+
+def trace_report(since: tracemalloc.Snapshot, poll: int, top: int = 15) -> None:
+    """The largest growths of Python allocations since `since`, by line, to stderr."""
+    now = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    stats = now.compare_to(since, "lineno")
+    total = sum(s.size_diff for s in stats)
+    print(f"# tracemalloc, poll {poll}: {total / 1024:+.0f} KB since the start", file=sys.stderr)
+    for stat in stats[:top]:
+        print(f"#   {stat}", file=sys.stderr)
+
+
 def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
     mb = [r["rss_mb"] for r in rows]
     seconds = [r["seconds"] for r in rows]
@@ -176,6 +233,7 @@ def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
         "rss_kb_per_poll_after_warm_up": round(slope(mb[WARM_UP:]) * 1024, 1),
         # Growth that slows down (caches filling) against growth that keeps its pace (a leak).
         "rss_kb_per_poll_last_half": round(slope(mb[len(mb) // 2 :]) * 1024, 1),
+        "rss_by_window": windows(mb),
         "poll_seconds_mean_first_20": round(statistics.fmean(seconds[:head]), 3),
         "poll_seconds_mean_last_20": round(statistics.fmean(seconds[-tail:]), 3),
         "py_objects_first_last": [rows[0]["py_objects"], rows[-1]["py_objects"]],
@@ -204,7 +262,13 @@ def run(
     csv_path: Path | None,
     shared: bool,
     overrides: list[str] | None = None,
+    probes: argparse.Namespace | None = None,
 ) -> list[dict[str, float]]:
+    clear = bool(probes and probes.clear_caches)
+    trim = bool(probes and probes.malloc_trim)
+    trace_from = probes.trace_from if probes else 0
+    trace_at = set(probes.trace_at) if probes else set()
+    traced: list[tracemalloc.Snapshot] = []
     settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
     )
@@ -222,7 +286,16 @@ def run(
             nonlocal writer
             if report.errors:
                 raise RuntimeError(f"poll {report.number} failed: {report.errors}")
+            if clear:
+                clear_bounded_caches()
             gc.collect()  # measure what stays alive, not garbage awaiting collection
+            if trim:
+                malloc_trim()
+            if trace_from and report.number == trace_from:
+                tracemalloc.start()
+                traced.append(tracemalloc.take_snapshot())
+            elif traced and report.number in trace_at:
+                trace_report(traced[0], report.number)
             row: dict[str, float] = {
                 "poll": report.number,
                 "articles": report.articles,
@@ -235,6 +308,8 @@ def run(
                 # DuckDB's write-ahead log: commits not yet checkpointed into the file,
                 # which DuckDB also holds in memory.
                 "wal_kb": round(wal_bytes(db) / 1024, 1),
+                # tracemalloc's own bookkeeping, part of the RSS while it traces.
+                "tracer_mb": round(tracemalloc.get_tracemalloc_memory() / 2**20, 2),
             }
             rows.append(row)
             if out is not None:
@@ -270,10 +345,23 @@ def main(argv: list[str]) -> int:
         metavar="SECTION.KEY=VALUE",
         help="a setting, as `sitrep --set` (store.checkpoint_every_writes=0: no checkpoints)",
     )
+    parser.add_argument(
+        "--clear-caches", action="store_true", help="empty the bounded caches every poll"
+    )
+    parser.add_argument("--malloc-trim", action="store_true", help="malloc_trim(0) every poll")
+    parser.add_argument("--trace-from", type=int, default=0, help="start tracemalloc here")
+    parser.add_argument(
+        "--trace-at",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[],
+        help="polls at which to print tracemalloc's largest growths (comma-separated)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         db = args.db or Path(tmp) / "watch.duckdb"
-        rows = run(args.polls, args.every, db, args.feed_size, args.csv, args.shared, args.set)
+        rows = run(
+            args.polls, args.every, db, args.feed_size, args.csv, args.shared, args.set, args
+        )
         found = summary(rows, db)
     print(json.dumps(found, indent=1))
     return 0

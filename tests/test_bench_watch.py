@@ -4,6 +4,7 @@ are measured by running it, never by a timed test."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import subprocess
@@ -44,3 +45,36 @@ def test_bench_watch_polls_a_changing_local_feed_and_records_memory(
     finally:
         con.close()
     assert stored == (5, 5) and seen == (5,)
+
+
+def test_bench_watch_probes_run_and_report_what_grows(tmp_path: Path) -> None:
+    """The probes that look for what grows: caches emptied and the heap trimmed every poll,
+    tracemalloc started at poll 2 and its growth printed at poll 4."""
+    polls = tmp_path / "polls.csv"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--polls", "4"]
+        + ["--every", "0", "--csv", str(polls), "--clear-caches", "--malloc-trim"]
+        + ["--trace-from", "2", "--trace-at", "4"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["articles"] == 4
+    assert "# tracemalloc, poll 4:" in done.stderr and "# tracemalloc, poll 3" not in done.stderr
+    tracer = [float(r["tracer_mb"]) for r in csv.DictReader(polls.open())]
+    assert tracer[0] == 0 and tracer[-1] > 0  # tracing from poll 2 on
+
+
+def test_growth_by_window_is_the_slope_of_each_hundred_polls_after_the_first() -> None:
+    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    # Flat for 100 polls, rising 1 MB a poll for 100, flat again for the last 50.
+    mb = [500.0] * 100 + [500.0 + n for n in range(100)] + [600.0] * 50
+    found = bench.windows(mb)
+    assert list(found) == ["101-200", "201-250"]
+    assert found["101-200"]["kb_per_poll"] == 1024.0
+    assert found["201-250"] == {"kb_per_poll": 0.0, "mean_mb": 600.0, "min_mb": 600.0}
