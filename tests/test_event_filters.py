@@ -190,7 +190,7 @@ def test_coordinated_verbs_of_one_act_are_one_event(
 
 
 def test_the_act_a_ban_forbids_is_no_event(extractor: Extractor) -> None:
-    text = "The decree banned the militia from conducting raids in the capital."
+    text = "The decree barred the guards from making arrests in the capital."
     triggers = _triggers(extractor, text)
     assert "raids" not in triggers
     assert "raids" in _triggers(extractor, "The militia conducted raids in the capital.")
@@ -209,7 +209,7 @@ def test_a_question_put_to_someone_is_no_request(extractor: Extractor) -> None:
 @pytest.mark.parametrize(
     ("sentence", "stays"),
     [
-        ("The senators attacked Obama's nuclear deal on Friday.", False),
+        ("The senators attacked Merkel's gas deal on Friday.", False),
         ("Kyiv and Moscow reached their first agreement on grain exports.", True),
     ],
 )
@@ -221,7 +221,7 @@ def test_an_agreement_named_by_owner_or_year_is_referred_to(
 
 
 def test_what_a_speech_act_is_about_is_no_event_of_its_own(extractor: Extractor) -> None:
-    text = "The Slovak premier criticized the EU sanctions on Monday."
+    text = "The Slovak premier criticized the planned EU sanctions on Monday."
     triggers = _triggers(extractor, text)
     assert "criticized" in triggers and "sanctions" not in triggers
     # a violent act condemned is news of its own
@@ -231,26 +231,24 @@ def test_what_a_speech_act_is_about_is_no_event_of_its_own(extractor: Extractor)
 
 
 def test_what_would_have_happened_did_not(extractor: Extractor) -> None:
-    text = "Gardiner said this would have threatened British forces."
+    text = "Lomidze said this would have threatened Georgian troops."
     assert "threatened" not in _triggers(extractor, text)
-    assert "threatened" in _triggers(extractor, "Gardiner said Russia threatened British forces.")
+    assert "threatened" in _triggers(extractor, "Lomidze said Russia threatened Georgian troops.")
 
 
 def test_the_act_someone_is_pressured_into_is_no_event_of_its_own(extractor: Extractor) -> None:
-    text = (
-        "Three Ukrainian journalists were pressured by Russian officers to collaborate with Russia."
-    )
+    text = "Two Georgian editors were pressured to collaborate with the Russian occupation forces."
     assert "collaborate" not in _triggers(extractor, text)
 
 
 def test_a_stance_on_those_who_say_names_no_one(extractor: Extractor) -> None:
-    """ "I agree with those who say that the law is broken in Georgia": the stance is on
+    """ "I agree with those who claim that the vote was rigged in Georgia": the stance is on
     "those"; a name inside their clause is not its party. Parse built by hand."""
     from spacy.tokens import Doc, Span
 
     from sitrep.extract.event_filters import _first_person_opinion
 
-    words = ["I", "agree", "with", "those", "who", "say", "that", "law", "is", "broken"]
+    words = ["I", "agree", "with", "those", "who", "claim", "that", "vote", "was", "rigged"]
     words += ["in", "Georgia", "."]
     doc = Doc(
         extractor.nlp.vocab,
@@ -275,7 +273,7 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
     extractor: Extractor,
 ) -> None:
     text = (
-        "Morrison asked Truss during a panel session why the crisis had not made countries rethink."
+        "The senator asked the minister at a hearing why the dispute had not made allies rethink."
     )
     assert "asked" not in _triggers(extractor, text)
 
@@ -283,10 +281,10 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
 @pytest.mark.parametrize(
     ("sentence", "trigger"),
     [
-        ("The sanctions cut the ability of the Russian army to wage war on Ukraine.", "war"),
+        ("The embargo cut the ability of the junta to wage war on the rebels.", "war"),
         ("Its missiles are not accurate enough to conduct an attack on Tbilisi.", "attack"),
-        ("Syria demanded talks before any airstrikes on its territory.", "airstrikes"),
-        ("Russia has had 70,000 casualties, including killed and wounded in action.", "killed"),
+        ("Baku demanded talks before any airstrikes near its border.", "airstrikes"),
+        ("The brigade has had 900 casualties, including killed and wounded in battle.", "killed"),
     ],
 )
 def test_a_capacity_a_quantified_act_or_a_casualty_list_is_no_event(
@@ -296,12 +294,12 @@ def test_a_capacity_a_quantified_act_or_a_casualty_list_is_no_event(
 
 
 def test_an_act_permitted_is_no_act_done(extractor: Extractor) -> None:
-    text = "The waivers allow Iran to build up its nuclear program, the senators said."
+    text = "The permits allow the army to build up its reserves, the deputies said."
     assert "build" not in _triggers(extractor, text)
 
 
 def test_a_counterfactual_the_parser_hung_on_have_is_still_one(extractor: Extractor) -> None:
-    text = "I would have preferred President Trump to announce a clean withdrawal from the pact."
+    text = "I would have preferred the chancellor to announce a full withdrawal from the treaty."
     assert "withdrawal" not in _triggers(extractor, text)
 
 
@@ -309,11 +307,11 @@ def test_a_counterfactual_the_parser_hung_on_have_is_still_one(extractor: Extrac
     ("sentence", "trigger"),
     [
         (
-            "Kyiv urged reporters to avoid calling Russia's invasion of Ukraine as a conflict.",
+            "Tbilisi urged editors to avoid calling Russia's invasion of Georgia as a dispute.",
             "invasion",
         ),
-        ("The US has sent missiles for Ukrainian aircraft to target Russian radars.", "target"),
-        ("America's pivot, confronting the rise of China, goes on.", "confronting"),
+        ("Poland has sent missiles for Ukrainian gunners to target Russian depots.", "target"),
+        ("Canada's new doctrine, confronting the rise of piracy, goes on.", "confronting"),
     ],
 )
 def test_a_name_a_purpose_or_a_trend_is_no_event(
@@ -325,16 +323,16 @@ def test_a_name_a_purpose_or_a_trend_is_no_event(
 @pytest.mark.parametrize(
     ("sentence", "trigger", "stays"),
     [
-        ("Critics allege the Georgian government is backtracking on its reforms.", "allege", False),
-        ("Russian critics allege the Georgian government is backtracking.", "allege", True),
+        ("Critics allege the Georgian cabinet is stalling its reforms.", "allege", False),
+        ("Russian critics allege the Georgian cabinet is stalling.", "allege", True),
         (
-            "China may want negotiations with the United States on the resolution.",
+            "Brazil may want negotiations with Argentina on the border.",
             "negotiations",
             False,
         ),
-        ("Twitter said it will allow terrorists to abuse its platform.", "allow", False),
+        ("The operator said it will allow smugglers to use its port.", "allow", False),
         ("Russia allowed the grain convoy into Mariupol on Sunday.", "allowed", True),
-        ("Paris lobbied Berlin to push for tighter limits on Iran's programme.", "push", False),
+        ("Rome lobbied Madrid to push for tighter limits on migrant boats.", "push", False),
     ],
 )
 def test_commentators_wishes_and_permissions(

@@ -80,9 +80,9 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if token.dep_ == "pcomp" and token.head.lower_ == "since":
         return True  # "the biggest escalation since invading Ukraine": a time reference
     if token.pos_ == "NOUN" and _wanted(token):
-        return True  # "China may want negotiations", "wants tough sanctions": a wish
+        return True  # "Brazil may want talks", "wants tough sanctions": a wish
     if token.pos_ == "NOUN" and trigger.type in _SPOKEN_OF and _topic_of_speech(ctx, token):
-        return True  # "criticized the EU sanctions", "discussed sanctions against Russia"
+        return True  # "criticized the planned sanctions", "discussed sanctions against Russia"
     if _cancelled_by_object(ctx, token, lemma):
         return True  # "released a statement", "met with skepticism"
     if _capability_or_description(ctx, token, carrier, lemma):
@@ -92,7 +92,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if token.pos_ == "NOUN" and any(
         c.dep_ == "det" and c.lower_ in _QUANTIFIERS - {"no"} for c in token.children
     ):
-        return True  # "before launching any airstrikes", "every attack": no act in particular
+        return True  # "before any raids", "every attack": no act in particular
     if _named_by_participle(token):
         return True
     if token.sent.text.count(" | ") >= 2:
@@ -139,7 +139,7 @@ _WANTING = {"want", "wish", "desire", "prefer", "need", "crave"}
 
 def _wanted(noun: Token) -> bool:
     """The noun is what someone wants: its object ("wants tough sanctions") or the subject
-    of the clause it wants ("wants negotiations to be widened")."""
+    of the clause it wants ("wants talks to be extended")."""
     if noun.dep_ == "dobj":
         return noun.head.lemma_.lower() in _WANTING
     clause = noun.head
@@ -148,7 +148,7 @@ def _wanted(noun: Token) -> bool:
 
 
 # Speech acts whose object is their topic, and the kinds of act they speak of, told
-# elsewhere if at all: "criticized the EU sanctions", "discussed the proposal". A condemned
+# elsewhere if at all: "criticized the planned sanctions", "discussed the proposal". A condemned
 # strike or launch stays: the violent act is news in its own right.
 _SPEAKING = {"ACCUSE", "SUPPORT", "CONSULT"}
 _SPOKEN_OF = {"SANCTION", "AGREE", "ACCUSE", "REQUEST", "SUPPORT"}
@@ -191,7 +191,7 @@ def _objects(token: Token) -> list[Token]:
     if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "nsubjpass"} for c in token.children):
         subjects = [c for c in token.children if c.dep_ == "nsubj"]
         if subjects and all(c.tag_ not in {"WDT", "WP"} for c in subjects):
-            out.append(token.head)  # "the cooperation it has received": its noun is its object
+            out.append(token.head)  # "the cooperation it received": its noun is its object
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS:
             out.append(child)
@@ -213,7 +213,7 @@ def _capability_or_description(
     ):
         return True  # "can strike", "can be used to strike"
     if _within_reach_only(token):
-        return True  # "the ability to wage war", "not advanced enough to conduct an attack"
+        return True  # "the capacity to wage a war", "not strong enough to mount an attack"
     if token.dep_ == "amod" and token.tag_ in {"VBN", "VBG"}:
         return not ctx.settings.descriptive_participles
     if _characterises_its_noun(token):
@@ -226,7 +226,7 @@ def _capability_or_description(
 
 def _purpose_of_a_gift(ctx: ArticleContext, token: Token) -> bool:
     """An infinitive of purpose under a verb of giving is what the gift is for, not an act
-    done: "sent missiles for Ukrainian aircraft to target radars"."""
+    done: "sent rockets for its gunners to target depots"."""
     if token.dep_ != "advcl" or not any(
         c.dep_ == "aux" and c.lower_ == "to" for c in token.children
     ):
@@ -251,7 +251,7 @@ def _governing_verbs(token: Token) -> list[Token]:
     return chain
 
 
-# Nouns and adjectives whose infinitive is a capacity, not an act ("the ability to wage war",
+# Nouns and adjectives whose infinitive is a capacity, not an act ("the capacity to wage a war",
 # "capable of"), and degree words that make one ("advanced enough to strike").
 _CAPACITY_HEADS = {"ability", "capacity", "capability", "means", "wherewithal", "able", "capable"}
 _DEGREE_WORDS = {"enough", "too"}
@@ -266,7 +266,7 @@ def _within_reach_only(token: Token) -> bool:
     head = verb.head
     if head.lemma_.lower() in _CAPACITY_HEADS:
         return True
-    # "not advanced enough to conduct an attack": an object of the act, not the act itself
+    # "not strong enough to mount an attack": an object of the act, not the act itself
     # ("would not be reckless enough to attack" is a negated attack, modality's business)
     return token.dep_ == "dobj" and any(c.lower_ in _DEGREE_WORDS for c in head.children)
 
@@ -274,8 +274,8 @@ def _within_reach_only(token: Token) -> bool:
 def _characterises_its_noun(token: Token) -> bool:
     """A relative clause in the plain present says what its noun is, not what happened:
     "countries which support the invasion", "a law that revokes the waivers", "Belarus,
-    which threatens Ukraine", "the policy it opposes", "radars, which the army uses to
-    target artillery". "Rebels who attacked" (past) and "extremists who are fighting him"
+    which threatens Ukraine", "the policy it opposes", "guns, which the army uses to
+    hit depots". "Rebels who attacked" (past) and "extremists who are fighting him"
     (progressive) tell of acts and stay."""
     clause = _governing_verbs(token)[-1]
     if clause.dep_ != "relcl" or clause.tag_ not in {"VBZ", "VBP"}:
@@ -336,7 +336,7 @@ _LISTING_PREPS = {"including", "among", "of"}
 
 
 def _named_by_participle(token: Token) -> bool:
-    """'70,000 casualties, including killed and wounded': a bare participle under a listing
+    """'900 casualties, including killed and wounded': a bare participle under a listing
     preposition names the dead and wounded; 'after being wounded' keeps its auxiliary."""
     first = token.head if token.dep_ == "conj" else token
     if token.tag_ != "VBN" or first.dep_ != "pcomp":
@@ -347,8 +347,8 @@ def _named_by_participle(token: Token) -> bool:
 
 
 def _counterfactual(token: Token) -> bool:
-    """'this would have threatened our security', 'I would have preferred him to announce a
-    withdrawal': what would have happened did not. Climbs from an object or an infinitive
+    """'this would have endangered the talks', 'I would have preferred him to announce a
+    pull-out': what would have happened did not. Climbs from an object or an infinitive
     to its verb; a that-clause under it keeps its own reading ("would have known that the
     army attacked")."""
     node = token
@@ -417,7 +417,7 @@ def _no_actor_subject(ctx: ArticleContext, token: Token, carrier: Token) -> bool
 
 
 # Verbal stances that, said by "I" of no one named, are an opinion: "I reject this
-# fatalism", "I agree with those who say …" ("I support Ukraine" names its party).
+# fatalism", "I agree with those who claim …" ("I support Ukraine" names its party).
 _STANCES = {"SUPPORT", "REJECT", "AGREE"}
 
 
@@ -433,7 +433,7 @@ _CLAUSES = {"relcl", "acl", "advcl", "ccomp"}
 
 
 def _own_words(phrase: Token) -> list[Token]:
-    """The phrase's words outside the clauses under it: in "those who say that Ukraine …"
+    """The phrase's words outside the clauses under it: in "those who claim that Georgia …"
     the stance is on "those", not on Ukraine."""
     words = [phrase]
     for child in phrase.children:
@@ -466,7 +466,7 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
             # "resisted pressure from Moscow to send troops", "a call to withdraw"
             return node.dep_ == "acl" and lemma in book.words("demanding_nouns")
         if node.dep_ == "pcomp" and lemma == "from":
-            # "banned the police from conducting raids": the act forbidden did not happen
+            # "barred the guards from making arrests": the act forbidden did not happen
             return head.head.lemma_.lower() in book.words("forbidding_verbs")
         if head.pos_ != "VERB":
             return False
@@ -475,7 +475,7 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
         if node.dep_ == "xcomp" and (lemma in demanding or lemma in threatening):
             return True
         if node.dep_ in {"xcomp", "ccomp"} and lemma in book.words("permitting_verbs"):
-            return True  # "the waivers allow Iran to build up its programme": a permission
+            return True  # "the permits allow the army to build up its reserves": a permission
         if node.dep_ not in {"xcomp", "dobj"} or lemma in verbs:
             return False  # another verb of its own meaning: "urged them to avoid calling …"
         node = head

@@ -232,9 +232,9 @@ def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
 
 
 def _owned_or_dated(token: Token, cb: Codebook) -> bool:
-    """'Obama's deal', 'the 2015 agreement', 'the 1994 Budapest memorandum': a named
+    """'Merkel's gas deal', 'the 2015 agreement', 'the 1994 Budapest memorandum': a named
     possessor or a year names the agreement. 'Reached their first agreement', 'signed
-    Obama's deal' tell of it being made."""
+    Merkel's deal' tell of it being made."""
     if token.head.lemma_.lower() in cb.words("sealing_verbs"):
         return False
     return any(
@@ -270,7 +270,7 @@ def _asks_for(token: Token, cb: Codebook) -> bool:
         for t in token.subtree
         if t.i > token.i
     ):
-        return False  # "asked X during a session why …", its clause hung on the session
+        return False  # "asked X at a hearing why …", its clause hung on the session
     return any(
         c.dep_ in {"xcomp", "dobj"} or (c.dep_ == "prep" and c.lower_ == "for")
         for c in token.children
