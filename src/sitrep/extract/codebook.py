@@ -31,7 +31,7 @@ CODEBOOK_VERSION = 1
 # decides ("insisted he resign" demands, "insisted it had not attacked" asserts).
 CheckName = Literal[
     "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must",
-    "refused", "names_a_fault", "warns_of_what_is", "owned_or_dated",
+    "refused", "names_a_fault", "warns_of_what_is", "owned_or_dated", "says_that",
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 

@@ -243,6 +243,14 @@ def _owned_or_dated(token: Token, cb: Codebook) -> bool:
     )
 
 
+def _says_that(token: Token, cb: Codebook) -> bool:
+    """The verb governs a that-clause ("allowed that some reforms had failed")."""
+    return any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in token.children
+    )
+
+
 def names_a_quality(token: Token) -> bool:
     """'called the claims absurd', 'branded the vote a sham': an object and what it is called
     (a predicate complement, or a second object)."""
@@ -395,6 +403,7 @@ _CHECKS: dict[CheckName, Check] = {
     "names_a_fault": _names_a_fault,
     "warns_of_what_is": _warns_of_what_is,
     "owned_or_dated": _owned_or_dated,
+    "says_that": _says_that,
 }
 
 
