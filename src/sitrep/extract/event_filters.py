@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.codebook import Codebook
 from sitrep.extract.context import ArticleContext
-from sitrep.extract.event_rules import names_a_quality
+from sitrep.extract.event_rules import names_a_quality, object_relative
 from sitrep.extract.lexicons import Trigger
 from sitrep.extract.spans import prep_objects
 from sitrep.model import Event, Participant
@@ -72,8 +72,7 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if token.pos_ == "NOUN" and carrier.i == token.i and naming:
         return True
     naming_verb = token.head.lemma_.lower() in _NAMING_VERBS
-    named_as = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.head.children)
-    if token.dep_ == "dobj" and naming_verb and (names_a_quality(token.head) or named_as):
+    if token.dep_ == "dobj" and naming_verb and _named_as_something(token.head):
         return True  # "called the invasion a senseless war" / "… as a conflict": named, not told
     if _purpose_of_a_gift(ctx, token):
         return True  # "sent missiles for its aircraft to target radars"
@@ -188,10 +187,8 @@ def _objects(token: Token) -> list[Token]:
     """The words that give a verb its sense: its object (or what stands in for one) and the
     objects of the prepositions and particles that hang off it."""
     out = []
-    if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "nsubjpass"} for c in token.children):
-        subjects = [c for c in token.children if c.dep_ == "nsubj"]
-        if subjects and all(c.tag_ not in {"WDT", "WP"} for c in subjects):
-            out.append(token.head)  # "the cooperation it received": its noun is its object
+    if object_relative(token):
+        out.append(token.head)  # "the cooperation it received": its noun is its object
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS:
             out.append(child)
@@ -222,6 +219,14 @@ def _capability_or_description(
     if acts is None or token.pos_ != "NOUN" or token.tag_ != "NN":
         return False
     return not (token.dep_ == "dobj" and token.head.lemma_.lower() in acts)
+
+
+def _named_as_something(verb: Token) -> bool:
+    """'called the claims absurd', 'branded the vote a sham', 'called the war a conflict' or
+    '… as a conflict': the naming verb says what its object is called."""
+    return names_a_quality(verb) or any(
+        c.dep_ == "prep" and c.lower_ == "as" for c in verb.children
+    )
 
 
 def _purpose_of_a_gift(ctx: ArticleContext, token: Token) -> bool:

@@ -142,7 +142,7 @@ def _context_conditions(when: When, facts: _Facts, cb: Codebook) -> bool:
 def _objects(token: Token) -> set[str]:
     """Lemmas of the direct objects (and their conjuncts) and of a governed "of" phrase."""
     out: set[str] = set()
-    if token.dep_ == "acl" or _object_relative(token):
+    if token.dep_ == "acl" or object_relative(token):
         out.add(token.head.lemma_.lower())  # "a pathologist sent to Israel"
         out.update(_compounds(token.head))  # "the weapon systems the US has sent"
     for child in token.children:
@@ -160,7 +160,7 @@ def _compounds(noun: Token) -> set[str]:
     return {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
 
 
-def _object_relative(token: Token) -> bool:
+def object_relative(token: Token) -> bool:
     """A relative clause whose noun is the verb's object: "the weapon systems the US has sent"
     (no object of its own, and its subject is no relative pronoun)."""
     if token.dep_ != "relcl" or any(c.dep_ == "dobj" for c in token.children):
