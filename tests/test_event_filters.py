@@ -303,6 +303,50 @@ def test_a_counterfactual_the_parser_hung_on_have_is_still_one(extractor: Extrac
     assert "withdrawal" not in _triggers(extractor, text)
 
 
+def test_a_counterfactual_with_would_hung_off_have_is_one(extractor: Extractor) -> None:
+    # after a closing quote the parser hangs "would" off "have", and "have" off "preferred"
+    text = (
+        "As we have seen in Syria, the longer we ignore a problem, the bigger that problem "
+        'grows."\n\nI would have preferred President Novak to announce a clean withdrawal '
+        "from the accord, but I support his decision to give parliament a final chance."
+    )
+    assert "withdrawal" not in _triggers(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asking", "asked_for"),
+    [
+        ("Then she asked Norway to increase gas supply.", "asked", "supply"),
+        ("Officials asked Ankara to deliver aid to the valley.", "asked", "aid"),
+    ],
+)
+def test_the_object_of_an_act_asked_for_is_no_event(
+    extractor: Extractor, sentence: str, asking: str, asked_for: str
+) -> None:
+    triggers = _triggers(extractor, sentence)
+    assert asking in triggers and asked_for not in triggers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        ("The old fortress is very difficult to attack, the colonel said.", "attack"),
+        ("Berlin bristled at the thought of teaming up with Moscow.", "teaming"),
+        ("The network is targeting Republicans and Democrats alike.", "targeting"),
+        ("Facebook judges writers by whether it approves or disapproves of their views.", "approves"),
+    ],
+)
+def test_an_act_judged_hard_entertained_or_an_everyday_sense_is_no_event(
+    extractor: Extractor, sentence: str, trigger: str
+) -> None:
+    assert trigger not in _triggers(extractor, sentence)
+
+
+def test_an_attack_that_happened_stays(extractor: Extractor) -> None:
+    assert "targeted" in _triggers(extractor, "Russian drones targeted Ukrainians in Kharkiv.")
+    assert "invasion" in _triggers(extractor, "Russia launched an invasion of Georgia in 2008.")
+
+
 @pytest.mark.parametrize(
     ("sentence", "trigger"),
     [

@@ -94,6 +94,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "before any raids", "every attack": no act in particular
     if _named_by_participle(token):
         return True
+    if _entertained_only(token):
+        return True  # "bristled at the thought of teaming up with them"
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -176,11 +178,30 @@ def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
     preps = lex.cancel_preps.get(lemma, frozenset())
     needed = lex.require_objects.get(lemma)
     objects = _objects(token)
-    if needed is not None and not any(o.lemma_.lower() in needed for o in objects):
+    words = [_sense_forms(o) for o in objects]
+    if needed is not None and not any(forms & needed for forms in words):
         return True
-    if any(o.lemma_.lower() in cancel for o in objects):
+    if any(forms & cancel for forms in words):
         return True  # "released a statement", "pleaded guilty"
-    return any(c.dep_ == "prep" and c.lower_ in preps for c in token.children)
+    return any(c.dep_ == "prep" and c.lower_ in preps for c in _sharing_preps(token))
+
+
+def _sharing_preps(verb: Token) -> list[Token]:
+    """The verb's children, and those of a verb coordinated with it when it has no object
+    of its own: in "approves or disapproves of their politics" the "of" is both verbs'."""
+    children = list(verb.children)
+    if any(c.dep_ in _OBJECT_DEPS for c in children):
+        return children
+    return children + [g for c in children if c.dep_ == "conj" for g in c.children]
+
+
+def _sense_forms(word: Token) -> set[str]:
+    """The word's lemma, and the singular of a capitalised plural the tagger left as its
+    own lemma ("targeted Republicans" → republican)."""
+    forms = {word.lemma_.lower()}
+    if word.tag_ == "NNPS" and word.lower_.endswith("s"):
+        forms.add(word.lower_[:-1])
+    return forms
 
 
 def _objects(token: Token) -> list[Token]:
@@ -258,7 +279,20 @@ def _governing_verbs(token: Token) -> list[Token]:
 
 # Nouns and adjectives whose infinitive is a capacity, not an act ("the capacity to wage a war",
 # "capable of"), and degree words that make one ("advanced enough to strike").
-_CAPACITY_HEADS = {"ability", "capacity", "capability", "means", "wherewithal", "able", "capable"}
+_CAPACITY_HEADS = {
+    "ability",
+    "capacity",
+    "capability",
+    "means",
+    "wherewithal",
+    "able",
+    "capable",
+    # how hard an act would be is no act: "the city is hard to attack"
+    "difficult",
+    "hard",
+    "easy",
+    "impossible",
+}
 _DEGREE_WORDS = {"enough", "too"}
 
 
@@ -351,6 +385,18 @@ def _named_by_participle(token: Token) -> bool:
     return first.head.lower_ in _LISTING_PREPS
 
 
+# Nouns whose "of" phrase is an act entertained, not done: "the thought of teaming up",
+# "the prospect of an invasion" ("the threat of …" is a danger: senses.yaml danger_nouns).
+_ENTERTAINING_NOUNS = {"thought", "idea", "prospect", "possibility", "notion"}
+
+
+def _entertained_only(token: Token) -> bool:
+    """The trigger is the "of" gerund or noun of a noun of thought or likelihood."""
+    if token.dep_ not in {"pcomp", "pobj"} or token.head.lower_ != "of":
+        return False
+    return token.head.head.lemma_.lower() in _ENTERTAINING_NOUNS
+
+
 def _counterfactual(token: Token) -> bool:
     """'this would have endangered the talks', 'I would have preferred him to announce a
     pull-out': what would have happened did not. Climbs from an object or an infinitive
@@ -358,7 +404,7 @@ def _counterfactual(token: Token) -> bool:
     army attacked")."""
     node = token
     for _ in range(4):
-        auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
+        auxes = _auxiliaries(node)
         if node.tag_ == "VBN" and "have" in auxes and auxes & _PAST_MODALS:
             return True
         if node.lemma_ == "have" and auxes & _PAST_MODALS:
@@ -369,6 +415,14 @@ def _counterfactual(token: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _auxiliaries(verb: Token) -> set[str]:
+    """The verb's auxiliaries, with those the parser hung off another auxiliary ("would"
+    under "have" in "I would have preferred …" after a closing quote)."""
+    auxes = [c for c in verb.children if c.dep_ == "aux"]
+    nested = [g for c in auxes for g in c.children if g.dep_ == "aux"]
+    return {c.lower_ for c in [*auxes, *nested]}
 
 
 def _on_many_occasions(carrier: Token) -> bool:
@@ -481,7 +535,11 @@ def _content_of_a_demand(ctx: ArticleContext, token: Token) -> bool:
             return True
         if node.dep_ in {"xcomp", "ccomp"} and lemma in book.words("permitting_verbs"):
             return True  # "the permits allow the army to build up its reserves": a permission
-        if node.dep_ not in {"xcomp", "dobj"} or lemma in verbs:
+        if node.dep_ not in {"xcomp", "dobj"}:
+            return False
+        if node.dep_ == "xcomp" and lemma in verbs:
             return False  # another verb of its own meaning: "urged them to avoid calling …"
+        # an object goes with its verb, trigger or not: "asked them to deliver aid" asks
+        # for one act, the delivery of aid
         node = head
     return False
