@@ -333,7 +333,7 @@ def test_the_object_of_an_act_asked_for_is_no_event(
         ("The old fortress is very difficult to attack, the colonel said.", "attack"),
         ("Berlin bristled at the thought of teaming up with Moscow.", "teaming"),
         ("The network is targeting Republicans and Democrats alike.", "targeting"),
-        ("Facebook judges writers by whether it approves or disapproves of their views.", "approves"),
+        ("Facebook judges us by whether it approves or disapproves of our views.", "approves"),
     ],
 )
 def test_an_act_judged_hard_entertained_or_an_everyday_sense_is_no_event(
