@@ -383,3 +383,29 @@ def test_commentators_wishes_and_permissions(
     extractor: Extractor, sentence: str, trigger: str, stays: bool
 ) -> None:
     assert (trigger in _triggers(extractor, sentence)) is stays
+
+
+def test_the_thing_a_measure_noun_measures_is_the_object(extractor: Extractor) -> None:
+    """ "the level of cooperation it has received": the received thing is the cooperation,
+    which cancels the meeting sense of "receive". Parse built by hand."""
+    from spacy.tokens import Doc
+
+    from sitrep.extract.event_filters import _objects
+
+    words = ["the", "level", "of", "cooperation", "it", "has", "received"]
+    doc = Doc(
+        extractor.nlp.vocab,
+        words=words,
+        heads=[1, 1, 1, 2, 6, 6, 1],
+        deps=["det", "ROOT", "prep", "pobj", "nsubj", "aux", "relcl"],
+        lemmas=["the", "level", "of", "cooperation", "it", "have", "receive"],
+    )
+    assert [t.text for t in _objects(doc[6])] == ["level", "cooperation"]
+    plain = Doc(
+        extractor.nlp.vocab,
+        words=["the", "cooperation", "it", "has", "received"],
+        heads=[1, 1, 4, 4, 1],
+        deps=["det", "ROOT", "nsubj", "aux", "relcl"],
+        lemmas=["the", "cooperation", "it", "have", "receive"],
+    )
+    assert [t.text for t in _objects(plain[4])] == ["cooperation"]

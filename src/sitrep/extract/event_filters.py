@@ -195,6 +195,16 @@ def _sharing_preps(verb: Token) -> list[Token]:
     return children + [g for c in children if c.dep_ == "conj" for g in c.children]
 
 
+# Nouns that measure another ("the level of cooperation"): the measured noun is the thing.
+_MEASURES = {"level", "degree", "amount", "kind", "sort", "type", "quality", "quantity"}
+
+
+def _measured(noun: Token) -> list[Token]:
+    if noun.lemma_.lower() not in _MEASURES:
+        return []
+    return [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+
+
 def _sense_forms(word: Token) -> set[str]:
     """The word's lemma, and the singular of a capitalised plural the tagger left as its
     own lemma ("targeted Republicans" → republican)."""
@@ -210,6 +220,7 @@ def _objects(token: Token) -> list[Token]:
     out = []
     if object_relative(token):
         out.append(token.head)  # "the cooperation it received": its noun is its object
+        out.extend(_measured(token.head))  # "the level of cooperation it received"
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS:
             out.append(child)
