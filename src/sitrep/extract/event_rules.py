@@ -251,6 +251,21 @@ def _says_that(token: Token, cb: Codebook) -> bool:
     )
 
 
+def _serves_an_inquiry(token: Token, cb: Codebook) -> bool:
+    """What is given goes to an investigation: "provided help on other investigations", "gave
+    a boost to the probe", "provided information to the inquiry" (class `inquiries`)."""
+    inquiries = cb.words("inquiries")
+    holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
+    return any(
+        g.lemma_.lower() in inquiries
+        for holder in holders
+        for p in holder.children
+        if p.dep_ == "prep" and p.lower_ in {"on", "to", "in", "with", "for"}
+        for g in p.children
+        if g.dep_ == "pobj"
+    )
+
+
 def names_a_quality(token: Token) -> bool:
     """'called the claims absurd', 'branded the vote a sham': an object and what it is called
     (a predicate complement, or a second object)."""
@@ -404,6 +419,7 @@ _CHECKS: dict[CheckName, Check] = {
     "warns_of_what_is": _warns_of_what_is,
     "owned_or_dated": _owned_or_dated,
     "says_that": _says_that,
+    "serves_an_inquiry": _serves_an_inquiry,
 }
 
 
