@@ -189,6 +189,27 @@ def test_coordinated_verbs_of_one_act_are_one_event(
     assert verbs == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Two senators condemned the Georgian cabinet, accusing it of stalling the reforms.",
+            ["condemned"],
+        ),
+        ("Moldova conducted its first airstrikes, launching a strike on a depot.", ["airstrikes"]),
+        (
+            "Macron praised the Georgian vote, while congratulating its people on the turnout.",
+            ["praised", "congratulating"],
+        ),
+    ],
+)
+def test_a_bare_participle_of_the_same_type_restates_the_act(
+    extractor: Extractor, sentence: str, expected: list[str]
+) -> None:
+    words = {"condemned", "accusing", "airstrikes", "strike", "praised", "congratulating"}
+    assert [t for t in _triggers(extractor, sentence) if t in words] == expected
+
+
 def test_the_act_a_ban_forbids_is_no_event(extractor: Extractor) -> None:
     text = "The decree barred the guards from making arrests in the capital."
     triggers = _triggers(extractor, text)

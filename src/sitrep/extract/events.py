@@ -150,9 +150,11 @@ def _one_act_per_coordination(found: list[Candidate], book: Codebook) -> list[Ca
     """Coordinated outcomes of one attack are one event: "was shot and killed", "killed,
     injured or captured 5,000 troops", "were killed and 40 wounded" (class
     `casualty_verbs`). Other coordinated verbs tell acts of their own ("shelled and burned
-    the villages", "shelled Kharkiv and bombed Kyiv")."""
+    the villages", "shelled Kharkiv and bombed Kyiv"). A participle that restates its
+    verb's act is that act too (`_restates`)."""
     casualties = book.words("casualty_verbs")
     verbs = {token.i: event.type for event, token, _ in found if token.pos_ == "VERB"}
+    carriers = {carrier.i: event.type for event, _, carrier in found}
     kept: list[Candidate] = []
     for event, token, carrier in found:
         first = token.head
@@ -163,9 +165,20 @@ def _one_act_per_coordination(found: list[Candidate], book: Codebook) -> list[Ca
             and first.i < token.i
             and {token.lemma_.lower(), first.lemma_.lower()} <= casualties
         )
-        if not same_act:
+        if not same_act and not _restates(carrier, event, carriers):
             kept.append((event, token, carrier))
     return kept
+
+
+def _restates(carrier: Token, event: Event, carriers: dict[int, str]) -> bool:
+    """A bare participle after a verb of the same type tells the same act again:
+    "condemned the cabinet, accusing it of …", "conducted airstrikes, launching a strike on
+    …". With a marker it is an act of its own ("praised the vote while congratulating …")."""
+    if carrier.dep_ != "advcl" or carrier.tag_ != "VBG" or carrier.head.i >= carrier.i:
+        return False
+    if any(c.dep_ == "mark" for c in carrier.children):
+        return False
+    return carriers.get(carrier.head.i) == event.type
 
 
 def features_of(ctx: ArticleContext, candidate: Candidate) -> Features:
