@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -170,7 +171,7 @@ def _one_act_per_coordination(found: list[Candidate], book: Codebook) -> list[Ca
     return kept
 
 
-def _restates(carrier: Token, event: Event, carriers: dict[int, str]) -> bool:
+def _restates(carrier: Token, event: Event, carriers: Mapping[int, str]) -> bool:
     """A bare participle after a verb of the same type tells the same act again:
     "condemned the cabinet, accusing it of …", "conducted airstrikes, launching a strike on
     …". With a marker it is an act of its own ("praised the vote while congratulating …")."""
