@@ -430,3 +430,22 @@ def test_the_thing_a_measure_noun_measures_is_the_object(extractor: Extractor) -
         lemmas=["the", "cooperation", "it", "have", "receive"],
     )
     assert [t.text for t in _objects(plain[4])] == ["cooperation"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "stays"),
+    [
+        (
+            "It is perfectly within bounds for Tbilisi to oppose the talks with Baku.",
+            "oppose",
+            False,
+        ),
+        ("The waivers paved a way for Iran to continue working with Belarus.", "working", False),
+        ("Kyiv pushed hard for Paris to provide support for the Georgian army.", "support", False),
+        ("There is an obvious desire for Hungary to invade western Romania.", "invade", True),
+    ],
+)
+def test_a_for_someone_to_infinitive_is_no_act_done(
+    extractor: Extractor, sentence: str, trigger: str, stays: bool
+) -> None:
+    assert (trigger in _triggers(extractor, sentence)) is stays

@@ -96,6 +96,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True
     if _entertained_only(token):
         return True  # "bristled at the thought of teaming up with them"
+    if _for_someone_to(token):
+        return True  # "it is fine for him to oppose the talks", "pushed for Paris to act"
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -399,6 +401,21 @@ def _named_by_participle(token: Token) -> bool:
 # Nouns whose "of" phrase is an act entertained, not done: "the thought of teaming up",
 # "the prospect of an invasion" ("the threat of …" is a danger: senses.yaml danger_nouns).
 _ENTERTAINING_NOUNS = {"thought", "idea", "prospect", "possibility", "notion"}
+
+
+def _for_someone_to(token: Token) -> bool:
+    """The act is a "for … to" infinitive, said to be fine, pushed for or made possible, not
+    done: "it is within bounds for him to oppose the talks", "paved a way for it to go on
+    working". Under another noun it is what is wished or planned ("a desire for the army to
+    invade"), which modality reads."""
+    for verb in _governing_verbs(token.head if token.dep_ == "dobj" else token):
+        kids = {(c.dep_, c.lower_) for c in verb.children}
+        if ("mark", "for") in kids and ("aux", "to") in kids:
+            head = verb.head
+            if head.pos_ != "NOUN":
+                return True
+            return head.lemma_.lower() in _CAPACITY_HEADS | {"way"}
+    return False
 
 
 def _entertained_only(token: Token) -> bool:
