@@ -449,3 +449,18 @@ def test_a_for_someone_to_infinitive_is_no_act_done(
     extractor: Extractor, sentence: str, trigger: str, stays: bool
 ) -> None:
     assert (trigger in _triggers(extractor, sentence)) is stays
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stays"),
+    [
+        ("Kozlov's criticism goes directly to the heart of the Georgian policy.", False),
+        ("The envoy's letter contains its own harsh criticism of the Kremlin's policy.", False),
+        ("Criticism of Moscow mounted in Tbilisi after the strike.", True),
+    ],
+)
+def test_a_stance_talked_about_is_not_made(
+    extractor: Extractor, sentence: str, stays: bool
+) -> None:
+    triggers = [t.lower() for t in _triggers(extractor, sentence)]
+    assert ("criticism" in triggers) is stays

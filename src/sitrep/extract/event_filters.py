@@ -98,6 +98,8 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "bristled at the thought of teaming up with them"
     if _for_someone_to(token):
         return True  # "it is fine for him to oppose the talks", "pushed for Paris to act"
+    if _speech_spoken_of(token):
+        return True  # "his criticism goes to the heart of …": a criticism told elsewhere
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -401,6 +403,23 @@ def _named_by_participle(token: Token) -> bool:
 # Nouns whose "of" phrase is an act entertained, not done: "the thought of teaming up",
 # "the prospect of an invasion" ("the threat of …" is a danger: senses.yaml danger_nouns).
 _ENTERTAINING_NOUNS = {"thought", "idea", "prospect", "possibility", "notion"}
+
+
+# Nouns of a verbal stance that, as someone's stance in subject position or as what a text
+# contains, are talked about, not made: "his criticism goes to the heart of …", "the letter
+# contains praise for …".
+# Made stances come with their verb: "drew criticism", "voiced praise".
+_STANCE_NOUNS = {"criticism", "praise", "condemnation", "rebuke", "censure"}
+_CONTAINING_VERBS = {"contain", "include", "carry", "hold"}
+
+
+def _speech_spoken_of(noun: Token) -> bool:
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _STANCE_NOUNS:
+        return False
+    if noun.dep_ in {"nsubj", "nsubjpass"}:
+        # someone's stance as a subject is one already told ("criticism mounted" is news)
+        return any(c.dep_ == "poss" for c in noun.children)
+    return noun.dep_ == "dobj" and noun.head.lemma_.lower() in _CONTAINING_VERBS
 
 
 def _for_someone_to(token: Token) -> bool:
