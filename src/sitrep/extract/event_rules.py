@@ -266,6 +266,13 @@ def _serves_an_inquiry(token: Token, cb: Codebook) -> bool:
     )
 
 
+def _done_by_protest(token: Token, cb: Codebook) -> bool:
+    """The verb's subject is a protest or its marchers ("the rally targeted the embassy";
+    class `protest_words`)."""
+    protests = cb.words("protest_words")
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in protests for c in token.children)
+
+
 def names_a_quality(token: Token) -> bool:
     """'called the claims absurd', 'branded the vote a sham': an object and what it is called
     (a predicate complement, or a second object)."""
@@ -420,6 +427,7 @@ _CHECKS: dict[CheckName, Check] = {
     "owned_or_dated": _owned_or_dated,
     "says_that": _says_that,
     "serves_an_inquiry": _serves_an_inquiry,
+    "done_by_protest": _done_by_protest,
 }
 
 
