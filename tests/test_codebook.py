@@ -180,6 +180,7 @@ rules:
         ("{lemmas: no_such_class}", "none", "names no class"),
         ("{lemmas: [veto], check: clever}", "none", "unknown check"),
         ("{lemmas: [veto, on]}", "none", "list of words"),
+        ("{lemmas: [veto], prep_objects: {on: [plan]}}", "none", "quote it"),
         ("{pos: ADJ}", "none", "VERB or NOUN"),
         ("{lemmas: [veto], lexicon_types: [REFUSE]}", "none", "PLOVER types"),
         ("{}", "none", "non-empty"),

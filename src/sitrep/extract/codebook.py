@@ -368,7 +368,12 @@ def _prep_objects(
     if not isinstance(value, dict) or len(value) != 1:
         raise CodebookError(f"{where}: {what}: `prep_objects` is one `preposition: class`")
     ((prep, words),) = value.items()
-    return str(prep).lower(), _words(where, f"{what} `prep_objects`", words, classes)
+    if not isinstance(prep, str):
+        # YAML 1.1 reads a bare `on` or `off` as a boolean: the preposition must be quoted
+        raise CodebookError(
+            f"{where}: {what}: `prep_objects` preposition {prep!r} is not a word (quote it)"
+        )
+    return prep.lower(), _words(where, f"{what} `prep_objects`", words, classes)
 
 
 def _is_check(value: object) -> TypeGuard[CheckName]:
