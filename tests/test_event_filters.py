@@ -464,3 +464,21 @@ def test_a_stance_talked_about_is_not_made(
 ) -> None:
     triggers = [t.lower() for t in _triggers(extractor, sentence)]
     assert ("criticism" in triggers) is stays
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "stays"),
+    [
+        ("The politician stops short of noting who is fighting against whom.", "fighting", False),
+        ("It is unclear who attacked the convoy near Kherson.", "attacked", True),
+        (
+            "Prosecutors said the conspiracy he is tasked with investigating involved Kozlov.",
+            "investigating",
+            False,
+        ),
+    ],
+)
+def test_a_remit_or_a_question_with_no_party_is_no_act(
+    extractor: Extractor, sentence: str, trigger: str, stays: bool
+) -> None:
+    assert (trigger in _triggers(extractor, sentence)) is stays

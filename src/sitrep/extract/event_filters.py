@@ -100,6 +100,10 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
         return True  # "it is fine for him to oppose the talks", "pushed for Paris to act"
     if _speech_spoken_of(token):
         return True  # "his criticism goes to the heart of …": a criticism told elsewhere
+    if _a_remit(token):
+        return True  # "the conspiracy he is tasked with investigating": a job, not an act
+    if _who_against_whom(token):
+        return True  # "noting who is fighting against whom": a question, no one named
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -420,6 +424,29 @@ def _speech_spoken_of(noun: Token) -> bool:
         # someone's stance as a subject is one already told ("criticism mounted" is news)
         return any(c.dep_ == "poss" for c in noun.children)
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in _CONTAINING_VERBS
+
+
+# Participles that give someone a job: "tasked with investigating" names the remit.
+_REMIT_VERBS = {"task", "entrust", "mandate"}
+
+
+def _a_remit(token: Token) -> bool:
+    if token.dep_ != "pcomp" or token.head.lower_ != "with":
+        return False
+    return token.head.head.lemma_.lower() in _REMIT_VERBS
+
+
+_WH = {"who", "whom", "what", "which"}
+
+
+def _who_against_whom(token: Token) -> bool:
+    """Both parties of the act are question words: "who is fighting against whom"."""
+    subject = subject_of(token)
+    if subject is None or subject.lower_ not in _WH:
+        return False
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    objects += [g for c in token.children if c.dep_ == "prep" for g in c.children]
+    return any(o.lower_ in _WH for o in objects)
 
 
 def _for_someone_to(token: Token) -> bool:
