@@ -78,6 +78,9 @@ def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: st
         ("The Serbian bank moved to shore up the currency.", "shore"),
         ("The Moldovan government launched a fund for refugees.", "launched"),
         ("The Georgian premier flew a small plane to the coast.", "flew"),
+        # A call made to congratulate asks for nothing (class phone_call_purposes).
+        ("The Serbian president called to congratulate his Hungarian colleague.", "called"),
+        ("The Kosovo police questioned the two drivers at the crossing.", "questioned"),
     ],
 )
 def test_no_event_on_the_word(extractor: Extractor, text: str, trigger: str) -> None:
