@@ -57,6 +57,12 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         ("Armenian units repulsed an attack on the village.", "repulsed", "ASSAULT"),
         ("Tehran moved to shore up its air defences near the coast.", "shore", "MOBILIZE"),
         ("Pyongyang pledged to bolster its nuclear arsenal.", "bolster", "MOBILIZE"),
+        # A quoted word of blame the parser hangs on the object (event_rules._names_a_fault).
+        (
+            'The Ukrainian governor called the double strikes "utterly immoral".',
+            "called",
+            "ACCUSE",
+        ),
     ],
 )
 def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: str) -> None:

@@ -212,6 +212,7 @@ def _names_a_fault(token: Token, cb: Codebook) -> bool:
     called = [c for c in token.children if c.dep_ == "oprd"] or [
         c for c in token.children if c.dep_ == "dobj"
     ][1:]
+    called = called or _trailing_adjectives(token)
     return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
 
 
@@ -256,7 +257,27 @@ def names_a_quality(token: Token) -> bool:
     (a predicate complement, or a second object)."""
     objects = [c for c in token.children if c.dep_ == "dobj"]
     said_to_be = [c for c in token.children if c.dep_ == "oprd"]
+    if objects and not said_to_be and len(objects) == 1:
+        return bool(_trailing_adjectives(token))
     return bool(objects) and (bool(said_to_be) or len(objects) > 1)
+
+
+def _trailing_adjectives(token: Token) -> list[Token]:
+    """Quoted adjectives after the verb's object: English puts an attributive adjective
+    before its noun, so a quoted one after it is what the object is called, hung on the
+    noun by the parser ('called the strikes "utterly immoral"'); "an agreement worth
+    billions" names nothing."""
+    doc = token.doc
+    return [
+        a
+        for o in token.children
+        if o.dep_ == "dobj"
+        for a in o.children
+        if a.dep_ == "amod"
+        and a.i > o.i
+        and a.pos_ == "ADJ"
+        and any(t.is_quote for t in doc[o.i + 1 : a.i])
+    ]
 
 
 # Words that open a question put to someone ("asked Truss why …").
