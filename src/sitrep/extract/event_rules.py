@@ -216,6 +216,21 @@ def _names_a_fault(token: Token, cb: Codebook) -> bool:
     return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
 
 
+def _named_as_a_fault(token: Token, cb: Codebook) -> bool:
+    """'described the shelling as a war crime', 'described the rebels fighting there as
+    "terrorists"': an "as" phrase of the verb or of its object, wherever the parser hangs it
+    inside the object's phrase, names a word of blame (class `fault_words`)."""
+    faults = cb.words("fault_words")
+    phrases = [token, *(t for c in token.children if c.dep_ == "dobj" for t in c.subtree)]
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ == "as"
+        and any(w.lemma_.lower() in faults or w.lower_ in faults for w in p.subtree)
+        for head in phrases
+        for p in head.children
+    )
+
+
 def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
     """'warned that the rebels are regrouping' states what is; 'warned that it could
     spread', 'warned they were going to strike', 'warned that Moscow plans to invade' tell
@@ -423,6 +438,7 @@ _CHECKS: dict[CheckName, Check] = {
     "refused": _refused,
     "names_a_fault": _names_a_fault,
     "warns_of_what_is": _warns_of_what_is,
+    "named_as_a_fault": _named_as_a_fault,
     "owned_or_dated": _owned_or_dated,
     "says_that": _says_that,
 }
