@@ -51,6 +51,18 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         # The lemmatizer keeps "retook"; the lexicon lists the form.
         ("Azerbaijani forces retook the town of Shusha in November.", "retook", "ASSAULT"),
         ("Russia waged war on Ukraine's power grid last winter.", "war", "ASSAULT"),
+        # Session 10: fighting off an attack is force used; strengthening an arsenal or
+        # shoring up defences readies force (rule bolster-forces).
+        ("Georgian troops repelled the rebel offensive near the pass.", "repelled", "ASSAULT"),
+        ("Armenian units repulsed an attack on the village.", "repulsed", "ASSAULT"),
+        ("Tehran moved to shore up its air defences near the coast.", "shore", "MOBILIZE"),
+        ("Pyongyang pledged to bolster its nuclear arsenal.", "bolster", "MOBILIZE"),
+        # A quoted word of blame the parser hangs on the object (event_rules._names_a_fault).
+        (
+            'The Ukrainian governor called the double strikes "utterly immoral".',
+            "called",
+            "ACCUSE",
+        ),
     ],
 )
 def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: str) -> None:
@@ -66,6 +78,15 @@ def test_recalled_event(extractor: Extractor, text: str, trigger: str, label: st
         ("Concern is growing in Kosovo over the Serbian troop movements.", "Concern"),
         ("The Albanian dockers downed tools on Monday.", "downed"),
         ("Russia threatened to use its new weapons against Ukraine.", "weapons"),
+        # Session 10: "use" is an act only when force is what a ready party would use, and
+        # "shore up" only with forces; a launch only of missiles, rockets or satellites.
+        ("Belgrade is ready to use the new funds for the border.", "use"),
+        ("The Serbian bank moved to shore up the currency.", "shore"),
+        ("The Moldovan government launched a fund for refugees.", "launched"),
+        ("The Georgian premier flew a small plane to the coast.", "flew"),
+        # A call made to congratulate asks for nothing (class phone_call_purposes).
+        ("The Serbian president called to congratulate his Hungarian colleague.", "called"),
+        ("The Kosovo police questioned the two drivers at the crossing.", "questioned"),
     ],
 )
 def test_no_event_on_the_word(extractor: Extractor, text: str, trigger: str) -> None:

@@ -212,7 +212,23 @@ def _names_a_fault(token: Token, cb: Codebook) -> bool:
     called = [c for c in token.children if c.dep_ == "oprd"] or [
         c for c in token.children if c.dep_ == "dobj"
     ][1:]
+    called = called or _trailing_adjectives(token)
     return any(w.lemma_.lower() in faults or w.lower_ in faults for c in called for w in c.subtree)
+
+
+def _named_as_a_fault(token: Token, cb: Codebook) -> bool:
+    """'described the shelling as a war crime', 'described the rebels fighting there as
+    "terrorists"': an "as" phrase of the verb or of its object, wherever the parser hangs it
+    inside the object's phrase, names a word of blame (class `fault_words`)."""
+    faults = cb.words("fault_words")
+    phrases = [token, *(t for c in token.children if c.dep_ == "dobj" for t in c.subtree)]
+    return any(
+        p.dep_ == "prep"
+        and p.lower_ == "as"
+        and any(w.lemma_.lower() in faults or w.lower_ in faults for w in p.subtree)
+        for head in phrases
+        for p in head.children
+    )
 
 
 def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
@@ -278,7 +294,27 @@ def names_a_quality(token: Token) -> bool:
     (a predicate complement, or a second object)."""
     objects = [c for c in token.children if c.dep_ == "dobj"]
     said_to_be = [c for c in token.children if c.dep_ == "oprd"]
+    if objects and not said_to_be and len(objects) == 1:
+        return bool(_trailing_adjectives(token))
     return bool(objects) and (bool(said_to_be) or len(objects) > 1)
+
+
+def _trailing_adjectives(token: Token) -> list[Token]:
+    """Quoted adjectives after the verb's object: English puts an attributive adjective
+    before its noun, so a quoted one after it is what the object is called, hung on the
+    noun by the parser ('called the strikes "utterly immoral"'); "an agreement worth
+    billions" names nothing."""
+    doc = token.doc
+    return [
+        a
+        for o in token.children
+        if o.dep_ == "dobj"
+        for a in o.children
+        if a.dep_ == "amod"
+        and a.i > o.i
+        and a.pos_ == "ADJ"
+        and any(t.is_quote for t in doc[o.i + 1 : a.i])
+    ]
 
 
 # Words that open a question put to someone ("asked Truss why …").
@@ -424,6 +460,7 @@ _CHECKS: dict[CheckName, Check] = {
     "refused": _refused,
     "names_a_fault": _names_a_fault,
     "warns_of_what_is": _warns_of_what_is,
+    "named_as_a_fault": _named_as_a_fault,
     "owned_or_dated": _owned_or_dated,
     "says_that": _says_that,
     "serves_an_inquiry": _serves_an_inquiry,
