@@ -39,3 +39,9 @@ def test_eval_gate(gate: dict[str, Any], shared: Path, settings: Settings) -> No
         assert report.metrics[metric] >= floor, (
             f"{gate['stage']} {gate['name']}: {metric} {report.metrics[metric]:.4f} < floor {floor}"
         )
+    # lower is better for these (the share of events from sentences with no event)
+    for metric, ceiling in gate.get("ceilings", {}).items():
+        assert report.metrics[metric] <= ceiling, (
+            f"{gate['stage']} {gate['name']}: {metric} {report.metrics[metric]:.4f} > "
+            f"ceiling {ceiling}"
+        )
