@@ -102,6 +102,9 @@ def test_we_in_a_quote_is_its_speaker(extractor: Extractor) -> None:
         ("Kyiv urged its allies to enforce the arms embargo.", "urged", "embargo"),
         ("Moscow threatened to strike the convoys on Friday.", "threatened", "strike"),
         ("Minsk resisted pressure from Moscow to send troops north.", "resisted", "send"),
+        # the object of the act asked for goes with it
+        ("Then she asked Norway to increase gas supply.", "asked", "supply"),
+        ("Officials asked Ankara to deliver aid to the valley.", "asked", "aid"),
     ],
 )
 def test_the_act_asked_for_or_threatened_is_no_event_of_its_own(
@@ -335,20 +338,6 @@ def test_a_counterfactual_with_would_hung_off_have_is_one(extractor: Extractor) 
 
 
 @pytest.mark.parametrize(
-    ("sentence", "asking", "asked_for"),
-    [
-        ("Then she asked Norway to increase gas supply.", "asked", "supply"),
-        ("Officials asked Ankara to deliver aid to the valley.", "asked", "aid"),
-    ],
-)
-def test_the_object_of_an_act_asked_for_is_no_event(
-    extractor: Extractor, sentence: str, asking: str, asked_for: str
-) -> None:
-    triggers = _triggers(extractor, sentence)
-    assert asking in triggers and asked_for not in triggers
-
-
-@pytest.mark.parametrize(
     ("sentence", "trigger"),
     [
         ("The old fortress is very difficult to attack, the colonel said.", "attack"),
@@ -443,32 +432,17 @@ def test_the_thing_a_measure_noun_measures_is_the_object(extractor: Extractor) -
         ("The waivers paved a way for Iran to continue working with Belarus.", "working", False),
         ("Kyiv pushed hard for Paris to provide support for the Georgian army.", "support", False),
         ("There is an obvious desire for Hungary to invade western Romania.", "invade", True),
-    ],
-)
-def test_a_for_someone_to_infinitive_is_no_act_done(
-    extractor: Extractor, sentence: str, trigger: str, stays: bool
-) -> None:
-    assert (trigger in _triggers(extractor, sentence)) is stays
-
-
-@pytest.mark.parametrize(
-    ("sentence", "stays"),
-    [
-        ("Kozlov's criticism goes directly to the heart of the Georgian policy.", False),
-        ("The envoy's letter contains its own harsh criticism of the Kremlin's policy.", False),
-        ("Criticism of Moscow mounted in Tbilisi after the strike.", True),
-    ],
-)
-def test_a_stance_talked_about_is_not_made(
-    extractor: Extractor, sentence: str, stays: bool
-) -> None:
-    triggers = [t.lower() for t in _triggers(extractor, sentence)]
-    assert ("criticism" in triggers) is stays
-
-
-@pytest.mark.parametrize(
-    ("sentence", "trigger", "stays"),
-    [
+        (
+            "Kozlov's criticism goes directly to the heart of the Georgian policy.",
+            "criticism",
+            False,
+        ),
+        (
+            "The envoy's letter contains its own harsh criticism of the Kremlin's policy.",
+            "criticism",
+            False,
+        ),
+        ("Criticism of Moscow mounted in Tbilisi after the strike.", "Criticism", True),
         ("The politician stops short of noting who is fighting against whom.", "fighting", False),
         ("It is unclear who attacked the convoy near Kherson.", "attacked", True),
         (
@@ -478,7 +452,8 @@ def test_a_stance_talked_about_is_not_made(
         ),
     ],
 )
-def test_a_remit_or_a_question_with_no_party_is_no_act(
+def test_an_act_spoken_of_remitted_or_with_no_party_is_not_done(
     extractor: Extractor, sentence: str, trigger: str, stays: bool
 ) -> None:
+    """'for … to' infinitives, stances talked about, remits and questions with no party."""
     assert (trigger in _triggers(extractor, sentence)) is stays
