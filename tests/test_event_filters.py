@@ -309,6 +309,11 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
         ("Its missiles are not accurate enough to conduct an attack on Tbilisi.", "attack"),
         ("Baku demanded talks before any airstrikes near its border.", "airstrikes"),
         ("The brigade has had 900 casualties, including killed and wounded in battle.", "killed"),
+        ("The old fortress is very difficult to attack, the colonel said.", "attack"),
+        ("Berlin bristled at the thought of teaming up with Moscow.", "teaming"),
+        # everyday senses: a capitalised plural object, a preposition two verbs share
+        ("The network is targeting Republicans and Democrats alike.", "targeting"),
+        ("Facebook judges us by whether it approves or disapproves of our views.", "approves"),
     ],
 )
 def test_a_capacity_a_quantified_act_or_a_casualty_list_is_no_event(
@@ -335,21 +340,6 @@ def test_a_counterfactual_with_would_hung_off_have_is_one(extractor: Extractor) 
         "from the accord, but I support his decision to give parliament a final chance."
     )
     assert "withdrawal" not in _triggers(extractor, text)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "trigger"),
-    [
-        ("The old fortress is very difficult to attack, the colonel said.", "attack"),
-        ("Berlin bristled at the thought of teaming up with Moscow.", "teaming"),
-        ("The network is targeting Republicans and Democrats alike.", "targeting"),
-        ("Facebook judges us by whether it approves or disapproves of our views.", "approves"),
-    ],
-)
-def test_an_act_judged_hard_entertained_or_an_everyday_sense_is_no_event(
-    extractor: Extractor, sentence: str, trigger: str
-) -> None:
-    assert trigger not in _triggers(extractor, sentence)
 
 
 def test_an_attack_that_happened_stays(extractor: Extractor) -> None:
