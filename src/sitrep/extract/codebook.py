@@ -32,7 +32,7 @@ CODEBOOK_VERSION = 1
 CheckName = Literal[
     "demanding", "asks_for", "to_clause", "anonymity", "to_place", "from_storage", "must",
     "refused", "names_a_fault", "warns_of_what_is", "owned_or_dated", "says_that",
-    "serves_an_inquiry", "done_by_protest", "named_as_a_fault",
+    "serves_an_inquiry", "done_by_protest", "named_as_a_fault", "forces_subject",
 ]  # fmt: skip
 CHECK_NAMES: tuple[CheckName, ...] = get_args(CheckName)
 

@@ -231,6 +231,16 @@ def _named_as_a_fault(token: Token, cb: Codebook) -> bool:
     )
 
 
+def _forces_subject(token: Token, cb: Codebook) -> bool:
+    """'riot police gathered in the square', 'troops gathered near the border': the verb's
+    subject (or, for a coordinated verb, the first verb's) is a force (class `military`)."""
+    verb = token.head if token.dep_ == "conj" and token.head.pos_ == "VERB" else token
+    forces = cb.words("military")
+    return any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in forces for v in {token, verb} for c in v.children
+    )
+
+
 def _warns_of_what_is(token: Token, cb: Codebook) -> bool:
     """'warned that the rebels are regrouping' states what is; 'warned that it could
     spread', 'warned they were going to strike', 'warned that Moscow plans to invade' tell
@@ -461,6 +471,7 @@ _CHECKS: dict[CheckName, Check] = {
     "names_a_fault": _names_a_fault,
     "warns_of_what_is": _warns_of_what_is,
     "named_as_a_fault": _named_as_a_fault,
+    "forces_subject": _forces_subject,
     "owned_or_dated": _owned_or_dated,
     "says_that": _says_that,
     "serves_an_inquiry": _serves_an_inquiry,
