@@ -56,10 +56,10 @@ def _events(extractor: Extractor, text: str) -> set[tuple[str, str]]:
         ("Georgian troops repelled the rebel offensive near the pass.", "repelled", "ASSAULT"),
         ("Armenian units repulsed an attack on the village.", "repulsed", "ASSAULT"),
         ("Tehran moved to shore up its air defences near the coast.", "shore", "MOBILIZE"),
-        ("Pyongyang pledged to bolster its nuclear arsenal.", "bolster", "MOBILIZE"),
+        ("Tehran pledged to bolster its drone arsenal.", "bolster", "MOBILIZE"),
         # A quoted word of blame the parser hangs on the object (event_rules._names_a_fault).
         (
-            'The Ukrainian governor called the double strikes "utterly immoral".',
+            'The Georgian governor called the repeated strikes "deeply shameful".',
             "called",
             "ACCUSE",
         ),

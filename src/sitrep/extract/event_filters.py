@@ -95,15 +95,17 @@ def not_an_event(ctx: ArticleContext, token: Token, carrier: Token, trigger: Tri
     if _named_by_participle(token):
         return True
     if _entertained_only(token):
-        return True  # "bristled at the thought of teaming up with them"
+        return True  # "balked at the thought of teaming up with them"
     if _for_someone_to(token):
-        return True  # "it is fine for him to oppose the talks", "pushed for Paris to act"
+        return (
+            True  # "it is quite proper for Tbilisi to oppose the talks", "pushed for Paris to act"
+        )
     if _speech_spoken_of(token):
-        return True  # "his criticism goes to the heart of …": a criticism told elsewhere
+        return True  # "his criticism cuts to the core of …": a criticism told elsewhere
     if _a_remit(token):
-        return True  # "the conspiracy he is tasked with investigating": a job, not an act
+        return True  # "the fraud the panel was tasked with investigating": a job
     if _who_against_whom(token):
-        return True  # "noting who is fighting against whom": a question, no one named
+        return True  # "never says who is fighting against whom": no one named
     if token.sent.text.count(" | ") >= 2:
         return True  # a list of headlines run into a paragraph ("A | B | C"), not a report
     book = ctx.knowledge.codebook
@@ -196,7 +198,7 @@ def _cancelled_by_object(ctx: ArticleContext, token: Token, lemma: str) -> bool:
 
 def _sharing_preps(verb: Token) -> list[Token]:
     """The verb's children, and those of a verb coordinated with it when it has no object
-    of its own: in "approves or disapproves of their politics" the "of" is both verbs'."""
+    of its own: in "approves or disapproves of their views" the "of" is both verbs'."""
     children = list(verb.children)
     if any(c.dep_ in _OBJECT_DEPS for c in children):
         return children
@@ -228,7 +230,7 @@ def _objects(token: Token) -> list[Token]:
     out = []
     if object_relative(token):
         out.append(token.head)  # "the cooperation it received": its noun is its object
-        out.extend(_measured(token.head))  # "the level of cooperation it received"
+        out.extend(_measured(token.head))  # "the degree of cooperation it received"
     for child in token.children:
         if child.dep_ in _OBJECT_DEPS:
             out.append(child)
@@ -410,7 +412,7 @@ _ENTERTAINING_NOUNS = {"thought", "idea", "prospect", "possibility", "notion"}
 
 
 # Nouns of a verbal stance that, as someone's stance in subject position or as what a text
-# contains, are talked about, not made: "his criticism goes to the heart of …", "the letter
+# contains, are talked about, not made: "his criticism cuts to the core of …", "the letter
 # contains praise for …".
 # Made stances come with their verb: "drew criticism", "voiced praise".
 _STANCE_NOUNS = {"criticism", "praise", "condemnation", "rebuke", "censure"}
@@ -451,7 +453,7 @@ def _who_against_whom(token: Token) -> bool:
 
 def _for_someone_to(token: Token) -> bool:
     """The act is a "for … to" infinitive, said to be fine, pushed for or made possible, not
-    done: "it is within bounds for him to oppose the talks", "paved a way for it to go on
+    done: "it is quite proper for Tbilisi to oppose the talks", "opened a way for it to keep on
     working". Under another noun it is what is wished or planned ("a desire for the army to
     invade"), which modality reads."""
     for verb in _governing_verbs(token.head if token.dep_ == "dobj" else token):
@@ -472,7 +474,7 @@ def _entertained_only(token: Token) -> bool:
 
 
 def _counterfactual(token: Token) -> bool:
-    """'this would have endangered the talks', 'I would have preferred him to announce a
+    """'this would have endangered the talks', 'I would have liked him to declare a
     pull-out': what would have happened did not. Climbs from an object or an infinitive
     to its verb; a that-clause under it keeps its own reading ("would have known that the
     army attacked")."""
@@ -482,7 +484,7 @@ def _counterfactual(token: Token) -> bool:
         if node.tag_ == "VBN" and "have" in auxes and auxes & _PAST_MODALS:
             return True
         if node.lemma_ == "have" and auxes & _PAST_MODALS:
-            # "I would have preferred him to announce …" parsed with "have" as the verb
+            # "I would have liked him to declare …" parsed with "have" as the verb
             after = node.i + 1
             return after < len(node.doc) and node.doc[after].tag_ == "VBN"
         if node.dep_ not in {"dobj", "xcomp"} or node.head.i == node.i:
@@ -493,7 +495,7 @@ def _counterfactual(token: Token) -> bool:
 
 def _auxiliaries(verb: Token) -> set[str]:
     """The verb's auxiliaries, with those the parser hung off another auxiliary ("would"
-    under "have" in "I would have preferred …" after a closing quote)."""
+    under "have" in "I would have liked …" after a closing quote)."""
     auxes = [c for c in verb.children if c.dep_ == "aux"]
     nested = [g for c in auxes for g in c.children if g.dep_ == "aux"]
     return {c.lower_ for c in [*auxes, *nested]}

@@ -278,7 +278,7 @@ def _says_that(token: Token, cb: Codebook) -> bool:
 
 
 def _serves_an_inquiry(token: Token, cb: Codebook) -> bool:
-    """What is given goes to an investigation: "provided help on other investigations", "gave
+    """What is given goes to an investigation: "gave help with two fraud inquiries", "gave
     a boost to the probe", "provided information to the inquiry" (class `inquiries`)."""
     inquiries = cb.words("inquiries")
     holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
@@ -293,7 +293,7 @@ def _serves_an_inquiry(token: Token, cb: Codebook) -> bool:
 
 
 def _done_by_protest(token: Token, cb: Codebook) -> bool:
-    """The verb's subject is a protest or its marchers ("the rally targeted the embassy";
+    """The verb's subject is a protest or its marchers ("marchers targeted the embassy";
     class `protest_words`)."""
     protests = cb.words("protest_words")
     return any(c.dep_ == "nsubj" and c.lemma_.lower() in protests for c in token.children)
@@ -312,7 +312,7 @@ def names_a_quality(token: Token) -> bool:
 def _trailing_adjectives(token: Token) -> list[Token]:
     """Quoted adjectives after the verb's object: English puts an attributive adjective
     before its noun, so a quoted one after it is what the object is called, hung on the
-    noun by the parser ('called the strikes "utterly immoral"'); "an agreement worth
+    noun by the parser ('called the strikes "deeply shameful"'); "an agreement worth
     billions" names nothing."""
     doc = token.doc
     return [
