@@ -313,7 +313,7 @@ def test_a_question_whose_clause_the_parser_hung_elsewhere_is_no_request(
         # everyday senses: a capitalised plural object, a preposition two verbs share
         ("The network is targeting Republicans and Democrats alike.", "targeting"),
         (
-            "Beijing treats foreign firms according to whether it approves or disapproves of their views.",
+            "Beijing rates firms by whether it approves or disapproves of their views.",
             "approves",
         ),
     ],

@@ -204,7 +204,8 @@ def test_store_holds_no_connection_between_calls(db: Path, store: sitrep.StoreRe
 
 def test_events_listing_and_its_filters(store: sitrep.StoreReader, db: Path) -> None:
     events = store.events()
-    assert len(events) == events.total == 4
+    # the shelling and the killing it caused are one event (a restating participle)
+    assert len(events) == events.total == 3
     assert isinstance(next(iter(events)), dict)
     border = store.events(type="MOBILIZE")
     assert [e["type"] for e in border] == ["MOBILIZE"]
@@ -214,23 +215,23 @@ def test_events_listing_and_its_filters(store: sitrep.StoreReader, db: Path) -> 
         "Northern Courier",
     ]
     assert json.loads(border[0]["record"])["type"] == "MOBILIZE"
-    assert len(store.events(type=["ASSAULT", "MOBILIZE"])) == 4
+    assert len(store.events(type=["ASSAULT", "MOBILIZE"])) == 3
     assert {e["source_country"] for e in store.events(country="rus")} == {"RUS"}
     assert len(store.events(country="BLR")) == 1
     assert {e["type"] for e in store.events(actor="Russian Federation")} == {"ASSAULT"}
-    assert [e["day"] for e in store.events(since="2024-05-02")] == ["2024-05-06"] * 3
+    assert [e["day"] for e in store.events(since="2024-05-02")] == ["2024-05-06"] * 2
     assert [e["day"] for e in store.events(until="2024-05-01")] == ["2024-05-01"]
-    assert len(store.events(since="2024-05", until="2024-05")) == 4
-    assert len(store.events(factuality="reported")) == 4
+    assert len(store.events(since="2024-05", until="2024-05")) == 3
+    assert len(store.events(factuality="reported")) == 3
     assert len(store.events(factuality=["asserted", "negated"])) == 0
     story = border[0]["story_id"]
     assert [e["id"] for e in store.events(story=story)] == [border[0]["id"]]
     newest = store.events(order="newest")
     assert [e["day"] for e in newest] == sorted((e["day"] for e in events), reverse=True)
     page = store.events(limit=2, offset=1)
-    assert (page.total, [e["id"] for e in page]) == (4, [e["id"] for e in events][1:3])
+    assert (page.total, [e["id"] for e in page]) == (3, [e["id"] for e in events][1:3])
     mentions = store.events(mentions=True)
-    assert len(mentions) == 5 and {m["article_id"] for m in mentions} == {
+    assert len(mentions) == 4 and {m["article_id"] for m in mentions} == {
         "pa-courier-1",
         "pa-ledger-1",
         "pa-courier-2",
