@@ -57,6 +57,7 @@ from typing import Any
 
 import duckdb
 
+from sitrep.run.heap import fix_mmap_threshold
 from sitrep.run.watch import PollReport, Watcher, watch
 from sitrep.settings import Settings, load_settings
 from sitrep.store.db import connect
@@ -437,6 +438,9 @@ def run(
     settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
     )
+    # What `sitrep watch` and `serve --watch` do at their start (--set
+    # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
+    fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
     feed = Feed(feed_size)
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
