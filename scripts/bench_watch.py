@@ -354,10 +354,10 @@ def file_per_poll(db: Path, settings: Settings) -> OpenStore:
 
 
 def duckdb_accounting(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """DuckDB's own accounting of its buffer-managed memory (`duckdb_memory()`: what
-    `memory_limit` caps, the same total `PRAGMA database_size` reports as memory_usage) at
-    the end of a poll, before the connection is given back: in all, the table blocks
-    cached (the buffer pool proper), metadata blocks, its allocator's cache, and spilled."""
+    """DuckDB's own accounting of its buffer-managed memory (`duckdb_memory()`, what
+    `memory_limit` caps) at the end of a poll, before the connection is given back: in
+    all, the table blocks cached (the buffer pool proper), metadata blocks, the ALLOCATOR
+    tag, and what was spilled to disk."""
     tags = dict(con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall())
     row = con.execute("SELECT sum(temporary_storage_bytes) FROM duckdb_memory()").fetchone()
 
