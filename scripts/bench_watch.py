@@ -6,7 +6,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--clear-caches] [--malloc-trim]
                                                [--trace-from N --trace-at N,N,...]
                                                [--news-until N] [--resolve-every-poll]
-                                               [--duckdb STATEMENT ...]
+                                               [--duckdb STATEMENT ...] [--day-every N]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -51,6 +51,8 @@ import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -129,10 +131,19 @@ class Feed:
     """The feed's entries: `newest` grows by one before every poll (until `--news-until`).
     Its ETag names the newest entry, so an unchanged feed is answered 304."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, day_every: int = 0) -> None:
         self.size = size
+        self.day_every = day_every
         self.newest = 0
         self.base = ""
+
+    def published(self, n: int) -> str:
+        """Entry n's pubDate: all on one day, or a day later every `day_every` entries
+        (then stories and their merging stay within the resolution's time windows, as
+        with real news, instead of one story that holds every article)."""
+        day = (n - 1) // self.day_every if self.day_every else 0
+        stamp = datetime(2030, 10, 1, 10, tzinfo=UTC) + timedelta(days=day)
+        return format_datetime(stamp, usegmt=True)
 
     def etag(self) -> str:
         return f'"bench-{self.newest}"'
@@ -141,7 +152,7 @@ class Feed:
         first = max(1, self.newest - self.size + 1)
         items = "".join(
             f"<item><title>Strike report {n}</title><link>{self.base}/a/{n}.html</link>"
-            f"<guid>urn:bench:{n}</guid><pubDate>Tue, 01 Oct 2030 10:00:00 GMT</pubDate>"
+            f"<guid>urn:bench:{n}</guid><pubDate>{self.published(n)}</pubDate>"
             f"<description>Report {n}.</description></item>"
             for n in range(self.newest, first - 1, -1)
         )
@@ -441,7 +452,7 @@ def run(
     # What `sitrep watch` and `serve --watch` do at their start (--set
     # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
     fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
-    feed = Feed(feed_size)
+    feed = Feed(feed_size, probes.day_every if probes else 0)
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
         # By default each poll opens the file, as `sitrep watch` does.
@@ -522,6 +533,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", type=Path, help="store (default: a temporary one)")
     parser.add_argument("--csv", type=Path, help="write every poll's numbers here")
     parser.add_argument("--feed-size", type=int, default=20, help="entries the feed keeps")
+    parser.add_argument(
+        "--day-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="entries' pubDate a day later every N entries (default: all on one day)",
+    )
     parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"
     )
