@@ -114,3 +114,14 @@ def test_bench_watch_feed_that_stops_adding_news_is_answered_not_modified(
     finally:
         con.close()
     assert statuses == [("not modified",)] and pending == (0,)  # resolved, then done
+
+
+def test_day_every_dates_the_feeds_entries_a_day_apart_every_n_entries() -> None:
+    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    apart, together = bench.Feed(20, 10), bench.Feed(20)
+    assert apart.published(1) == apart.published(10) == "Tue, 01 Oct 2030 10:00:00 GMT"
+    assert apart.published(11) == "Wed, 02 Oct 2030 10:00:00 GMT"
+    assert together.published(500) == together.published(1)  # the default: one day
