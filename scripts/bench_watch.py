@@ -5,6 +5,8 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--set SECTION.KEY=VALUE ...]
                                                [--clear-caches] [--malloc-trim]
                                                [--trace-from N --trace-at N,N,...]
+                                               [--news-until N] [--resolve-every-poll]
+                                               [--duckdb STATEMENT ...] [--day-every N]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -23,6 +25,15 @@ every poll), `--malloc-trim` (glibc's `malloc_trim(0)` after every poll) and `--
 stderr at others; the tracer's own memory is recorded per poll) find what grows.
 docs/performance.md has the numbers. Not a test: `tests/test_bench_watch.py` runs it with
 `--polls 5` to check it works.
+
+Where the memory goes, per poll: DuckDB's own accounting at the end of the poll
+(`duckdb_memory()`, before the connection is given back), glibc's heap in use and held free
+(mallinfo2), the kernel's split of the RSS into anonymous and file-backed pages, and with
+tracemalloc on, the Python heap and its peak during the poll. `--news-until N` stops the
+feed gaining entries after poll N (it then answers 304), which tells growth with the
+store from growth with the number of polls; `--resolve-every-poll` keeps resolving in
+polls that store nothing; `--duckdb` runs a statement on every open (a probe of DuckDB's
+settings).
 """
 
 from __future__ import annotations
@@ -40,14 +51,18 @@ import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from sitrep.run.heap import fix_mmap_threshold
 from sitrep.run.watch import PollReport, Watcher, watch
 from sitrep.settings import Settings, load_settings
+from sitrep.store.db import connect
 from sitrep.views.api_store import Store
 
 OpenStore = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
@@ -69,6 +84,22 @@ def rss_bytes() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("cannot read this process's resident memory")
+
+
+def rss_parts() -> dict[str, float]:
+    """The RSS split by the kernel (/proc/self/status): anonymous memory (heaps: Python's,
+    glibc's, DuckDB's jemalloc) and file-backed pages (libraries, mapped model files).
+    Empty where there is no /proc."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return {}
+    found = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        if name in ("RssAnon", "RssFile"):
+            found[f"{name[3:].lower()}_mb"] = round(int(value.split()[0]) / 1024, 2)
+    return found
 
 
 def wal_bytes(db: Path) -> int:
@@ -97,18 +128,31 @@ def article_text(n: int) -> str:
 
 
 class Feed:
-    """The feed's entries: `newest` grows by one before every poll."""
+    """The feed's entries: `newest` grows by one before every poll (until `--news-until`).
+    Its ETag names the newest entry, so an unchanged feed is answered 304."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, day_every: int = 0) -> None:
         self.size = size
+        self.day_every = day_every
         self.newest = 0
         self.base = ""
+
+    def published(self, n: int) -> str:
+        """Entry n's pubDate: all on one day, or a day later every `day_every` entries
+        (then stories and their merging stay within the resolution's time windows, as
+        with real news, instead of one story that holds every article)."""
+        day = (n - 1) // self.day_every if self.day_every else 0
+        stamp = datetime(2030, 10, 1, 10, tzinfo=UTC) + timedelta(days=day)
+        return format_datetime(stamp, usegmt=True)
+
+    def etag(self) -> str:
+        return f'"bench-{self.newest}"'
 
     def rss(self) -> bytes:
         first = max(1, self.newest - self.size + 1)
         items = "".join(
             f"<item><title>Strike report {n}</title><link>{self.base}/a/{n}.html</link>"
-            f"<guid>urn:bench:{n}</guid><pubDate>Tue, 01 Oct 2030 10:00:00 GMT</pubDate>"
+            f"<guid>urn:bench:{n}</guid><pubDate>{self.published(n)}</pubDate>"
             f"<description>Report {n}.</description></item>"
             for n in range(self.newest, first - 1, -1)
         )
@@ -123,7 +167,11 @@ def _handler(feed: Feed) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             if self.path == "/feed.rss":
-                self._send("application/rss+xml", feed.rss())
+                if self.headers.get("If-None-Match") == feed.etag():
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self._send("application/rss+xml", feed.rss(), feed.etag())
             elif self.path.startswith("/a/") and self.path.endswith(".html"):
                 n = int(self.path[3:-5])
                 body = (
@@ -135,9 +183,11 @@ def _handler(feed: Feed) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_error(404)
 
-        def _send(self, kind: str, body: bytes) -> None:
+        def _send(self, kind: str, body: bytes, etag: str = "") -> None:
             self.send_response(200)
             self.send_header("Content-Type", kind)
+            if etag:
+                self.send_header("ETag", etag)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -185,6 +235,31 @@ def windows(mb: list[float]) -> dict[str, dict[str, float]]:
     return found
 
 
+PARTS = (
+    "anon_mb",
+    "file_mb",
+    "duckdb_mb",
+    "duckdb_table_mb",
+    "glibc_used_mb",
+    "glibc_free_mb",
+    "py_traced_mb",
+)
+
+
+def parts_by_window(rows: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Mean of each recorded part of the memory over the first WINDOW polls and each
+    WINDOW after (the parts a run did not record are left out)."""
+    found: dict[str, dict[str, float]] = {}
+    for start in range(0, len(rows), WINDOW):
+        part = rows[start : start + WINDOW]
+        found[f"{start + 1}-{start + len(part)}"] = {
+            name: round(statistics.fmean(float(r[name]) for r in part), 2)
+            for name in PARTS
+            if name in part[0]
+        }
+    return found
+
+
 def clear_bounded_caches() -> None:
     """Empty the caches that fill with every new article: sitrep's module-level ones and
     trafilatura's (with htmldate's, courlan's and justext's). A probe, not a fix: the
@@ -199,6 +274,24 @@ def clear_bounded_caches() -> None:
     fold.cache_clear()
     _content_words.cache_clear()
     reset_caches()
+
+
+def duckdb_on_every_open(statements: list[str]) -> None:
+    """A probe: run these DuckDB statements (`SET allocator_background_threads = true`)
+    on every open of the store in this process, by wrapping `sitrep.store.db._open`."""
+    if not statements:
+        return
+    import sitrep.store.db as store_db
+
+    plain = store_db._open
+
+    def _open(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+        con = plain(target, read_only)
+        for statement in statements:
+            con.execute(statement)
+        return con
+
+    store_db._open = _open
 
 
 def malloc_trim() -> None:
@@ -234,6 +327,8 @@ def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
         # Growth that slows down (caches filling) against growth that keeps its pace (a leak).
         "rss_kb_per_poll_last_half": round(slope(mb[len(mb) // 2 :]) * 1024, 1),
         "rss_by_window": windows(mb),
+        # Where the RSS goes, per window (mean MB): DuckDB's own, glibc's heap, Python's.
+        "parts_mb_by_window": parts_by_window(rows),
         "poll_seconds_mean_first_20": round(statistics.fmean(seconds[:head]), 3),
         "poll_seconds_mean_last_20": round(statistics.fmean(seconds[-tail:]), 3),
         "py_objects_first_last": [rows[0]["py_objects"], rows[-1]["py_objects"]],
@@ -254,6 +349,86 @@ def one_database(db: Path, settings: Settings) -> Iterator[OpenStore]:
         store.close()
 
 
+def file_per_poll(db: Path, settings: Settings) -> OpenStore:
+    """What `sitrep watch` does (`Watcher._open_file`): the file opened for the poll."""
+
+    @contextmanager
+    def opened() -> Iterator[duckdb.DuckDBPyConnection]:
+        store = settings.store
+        con = connect(db, memory_limit=store.memory_limit, lock_wait=store.lock_wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    return opened
+
+
+def duckdb_accounting(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """DuckDB's own accounting of its buffer-managed memory (`duckdb_memory()`, what
+    `memory_limit` caps) at the end of a poll, before the connection is given back: in
+    all, the table blocks cached (the buffer pool proper), metadata blocks, the ALLOCATOR
+    tag, and what was spilled to disk."""
+    tags = dict(con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall())
+    row = con.execute("SELECT sum(temporary_storage_bytes) FROM duckdb_memory()").fetchone()
+
+    def mb(count: float) -> float:
+        return round(float(count or 0) / 2**20, 2)
+
+    return {
+        "duckdb_mb": mb(sum(tags.values())),
+        "duckdb_table_mb": mb(tags.get("BASE_TABLE", 0)),
+        "duckdb_metadata_mb": mb(tags.get("METADATA", 0)),
+        "duckdb_allocator_mb": mb(tags.get("ALLOCATOR", 0)),
+        "duckdb_temp_mb": mb(row[0] if row else 0),
+    }
+
+
+def measured(inner: OpenStore, seen: dict[str, float], resolve_every_poll: bool) -> OpenStore:
+    """`inner`, recording DuckDB's accounting into `seen` at the end of every poll;
+    `resolve_every_poll` marks resolution due at its start, so a poll that finds nothing
+    new still resolves the whole store (the work of a poll without the store's growth)."""
+
+    @contextmanager
+    def opened() -> Iterator[duckdb.DuckDBPyConnection]:
+        with inner() as con:
+            if resolve_every_poll:
+                con.execute("INSERT OR REPLACE INTO watch_pending VALUES ('resolution')")
+            yield con
+            seen.update(duckdb_accounting(con))
+
+    return opened
+
+
+class MallInfo2(ctypes.Structure):
+    """glibc's `struct mallinfo2` (glibc 2.33 and later)."""
+
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def glibc_heap() -> dict[str, float]:
+    """glibc malloc's heap: in use (small blocks and mmapped large ones) and held free.
+    What the RSS has beyond these, DuckDB's jemalloc and mapped files hold. Empty where
+    glibc has no mallinfo2."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        info_of = libc.mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    info_of.restype = MallInfo2
+    info = info_of()
+    return {
+        "glibc_used_mb": round((info.uordblks + info.hblkhd) / 2**20, 2),
+        "glibc_free_mb": round(info.fordblks / 2**20, 2),
+    }
+
+
 def run(
     polls: int,
     every: float,
@@ -268,15 +443,26 @@ def run(
     trim = bool(probes and probes.malloc_trim)
     trace_from = probes.trace_from if probes else 0
     trace_at = set(probes.trace_at) if probes else set()
+    news_until = probes.news_until if probes else 0
+    resolve_every_poll = bool(probes and probes.resolve_every_poll)
     traced: list[tracemalloc.Snapshot] = []
     settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
     )
-    feed = Feed(feed_size)
+    # What `sitrep watch` and `serve --watch` do at their start (--set
+    # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
+    fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
+    feed = Feed(feed_size, probes.day_every if probes else 0)
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
         # By default each poll opens the file, as `sitrep watch` does.
-        opened = files.enter_context(one_database(db, settings)) if shared else None
+        inner = (
+            files.enter_context(one_database(db, settings))
+            if shared
+            else file_per_poll(db, settings)
+        )
+        accounted: dict[str, float] = {}
+        opened = measured(inner, accounted, resolve_every_poll)
         watcher = Watcher([f"{base}/feed.rss"], settings, db, open_store=opened)
         # Written as the polls go: a long run stopped early keeps what it measured.
         out = files.enter_context(csv_path.open("w", newline="")) if csv_path else None
@@ -308,17 +494,29 @@ def run(
                 # DuckDB's write-ahead log: commits not yet checkpointed into the file,
                 # which DuckDB also holds in memory.
                 "wal_kb": round(wal_bytes(db) / 1024, 1),
-                # tracemalloc's own bookkeeping, part of the RSS while it traces.
+                # tracemalloc's own bookkeeping, part of the RSS while it traces, and
+                # the Python heap it sees (0 until it starts: --trace-from).
                 "tracer_mb": round(tracemalloc.get_tracemalloc_memory() / 2**20, 2),
+                "py_traced_mb": round(tracemalloc.get_traced_memory()[0] / 2**20, 2),
+                # The most it traced at once during the poll: the poll's own working set
+                # of Python objects (a heap that grows with it keeps its high mark).
+                "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 2),
+                # DuckDB's own accounting at the end of the poll, and glibc's heap now.
+                **accounted,
+                **glibc_heap(),
+                **rss_parts(),
             }
             rows.append(row)
+            if tracemalloc.is_tracing():
+                tracemalloc.reset_peak()
             if out is not None:
                 if writer is None:
                     writer = csv.DictWriter(out, fieldnames=list(row))
                     writer.writeheader()
                 writer.writerow(row)
                 out.flush()
-            feed.newest += 1  # the next poll finds one new entry
+            if not news_until or report.number < news_until:
+                feed.newest += 1  # the next poll finds one new entry
 
         feed.newest = 1
         try:
@@ -336,6 +534,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--csv", type=Path, help="write every poll's numbers here")
     parser.add_argument("--feed-size", type=int, default=20, help="entries the feed keeps")
     parser.add_argument(
+        "--day-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="entries' pubDate a day later every N entries (default: all on one day)",
+    )
+    parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"
     )
     parser.add_argument(
@@ -349,6 +554,19 @@ def main(argv: list[str]) -> int:
         "--clear-caches", action="store_true", help="empty the bounded caches every poll"
     )
     parser.add_argument("--malloc-trim", action="store_true", help="malloc_trim(0) every poll")
+    parser.add_argument(
+        "--news-until",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the feed gains no entry after poll N (then answers 304): does the RSS follow "
+        "the store or the number of polls?",
+    )
+    parser.add_argument(
+        "--resolve-every-poll",
+        action="store_true",
+        help="resolve the store in every poll, also one that stored nothing",
+    )
     parser.add_argument("--trace-from", type=int, default=0, help="start tracemalloc here")
     parser.add_argument(
         "--trace-at",
@@ -356,7 +574,15 @@ def main(argv: list[str]) -> int:
         default=[],
         help="polls at which to print tracemalloc's largest growths (comma-separated)",
     )
+    parser.add_argument(
+        "--duckdb",
+        action="append",
+        default=[],
+        metavar="STATEMENT",
+        help="a DuckDB statement run on every open of the store (a probe of its settings)",
+    )
     args = parser.parse_args(argv)
+    duckdb_on_every_open(args.duckdb)
     with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
         db = args.db or Path(tmp) / "watch.duckdb"
         rows = run(

@@ -78,3 +78,50 @@ def test_growth_by_window_is_the_slope_of_each_hundred_polls_after_the_first() -
     assert list(found) == ["101-200", "201-250"]
     assert found["101-200"]["kb_per_poll"] == 1024.0
     assert found["201-250"] == {"kb_per_poll": 0.0, "mean_mb": 600.0, "min_mb": 600.0}
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["file-per-poll", "shared"])
+def test_bench_watch_feed_that_stops_adding_news_is_answered_not_modified(
+    tmp_path: Path, shared: bool
+) -> None:
+    """`--news-until 2`: polls 3 and 4 find the feed unchanged (304, nothing stored) and,
+    with `--resolve-every-poll`, still resolve; every poll records DuckDB's own accounting,
+    glibc's heap and the kernel's split of the RSS."""
+    db, polls = tmp_path / "bench.duckdb", tmp_path / "polls.csv"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--polls", "4"]
+        + ["--every", "0", "--db", str(db), "--csv", str(polls)]
+        + ["--news-until", "2", "--resolve-every-poll"]
+        + (["--shared"] if shared else []),
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["articles"] == 2
+    assert set(found["parts_mb_by_window"]["1-4"]) >= {"anon_mb", "duckdb_mb", "glibc_used_mb"}
+    rows = list(csv.DictReader(polls.open()))
+    assert [int(r["articles"]) for r in rows] == [1, 1, 0, 0]
+    # DuckDB holds the store's blocks at the end of every poll, also one that stored nothing.
+    assert all(float(r["duckdb_table_mb"]) > 0 for r in rows)
+    assert all(float(r["anon_mb"]) + float(r["file_mb"]) > 0 for r in rows)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        statuses = con.execute("SELECT last_status FROM watch_sources").fetchall()
+        pending = con.execute("SELECT count(*) FROM watch_pending").fetchone()
+    finally:
+        con.close()
+    assert statuses == [("not modified",)] and pending == (0,)  # resolved, then done
+
+
+def test_day_every_dates_the_feeds_entries_a_day_apart_every_n_entries() -> None:
+    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    apart, together = bench.Feed(20, 10), bench.Feed(20)
+    assert apart.published(1) == apart.published(10) == "Tue, 01 Oct 2030 10:00:00 GMT"
+    assert apart.published(11) == "Wed, 02 Oct 2030 10:00:00 GMT"
+    assert together.published(500) == together.published(1)  # the default: one day

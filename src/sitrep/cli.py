@@ -179,6 +179,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     import signal
     import threading
 
+    from sitrep.run.heap import fix_mmap_threshold
     from sitrep.run.watch import Watcher, watch
 
     every = settings.watch.every if args.every is None else args.every
@@ -193,6 +194,8 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
 
     # A signal only sets the flag: the poll under way finishes and commits, then we stop.
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # Polls for days: large blocks go back to the system when freed (run/heap.py).
+    fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
     watcher = Watcher(args.sources, settings, _db_path(args, settings))
     try:
         done = watch(watcher, every=every, polls=args.polls, stop=stop, on_poll=_print_poll)
@@ -580,10 +583,12 @@ def _serve_watching(
     current poll, which commits."""
     import threading
 
+    from sitrep.run.heap import fix_mmap_threshold
     from sitrep.run.watch import Watcher, watch
 
     store = app.state.store
     stop = threading.Event()
+    fix_mmap_threshold(settings.watch.malloc_mmap_threshold)  # as `sitrep watch` does
     watcher = Watcher(sources, settings, db, open_store=store.writer)
 
     def follow() -> None:

@@ -129,6 +129,7 @@ class WatchSettings:
     backoff_max: float = 3600.0
     full_text_chars: int = 1500
     settle_seconds: float = 2.0
+    malloc_mmap_threshold: int = 131072
 
 
 @dataclass(frozen=True, slots=True)
