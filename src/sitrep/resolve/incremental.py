@@ -110,6 +110,30 @@ def window_candidates(
     return out
 
 
+def band_matches(
+    stored: NDArray[np.uint64], new: NDArray[np.uint64], bands: int, rows: int
+) -> set[tuple[int, int]]:
+    """Pairs (i, j), j a row of `new` and i a row of `stored` or `new` (numbered after the
+    stored ones, i < j for two new rows), whose signatures agree on all `rows` values of at
+    least one of `bands` bands: the candidates a `MinHashLSH` of these bands and rows,
+    holding both, returns for the new signatures (its band keys are the bands' bytes).
+    One sort a band over the window's signatures, instead of inserting each into an index."""
+    every = np.vstack([stored, new]) if len(stored) else new
+    first_new = len(stored)
+    found: set[tuple[int, int]] = set()
+    for band in range(bands):
+        keys = np.ascontiguousarray(every[:, band * rows : (band + 1) * rows])
+        _, group = np.unique(keys.view(np.dtype((np.void, rows * 8))).ravel(), return_inverse=True)
+        group = group.ravel()
+        wanted = np.isin(group, group[first_new:])
+        members: dict[int, list[int]] = {}
+        for index in np.flatnonzero(wanted).tolist():
+            members.setdefault(int(group[index]), []).append(index)
+        for same in members.values():
+            found.update((i, j) for j in same if j >= first_new for i in same if i < j)
+    return found
+
+
 def new_copy_pairs(
     new: Sequence[ArticleRef],
     stored: Mapping[str, tuple[str | None, NDArray[np.uint64]]],
@@ -120,33 +144,36 @@ def new_copy_pairs(
     """Confirmed copy pairs with at least one new article, and the new articles' MinHash
     signatures. `stored` holds (published, signature) of the stored candidates;
     `text_of` reads stored texts, needed only for the few LSH candidates to confirm."""
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     dedup = Deduplicator(settings)
+    # The bands and rows the deduplicator's index uses (datasketch's optimum for them).
     lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
-    published: dict[str, str | None] = {}
-    for aid, (date, values) in stored.items():
-        published[aid] = date
-        lsh.insert(aid, LeanMinHash(seed=1, hashvalues=values, scheme=dedup.scheme))
+    published: dict[str, str | None] = {aid: date for aid, (date, _) in stored.items()}
     hashes: dict[str, NDArray[np.uint64]] = {}
     signatures: dict[str, NDArray[np.uint64] | None] = {}
-    queries: dict[str, MinHash] = {}
+    queried: list[str] = []
     for article in new:
         signature, shingles = dedup.signature(article.text)
         published[article.id] = article.published
         signatures[article.id] = None if signature is None else signature.hashvalues
         if signature is not None:
             hashes[article.id] = shingles
-            queries[article.id] = signature
-            lsh.insert(article.id, signature)
+            queried.append(article.id)
+    ids = [*stored, *queried]
+    width = settings.minhash_permutations
+    matrix = np.array([values for _, values in stored.values()], dtype=np.uint64)
+    matches = band_matches(
+        matrix.reshape(len(stored), width),
+        np.array([signatures[aid] for aid in queried], dtype=np.uint64).reshape(-1, width),
+        lsh.b,
+        lsh.r,
+    )
     candidates: set[Pair] = set()
-    for aid, signature in queries.items():
-        for other in lsh.query(signature):
-            if other == aid:
-                continue
-            a, b = sorted((aid, other), key=lambda x: sort_key(x, published[x]))
-            if pair_compared(published[a], published[b], last_day, settings.dedup_window_days):
-                candidates.add((a, b))
+    for i, j in matches:
+        a, b = sorted((ids[i], ids[j]), key=lambda x: sort_key(x, published[x]))
+        if pair_compared(published[a], published[b], last_day, settings.dedup_window_days):
+            candidates.add((a, b))
     missing = sorted({x for pair in candidates for x in pair if x not in hashes})
     for aid, text in text_of(missing).items():
         hashes[aid] = dedup.signature(text)[1]

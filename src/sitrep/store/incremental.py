@@ -33,6 +33,7 @@ from sitrep.resolve.incremental import (
 )
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
+from sitrep.resolve.story_features import Analysers
 from sitrep.settings import ResolveSettings
 from sitrep.store import alert_inputs
 from sitrep.store.db import abort
@@ -43,6 +44,7 @@ from sitrep.store.resolution import (
     story_row,
     write_copy_state,
 )
+from sitrep.store.story_features import read_story_features
 from sitrep.store.write import insert_rows
 
 _ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
@@ -116,7 +118,12 @@ def resolve_incrementally(
     duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
     before = [p for p in stored.order if p[0] not in stored.pending]
     blocks = changed_blocks(before, stored.order, settings)
-    stories = [s for block in blocks for s in block_stories(_articles(con, list(block)), settings)]
+    analysers = Analysers()
+    stories = [
+        story
+        for block in blocks
+        for story in block_stories(read_story_features(con, block, analysers), settings)
+    ]
     reclustered = {aid for block in blocks for aid in block}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
     kept = {old_story_of[a] for a in copy_changed - reclustered if a in old_story_of}
