@@ -160,6 +160,19 @@ def _bag(tokens: list[str]) -> tuple[NDArray[np.uint64], NDArray[np.uint32]]:
     return hashes[order], values[order]
 
 
+def _term_columns(terms: NDArray[np.uint64]) -> NDArray[np.int64]:
+    """Each term's column: its rank among the distinct terms (`np.unique`'s inverse). A
+    stable sort, because the terms are sorted runs (one per article), which it merges."""
+    order = np.argsort(terms, kind="stable")
+    ordered = terms[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    columns = np.empty(len(ordered), dtype=np.int64)
+    columns[order] = np.cumsum(starts) - 1
+    return columns
+
+
 def view_cosines(block: Sequence[StoryFeatures], index: int) -> NDArray[np.float64] | None:
     """Cosine similarities of one view's TF-IDF over the block, as TfidfVectorizer
     (sublinear tf, smoothed idf, l2 rows) fitted on the block gives them; None when the
@@ -174,8 +187,8 @@ def view_cosines(block: Sequence[StoryFeatures], index: int) -> NDArray[np.float
     terms = np.concatenate([t for t, _ in bags])
     counts = np.concatenate([c for _, c in bags]).astype(np.float64)
     rows = np.repeat(np.arange(len(block)), sizes)
-    vocabulary, columns = np.unique(terms, return_inverse=True)
-    df = np.bincount(columns, minlength=len(vocabulary))
+    columns = _term_columns(terms)
+    df = np.bincount(columns)
     if index == 2:  # word pairs: min_df
         kept = df >= _PAIR_MIN_DF
         if not kept.any():
