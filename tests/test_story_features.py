@@ -282,7 +282,8 @@ def test_band_matches_are_the_candidates_of_an_lsh_index() -> None:
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
-    found = band_matches(stored, new, lsh.b, lsh.r)
+    assert dedup.bands == (lsh.b, lsh.r)
+    found = band_matches(stored, new, *dedup.bands)
     expected = _lsh_candidates(stored, new, settings, dedup.scheme)
     assert found == expected
     assert len(expected) >= 6  # reprints and their originals are found

@@ -144,11 +144,7 @@ def new_copy_pairs(
     """Confirmed copy pairs with at least one new article, and the new articles' MinHash
     signatures. `stored` holds (published, signature) of the stored candidates;
     `text_of` reads stored texts, needed only for the few LSH candidates to confirm."""
-    from datasketch import MinHashLSH
-
     dedup = Deduplicator(settings)
-    # The bands and rows the deduplicator's index uses (datasketch's optimum for them).
-    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
     published: dict[str, str | None] = {aid: date for aid, (date, _) in stored.items()}
     hashes: dict[str, NDArray[np.uint64]] = {}
     signatures: dict[str, NDArray[np.uint64] | None] = {}
@@ -166,8 +162,7 @@ def new_copy_pairs(
     matches = band_matches(
         matrix.reshape(len(stored), width),
         np.array([signatures[aid] for aid in queried], dtype=np.uint64).reshape(-1, width),
-        lsh.b,
-        lsh.r,
+        *dedup.bands,
     )
     candidates: set[Pair] = set()
     for i, j in matches:

@@ -37,6 +37,7 @@ from sitrep.resolve.story_features import Analysers
 from sitrep.settings import ResolveSettings
 from sitrep.store import alert_inputs
 from sitrep.store.db import abort
+from sitrep.store.ranged import rows_by_id
 from sitrep.store.read_model_update import refresh_articles
 from sitrep.store.resolution import (
     event_row,
@@ -119,10 +120,11 @@ def resolve_incrementally(
     before = [p for p in stored.order if p[0] not in stored.pending]
     blocks = changed_blocks(before, stored.order, settings)
     analysers = Analysers()
+    known = {a.id: a for a in new}
     stories = [
         story
         for block in blocks
-        for story in block_stories(read_story_features(con, block, analysers), settings)
+        for story in block_stories(read_story_features(con, block, analysers, known), settings)
     ]
     reclustered = {aid for block in blocks for aid in block}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
@@ -183,13 +185,12 @@ def _copy_groups(
 
 
 def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef]:
-    """The articles with these ids, in canonical order."""
-    rows = con.execute(
-        "SELECT id, text, title, outlet, published, wire FROM articles a "
-        f"WHERE id IN (SELECT unnest($1)) ORDER BY {_ORDER}",
-        [ids],
-    ).fetchall()
-    return [ArticleRef(*row) for row in rows]
+    """The articles with these ids, in canonical order (their texts read from the stretch
+    of the table they lie in: new articles are at its end)."""
+    rows = rows_by_id(
+        con, "t.id, t.text, t.title, t.outlet, t.published, t.wire", "articles", "id", ids
+    )
+    return sorted((ArticleRef(*row) for row in rows), key=lambda a: sort_key(a.id, a.published))
 
 
 def _copy_pairs(

@@ -6,7 +6,7 @@ processes). A row is trusted only for the article's current `ingested_at` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -14,8 +14,7 @@ import numpy as np
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.story_features import FEATURES_VERSION, Analysers, StoryFeatures
-
-_ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
+from sitrep.store.ranged import rows_by_id
 
 
 def write_story_features(con: duckdb.DuckDBPyConnection, block: Sequence[StoryFeatures]) -> None:
@@ -67,24 +66,46 @@ class FeaturesWriter:
 
 
 def read_story_features(
-    con: duckdb.DuckDBPyConnection, ids: Sequence[str], analysers: Analysers
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[str],
+    analysers: Analysers,
+    known: Mapping[str, ArticleRef] | None = None,
 ) -> list[StoryFeatures]:
     """These articles' features in canonical order: stored ones where they are current,
-    the others computed from the texts (and stored)."""
-    rows = con.execute(
-        "SELECT a.id, a.published, a.outlet, a.title, f.words, f.first_line, f.names, f.ends, "
-        "f.terms, f.counts FROM articles a LEFT JOIN story_features f ON f.article_id = a.id "
-        "AND f.version = $2 AND f.ingested_at IS NOT DISTINCT FROM a.ingested_at "
-        f"WHERE a.id IN (SELECT unnest($1)) ORDER BY {_ORDER}",
-        [list(ids), FEATURES_VERSION],
-    ).fetchall()
-    stale = [row[0] for row in rows if row[4] is None]
-    computed = {f.id: f for f in _compute(con, stale, analysers)}
-    return [computed[row[0]] if row[4] is None else _features(row) for row in rows]
+    the others computed from the texts (`known` ones from the articles given: the new
+    articles, whose texts the caller holds) and stored."""
+    places = {
+        row[0]: row
+        for row in con.execute(
+            "SELECT id, published, outlet, title, ingested_at FROM articles "
+            "WHERE id IN (SELECT unnest($1))",
+            [list(ids)],
+        ).fetchall()
+    }
+    stored = {
+        row[0]: row
+        for row in rows_by_id(
+            con,
+            "t.article_id, t.ingested_at, t.version, t.words, t.first_line, t.names, t.ends, "
+            "t.terms, t.counts",
+            "story_features",
+            "article_id",
+            list(places),
+        )
+        # Current: computed from the article as it is now, by this version's analysers.
+        if row[1] == places[row[0]][4] and row[2] == FEATURES_VERSION
+    }
+    stale = [aid for aid in places if aid not in stored]
+    computed = {f.id: f for f in _compute(con, stale, analysers, known or {})}
+    out = [
+        computed[aid] if aid in computed else _features(places[aid], stored[aid]) for aid in places
+    ]
+    return sorted(out, key=lambda f: (f.published or "9999", f.id))
 
 
-def _features(row: tuple[Any, ...]) -> StoryFeatures:
-    aid, published, outlet, title, words, first_line, names, ends, terms, counts = row
+def _features(place: tuple[Any, ...], row: tuple[Any, ...]) -> StoryFeatures:
+    aid, published, outlet, title, _ = place
+    words, first_line, names, ends, terms, counts = row[3:]
     return StoryFeatures(
         id=aid,
         published=published,
@@ -100,15 +121,16 @@ def _features(row: tuple[Any, ...]) -> StoryFeatures:
 
 
 def _compute(
-    con: duckdb.DuckDBPyConnection, ids: list[str], analysers: Analysers
+    con: duckdb.DuckDBPyConnection,
+    ids: list[str],
+    analysers: Analysers,
+    known: Mapping[str, ArticleRef],
 ) -> list[StoryFeatures]:
-    if not ids:
-        return []
-    rows = con.execute(
-        "SELECT id, text, title, outlet, published, wire FROM articles "
-        "WHERE id IN (SELECT unnest($1))",
-        [ids],
-    ).fetchall()
-    features = [analysers.features(ArticleRef(*row)) for row in rows]
+    unknown = [aid for aid in ids if aid not in known]
+    rows = rows_by_id(
+        con, "t.id, t.text, t.title, t.outlet, t.published, t.wire", "articles", "id", unknown
+    )
+    articles = [known[aid] for aid in ids if aid in known] + [ArticleRef(*row) for row in rows]
+    features = [analysers.features(article) for article in articles]
     write_story_features(con, features)
     return features
