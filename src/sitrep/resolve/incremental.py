@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
-from sitrep.resolve.stories import story_blocks
+from sitrep.resolve.stories import calendar_block, day_of, story_blocks
 from sitrep.settings import ResolveSettings
 
 # An article's place in canonical order: (id, published).
@@ -47,10 +48,42 @@ def sort_key(aid: str, published: str | None) -> tuple[str, str]:
 def changed_blocks(
     before: Sequence[Placed], after: Sequence[Placed], settings: ResolveSettings
 ) -> list[tuple[str, ...]]:
-    """The blocks of `after` that are not blocks of `before`: the only ones whose stories
-    can differ (a block's stories are a function of its articles, which do not change)."""
-    old = set(story_blocks(before, settings))
-    return [block for block in story_blocks(after, settings) if block not in old]
+    """The blocks of `after` (which holds `before`) that are not blocks of `before`: the
+    only ones whose stories can differ (a block's stories are a function of its articles,
+    which do not change). Only the stretches holding an added article are planned again
+    (`_stretches`): elsewhere both orders have the same articles and so the same blocks."""
+    added = {aid for aid, _ in after} - {aid for aid, _ in before}
+    out: list[tuple[str, ...]] = []
+    for stretch in _stretches(after, settings):
+        if added.isdisjoint(aid for aid, _ in stretch):
+            continue
+        old = set(story_blocks([p for p in stretch if p[0] not in added], settings))
+        out.extend(block for block in story_blocks(stretch, settings) if block not in old)
+    return out
+
+
+def _stretches(order: Sequence[Placed], settings: ResolveSettings) -> list[list[Placed]]:
+    """`order` (canonical) cut where no block can span: between two dated articles of
+    different calendar runs or more than `story_window_days` apart (`starts_block` starts
+    a block there whatever the count), and before the undated ones (planned together).
+    Taking articles out only widens those gaps, so the cuts of `order` are cuts of any
+    order it holds, and each stretch is planned alone as it is within the whole."""
+    stretches: list[list[Placed]] = []
+    undated: list[Placed] = []
+    previous: date | None = None
+    for placed in order:
+        day = day_of(placed[1])
+        if day is None:
+            undated.append(placed)
+            continue
+        if previous is None or (
+            calendar_block(day, settings) != calendar_block(previous, settings)
+            or (day - previous).days > settings.story_window_days
+        ):
+            stretches.append([])
+        stretches[-1].append(placed)
+        previous = day
+    return stretches + ([undated] if undated else [])
 
 
 def pair_compared(
