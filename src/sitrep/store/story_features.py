@@ -18,11 +18,21 @@ from sitrep.store.ranged import rows_by_id
 
 
 def write_story_features(con: duckdb.DuckDBPyConnection, block: Sequence[StoryFeatures]) -> None:
-    """Store these articles' features, stamped with their `ingested_at`."""
-    if not block:
+    """Store these articles' features, stamped with their `ingested_at`, replacing older
+    rows (delete, then insert: joining the articles in the INSERT, or INSERT OR REPLACE,
+    made it ~2.5 ms an article instead of ~0.2)."""
+    ids = [f.id for f in block]
+    if not ids:
         return
+    stamps = dict(
+        con.execute(
+            "SELECT id, ingested_at FROM articles WHERE id IN (SELECT unnest($1))", [ids]
+        ).fetchall()
+    )
+    block = [f for f in block if f.id in stamps]
     columns: list[list[Any]] = [
         [f.id for f in block],
+        [stamps[f.id] for f in block],
         [f.words for f in block],
         [f.first_line for f in block],
         [list(f.names) for f in block],
@@ -30,14 +40,27 @@ def write_story_features(con: duckdb.DuckDBPyConnection, block: Sequence[StoryFe
         [f.terms.astype("<u8").tobytes() for f in block],
         [f.counts.astype("<u4").tobytes() for f in block],
     ]
+    con.execute("DELETE FROM story_features WHERE article_id IN (SELECT unnest($1))", [ids])
     con.execute(
-        "INSERT OR REPLACE INTO story_features SELECT f.aid, a.ingested_at, $8, f.words, "
-        "f.first_line, f.names, f.ends, f.terms, f.counts FROM (SELECT unnest($1) AS aid, "
-        "unnest($2) AS words, unnest($3) AS first_line, unnest($4::VARCHAR[][]) AS names, "
-        "unnest($5::INTEGER[][]) AS ends, unnest($6::BLOB[]) AS terms, "
-        "unnest($7::BLOB[]) AS counts) f JOIN articles a ON a.id = f.aid",
+        "INSERT INTO story_features SELECT f.aid, f.stamp, $9, f.words, f.first_line, f.names, "
+        "f.ends, f.terms, f.counts FROM (SELECT unnest($1) AS aid, "
+        "unnest($2::TIMESTAMP[]) AS stamp, unnest($3) AS words, unnest($4) AS first_line, "
+        "unnest($5::VARCHAR[][]) AS names, unnest($6::INTEGER[][]) AS ends, "
+        "unnest($7::BLOB[]) AS terms, unnest($8::BLOB[]) AS counts) f",
         [*columns, FEATURES_VERSION],
     )
+
+
+def current_ids(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
+    """The articles among `ids` whose stored features are current (their `ingested_at`,
+    this `FEATURES_VERSION`)."""
+    rows = con.execute(
+        "SELECT f.article_id FROM story_features f JOIN articles a ON a.id = f.article_id "
+        "WHERE f.version = $2 AND f.ingested_at IS NOT DISTINCT FROM a.ingested_at "
+        "AND f.article_id IN (SELECT unnest($1))",
+        [list(ids), FEATURES_VERSION],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 class FeaturesWriter:
@@ -57,7 +80,10 @@ class FeaturesWriter:
             self._write()
 
     def _write(self) -> None:
-        write_story_features(self._cursor, self._pending)
+        # Features already stored for the article as it is (a full resolution after
+        # incremental ones) are not written again.
+        current = current_ids(self._cursor, [f.id for f in self._pending])
+        write_story_features(self._cursor, [f for f in self._pending if f.id not in current])
         self._pending = []
 
     def close(self) -> None:
