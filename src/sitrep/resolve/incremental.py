@@ -7,14 +7,16 @@ Each step of resolution is local, and each local unit is recomputed only when it
   order) reaches the earlier one through its window (`pair_compared`); copies are the
   connected components of the confirmed pairs, each copy pointing at the component's
   earliest article. The stored confirmed pairs plus the pairs of the new articles (found
-  from stored MinHash signatures of the articles within the window) give the same
-  components. An undated article is compared with what the window holds at the end, so a
-  later latest date can drop stored pairs: every pair is checked again (`copies`).
+  from stored MinHash signatures of the articles within the window, by their LSH bands:
+  `band_matches`) give the same components. An undated article is compared with what
+  the window holds at the end, so a later latest date can drop stored pairs: every pair
+  is checked again (`copies`).
 - **stories**: story blocks (`stories.story_blocks`) depend on ids and dates only, and
   each boundary only on the articles of its calendar run (dated) or hash prefix
   (undated); a block's stories depend on its articles only. A block with the same
   articles keeps its stories; only the changed ones (`changed_blocks`) are clustered
-  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time.
+  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time,
+  from the articles' stored bags of terms (resolve/story_features.py), not their texts.
 - **canonical events** merge within one story and type: a story's events depend on its
   mentions and its articles' copies, outlets and dates, so only new stories and stories
   whose articles' copies changed are merged again (store/incremental.py).
