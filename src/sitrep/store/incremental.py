@@ -130,10 +130,23 @@ def resolve_incrementally(
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
     kept = {old_story_of[a] for a in copy_changed - reclustered if a in old_story_of}
     gone = {old_story_of[a] for a in reclustered if a in old_story_of}
-    story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
-    story_of.update(_members(con, kept))
+    # A story clustered again into the same members (its id is their digest), none of them
+    # new or with another original, keeps its row and canonical events: nothing they are
+    # made of changed (members, their mentions, copies, outlets and dates).
+    same = {
+        s.story_id
+        for s in stories
+        if s.story_id in gone
+        and copy_changed.isdisjoint(s.article_ids)
+        and stored.pending.isdisjoint(s.article_ids)
+    }
+    gone -= same
+    redone = [s for s in stories if s.story_id not in same]
+    merged_of = {aid: s.story_id for s in redone for aid in s.article_ids}
+    merged_of.update(_members(con, kept))
+    story_of = {aid: s.story_id for s in stories for aid in s.article_ids} | merged_of
     published = dict(stored.order)
-    events = _merge(con, story_of, duplicate_of, published, settings, state_media)
+    events = _merge(con, merged_of, duplicate_of, published, settings, state_media)
     # Whose rows of the read model change for their story: new articles and those whose
     # story is another now (or none). Those whose canonical events changed are added when
     # the events are written (`_write`); an article clustered again into the same story,
@@ -150,13 +163,13 @@ def resolve_incrementally(
         signatures,
         duplicate_of,
         copy_changed,
-        stories,
+        redone,
         (gone, kept, copy_stories),
         events,
         touched,
     )
     return IncrementalReport(
-        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con), seconds
+        len(new), len(blocks), len(reclustered), len(redone) + len(kept), *_counts(con), seconds
     )
 
 
