@@ -4,6 +4,7 @@ one batch or in ten (in any order) leave the same copies, stories and canonical 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -375,3 +376,27 @@ def test_an_undated_article_changes_one_block_of_the_undated_ones() -> None:
         gone, added, removed = _replaced(undated, after)
         assert added == gone | {f"u{n:03d}"} and removed == 1
         undated = after
+
+
+@pytest.mark.parametrize("block_days", [0, 14])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_changed_blocks_planned_by_stretch_are_those_of_the_whole_plans(
+    seed: int, block_days: int
+) -> None:
+    """Planning only the stretches that hold an added article finds exactly the blocks the
+    whole orders' plans differ by: additions in date order, back in time and undated."""
+    settings = replace(SETTINGS.resolve, story_block_days=block_days)
+    articles, _ = _corpus(seed)
+    after = _order(articles)
+    rnd = random.Random(seed)
+    dated = [p for p in after if p[1]]
+    for added in (
+        set(rnd.sample([p[0] for p in after], 12)),  # anywhere, undated ones included
+        {p[0] for p in dated[-6:]},  # news in date order
+        {p[0] for p in dated[len(dated) // 2 : len(dated) // 2 + 3]},  # bridging a gap
+    ):
+        before = [p for p in after if p[0] not in added]
+        old = set(story_blocks(before, settings))
+        whole = [block for block in story_blocks(after, settings) if block not in old]
+        assert changed_blocks(before, after, settings) == whole
+        assert whole  # an addition always changes some block

@@ -14,6 +14,7 @@ import pytest
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.stories import block_threshold, cluster_stories
+from sitrep.resolve.story_features import Analysers, StoryFeatures
 from sitrep.settings import ResolveSettings
 
 RS = ResolveSettings()
@@ -76,6 +77,11 @@ def _leads(day: str | None = None) -> list[ArticleRef]:
     return [ArticleRef(aid, text, title, None, day) for aid, (title, text) in LEADS.items()]
 
 
+def _features(articles: list[ArticleRef]) -> list[StoryFeatures]:
+    analysers = Analysers()
+    return [analysers.features(a) for a in articles]
+
+
 def _groups(articles: list[ArticleRef], settings: ResolveSettings) -> list[list[str]]:
     return sorted(sorted(s.article_ids) for s in cluster_stories(articles, settings))
 
@@ -97,15 +103,15 @@ def test_at_the_plain_threshold_the_topic_runs_together() -> None:
 def test_dated_blocks_keep_the_plain_threshold() -> None:
     # Same day: the window does not separate them, and the threshold is not raised.
     dated = _leads("2026-03-02")
-    assert block_threshold(dated, RS) == RS.story_threshold
+    assert block_threshold(_features(dated), RS) == RS.story_threshold
     merged = [g for g in _groups(dated, RS) if "ordered-1" in g][0]
     assert {"eased-1", "eased-2"} <= set(merged)
 
 
 def test_the_raise_follows_the_median_length_and_is_capped() -> None:
-    def block(words: int) -> list[ArticleRef]:
+    def block(words: int) -> list[StoryFeatures]:
         text = " ".join(f"w{i}" for i in range(words - 1))
-        return [ArticleRef(f"a{n}", text, "Title", None, None) for n in range(3)]
+        return _features([ArticleRef(f"a{n}", text, "Title", None, None) for n in range(3)])
 
     assert block_threshold(block(400), RS) == RS.story_threshold  # full texts: unchanged
     assert block_threshold(block(200), RS) == RS.story_threshold

@@ -27,6 +27,7 @@ from sitrep.store.resolution import (
     resolution_mentions,
     write_resolution,
 )
+from sitrep.store.story_features import FeaturesWriter
 
 
 @dataclass(slots=True)
@@ -113,7 +114,11 @@ def resolve_store(
                 report.canonical_events = done.canonical_events
             return done
     mentions = resolution_mentions(con)  # read first: the article stream holds `con`
-    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve, state_media)
+    features = FeaturesWriter(con)  # kept for incremental resolution
+    result = resolve_ordered(
+        resolution_articles(con), mentions, settings.resolve, state_media, features
+    )
+    features.close()
     write_resolution(con, result, settings_digest(settings.resolve, state_media))
     if report is not None:
         report.duplicates = len(result.duplicate_of)

@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from sitrep.model import ArticleRef, CanonicalEvent, EventMention, Story
 from sitrep.resolve.dedup import Deduplicator, canonical_key
 from sitrep.resolve.merge import merge_events
-from sitrep.resolve.stories import StoryClusterer
+from sitrep.resolve.stories import BlockSink, StoryClusterer
 from sitrep.settings import ResolveSettings
 
 
@@ -43,13 +43,15 @@ def resolve_ordered(
     mentions: Sequence[EventMention],
     settings: ResolveSettings,
     state_media: frozenset[str] = frozenset(),
+    on_block: BlockSink | None = None,
 ) -> Resolution:
     """`resolve` over articles already in canonical order (`canonical_key`), read once:
     only MinHash data, one story block of texts and each article's outlet and date are
     kept, so the articles can stream from the store. `state_media` names the outlets whose
-    reports alone flag an event as state-media-only (kb.actors.state_media_names)."""
+    reports alone flag an event as state-media-only (kb.actors.state_media_names);
+    `on_block` receives each story block's features (the store keeps them)."""
     dedup = Deduplicator(settings)
-    clusterer = StoryClusterer(settings)
+    clusterer = StoryClusterer(settings, on_block)
     outlet_of: dict[str, str | None] = {}
     published_of: dict[str, str | None] = {}
     for article in articles:

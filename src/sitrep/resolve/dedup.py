@@ -157,6 +157,12 @@ class Deduplicator:
         return str(self._template.scheme)
 
     @property
+    def bands(self) -> tuple[int, int]:
+        """The LSH index's bands and rows per band (datasketch's optimum for the threshold;
+        costly to compute, so read from the index)."""
+        return int(self._lsh.b), int(self._lsh.r)
+
+    @property
     def indexed(self) -> int:
         """Articles in the index now (what its memory follows)."""
         return len(self._hashes)

@@ -7,14 +7,16 @@ Each step of resolution is local, and each local unit is recomputed only when it
   order) reaches the earlier one through its window (`pair_compared`); copies are the
   connected components of the confirmed pairs, each copy pointing at the component's
   earliest article. The stored confirmed pairs plus the pairs of the new articles (found
-  from stored MinHash signatures of the articles within the window) give the same
-  components. An undated article is compared with what the window holds at the end, so a
-  later latest date can drop stored pairs: every pair is checked again (`copies`).
+  from stored MinHash signatures of the articles within the window, by their LSH bands:
+  `band_matches`) give the same components. An undated article is compared with what
+  the window holds at the end, so a later latest date can drop stored pairs: every pair
+  is checked again (`copies`).
 - **stories**: story blocks (`stories.story_blocks`) depend on ids and dates only, and
   each boundary only on the articles of its calendar run (dated) or hash prefix
   (undated); a block's stories depend on its articles only. A block with the same
   articles keeps its stories; only the changed ones (`changed_blocks`) are clustered
-  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time.
+  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time,
+  from the articles' stored bags of terms (resolve/story_features.py), not their texts.
 - **canonical events** merge within one story and type: a story's events depend on its
   mentions and its articles' copies, outlets and dates, so only new stories and stories
   whose articles' copies changed are merged again (store/incremental.py).
@@ -24,13 +26,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
-from sitrep.resolve.stories import story_blocks
+from sitrep.resolve.stories import calendar_block, day_of, story_blocks
 from sitrep.settings import ResolveSettings
 
 # An article's place in canonical order: (id, published).
@@ -47,10 +50,42 @@ def sort_key(aid: str, published: str | None) -> tuple[str, str]:
 def changed_blocks(
     before: Sequence[Placed], after: Sequence[Placed], settings: ResolveSettings
 ) -> list[tuple[str, ...]]:
-    """The blocks of `after` that are not blocks of `before`: the only ones whose stories
-    can differ (a block's stories are a function of its articles, which do not change)."""
-    old = set(story_blocks(before, settings))
-    return [block for block in story_blocks(after, settings) if block not in old]
+    """The blocks of `after` (which holds `before`) that are not blocks of `before`: the
+    only ones whose stories can differ (a block's stories are a function of its articles,
+    which do not change). Only the stretches holding an added article are planned again
+    (`_stretches`): elsewhere both orders have the same articles and so the same blocks."""
+    added = {aid for aid, _ in after} - {aid for aid, _ in before}
+    out: list[tuple[str, ...]] = []
+    for stretch in _stretches(after, settings):
+        if added.isdisjoint(aid for aid, _ in stretch):
+            continue
+        old = set(story_blocks([p for p in stretch if p[0] not in added], settings))
+        out.extend(block for block in story_blocks(stretch, settings) if block not in old)
+    return out
+
+
+def _stretches(order: Sequence[Placed], settings: ResolveSettings) -> list[list[Placed]]:
+    """`order` (canonical) cut where no block can span: between two dated articles of
+    different calendar runs or more than `story_window_days` apart (`starts_block` starts
+    a block there whatever the count), and before the undated ones (planned together).
+    Taking articles out only widens those gaps, so the cuts of `order` are cuts of any
+    order it holds, and each stretch is planned alone as it is within the whole."""
+    stretches: list[list[Placed]] = []
+    undated: list[Placed] = []
+    previous: date | None = None
+    for placed in order:
+        day = day_of(placed[1])
+        if day is None:
+            undated.append(placed)
+            continue
+        if previous is None or (
+            calendar_block(day, settings) != calendar_block(previous, settings)
+            or (day - previous).days > settings.story_window_days
+        ):
+            stretches.append([])
+        stretches[-1].append(placed)
+        previous = day
+    return stretches + ([undated] if undated else [])
 
 
 def pair_compared(
@@ -110,6 +145,30 @@ def window_candidates(
     return out
 
 
+def band_matches(
+    stored: NDArray[np.uint64], new: NDArray[np.uint64], bands: int, rows: int
+) -> set[tuple[int, int]]:
+    """Pairs (i, j), j a row of `new` and i a row of `stored` or `new` (numbered after the
+    stored ones, i < j for two new rows), whose signatures agree on all `rows` values of at
+    least one of `bands` bands: the candidates a `MinHashLSH` of these bands and rows,
+    holding both, returns for the new signatures (its band keys are the bands' bytes).
+    One sort a band over the window's signatures, instead of inserting each into an index."""
+    every = np.vstack([stored, new]) if len(stored) else new
+    first_new = len(stored)
+    found: set[tuple[int, int]] = set()
+    for band in range(bands):
+        keys = np.ascontiguousarray(every[:, band * rows : (band + 1) * rows])
+        _, group = np.unique(keys.view(np.dtype((np.void, rows * 8))).ravel(), return_inverse=True)
+        group = group.ravel()
+        wanted = np.isin(group, group[first_new:])
+        members: dict[int, list[int]] = {}
+        for index in np.flatnonzero(wanted).tolist():
+            members.setdefault(int(group[index]), []).append(index)
+        for same in members.values():
+            found.update((i, j) for j in same if j >= first_new for i in same if i < j)
+    return found
+
+
 def new_copy_pairs(
     new: Sequence[ArticleRef],
     stored: Mapping[str, tuple[str | None, NDArray[np.uint64]]],
@@ -120,33 +179,31 @@ def new_copy_pairs(
     """Confirmed copy pairs with at least one new article, and the new articles' MinHash
     signatures. `stored` holds (published, signature) of the stored candidates;
     `text_of` reads stored texts, needed only for the few LSH candidates to confirm."""
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
-
     dedup = Deduplicator(settings)
-    lsh = MinHashLSH(threshold=settings.dedup_threshold, num_perm=settings.minhash_permutations)
-    published: dict[str, str | None] = {}
-    for aid, (date, values) in stored.items():
-        published[aid] = date
-        lsh.insert(aid, LeanMinHash(seed=1, hashvalues=values, scheme=dedup.scheme))
+    published: dict[str, str | None] = {aid: date for aid, (date, _) in stored.items()}
     hashes: dict[str, NDArray[np.uint64]] = {}
     signatures: dict[str, NDArray[np.uint64] | None] = {}
-    queries: dict[str, MinHash] = {}
+    queried: list[str] = []
     for article in new:
         signature, shingles = dedup.signature(article.text)
         published[article.id] = article.published
         signatures[article.id] = None if signature is None else signature.hashvalues
         if signature is not None:
             hashes[article.id] = shingles
-            queries[article.id] = signature
-            lsh.insert(article.id, signature)
+            queried.append(article.id)
+    ids = [*stored, *queried]
+    width = settings.minhash_permutations
+    matrix = np.array([values for _, values in stored.values()], dtype=np.uint64)
+    matches = band_matches(
+        matrix.reshape(len(stored), width),
+        np.array([signatures[aid] for aid in queried], dtype=np.uint64).reshape(-1, width),
+        *dedup.bands,
+    )
     candidates: set[Pair] = set()
-    for aid, signature in queries.items():
-        for other in lsh.query(signature):
-            if other == aid:
-                continue
-            a, b = sorted((aid, other), key=lambda x: sort_key(x, published[x]))
-            if pair_compared(published[a], published[b], last_day, settings.dedup_window_days):
-                candidates.add((a, b))
+    for i, j in matches:
+        a, b = sorted((ids[i], ids[j]), key=lambda x: sort_key(x, published[x]))
+        if pair_compared(published[a], published[b], last_day, settings.dedup_window_days):
+            candidates.add((a, b))
     missing = sorted({x for pair in candidates for x in pair if x not in hashes})
     for aid, text in text_of(missing).items():
         hashes[aid] = dedup.signature(text)[1]

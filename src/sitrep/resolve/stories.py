@@ -2,7 +2,8 @@
 
 Similarity of two articles is a weighted mix of TF-IDF cosines over (1) content words,
 (2) names and numbers (capitalised runs, figures), (3) word pairs and (4) the lead
-paragraph; articles more than `story_window_days` apart never meet. Clustering is
+paragraph, fitted on each block from every article's bags of terms, tokenised once
+(story_features.py); articles more than `story_window_days` apart never meet. Clustering is
 average-linkage agglomeration (merge while the mean similarity ≥ `story_threshold`, more
 in undated blocks of short texts: `block_threshold`) over blocks, with articles in a
 canonical order (date, id), so the result does not depend on the order they arrived in.
@@ -15,96 +16,20 @@ Tuned on ECB+ subtopics and AllSides stories.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
-from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, Story
 from sitrep.model.ids import digest
+from sitrep.resolve.story_features import Analysers, StoryFeatures, similarity
 from sitrep.settings import ResolveSettings
 
 # An undated block of short texts needs at most this multiple of `story_threshold`: beyond
 # it, headline-only blocks (ten words) would join nothing but near-copies.
 _MAX_UNDATED_RAISE = 2.0
-
-_NAME = re.compile(r"\b(?:[A-Z][\w'’.-]*|\d[\d,.]*)(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
-_NOT_NAMES = {
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "He",
-    "She",
-    "It",
-    "They",
-    "We",
-    "I",
-    "But",
-    "And",
-    "This",
-    "That",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "Mr",
-    "Ms",
-    "Mrs",
-}
-
-
-def _names(text: str) -> str:
-    """Names and numbers as tokens: "Alexander_Lukashenko alexander lukashenko 2,000"."""
-    out: list[str] = []
-    for match in _NAME.finditer(text):
-        found = match.group(0)
-        if found in _NOT_NAMES or len(found) < 2:
-            continue
-        out.append(found.lower().replace(" ", "_"))
-        out.extend(w.lower() for w in found.split() if w not in _NOT_NAMES and len(w) > 2)
-    return " ".join(out)
-
-
-def _lead(article: ArticleRef) -> str:
-    paragraphs = [p for p in article.text.split("\n") if p.strip()][:2]
-    return "\n".join(([article.title] if article.title else []) + paragraphs)
-
-
-def similarity(articles: Sequence[ArticleRef], weights: Sequence[float]) -> NDArray[np.float64]:
-    """The weighted similarity matrix of the articles (dense; one block at a time)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    texts = [f"{a.title or ''}\n{a.text}" for a in articles]
-    views = [
-        TfidfVectorizer(sublinear_tf=True, stop_words="english"),
-        TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+"),
-        TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(2, 2), min_df=2),
-        TfidfVectorizer(sublinear_tf=True, stop_words="english"),
-    ]
-    inputs = [texts, [_names(t) for t in texts], texts, [_lead(a) for a in articles]]
-    total = np.zeros((len(articles), len(articles)))
-    for weight, vectorizer, docs in zip(weights, views, inputs, strict=True):
-        if weight == 0:
-            continue
-        try:
-            matrix = vectorizer.fit_transform(docs)
-        except ValueError:  # empty vocabulary (tiny or stop-word-only input)
-            continue
-        cosine = cosine_similarity(matrix)
-        cosine *= weight  # in place: one dense n×n temporary at a time
-        total += cosine
-        del cosine
-    return total
 
 
 def day_of(published: str | None) -> date | None:
@@ -186,12 +111,7 @@ def story_blocks(
     return blocks + [tuple(block) for block in undated_blocks(undated, settings)]
 
 
-def words(article: ArticleRef) -> int:
-    """Words of the title and text, as the similarity reads them."""
-    return len(f"{article.title or ''}\n{article.text}".split())
-
-
-def block_threshold(block: Sequence[ArticleRef], settings: ResolveSettings) -> float:
+def block_threshold(block: Sequence[StoryFeatures], settings: ResolveSettings) -> float:
     """The similarity a story needs in this block. Dated blocks: `story_threshold` (the
     window keeps a recurring topic's stories apart). Undated blocks of short texts (median
     below `story_undated_words`): story_threshold × sqrt(story_undated_words / median), at
@@ -202,13 +122,13 @@ def block_threshold(block: Sequence[ArticleRef], settings: ResolveSettings) -> f
     reference = settings.story_undated_words
     if reference <= 0 or any(day_of(a.published) is not None for a in block):
         return base
-    median = float(np.median([words(a) for a in block])) if block else float(reference)
+    median = float(np.median([a.words for a in block])) if block else float(reference)
     if median >= reference:
         return base
     return base * min(math.sqrt(reference / max(median, 1.0)), _MAX_UNDATED_RAISE)
 
 
-def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[list[int]]:
+def _cluster_block(block: list[StoryFeatures], settings: ResolveSettings) -> list[list[int]]:
     if len(block) == 1:
         return [[0]]
     from sklearn.cluster import AgglomerativeClustering
@@ -238,45 +158,59 @@ def _cluster_block(block: list[ArticleRef], settings: ResolveSettings) -> list[l
     return sorted(groups.values())
 
 
-def block_stories(block: list[ArticleRef], settings: ResolveSettings) -> list[Story]:
+def block_stories(block: list[StoryFeatures], settings: ResolveSettings) -> list[Story]:
     """The stories of one block (articles in canonical order): a function of the block's
     articles alone, which is what lets incremental resolution redo only changed blocks."""
     return [_story([block[i] for i in members]) for members in _cluster_block(block, settings)]
 
 
+# Called with each block's features as it is clustered (the store keeps them).
+BlockSink = Callable[[list[StoryFeatures]], None]
+
+
 class StoryClusterer:
     """Feed articles in canonical order (date, id); each dated block is clustered as soon as
-    it closes and only its stories are kept, so the texts of one dated block are in memory
-    at once. Undated articles (last in canonical order) wait for `stories`, which splits
-    them (`undated_blocks`): their texts are held together."""
+    it closes and only its stories are kept, so the features of one dated block are in
+    memory at once (the texts not at all). Undated articles (last in canonical order) wait
+    for `stories`, which splits them (`undated_blocks`): their features are held together.
+    `on_block` receives every block's features (store/story_features.py keeps them for
+    incremental resolution)."""
 
-    def __init__(self, settings: ResolveSettings) -> None:
+    def __init__(self, settings: ResolveSettings, on_block: BlockSink | None = None) -> None:
         self._settings = settings
-        self._block: list[ArticleRef] = []
+        self._analysers = Analysers()
+        self._on_block = on_block
+        self._block: list[StoryFeatures] = []
         self._previous: date | None = None
-        self._undated: dict[str, ArticleRef] = {}
+        self._undated: dict[str, StoryFeatures] = {}
         self._stories: list[Story] = []
 
     def add(self, article: ArticleRef) -> None:
+        features = self._analysers.features(article)
         day = day_of(article.published)
         if day is None:
-            self._undated[article.id] = article
+            self._undated[article.id] = features
             return
         previous = self._previous
         if previous is None or starts_block(len(self._block), previous, day, self._settings):
             self._flush()
-        self._block.append(article)
+        self._block.append(features)
         self._previous = day
+
+    def _cluster(self, block: list[StoryFeatures]) -> None:
+        self._stories.extend(block_stories(block, self._settings))
+        if self._on_block is not None:
+            self._on_block(block)
 
     def _flush(self) -> None:
         block, self._block = self._block, []
         if block:
-            self._stories.extend(block_stories(block, self._settings))
+            self._cluster(block)
 
     def stories(self) -> list[Story]:
         self._flush()
         for ids in undated_blocks(list(self._undated), self._settings):
-            self._stories.extend(block_stories([self._undated[i] for i in ids], self._settings))
+            self._cluster([self._undated[i] for i in ids])
         self._undated = {}
         return sorted(self._stories, key=lambda s: (s.first_seen or "9999", s.story_id))
 
@@ -289,7 +223,7 @@ def cluster_stories(articles: Sequence[ArticleRef], settings: ResolveSettings) -
     return clusterer.stories()
 
 
-def _story(members: list[ArticleRef]) -> Story:
+def _story(members: list[StoryFeatures]) -> Story:
     members = sorted(members, key=lambda a: (a.published or "9999", a.id))
     dates = [a.published for a in members if a.published]
     outlets = sorted({a.outlet for a in members if a.outlet})
@@ -304,16 +238,16 @@ def _story(members: list[ArticleRef]) -> Story:
     )
 
 
-def _label(members: list[ArticleRef]) -> str:
+def _label(members: list[StoryFeatures]) -> str:
     """The earliest title, else the first line of the earliest article."""
     for article in members:
         if article.title:
             return article.title
-    return members[0].text.strip().split("\n")[0][:120]
+    return members[0].first_line
 
 
-def _key_names(members: list[ArticleRef], top: int = 5) -> list[str]:
+def _key_names(members: list[StoryFeatures], top: int = 5) -> list[str]:
     counts: Counter[str] = Counter()
     for article in members:
-        counts.update({m.group(0) for m in _NAME.finditer(article.text)} - _NOT_NAMES)
+        counts.update(article.names)
     return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]

@@ -39,6 +39,7 @@ from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.incremental import resolve_incrementally, settings_digest
 from sitrep.store.resolution import resolution_articles, resolution_mentions, write_resolution
+from sitrep.store.story_features import FeaturesWriter
 from sitrep.store.synthetic import add_mentions
 from sitrep.store.write import write_batch
 
@@ -187,7 +188,11 @@ def _one(
 
 def _full(con: duckdb.DuckDBPyConnection, settings: Settings, state_media: frozenset[str]) -> None:
     mentions = resolution_mentions(con)
-    result = resolve_ordered(resolution_articles(con), mentions, settings.resolve, state_media)
+    features = FeaturesWriter(con)  # kept for incremental resolution
+    result = resolve_ordered(
+        resolution_articles(con), mentions, settings.resolve, state_media, features
+    )
+    features.close()
     write_resolution(con, result, settings_digest(settings.resolve, state_media))
 
 

@@ -33,9 +33,11 @@ from sitrep.resolve.incremental import (
 )
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
+from sitrep.resolve.story_features import Analysers
 from sitrep.settings import ResolveSettings
 from sitrep.store import alert_inputs
 from sitrep.store.db import abort
+from sitrep.store.ranged import rows_by_id
 from sitrep.store.read_model_update import refresh_articles
 from sitrep.store.resolution import (
     event_row,
@@ -43,6 +45,7 @@ from sitrep.store.resolution import (
     story_row,
     write_copy_state,
 )
+from sitrep.store.story_features import read_story_features
 from sitrep.store.write import insert_rows
 
 _ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
@@ -116,15 +119,34 @@ def resolve_incrementally(
     duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
     before = [p for p in stored.order if p[0] not in stored.pending]
     blocks = changed_blocks(before, stored.order, settings)
-    stories = [s for block in blocks for s in block_stories(_articles(con, list(block)), settings)]
+    analysers = Analysers()
+    known = {a.id: a for a in new}
+    stories = [
+        story
+        for block in blocks
+        for story in block_stories(read_story_features(con, block, analysers, known), settings)
+    ]
     reclustered = {aid for block in blocks for aid in block}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
     kept = {old_story_of[a] for a in copy_changed - reclustered if a in old_story_of}
     gone = {old_story_of[a] for a in reclustered if a in old_story_of}
-    story_of = {aid: s.story_id for s in stories for aid in s.article_ids}
-    story_of.update(_members(con, kept))
+    # A story clustered again into the same members (its id is their digest), none of them
+    # new or with another original, keeps its row and canonical events: nothing they are
+    # made of changed (members, their mentions, copies, outlets and dates).
+    same = {
+        s.story_id
+        for s in stories
+        if s.story_id in gone
+        and copy_changed.isdisjoint(s.article_ids)
+        and stored.pending.isdisjoint(s.article_ids)
+    }
+    gone -= same
+    redone = [s for s in stories if s.story_id not in same]
+    merged_of = {aid: s.story_id for s in redone for aid in s.article_ids}
+    merged_of.update(_members(con, kept))
+    story_of = {aid: s.story_id for s in stories for aid in s.article_ids} | merged_of
     published = dict(stored.order)
-    events = _merge(con, story_of, duplicate_of, published, settings, state_media)
+    events = _merge(con, merged_of, duplicate_of, published, settings, state_media)
     # Whose rows of the read model change for their story: new articles and those whose
     # story is another now (or none). Those whose canonical events changed are added when
     # the events are written (`_write`); an article clustered again into the same story,
@@ -141,13 +163,13 @@ def resolve_incrementally(
         signatures,
         duplicate_of,
         copy_changed,
-        stories,
+        redone,
         (gone, kept, copy_stories),
         events,
         touched,
     )
     return IncrementalReport(
-        len(new), len(blocks), len(reclustered), len(stories) + len(kept), *_counts(con), seconds
+        len(new), len(blocks), len(reclustered), len(redone) + len(kept), *_counts(con), seconds
     )
 
 
@@ -176,13 +198,12 @@ def _copy_groups(
 
 
 def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef]:
-    """The articles with these ids, in canonical order."""
-    rows = con.execute(
-        "SELECT id, text, title, outlet, published, wire FROM articles a "
-        f"WHERE id IN (SELECT unnest($1)) ORDER BY {_ORDER}",
-        [ids],
-    ).fetchall()
-    return [ArticleRef(*row) for row in rows]
+    """The articles with these ids, in canonical order (their texts read from the stretch
+    of the table they lie in: new articles are at its end)."""
+    rows = rows_by_id(
+        con, "t.id, t.text, t.title, t.outlet, t.published, t.wire", "articles", "id", ids
+    )
+    return sorted((ArticleRef(*row) for row in rows), key=lambda a: sort_key(a.id, a.published))
 
 
 def _copy_pairs(

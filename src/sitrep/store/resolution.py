@@ -78,6 +78,10 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution, state: 
         con.execute("DELETE FROM canonical_events")
         insert_rows(con, "canonical_events", [event_row(e) for e in result.events])
         write_copy_state(con, result.pairs, result.signatures, replace_all=True)
+        # The features of deleted articles (those of the others were written as clustered).
+        con.execute(
+            "DELETE FROM story_features f WHERE f.article_id NOT IN (SELECT id FROM articles)"
+        )
         record_settings(con, state)
         alert_inputs.forget_inputs(con)  # every canonical event is new: rebuild them
         read_model.refresh(con)  # the dashboard's fast event table (store/read_model.py)
