@@ -315,6 +315,8 @@ _CAPACITY_HEADS = {
     "impossible",
 }
 _DEGREE_WORDS = {"enough", "too"}
+# Under a noun, a "for … to" infinitive is a capacity only after these ("a way for it to …").
+_MEANS_HEADS = _CAPACITY_HEADS | {"way"}
 
 
 def _within_reach_only(token: Token) -> bool:
@@ -462,7 +464,7 @@ def _for_someone_to(token: Token) -> bool:
             head = verb.head
             if head.pos_ != "NOUN":
                 return True
-            return head.lemma_.lower() in _CAPACITY_HEADS | {"way"}
+            return head.lemma_.lower() in _MEANS_HEADS
     return False
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from sitrep.extract.codebook import CheckName, Codebook, CodebookRule, ImpliedWhen, When
 from sitrep.extract.lexicons import Trigger
+from sitrep.extract.spans import prep_objects
 from sitrep.model.vocab import EventType, Factuality
 
 if TYPE_CHECKING:
@@ -283,13 +284,15 @@ def _serves_an_inquiry(token: Token, cb: Codebook) -> bool:
     inquiries = cb.words("inquiries")
     holders = [token, *(c for c in token.children if c.dep_ == "dobj")]
     return any(
-        g.lemma_.lower() in inquiries
+        pobj.lemma_.lower() in inquiries
         for holder in holders
-        for p in holder.children
-        if p.dep_ == "prep" and p.lower_ in {"on", "to", "in", "with", "for"}
-        for g in p.children
-        if g.dep_ == "pobj"
+        for word in _GIVEN_TO
+        for pobj in prep_objects(holder, word)
     )
+
+
+# The prepositions that say what help or information is given to or for.
+_GIVEN_TO = ("on", "to", "in", "with", "for")
 
 
 def _done_by_protest(token: Token, cb: Codebook) -> bool:
