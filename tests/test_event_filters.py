@@ -143,7 +143,7 @@ def test_a_present_relative_clause_characterises_its_noun(
 
 
 def test_calling_a_thing_by_a_bad_name_denounces_it(extractor: Extractor) -> None:
-    text = 'The bishop called the shelling of the market "utterly immoral".'
+    text = 'The bishop called the shelling of the market "deeply shameful".'
     (result,) = extractor.extract([Article(id="f", text=text)])
     assert [(e.trigger.text, e.type) for e in result.events] == [("called", "ACCUSE")]
     named = "Kyiv called the invasion a senseless war."
