@@ -17,19 +17,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _bench_watch(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """scripts/bench_watch.py with these arguments, polling without a pause."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--every", "0", *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 @pytest.mark.parametrize("shared", [False, True], ids=["file-per-poll", "shared"])
 def test_bench_watch_polls_a_changing_local_feed_and_records_memory(
     tmp_path: Path, shared: bool
 ) -> None:
     db, polls = tmp_path / "bench.duckdb", tmp_path / "polls.csv"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--polls", "5"]
-        + ["--every", "0", "--db", str(db), "--csv", str(polls)]
-        + (["--shared"] if shared else []),
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = _bench_watch(
+        ["--polls", "5", "--db", str(db), "--csv", str(polls)] + (["--shared"] if shared else [])
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
@@ -51,14 +56,9 @@ def test_bench_watch_probes_run_and_report_what_grows(tmp_path: Path) -> None:
     """The probes that look for what grows: caches emptied and the heap trimmed every poll,
     tracemalloc started at poll 2 and its growth printed at poll 4."""
     polls = tmp_path / "polls.csv"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--polls", "4"]
-        + ["--every", "0", "--csv", str(polls), "--clear-caches", "--malloc-trim"]
-        + ["--trace-from", "2", "--trace-at", "4"],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = _bench_watch(
+        ["--polls", "4", "--csv", str(polls), "--clear-caches", "--malloc-trim"]
+        + ["--trace-from", "2", "--trace-at", "4"]
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["articles"] == 4
@@ -88,15 +88,10 @@ def test_bench_watch_feed_that_stops_adding_news_is_answered_not_modified(
     with `--resolve-every-poll`, still resolve; every poll records DuckDB's own accounting,
     glibc's heap and the kernel's split of the RSS."""
     db, polls = tmp_path / "bench.duckdb", tmp_path / "polls.csv"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench_watch.py"), "--polls", "4"]
-        + ["--every", "0", "--db", str(db), "--csv", str(polls)]
+    done = _bench_watch(
+        ["--polls", "4", "--db", str(db), "--csv", str(polls)]
         + ["--news-until", "2", "--resolve-every-poll"]
-        + (["--shared"] if shared else []),
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-        capture_output=True,
-        text=True,
-        timeout=600,
+        + (["--shared"] if shared else [])
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
