@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
+from old_store import store_before
 from sitrep.extract.service import Extractor
 from sitrep.model import Article, Event, Participant, Span
 from sitrep.model.serialize import extraction_to_dict
-from sitrep.store.db import connect, migrations
+from sitrep.store.db import connect
 from sitrep.store.write import write_batch
 
 
@@ -110,17 +109,7 @@ def test_event_built_the_old_way_fills_its_lists() -> None:
 
 def _old_store(path: Path) -> None:
     """A store as sitrep wrote it before migration 005, holding one event."""
-    con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())"
-    )
-    for number, name, sql in migrations():
-        if number < 5:
-            con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-            )
+    con = store_before(path, 5)
     con.execute(
         "INSERT INTO events (id, article_id, type, source_actor_id, target_actor_id)"
         " VALUES ('e1', 'a1', 'ASSAULT', 'RUS', NULL)"

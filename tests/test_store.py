@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from old_store import store_before
 from sitrep.errors import StoreError
 from sitrep.model import (
     Article,
@@ -154,15 +155,7 @@ def test_read_only_open_of_missing_store(tmp_path: Path) -> None:
 
 def test_reading_an_older_store_migrates_it_first(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
-        "applied_at TIMESTAMP DEFAULT now())"
-    )
-    first = migrations()[0]
-    con.execute(first[2])
-    con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [1, first[1]])
-    con.close()
+    store_before(db, 2).close()  # only migration 1
     reader = connect(db, read_only=True)
     assert read.stats(reader)["canonical_events"] == 0
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from old_store import store_before
 from sitrep.finish import resolve_store
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import Deduplicator
@@ -26,7 +27,7 @@ from sitrep.resolve.story_features import (
     similarity,
 )
 from sitrep.settings import ResolveSettings, Settings
-from sitrep.store.db import connect, migrations
+from sitrep.store.db import connect
 from sitrep.store.story_features import read_story_features
 from sitrep.store.write import insert_rows
 
@@ -210,18 +211,7 @@ def test_a_new_process_reads_the_features_a_full_resolution_stored(tmp_path: Pat
 
 def _store_before_015(path: Path) -> None:
     """A store as sitrep wrote it before migration 015 (no story features)."""
-    con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())"
-    )
-    for number, name, sql in migrations():
-        if number < 15:
-            con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-            )
-    con.close()
+    store_before(path, 15).close()
 
 
 def test_an_old_store_gains_features_and_resolves_incrementally_as_in_full(tmp_path: Path) -> None:
