@@ -15,20 +15,18 @@ import pytest
 from sitrep.eval.stories import bcubed
 from sitrep.finish import resolve_store
 from sitrep.resolve.incremental import changed_blocks
-from sitrep.resolve.stories import calendar_block, day_of, story_blocks
+from sitrep.resolve.stories import undated_blocks
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.write import insert_rows
 
-# Small blocks and windows, so a handful of articles crosses every boundary: calendar runs
-# of two weeks split by count (a new article shifts the later blocks of its run), gaps that
+# Small blocks and windows, so a handful of articles crosses every boundary: gaps that
 # new articles bridge, copies inside and outside the copy window, undated articles at the
-# end split by their ids' hashes.
+# end split by their ids' hashes into blocks of six.
 SETTINGS = Settings().with_overrides(
     {
         "resolve": {
             "story_max_block": 6,
-            "story_block_days": 14,
             "dedup_window_days": 20,
             "story_window_days": 3,
         }
@@ -313,59 +311,26 @@ def _order(articles: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     return sorted(placed, key=lambda p: (p[1] or "9999", p[0]))
 
 
-def _run_of(published: str | None) -> int:
-    day = day_of(published)
-    assert day is not None
-    return calendar_block(day, SETTINGS.resolve)
-
-
 def _replaced(
     before: list[tuple[str, str | None]], after: list[tuple[str, str | None]]
 ) -> tuple[set[str], set[str], int]:
-    """The articles of the blocks `after` no longer has, of the blocks it adds, and the
-    number of blocks it no longer has."""
+    """The articles of the undated blocks `after` no longer has, of the blocks it adds, and
+    the number of blocks it no longer has."""
     settings = SETTINGS.resolve
-    old, new = set(story_blocks(before, settings)), set(story_blocks(after, settings))
+
+    def blocks(order: list[tuple[str, str | None]]) -> set[tuple[str, ...]]:
+        return {tuple(b) for b in undated_blocks([a for a, p in order if p is None], settings)}
+
+    old, new = blocks(before), blocks(after)
     gone = {aid for block in old - new for aid in block}
     added = {aid for block in changed_blocks(before, after, settings) for aid in block}
     return gone, added, len(old - new)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_an_article_back_in_time_changes_only_the_blocks_of_its_calendar_run(seed: int) -> None:
-    articles, _ = _corpus(seed)
-    dated = [a for a in articles if a["published"]]
-    after = _order(dated)
-    published = dict(after)
-    for article in random.Random(seed).sample(dated, 10):
-        before = [p for p in after if p[0] != article["id"]]
-        gone, added, _ = _replaced(before, after)
-        assert added == gone | {article["id"]}
-        assert {_run_of(published[a]) for a in added} == {_run_of(article["published"])}
-    blocks = story_blocks(after, SETTINGS.resolve)
-    assert max(len(b) for b in blocks) == SETTINGS.resolve.story_max_block  # cap exercised
-    assert len({_run_of(published[b[0]]) for b in blocks}) > 4  # and the runs
-
-
-def test_a_story_run_boundary_is_a_block_boundary() -> None:
-    # 2024-03-10 is a Sunday, 2024-03-11 the Monday after: one day apart, two weekly runs.
-    weekly = Settings().with_overrides({"resolve": {"story_block_days": 7}}).resolve
-    order: list[tuple[str, str | None]] = [
-        ("a", "2024-03-04"),
-        ("b", "2024-03-10"),
-        ("c", "2024-03-11"),
-    ]
-    assert story_blocks(order, weekly) == [("a",), ("b",), ("c",)]  # a: gap of 6 days
-    unbounded = Settings().with_overrides({"resolve": {"story_block_days": 0}}).resolve
-    assert story_blocks(order[1:], unbounded) == [("b", "c")]
-    bridged = [order[0], ("d", "2024-03-07"), order[1]]  # canonical order
-    assert story_blocks(bridged, weekly) == [("a", "d", "b")]
-
-
 def test_an_undated_article_changes_one_block_of_the_undated_ones() -> None:
     settings = SETTINGS.resolve
     undated: list[tuple[str, str | None]] = [(f"u{n:03d}", None) for n in range(60)]
-    blocks = story_blocks(undated, settings)
+    blocks = undated_blocks([aid for aid, _ in undated], settings)
     assert sorted(a for b in blocks for a in b) == [a for a, _ in undated]
     assert max(len(b) for b in blocks) <= settings.story_max_block < len(blocks)
     # Split by hash, not by id order: an id that encodes a story keeps nothing together.
@@ -376,27 +341,3 @@ def test_an_undated_article_changes_one_block_of_the_undated_ones() -> None:
         gone, added, removed = _replaced(undated, after)
         assert added == gone | {f"u{n:03d}"} and removed == 1
         undated = after
-
-
-@pytest.mark.parametrize("block_days", [0, 14])
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_changed_blocks_planned_by_stretch_are_those_of_the_whole_plans(
-    seed: int, block_days: int
-) -> None:
-    """Planning only the stretches that hold an added article finds exactly the blocks the
-    whole orders' plans differ by: additions in date order, back in time and undated."""
-    settings = replace(SETTINGS.resolve, story_block_days=block_days)
-    articles, _ = _corpus(seed)
-    after = _order(articles)
-    rnd = random.Random(seed)
-    dated = [p for p in after if p[1]]
-    for added in (
-        set(rnd.sample([p[0] for p in after], 12)),  # anywhere, undated ones included
-        {p[0] for p in dated[-6:]},  # news in date order
-        {p[0] for p in dated[len(dated) // 2 : len(dated) // 2 + 3]},  # bridging a gap
-    ):
-        before = [p for p in after if p[0] not in added]
-        old = set(story_blocks(before, settings))
-        whole = [block for block in story_blocks(after, settings) if block not in old]
-        assert changed_blocks(before, after, settings) == whole
-        assert whole  # an addition always changes some block

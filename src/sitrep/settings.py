@@ -83,7 +83,6 @@ class ResolveSettings:
     story_undated_words: int = 200
     story_window_days: int = 3
     story_max_block: int = 2500
-    story_block_days: int = 7
     incremental: bool = True
     story_weights: tuple[float, ...] = (0.3, 0.2, 0.2, 0.3)
     event_window_days: int = 1

@@ -24,16 +24,18 @@ Each step of resolution is local, and each local unit is recomputed only when it
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sitrep.model import ArticleRef
+from sitrep.model import ArticleRef, Story
 from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
-from sitrep.resolve.stories import calendar_block, day_of, story_blocks
+from sitrep.resolve.stories import day_of, story_of, undated_blocks
+from sitrep.resolve.story_days import StoryDays
+from sitrep.resolve.story_features import StoryFeatures
 from sitrep.settings import ResolveSettings
 
 # An article's place in canonical order: (id, published).
@@ -50,42 +52,151 @@ def sort_key(aid: str, published: str | None) -> tuple[str, str]:
 def changed_blocks(
     before: Sequence[Placed], after: Sequence[Placed], settings: ResolveSettings
 ) -> list[tuple[str, ...]]:
-    """The blocks of `after` (which holds `before`) that are not blocks of `before`: the
-    only ones whose stories can differ (a block's stories are a function of its articles,
-    which do not change). Only the stretches holding an added article are planned again
-    (`_stretches`): elsewhere both orders have the same articles and so the same blocks."""
-    added = {aid for aid, _ in after} - {aid for aid, _ in before}
-    out: list[tuple[str, ...]] = []
-    for stretch in _stretches(after, settings):
-        if added.isdisjoint(aid for aid, _ in stretch):
-            continue
-        old = set(story_blocks([p for p in stretch if p[0] not in added], settings))
-        out.extend(block for block in story_blocks(stretch, settings) if block not in old)
-    return out
+    """The blocks of undated articles of `after` (which holds `before`) that are not blocks
+    of `before`: the only ones whose stories can differ (a block's stories are a function
+    of its articles, which do not change)."""
+    old = {tuple(b) for b in undated_blocks([a for a, p in before if day_of(p) is None], settings)}
+    new = undated_blocks([a for a, p in after if day_of(p) is None], settings)
+    return [tuple(block) for block in new if tuple(block) not in old]
 
 
-def _stretches(order: Sequence[Placed], settings: ResolveSettings) -> list[list[Placed]]:
-    """`order` (canonical) cut where no block can span: between two dated articles of
-    different calendar runs or more than `story_window_days` apart (`starts_block` starts
-    a block there whatever the count), and before the undated ones (planned together).
-    Taking articles out only widens those gaps, so the cuts of `order` are cuts of any
-    order it holds, and each stretch is planned alone as it is within the whole."""
-    stretches: list[list[Placed]] = []
-    undated: list[Placed] = []
-    previous: date | None = None
-    for placed in order:
-        day = day_of(placed[1])
-        if day is None:
-            undated.append(placed)
-            continue
-        if previous is None or (
-            calendar_block(day, settings) != calendar_block(previous, settings)
-            or (day - previous).days > settings.story_window_days
-        ):
-            stretches.append([])
-        stretches[-1].append(placed)
-        previous = day
-    return stretches + ([undated] if undated else [])
+# Reads stored articles' story features in canonical order (store/story_features.py).
+FeatureReader = Callable[[list[str]], list[StoryFeatures]]
+
+
+@dataclass(frozen=True, slots=True)
+class Restoried:
+    """Dated stories clustered again (`dated_stories`) and what it took."""
+
+    stories: list[Story]
+    days: int  # days clustered again
+    articles: int  # articles of those days and of the stories open before them
+
+
+def dated_stories(
+    order: Sequence[Placed],
+    new_ids: set[str],
+    stored_story: Mapping[str, str],
+    read: FeatureReader,
+    settings: ResolveSettings,
+) -> Restoried:
+    """The dated stories that adding `new_ids` to the store changes, as a full resolution
+    clusters them (`StoryDays`): every dated article's story lies among them or stays as
+    stored. `order` is every article in canonical order, `stored_story` the stored story
+    of each earlier one, `read` gives stored or new articles' features.
+
+    Days are clustered again from the first new article's day, starting from the stories
+    open then (stored ones, cut at that day), until every new article up to that day has
+    been fed and the open stories are again the stored ones cut at that day: from there
+    the stored days follow as they were. Then the same from the next new article's day."""
+    dated = [(aid, d) for aid, p in order if (d := day_number(p)) is not None]
+    days = [d for _, d in dated]
+    root = _roots(dated, stored_story)
+    stored_root, stored = dict(root), _members(dated, root, new_ids)
+    day_of = dict(dated)
+    features = _Cache(read)
+    new_days = sorted({d for aid, d in dated if aid in new_ids})
+    seen: set[str] = set()
+    at = fed = 0
+    while at < len(new_days):
+        stepper, seeded = _seeded(dated, days, root, new_days[at], features, settings)
+        seen.update(seeded)
+        pos = bisect_left(days, new_days[at])
+        while pos < len(dated):
+            day, end = days[pos], bisect_right(days, days[pos])
+            ids = [aid for aid, _ in dated[pos:end]]
+            stepper.add_day(day, features(ids))
+            seen.update(ids)
+            fed += 1
+            pos = end
+            while at < len(new_days) and new_days[at] <= day:
+                at += 1
+            # What the next day with articles can join: the stories open before it.
+            until = days[pos] - 1 if pos < len(days) else day
+            if _settled(stepper.open_stories(until), day, new_ids, stored_root, stored, day_of):
+                break
+        for story in stepper.stories():
+            for member in story:
+                root[member.id] = story[0].id
+    wanted = {root[aid] for aid in seen}
+    groups = {r: g for r, g in _members(dated, root, set()).items() if r in wanted}
+    return Restoried([story_of(features(group)) for group in groups.values()], fed, len(seen))
+
+
+class _Cache:
+    """`FeatureReader` that reads each article once."""
+
+    def __init__(self, read: FeatureReader) -> None:
+        self._read = read
+        self._known: dict[str, StoryFeatures] = {}
+
+    def __call__(self, ids: list[str]) -> list[StoryFeatures]:
+        missing = [aid for aid in ids if aid not in self._known]
+        if missing:
+            self._known.update((f.id, f) for f in self._read(missing))
+        return [self._known[aid] for aid in ids]
+
+
+def _roots(dated: Sequence[tuple[str, int]], stored_story: Mapping[str, str]) -> dict[str, str]:
+    """Each dated article's story named by its first member (canonical order): a story
+    never changes its first member as days are added, unlike its id (a digest of all its
+    members). A new article names itself until it is clustered."""
+    first: dict[str, str] = {}
+    root: dict[str, str] = {}
+    for aid, _ in dated:
+        story = stored_story.get(aid)
+        root[aid] = aid if story is None else first.setdefault(story, aid)
+    return root
+
+
+def _members(
+    dated: Sequence[tuple[str, int]], root: Mapping[str, str], leave_out: set[str]
+) -> dict[str, list[str]]:
+    """The members of each story (by root), in canonical order, less `leave_out`."""
+    members: dict[str, list[str]] = {}
+    for aid, _ in dated:
+        if aid not in leave_out:
+            members.setdefault(root[aid], []).append(aid)
+    return members
+
+
+def _seeded(
+    dated: Sequence[tuple[str, int]],
+    days: Sequence[int],
+    root: Mapping[str, str],
+    day: int,
+    features: FeatureReader,
+    settings: ResolveSettings,
+) -> tuple[StoryDays, list[str]]:
+    """A `StoryDays` holding the stories open on `day` as they stand (their members before
+    it), in canonical order of their first members, and the ids of those members."""
+    start = bisect_left(days, day)
+    window = dated[bisect_left(days, day - settings.story_window_days) : start]
+    open_roots = {root[aid] for aid, _ in window}
+    members = {r: g for r, g in _members(dated[:start], root, set()).items() if r in open_roots}
+    seeds = [features(group) for group in members.values()]  # dict order: first members'
+    return StoryDays(settings, seeds, day), [aid for g in members.values() for aid in g]
+
+
+def _settled(
+    open_stories: Sequence[Sequence[StoryFeatures]],
+    day: int,
+    new_ids: set[str],
+    stored_root: Mapping[str, str],
+    stored: Mapping[str, list[str]],
+    day_of: Mapping[str, int],
+) -> bool:
+    """Whether `open_stories` (those the next day with articles can join) are the stored
+    ones cut at `day`, the last day fed, so the days after it come out as stored
+    (`stored`: the stored stories' members by root)."""
+    for story in open_stories:
+        ids = [f.id for f in story]
+        if not new_ids.isdisjoint(ids):
+            return False
+        same = stored.get(stored_root[ids[0]], [])
+        if [aid for aid in same if day_of[aid] <= day] != ids:
+            return False
+    return True
 
 
 def pair_compared(

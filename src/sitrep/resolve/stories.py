@@ -2,15 +2,16 @@
 
 Similarity of two articles is a weighted mix of TF-IDF cosines over (1) content words,
 (2) names and numbers (capitalised runs, figures), (3) word pairs and (4) the lead
-paragraph, fitted on each block from every article's bags of terms, tokenised once
+paragraph, computed from every article's bags of terms, tokenised once
 (story_features.py); articles more than `story_window_days` apart never meet. Clustering is
-average-linkage agglomeration (merge while the mean similarity ≥ `story_threshold`, more
-in undated blocks of short texts: `block_threshold`) over blocks, with articles in a
-canonical order (date, id), so the result does not depend on the order they arrived in.
-A dated block lies within one fixed calendar run of `story_block_days` days and one
-date-contiguous run; undated articles are split by a hash of their ids: every block
-boundary depends only on the articles near it, which keeps incremental resolution local.
-Tuned on ECB+ subtopics and AllSides stories.
+average-linkage agglomeration (merge while the mean similarity is above
+`story_threshold`, more in undated blocks of short texts: `block_threshold`) with articles
+in a canonical order (date, id), so the result does not depend on the order they arrived
+in. Dated articles are clustered day by day against the stories still open
+(story_days.py): a story's first days never depend on later ones. Undated articles are
+clustered in blocks, split by a hash of their ids once they outgrow `story_max_block`:
+every block boundary depends only on the articles near it, which keeps incremental
+resolution local. Tuned on ECB+ subtopics and AllSides stories.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import numpy as np
 
 from sitrep.model import ArticleRef, Story
 from sitrep.model.ids import digest
+from sitrep.resolve.dedup import day_number
+from sitrep.resolve.story_days import StoryDays
 from sitrep.resolve.story_features import Analysers, StoryFeatures, similarity
 from sitrep.settings import ResolveSettings
 
@@ -37,27 +40,6 @@ def day_of(published: str | None) -> date | None:
         return date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
-
-
-def calendar_block(day: date, settings: ResolveSettings) -> int:
-    """The fixed run of `story_block_days` days a dated article's block lies in, counted
-    from 0001-01-01 (a Monday: 7-day runs are weeks Monday–Sunday). It depends on the
-    article's date alone, so an arrival never moves another run's boundaries (0: no runs)."""
-    days = settings.story_block_days
-    return (day.toordinal() - 1) // days if days > 0 else 0
-
-
-def starts_block(size: int, previous: date, day: date, settings: ResolveSettings) -> bool:
-    """Whether a dated article starts a new block after one of `size` dated articles (in
-    canonical order) ending on `previous`: it is the first, the block is full, it falls in
-    another calendar run, or more than the window lies between them. A boundary depends
-    only on the articles of its calendar run."""
-    return (
-        not size
-        or size >= settings.story_max_block
-        or calendar_block(day, settings) != calendar_block(previous, settings)
-        or (day - previous).days > settings.story_window_days
-    )
 
 
 def _hash_bits(aid: str) -> int:
@@ -87,30 +69,6 @@ def undated_blocks(ids: Sequence[str], settings: ResolveSettings) -> list[list[s
     return sorted(out)
 
 
-def story_blocks(
-    order: Sequence[tuple[str, str | None]], settings: ResolveSettings
-) -> list[tuple[str, ...]]:
-    """The blocks `StoryClusterer` clusters, as id tuples, for (id, published) in
-    canonical order: dated blocks first, in order, then the undated ones."""
-    blocks: list[tuple[str, ...]] = []
-    current: list[str] = []
-    previous: date | None = None
-    undated: list[str] = []
-    for aid, published in order:
-        day = day_of(published)
-        if day is None:
-            undated.append(aid)
-            continue
-        if current and previous is not None and starts_block(len(current), previous, day, settings):
-            blocks.append(tuple(current))
-            current = []
-        current.append(aid)
-        previous = day
-    if current:
-        blocks.append(tuple(current))
-    return blocks + [tuple(block) for block in undated_blocks(undated, settings)]
-
-
 def block_threshold(block: Sequence[StoryFeatures], settings: ResolveSettings) -> float:
     """The similarity a story needs in this block. Dated blocks: `story_threshold` (the
     window keeps a recurring topic's stories apart). Undated blocks of short texts (median
@@ -135,13 +93,6 @@ def _cluster_block(block: list[StoryFeatures], settings: ResolveSettings) -> lis
 
     sim = similarity(block, settings.story_weights)
     threshold = block_threshold(block, settings)
-    days = [day_of(a.published) for a in block]
-    if all(d is not None for d in days):
-        ordinals = np.array([d.toordinal() for d in days if d is not None], dtype=np.int32)
-        gaps = np.subtract.outer(ordinals, ordinals)
-        np.abs(gaps, out=gaps)
-        sim[gaps > settings.story_window_days] = 0.0
-        del gaps
     # The distance is computed in place over `sim`: no second dense matrix.
     distance = np.subtract(1.0, sim, out=sim)
     np.clip(distance, 0.0, None, out=distance)
@@ -159,9 +110,10 @@ def _cluster_block(block: list[StoryFeatures], settings: ResolveSettings) -> lis
 
 
 def block_stories(block: list[StoryFeatures], settings: ResolveSettings) -> list[Story]:
-    """The stories of one block (articles in canonical order): a function of the block's
-    articles alone, which is what lets incremental resolution redo only changed blocks."""
-    return [_story([block[i] for i in members]) for members in _cluster_block(block, settings)]
+    """The stories of one block of undated articles (canonical order): a function of the
+    block's articles alone, which is what lets incremental resolution redo only changed
+    blocks."""
+    return [story_of([block[i] for i in members]) for members in _cluster_block(block, settings)]
 
 
 # Called with each block's features as it is clustered (the store keeps them).
@@ -169,50 +121,50 @@ BlockSink = Callable[[list[StoryFeatures]], None]
 
 
 class StoryClusterer:
-    """Feed articles in canonical order (date, id); each dated block is clustered as soon as
-    it closes and only its stories are kept, so the features of one dated block are in
-    memory at once (the texts not at all). Undated articles (last in canonical order) wait
-    for `stories`, which splits them (`undated_blocks`): their features are held together.
-    `on_block` receives every block's features (store/story_features.py keeps them for
-    incremental resolution)."""
+    """Feed articles in canonical order (date, id); each day's dated articles are clustered
+    as soon as the day is complete, against the stories still open (`StoryDays`), so only
+    the window's features are in memory (the texts not at all). Undated articles (last in
+    canonical order) wait for `stories`, which splits them (`undated_blocks`): their
+    features are held together. `on_block` receives every day's and block's features
+    (store/story_features.py keeps them for incremental resolution)."""
 
     def __init__(self, settings: ResolveSettings, on_block: BlockSink | None = None) -> None:
         self._settings = settings
         self._analysers = Analysers()
         self._on_block = on_block
-        self._block: list[StoryFeatures] = []
-        self._previous: date | None = None
+        self._days = StoryDays(settings)
+        self._day: list[StoryFeatures] = []
+        self._day_number: int | None = None
         self._undated: dict[str, StoryFeatures] = {}
-        self._stories: list[Story] = []
 
     def add(self, article: ArticleRef) -> None:
         features = self._analysers.features(article)
-        day = day_of(article.published)
-        if day is None:
+        number = day_number(article.published)
+        if number is None:
             self._undated[article.id] = features
             return
-        previous = self._previous
-        if previous is None or starts_block(len(self._block), previous, day, self._settings):
+        if number != self._day_number:
             self._flush()
-        self._block.append(features)
-        self._previous = day
-
-    def _cluster(self, block: list[StoryFeatures]) -> None:
-        self._stories.extend(block_stories(block, self._settings))
-        if self._on_block is not None:
-            self._on_block(block)
+            self._day_number = number
+        self._day.append(features)
 
     def _flush(self) -> None:
-        block, self._block = self._block, []
-        if block:
-            self._cluster(block)
+        day, self._day = self._day, []
+        if day and self._day_number is not None:
+            self._days.add_day(self._day_number, day)
+            if self._on_block is not None:
+                self._on_block(day)
 
     def stories(self) -> list[Story]:
         self._flush()
+        stories = [story_of(members) for members in self._days.stories()]
         for ids in undated_blocks(list(self._undated), self._settings):
-            self._cluster([self._undated[i] for i in ids])
+            block = [self._undated[i] for i in ids]
+            stories.extend(block_stories(block, self._settings))
+            if self._on_block is not None:
+                self._on_block(block)
         self._undated = {}
-        return sorted(self._stories, key=lambda s: (s.first_seen or "9999", s.story_id))
+        return sorted(stories, key=lambda s: (s.first_seen or "9999", s.story_id))
 
 
 def cluster_stories(articles: Sequence[ArticleRef], settings: ResolveSettings) -> list[Story]:
@@ -223,7 +175,8 @@ def cluster_stories(articles: Sequence[ArticleRef], settings: ResolveSettings) -
     return clusterer.stories()
 
 
-def _story(members: list[StoryFeatures]) -> Story:
+def story_of(members: list[StoryFeatures]) -> Story:
+    """The story these articles make (its id is the digest of their ids)."""
     members = sorted(members, key=lambda a: (a.published or "9999", a.id))
     dates = [a.published for a in members if a.published]
     outlets = sorted({a.outlet for a in members if a.outlet})

@@ -173,10 +173,13 @@ def _term_columns(terms: NDArray[np.uint64]) -> NDArray[np.int64]:
     return columns
 
 
-def view_cosines(block: Sequence[StoryFeatures], index: int) -> NDArray[np.float64] | None:
+def view_cosines(
+    block: Sequence[StoryFeatures], index: int, start: int = 0
+) -> NDArray[np.float64] | None:
     """Cosine similarities of one view's TF-IDF over the block, as TfidfVectorizer
-    (sublinear tf, smoothed idf, l2 rows) fitted on the block gives them; None when the
-    block has no term in this view (the vectorizer's empty vocabulary)."""
+    (sublinear tf, smoothed idf, l2 rows) fitted on the block gives them, of the articles
+    from `start` on (rows) with every article (columns); None when the block has no term
+    in this view (the vectorizer's empty vocabulary)."""
     from scipy.sparse import csr_matrix
     from sklearn.utils.extmath import safe_sparse_dot
 
@@ -204,16 +207,20 @@ def view_cosines(block: Sequence[StoryFeatures], index: int) -> NDArray[np.float
     values /= norms[rows]
     matrix = csr_matrix((values, (rows, columns)), shape=(len(block), len(df)))
     # Straight into a dense result, as `cosine_similarity` does: no sparse n×n product first.
-    return np.asarray(safe_sparse_dot(matrix, matrix.T, dense_output=True), dtype=np.float64)
+    rows_wanted = matrix[start:] if start else matrix
+    return np.asarray(safe_sparse_dot(rows_wanted, matrix.T, dense_output=True), dtype=np.float64)
 
 
-def similarity(block: Sequence[StoryFeatures], weights: Sequence[float]) -> NDArray[np.float64]:
-    """The weighted similarity matrix of the block (dense; one block at a time)."""
-    total = np.zeros((len(block), len(block)))
+def similarity(
+    block: Sequence[StoryFeatures], weights: Sequence[float], start: int = 0
+) -> NDArray[np.float64]:
+    """The weighted similarity matrix of the block (dense; one block at a time): the rows
+    of the articles from `start` on, against every article of the block."""
+    total = np.zeros((len(block) - start, len(block)))
     for index, weight in zip(range(VIEWS), weights, strict=True):
         if weight == 0:
             continue
-        cosine = view_cosines(block, index)
+        cosine = view_cosines(block, index, start)
         if cosine is None:
             continue
         cosine *= weight  # in place: one dense n×n temporary at a time

@@ -26,6 +26,7 @@ from sitrep.resolve.incremental import (
     Placed,
     changed_blocks,
     copies,
+    dated_stories,
     new_copy_pairs,
     pair_compared,
     sort_key,
@@ -33,7 +34,7 @@ from sitrep.resolve.incremental import (
 )
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
-from sitrep.resolve.story_features import Analysers
+from sitrep.resolve.story_features import Analysers, StoryFeatures
 from sitrep.settings import ResolveSettings
 from sitrep.store import alert_inputs
 from sitrep.store.db import abort
@@ -56,8 +57,8 @@ class IncrementalReport:
     """What one incremental resolution did, for the run report and the benchmark."""
 
     new_articles: int
-    blocks: int  # story blocks clustered again
-    block_articles: int  # articles in them
+    blocks: int  # days of dated articles and blocks of undated ones clustered again
+    block_articles: int  # articles in them and in the dated stories open before them
     stories_merged: int  # stories whose canonical events were merged again
     duplicates: int
     stories: int
@@ -75,6 +76,7 @@ def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> s
 class _Stored:
     order: list[Placed]  # every article, canonical order
     pending: set[str]  # written since the last resolution
+    story_of: dict[str, str]  # each stored article's story
 
 
 def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
@@ -88,18 +90,21 @@ def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
         return None  # an article was deleted
     rows = con.execute(
         "SELECT a.id, a.published, s.article_id IS NOT NULL, "
-        "s.ingested_at IS NOT DISTINCT FROM a.ingested_at FROM articles a "
+        "s.ingested_at IS NOT DISTINCT FROM a.ingested_at, a.story_id FROM articles a "
         f"LEFT JOIN article_signatures s ON s.article_id = a.id ORDER BY {_ORDER}"
     ).fetchall()
     pending: set[str] = set()
-    for aid, published, seen, same in rows:
+    story_of: dict[str, str] = {}
+    for aid, published, seen, same, story in rows:
         if seen and not same:
             return None  # rewritten since: its old pairs and story are stale
         if published and day_number(published) is None:
             return None  # sorts among dated articles but has no day for the windows
         if not seen:
             pending.add(aid)
-    return _Stored([(r[0], r[1]) for r in rows], pending)
+        elif story is not None:
+            story_of[aid] = story
+    return _Stored([(r[0], r[1]) for r in rows], pending, story_of)
 
 
 def resolve_incrementally(
@@ -117,16 +122,8 @@ def resolve_incrementally(
     new = _articles(con, sorted(stored.pending))
     pairs, signatures = _copy_pairs(con, stored, new, last_day, settings)
     duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
-    before = [p for p in stored.order if p[0] not in stored.pending]
-    blocks = changed_blocks(before, stored.order, settings)
-    analysers = Analysers()
-    known = {a.id: a for a in new}
-    stories = [
-        story
-        for block in blocks
-        for story in block_stories(read_story_features(con, block, analysers, known), settings)
-    ]
-    reclustered = {aid for block in blocks for aid in block}
+    stories, steps, block_articles = _restory(con, stored, new, settings)
+    reclustered = {aid for story in stories for aid in story.article_ids}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
     kept = {old_story_of[a] for a in copy_changed - reclustered if a in old_story_of}
     gone = {old_story_of[a] for a in reclustered if a in old_story_of}
@@ -169,8 +166,30 @@ def resolve_incrementally(
         touched,
     )
     return IncrementalReport(
-        len(new), len(blocks), len(reclustered), len(redone) + len(kept), *_counts(con), seconds
+        len(new), steps, block_articles, len(redone) + len(kept), *_counts(con), seconds
     )
+
+
+def _restory(
+    con: duckdb.DuckDBPyConnection,
+    stored: _Stored,
+    new: list[ArticleRef],
+    settings: ResolveSettings,
+) -> tuple[list[Story], int, int]:
+    """The stories the new articles change (dated ones by day, undated ones by block), the
+    days and blocks clustered again and the articles in them."""
+    analysers = Analysers()
+    known = {a.id: a for a in new}
+
+    def read(ids: list[str]) -> list[StoryFeatures]:
+        return read_story_features(con, ids, analysers, known)
+
+    before = [p for p in stored.order if p[0] not in stored.pending]
+    blocks = changed_blocks(before, stored.order, settings)
+    stories = [story for block in blocks for story in block_stories(read(list(block)), settings)]
+    dated = dated_stories(stored.order, stored.pending, stored.story_of, read, settings)
+    articles = sum(len(block) for block in blocks) + dated.articles
+    return stories + dated.stories, len(blocks) + dated.days, articles
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
