@@ -157,12 +157,19 @@ def _event_of_mention(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {mention: event for event, mention in rows}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_ten_batches_in_any_order_resolve_as_one_batch(tmp_path: Path, seed: int) -> None:
+# Slices of two: a day of three articles is clustered in two steps, the second seeing the
+# first as open stories.
+_SLICED = SETTINGS.with_overrides({"resolve": {"story_max_block": 2}})
+
+
+@pytest.mark.parametrize(("seed", "settings"), [(1, SETTINGS), (2, SETTINGS), (3, _SLICED)])
+def test_ten_batches_in_any_order_resolve_as_one_batch(
+    tmp_path: Path, seed: int, settings: Settings
+) -> None:
     articles, mentions = _corpus(seed)
     whole = connect(tmp_path / "whole.duckdb")
     _write(whole, articles, mentions, 0)
-    assert resolve_store(whole, SETTINGS) is None  # a first resolution is a full one
+    assert resolve_store(whole, settings) is None  # a first resolution is a full one
     expected = _snapshot(whole)
     assert expected["copies"] and len(expected["stories"]) > 10  # the corpus tests something
 
@@ -173,7 +180,7 @@ def test_ten_batches_in_any_order_resolve_as_one_batch(tmp_path: Path, seed: int
     incremental = []
     for n in range(10):
         _write(con, shuffled[n::10], mentions, n + 1)
-        incremental.append(resolve_store(con, SETTINGS))
+        incremental.append(resolve_store(con, settings))
     assert incremental[0] is None and all(r is not None for r in incremental[1:])
     assert _snapshot(con) == expected
     ours, reference = _event_of_mention(con), _event_of_mention(whole)
@@ -181,7 +188,7 @@ def test_ten_batches_in_any_order_resolve_as_one_batch(tmp_path: Path, seed: int
     assert bcubed([ours[k] for k in keys], [reference[k] for k in keys])[2] == 1.0
 
 
-def test_articles_in_date_order_touch_only_the_last_blocks(tmp_path: Path) -> None:
+def test_articles_in_date_order_touch_only_the_last_days(tmp_path: Path) -> None:
     articles, mentions = _corpus(4)
     dated = sorted((a for a in articles if a["published"]), key=lambda a: a["published"])
     con = connect(tmp_path / "s.duckdb")
@@ -190,6 +197,8 @@ def test_articles_in_date_order_touch_only_the_last_blocks(tmp_path: Path) -> No
     _write(con, dated[-5:], mentions, 1)
     done = resolve_store(con, SETTINGS)
     assert done is not None and done.new_articles == 5
+    # Only the new articles' own days are clustered again (with the stories open then).
+    assert done.blocks == len({a["published"] for a in dated[-5:]})
     assert done.block_articles <= 2 * SETTINGS.resolve.story_max_block < len(dated)
     whole = connect(tmp_path / "w.duckdb")
     _write(whole, dated, mentions, 0)

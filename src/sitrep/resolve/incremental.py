@@ -113,7 +113,7 @@ def dated_stories(
                 at += 1
             # What the next day with articles can join: the stories open before it.
             until = days[pos] - 1 if pos < len(days) else day
-            if _settled(stepper.open_stories(until), day, new_ids, stored_root, stored, day_of):
+            if _settled(stepper.open_stories(until), day, stored_root, stored, day_of):
                 break
         for story in stepper.stories():
             for member in story:
@@ -181,7 +181,6 @@ def _seeded(
 def _settled(
     open_stories: Sequence[Sequence[StoryFeatures]],
     day: int,
-    new_ids: set[str],
     stored_root: Mapping[str, str],
     stored: Mapping[str, list[str]],
     day_of: Mapping[str, int],
@@ -191,8 +190,8 @@ def _settled(
     (`stored`: the stored stories' members by root)."""
     for story in open_stories:
         ids = [f.id for f in story]
-        if not new_ids.isdisjoint(ids):
-            return False
+        # A story holding a new article is no stored one: new articles are in no stored
+        # story, and one that starts a story is its own root, with no stored members.
         same = stored.get(stored_root[ids[0]], [])
         if [aid for aid in same if day_of[aid] <= day] != ids:
             return False
