@@ -4,7 +4,6 @@ one batch or in ten (in any order) leave the same copies, stories and canonical 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any

@@ -5,6 +5,7 @@ days are never decided again, and a store can pick up where it stopped."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -200,6 +201,18 @@ def _corpus(seed: int) -> list[ArticleRef]:
     return out
 
 
+def _reader(
+    features: dict[str, StoryFeatures], asked: list[str]
+) -> Callable[[list[str]], list[StoryFeatures]]:
+    """Reads features as the store would, noting which were asked for."""
+
+    def read(ids: list[str]) -> list[StoryFeatures]:
+        asked.extend(ids)
+        return [features[i] for i in ids]
+
+    return read
+
+
 def _stored(articles: list[ArticleRef]) -> dict[str, str]:
     return {aid: s.story_id for s in cluster_stories(articles, SETTINGS) for aid in s.article_ids}
 
@@ -220,12 +233,7 @@ def test_re_clustering_from_a_new_articles_day_gives_the_full_stories(seed: int)
     ):
         stored = _stored([a for a in articles if a.id not in new])
         asked: list[str] = []
-
-        def read(ids: list[str]) -> list[StoryFeatures]:
-            asked.extend(ids)
-            return [features[i] for i in ids]
-
-        done = dated_stories(order, new, stored, read, SETTINGS)
+        done = dated_stories(order, new, stored, _reader(features, asked), SETTINGS)
         redone = {aid for s in done.stories for aid in s.article_ids}
         assert new <= redone
         assert all(full[s.story_id] == s for s in done.stories)
