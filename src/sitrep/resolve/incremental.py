@@ -27,6 +27,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,8 +61,21 @@ def changed_blocks(
     return [tuple(block) for block in new if tuple(block) not in old]
 
 
-# Reads stored articles' story features in canonical order (store/story_features.py).
-FeatureReader = Callable[[list[str]], list[StoryFeatures]]
+class FeatureSource(Protocol):
+    """Where `dated_stories` reads articles' story features (store/story_features.py)."""
+
+    def features(self, ids: list[str]) -> list[StoryFeatures]:
+        """Features with their bags of terms, for clustering."""
+        ...
+
+    def summaries(self, ids: list[str]) -> list[StoryFeatures]:
+        """Features without bags of terms (`story_days.summary`), for a story's fields."""
+        ...
+
+
+# Articles read at once, in canonical order, when a day to cluster again is not read yet:
+# one read of a stretch of the store costs about what a read of one day does.
+_READ_AHEAD = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +91,13 @@ def dated_stories(
     order: Sequence[Placed],
     new_ids: set[str],
     stored_story: Mapping[str, str],
-    read: FeatureReader,
+    source: FeatureSource,
     settings: ResolveSettings,
 ) -> Restoried:
     """The dated stories that adding `new_ids` to the store changes, as a full resolution
     clusters them (`StoryDays`): every dated article's story lies among them or stays as
     stored. `order` is every article in canonical order, `stored_story` the stored story
-    of each earlier one, `read` gives stored or new articles' features.
+    of each earlier one, `source` gives stored or new articles' features.
 
     Days are clustered again from the first new article's day, starting from the stories
     open then (stored ones, cut at that day), until every new article up to that day has
@@ -94,18 +108,19 @@ def dated_stories(
     root = _roots(dated, stored_story)
     stored_root, stored = dict(root), _members(dated, root, new_ids)
     day_of = dict(dated)
-    features = _Cache(read)
+    read = _Read(source)
     new_days = sorted({d for aid, d in dated if aid in new_ids})
     seen: set[str] = set()
     at = fed = 0
     while at < len(new_days):
-        stepper, seeded = _seeded(dated, days, root, new_days[at], features, settings)
+        stepper, seeded = _seeded(dated, days, root, new_days[at], read, settings)
         seen.update(seeded)
         pos = bisect_left(days, new_days[at])
         while pos < len(dated):
             day, end = days[pos], bisect_right(days, days[pos])
             ids = [aid for aid, _ in dated[pos:end]]
-            stepper.add_day(day, features(ids))
+            read.ahead([aid for aid, _ in dated[pos : max(end, pos + _READ_AHEAD)]])
+            stepper.add_day(day, read.features(ids))
             seen.update(ids)
             fed += 1
             pos = end
@@ -119,22 +134,36 @@ def dated_stories(
             for member in story:
                 root[member.id] = story[0].id
     wanted = {root[aid] for aid in seen}
-    groups = {r: g for r, g in _members(dated, root, set()).items() if r in wanted}
-    return Restoried([story_of(features(group)) for group in groups.values()], fed, len(seen))
+    groups = [g for r, g in _members(dated, root, set()).items() if r in wanted]
+    summaries = read.summaries([aid for group in groups for aid in group])
+    stories = [story_of([summaries[aid] for aid in group]) for group in groups]
+    return Restoried(stories, fed, len(seen))
 
 
-class _Cache:
-    """`FeatureReader` that reads each article once."""
+class _Read:
+    """A `FeatureSource` read once per article, in as few reads as it can."""
 
-    def __init__(self, read: FeatureReader) -> None:
-        self._read = read
-        self._known: dict[str, StoryFeatures] = {}
+    def __init__(self, source: FeatureSource) -> None:
+        self._source = source
+        self._full: dict[str, StoryFeatures] = {}
+        self._summaries: dict[str, StoryFeatures] = {}
 
-    def __call__(self, ids: list[str]) -> list[StoryFeatures]:
-        missing = [aid for aid in ids if aid not in self._known]
+    def ahead(self, ids: list[str]) -> None:
+        """Read these articles' features unless the first is read already."""
+        if ids and ids[0] not in self._full:
+            self.features(ids)
+
+    def features(self, ids: list[str]) -> list[StoryFeatures]:
+        missing = [aid for aid in ids if aid not in self._full]
         if missing:
-            self._known.update((f.id, f) for f in self._read(missing))
-        return [self._known[aid] for aid in ids]
+            self._full.update((f.id, f) for f in self._source.features(missing))
+        return [self._full[aid] for aid in ids]
+
+    def summaries(self, ids: list[str]) -> dict[str, StoryFeatures]:
+        missing = [aid for aid in ids if aid not in self._full and aid not in self._summaries]
+        if missing:
+            self._summaries.update((f.id, f) for f in self._source.summaries(missing))
+        return {aid: self._full.get(aid) or self._summaries[aid] for aid in ids}
 
 
 def _roots(dated: Sequence[tuple[str, int]], stored_story: Mapping[str, str]) -> dict[str, str]:
@@ -165,17 +194,21 @@ def _seeded(
     days: Sequence[int],
     root: Mapping[str, str],
     day: int,
-    features: FeatureReader,
+    read: _Read,
     settings: ResolveSettings,
 ) -> tuple[StoryDays, list[str]]:
     """A `StoryDays` holding the stories open on `day` as they stand (their members before
-    it), in canonical order of their first members, and the ids of those members."""
+    it), in canonical order of their first members, and the ids of those members. Only
+    the members within the window are read with their bags of terms."""
     start = bisect_left(days, day)
-    window = dated[bisect_left(days, day - settings.story_window_days) : start]
-    open_roots = {root[aid] for aid, _ in window}
+    window = [aid for aid, _ in dated[bisect_left(days, day - settings.story_window_days) : start]]
+    open_roots = {root[aid] for aid in window}
     members = {r: g for r, g in _members(dated[:start], root, set()).items() if r in open_roots}
-    seeds = [features(group) for group in members.values()]  # dict order: first members'
-    return StoryDays(settings, seeds, day), [aid for g in members.values() for aid in g]
+    read.features(window)
+    every = [aid for group in members.values() for aid in group]
+    found = read.summaries(every)  # the window's members come with their bags of terms
+    seeds = [[found[aid] for aid in group] for group in members.values()]  # first members'
+    return StoryDays(settings, seeds, day), every
 
 
 def _settled(

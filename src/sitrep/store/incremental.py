@@ -34,7 +34,7 @@ from sitrep.resolve.incremental import (
 )
 from sitrep.resolve.merge import merge_events
 from sitrep.resolve.stories import block_stories
-from sitrep.resolve.story_features import Analysers, StoryFeatures
+from sitrep.resolve.story_features import Analysers
 from sitrep.settings import ResolveSettings
 from sitrep.store import alert_inputs
 from sitrep.store.db import abort
@@ -46,7 +46,7 @@ from sitrep.store.resolution import (
     story_row,
     write_copy_state,
 )
-from sitrep.store.story_features import read_story_features
+from sitrep.store.story_features import StoredFeatures
 from sitrep.store.write import insert_rows
 
 _ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
@@ -178,16 +178,13 @@ def _restory(
 ) -> tuple[list[Story], int, int]:
     """The stories the new articles change (dated ones by day, undated ones by block), the
     days and blocks clustered again and the articles in them."""
-    analysers = Analysers()
-    known = {a.id: a for a in new}
-
-    def read(ids: list[str]) -> list[StoryFeatures]:
-        return read_story_features(con, ids, analysers, known)
-
+    source = StoredFeatures(con, Analysers(), {a.id: a for a in new})
     before = [p for p in stored.order if p[0] not in stored.pending]
     blocks = changed_blocks(before, stored.order, settings)
-    stories = [story for block in blocks for story in block_stories(read(list(block)), settings)]
-    dated = dated_stories(stored.order, stored.pending, stored.story_of, read, settings)
+    stories = [
+        story for block in blocks for story in block_stories(source.features(list(block)), settings)
+    ]
+    dated = dated_stories(stored.order, stored.pending, stored.story_of, source, settings)
     articles = sum(len(block) for block in blocks) + dated.articles
     return stories + dated.stories, len(blocks) + dated.days, articles
 

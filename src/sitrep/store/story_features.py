@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 
 from sitrep.model import ArticleRef
+from sitrep.resolve.story_days import summary
 from sitrep.resolve.story_features import FEATURES_VERSION, Analysers, StoryFeatures
 from sitrep.store.ranged import rows_by_id
 
@@ -127,6 +128,53 @@ def read_story_features(
         computed[aid] if aid in computed else _features(places[aid], stored[aid]) for aid in places
     ]
     return sorted(out, key=lambda f: (f.published or "9999", f.id))
+
+
+def read_story_summaries(
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[str],
+    analysers: Analysers,
+    known: Mapping[str, ArticleRef] | None = None,
+) -> list[StoryFeatures]:
+    """These articles' features without their bags of terms (`story_days.summary`), in
+    canonical order: what a story's fields are made of. Read from narrow columns only,
+    wherever the rows lie; articles without current stored features are read (or
+    computed) whole (`read_story_features`)."""
+    rows = con.execute(
+        "SELECT a.id, a.published, a.outlet, a.title, a.ingested_at, f.words, f.first_line, "
+        "f.names FROM articles a JOIN story_features f ON f.article_id = a.id "
+        "WHERE a.id IN (SELECT unnest($1)) AND f.version = $2 "
+        "AND f.ingested_at IS NOT DISTINCT FROM a.ingested_at",
+        [list(ids), FEATURES_VERSION],
+    ).fetchall()
+    found = [
+        _features(row[:5], (None, None, None, row[5], row[6], row[7], (), b"", b"")) for row in rows
+    ]
+    read = {f.id for f in found}
+    rest = read_story_features(con, [aid for aid in ids if aid not in read], analysers, known)
+    out = found + [summary(f) for f in rest]
+    return sorted(out, key=lambda f: (f.published or "9999", f.id))
+
+
+class StoredFeatures:
+    """The store as incremental resolution's `FeatureSource`: features of stored articles
+    as stored, of new ones (`known`) computed and stored."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        analysers: Analysers,
+        known: Mapping[str, ArticleRef],
+    ) -> None:
+        self._con = con
+        self._analysers = analysers
+        self._known = known
+
+    def features(self, ids: list[str]) -> list[StoryFeatures]:
+        return read_story_features(self._con, ids, self._analysers, self._known)
+
+    def summaries(self, ids: list[str]) -> list[StoryFeatures]:
+        return read_story_summaries(self._con, ids, self._analysers, self._known)
 
 
 def _features(place: tuple[Any, ...], row: tuple[Any, ...]) -> StoryFeatures:
