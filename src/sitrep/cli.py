@@ -482,6 +482,7 @@ def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
         settings,
         extract=args.extract,
         mentions=args.mentions,
+        repeat=args.repeat,
         on_row=progress,
     )
     rows = [t.as_dict() for t in timings]

@@ -195,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="synthetic event mentions per article (for the alerts and the read model)",
     )
+    ibench.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="time each addition this many times, from a copy of the store, and keep the least",
+    )
     ibench.add_argument("--format", choices=["table", "json"], default="table")
 
     qbench = commands.add_parser(

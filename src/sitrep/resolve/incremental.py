@@ -201,10 +201,15 @@ def _seeded(
     it), in canonical order of their first members, and the ids of those members. Only
     the members within the window are read with their bags of terms."""
     start = bisect_left(days, day)
-    window = [aid for aid, _ in dated[bisect_left(days, day - settings.story_window_days) : start]]
+    first = bisect_left(days, day - settings.story_window_days)
+    window = [aid for aid, _ in dated[first:start]]
     open_roots = {root[aid] for aid in window}
-    members = {r: g for r, g in _members(dated[:start], root, set()).items() if r in open_roots}
-    read.features(window)
+    members: dict[str, list[str]] = {}
+    for aid, _ in dated[:start]:
+        if root[aid] in open_roots:
+            members.setdefault(root[aid], []).append(aid)
+    # The window and the days after it, in one read of their stretch of the store.
+    read.features([aid for aid, _ in dated[first : start + _READ_AHEAD]])
     every = [aid for group in members.values() for aid in group]
     found = read.summaries(every)  # the window's members come with their bags of terms
     seeds = [[found[aid] for aid in group] for group in members.values()]  # first members'
