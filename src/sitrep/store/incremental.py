@@ -233,19 +233,22 @@ def _copy_pairs(
     compares (a later latest date moves the undated articles' window) and the new ones."""
     window = settings.dedup_window_days
     candidates = window_candidates(stored.order, stored.pending, last_day, window)
-    rows = con.execute(
-        "SELECT s.article_id, a.published, s.minhash FROM article_signatures s "
-        "JOIN articles a ON a.id = s.article_id "
-        "WHERE s.minhash IS NOT NULL AND s.article_id IN (SELECT unnest($1))",
-        [candidates],
-    ).fetchall()
-    signed = {aid: (p, np.frombuffer(blob, dtype=np.uint64)) for aid, p, blob in rows}
+    # The window's signatures, read from their stretch of the table (a full resolution
+    # writes them in canonical order; new ones go to its end).
+    published = dict(stored.order)
+    rows = rows_by_id(
+        con, "t.article_id, t.minhash", "article_signatures", "article_id", candidates
+    )
+    signed = {
+        aid: (published[aid], np.frombuffer(blob, dtype=np.uint64))
+        for aid, blob in rows
+        if blob is not None
+    }
 
     def text_of(ids: list[str]) -> dict[str, str]:
         return {a.id: a.text for a in _articles(con, ids)}
 
     found, signatures = new_copy_pairs(new, signed, text_of, last_day, settings)
-    published = dict(stored.order)
     old = con.execute("SELECT earlier, later FROM copy_pairs").fetchall()
     still = [(a, b) for a, b in old if pair_compared(published[a], published[b], last_day, window)]
     return sorted(set(still) | set(found)), signatures

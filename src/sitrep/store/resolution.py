@@ -107,7 +107,9 @@ def write_copy_state(
         )
     if replace_all:
         con.execute("DELETE FROM article_signatures")
-    ids = sorted(signatures)
+    # In the caller's order (canonical in a full resolution): a time window's signatures
+    # then lie together, which is what incremental resolution reads (store/ranged.py).
+    ids = list(signatures)
     if ids:
         blobs = [
             None if (v := signatures[a]) is None else v.astype(np.uint64).tobytes() for a in ids
