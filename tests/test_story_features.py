@@ -19,6 +19,7 @@ from sitrep.finish import resolve_store
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import Deduplicator
 from sitrep.resolve.incremental import band_matches
+from sitrep.resolve.story_days import summary
 from sitrep.resolve.story_features import (
     Analysers,
     StoryFeatures,
@@ -28,7 +29,7 @@ from sitrep.resolve.story_features import (
 )
 from sitrep.settings import ResolveSettings, Settings
 from sitrep.store.db import connect
-from sitrep.store.story_features import read_story_features
+from sitrep.store.story_features import read_story_features, read_story_summaries
 from sitrep.store.write import insert_rows
 
 _PLACES = ["Kharkiv", "Odesa", "Port Velmora", "Minsk", "Lake Orlin", "Tartus"]
@@ -207,6 +208,39 @@ def test_a_new_process_reads_the_features_a_full_resolution_stored(tmp_path: Pat
     read_story_features(con, ids, counting)
     assert counting.computed == []
     con.close()
+
+
+def test_summaries_are_the_features_less_their_bags_and_new_articles_get_theirs(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    articles = _texts(5, 12)
+    con = connect(tmp_path / "s.duckdb")
+    _store_articles(con, articles[:10], 0)
+    resolve_store(con, Settings())  # stores the first ten's features
+    _store_articles(con, articles[10:], 1)  # two without stored features
+    published = dict(con.execute("SELECT id, published FROM articles").fetchall())
+    known = {a.id: replace(a, published=published[a.id]) for a in articles[10:]}  # as stored
+    counting = _CountingAnalysers()
+    ids = [a.id for a in articles]
+    read = read_story_summaries(con, ids, counting, known)
+    assert sorted(counting.computed) == ["a10", "a11"]  # only the new ones tokenised
+    assert [f.id for f in read] == sorted(ids, key=lambda i: (published[i], i))
+    fresh = {a.id: Analysers().features(a) for a in articles}
+    for f in read:
+        assert not len(f.terms) and not len(f.counts)
+        assert _same(f, summary(replace(fresh[f.id], published=published[f.id])))
+    # The new ones were stored on the way: read again, nothing is tokenised.
+    counting.computed.clear()
+    read_story_summaries(con, ids, counting)
+    assert counting.computed == []
+
+
+def test_similarity_from_a_row_on_is_those_rows_of_the_whole_matrix() -> None:
+    block = [Analysers().features(a) for a in _texts(6, 15)]
+    whole = similarity(block, (0.3, 0.2, 0.2, 0.3))
+    assert np.allclose(similarity(block, (0.3, 0.2, 0.2, 0.3), 11), whole[11:], atol=1e-12)
 
 
 def _store_before_015(path: Path) -> None:

@@ -38,7 +38,7 @@ _NO_COUNTS = np.zeros(0, dtype=np.uint32)
 def summary(features: StoryFeatures) -> StoryFeatures:
     """What a story keeps of a member once the member has left the window: everything but
     its bags of terms (label, date, outlet and names make the story's fields)."""
-    return replace(features, terms=_NO_TERMS, counts=_NO_COUNTS)
+    return replace(features, ends=(), terms=_NO_TERMS, counts=_NO_COUNTS)
 
 
 @dataclass(slots=True)
