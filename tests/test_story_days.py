@@ -59,7 +59,9 @@ def test_without_fixed_clusters_it_is_scikit_learns_average_linkage(seed: int) -
         n = int(rnd.integers(2, 30))
         sim = _random_similarities(rnd, n)
         threshold = float(rnd.uniform(0.2, 0.8))
-        owner = average_linkage(sim, np.ones(n, dtype=np.int64), np.zeros(n, dtype=bool), threshold)
+        owner = average_linkage(
+            sim.copy(), np.ones(n, dtype=np.int64), np.zeros(n, dtype=bool), threshold
+        )
         distance = 1.0 - sim
         np.fill_diagonal(distance, 0.0)
         labels = (
@@ -84,11 +86,11 @@ def test_fixed_clusters_never_merge_and_their_sizes_weigh_the_mean() -> None:
     sizes = np.array([1, 4, 1], dtype=np.int64)
     fixed = np.array([True, True, False])
     # Means: 0-2 0.5, 1-2 0.6; 0-1 would be 0.225 but is barred anyway.
-    assert average_linkage(sums, sizes, fixed, 0.1) == [0, 1, 1]
+    assert average_linkage(sums.copy(), sizes, fixed, 0.1) == [0, 1, 1]
     # Counted with its five members the big one is no longer closer: 2.4 / 5 < 0.5.
-    assert average_linkage(sums, np.array([1, 5, 1]), fixed, 0.1) == [0, 1, 0]
+    assert average_linkage(sums.copy(), np.array([1, 5, 1]), fixed, 0.1) == [0, 1, 0]
     # Nothing above the threshold: nothing merges.
-    assert average_linkage(sums, sizes, fixed, 0.7) == [0, 1, 2]
+    assert average_linkage(sums.copy(), sizes, fixed, 0.7) == [0, 1, 2]
 
 
 def test_a_group_that_joined_a_fixed_cluster_stays_barred_from_the_others() -> None:

@@ -79,7 +79,7 @@ _READ_AHEAD = 256
 
 
 @dataclass(frozen=True, slots=True)
-class Restoried:
+class Reclustered:
     """Dated stories clustered again (`dated_stories`) and what it took."""
 
     stories: list[Story]
@@ -93,7 +93,7 @@ def dated_stories(
     stored_story: Mapping[str, str],
     source: FeatureSource,
     settings: ResolveSettings,
-) -> Restoried:
+) -> Reclustered:
     """The dated stories that adding `new_ids` to the store changes, as a full resolution
     clusters them (`StoryDays`): every dated article's story lies among them or stays as
     stored. `order` is every article in canonical order, `stored_story` the stored story
@@ -137,7 +137,7 @@ def dated_stories(
     groups = [g for r, g in _members(dated, root, set()).items() if r in wanted]
     summaries = read.summaries([aid for group in groups for aid in group])
     stories = [story_of([summaries[aid] for aid in group]) for group in groups]
-    return Restoried(stories, fed, len(seen))
+    return Reclustered(stories, fed, len(seen))
 
 
 class _Read:

@@ -29,19 +29,22 @@ def average_linkage(
     """For each starting cluster, the index of the cluster it ends in (its smallest index).
 
     `sums[i, j]` is the sum of the similarities between the members of clusters i and j
-    (symmetric; the diagonal is ignored), `sizes[i]` the number of members of i (members
-    with no similarity to anything count, as in a mean over all pairs), `fixed[i]` marks
-    the clusters no two of which may merge. Two clusters merge while the highest mean
-    similarity between two that may merge is above `threshold`; ties go to the lowest
-    (row, column) pair, so the result depends only on the inputs and their order."""
+    (symmetric; the diagonal is ignored; merged rows are summed into it in place, which
+    saves a copy of the one matrix that can be large), `sizes[i]` the number of members
+    of i (members with no similarity to anything count, as in a mean over all pairs),
+    `fixed[i]` marks the clusters no two of which may merge. Two clusters merge while the
+    highest mean similarity between two that may merge is above `threshold`; ties go to
+    the lowest (row, column) pair, so the result depends only on the inputs and their
+    order."""
     n = len(sizes)
     parent = list(range(n))
     if n < 2:
         return parent
-    total = np.array(sums, dtype=np.float64)  # merged rows are summed into this copy
+    total = sums
     size = sizes.astype(np.float64)
     barred = fixed.astype(bool).copy()
-    mean = total / np.outer(size, size)
+    mean = total / size[:, None]
+    mean /= size[None, :]
     np.fill_diagonal(mean, -np.inf)
     mean[np.ix_(barred, barred)] = -np.inf
     best = mean.argmax(axis=1)

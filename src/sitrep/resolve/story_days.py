@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sitrep.resolve.dedup import day_number
 from sitrep.resolve.linkage import average_linkage
@@ -130,11 +131,11 @@ def _day(features: StoryFeatures) -> int:
 
 
 def _candidates(
-    sim: np.ndarray,
+    sim: NDArray[np.float64],
     window: list[_Entry],
     members: list[list[StoryFeatures]],
     threshold: float,
-) -> tuple[list[int], np.ndarray]:
+) -> tuple[list[int], NDArray[np.float64]]:
     """The open stories the chunk's articles could join, in order of their indices, and
     the summed similarity of each chunk article (rows) to each such story's window
     members (columns). A story joins a group of new articles only if its mean similarity
@@ -152,9 +153,9 @@ def _candidates(
 
 
 def _link(
-    sim: np.ndarray,
+    sim: NDArray[np.float64],
     window: int,
-    to_old: np.ndarray,
+    to_old: NDArray[np.float64],
     old_sizes: list[int],
     settings: ResolveSettings,
 ) -> list[int]:
