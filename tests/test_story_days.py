@@ -181,6 +181,15 @@ def test_a_large_day_is_clustered_in_slices_that_see_the_earlier_ones() -> None:
     }
 
 
+def test_days_out_of_order_are_refused() -> None:
+    rnd = random.Random(5)
+    days = StoryDays(SETTINGS)
+    _feed(days, _features([_article("a", "dam", date(2025, 1, 9), rnd)]))
+    late = _features([_article("b", "dam", date(2025, 1, 2), rnd)])
+    with pytest.raises(ValueError, match="date order"):
+        days.add_day(date(2025, 1, 2).toordinal(), late)
+
+
 def test_the_members_kept_have_no_bags_of_terms() -> None:
     rnd = random.Random(4)
     days = StoryDays(SETTINGS)

@@ -84,6 +84,8 @@ class StoryDays:
     def add_day(self, day: int, articles: Sequence[StoryFeatures]) -> None:
         """Cluster one day's articles (canonical order; `day` their day number, later than
         every day fed before)."""
+        if self._window and day < self._window[-1].day:
+            raise ValueError(f"story days must be fed in date order: day {day} came late")
         size = max(self._settings.story_max_block, 1)
         for start in range(0, len(articles), size):
             self._step(day, list(articles[start : start + size]))
