@@ -331,7 +331,8 @@ def _replaced(
 
     old, new = blocks(before), blocks(after)
     gone = {aid for block in old - new for aid in block}
-    added = {aid for block in changed_blocks(before, after, settings) for aid in block}
+    undated = [[aid for aid, p in order if p is None] for order in (before, after)]
+    added = {aid for block in changed_blocks(*undated, settings) for aid in block}
     return gone, added, len(old - new)
 
 
@@ -349,3 +350,34 @@ def test_an_undated_article_changes_one_block_of_the_undated_ones() -> None:
         gone, added, removed = _replaced(undated, after)
         assert added == gone | {f"u{n:03d}"} and removed == 1
         undated = after
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_window_candidates_by_bisection_are_those_of_a_scan(seed: int) -> None:
+    """Every stored article within the copy window of a new one, in the last window, or
+    undated: found by the days' order, as a pass over every article finds them."""
+    from sitrep.resolve.dedup import day_number
+    from sitrep.resolve.incremental import Timeline, window_candidates
+
+    articles, _ = _corpus(seed)
+    order = _order(articles)
+    rnd = random.Random(seed)
+    for new in (set(rnd.sample([a for a, _ in order], 5)), {a for a, _ in order[-3:]}, set()):
+        days = [d for a, p in order if (d := day_number(p)) is not None]
+        last = days[-1]
+        new_days = [d for a, p in order if a in new and (d := day_number(p)) is not None]
+        for window in (0, 3, 20):
+            scan = [
+                a
+                for a, p in sorted(
+                    order, key=lambda x: (day_number(x[1]) is None, x[1] or "", x[0])
+                )
+                if a not in new
+                and (
+                    window <= 0
+                    or (d := day_number(p)) is None
+                    or d >= last - window
+                    or any(abs(d - n) <= window for n in new_days)
+                )
+            ]
+            assert window_candidates(Timeline.of(order), new, last, window) == scan

@@ -13,7 +13,7 @@ import pytest
 
 from sitrep.model import ArticleRef
 from sitrep.resolve.dedup import day_number
-from sitrep.resolve.incremental import dated_stories
+from sitrep.resolve.incremental import Timeline, dated_stories
 from sitrep.resolve.linkage import average_linkage
 from sitrep.resolve.stories import cluster_stories
 from sitrep.resolve.story_days import StoryDays, summary
@@ -243,7 +243,7 @@ def test_re_clustering_from_a_new_articles_day_gives_the_full_stories(seed: int)
         {aid for aid, _ in order[-4:]},  # the latest news
     ):
         stored = _stored([a for a in articles if a.id not in new])
-        done = dated_stories(order, new, stored, _Source(features), SETTINGS)
+        done = dated_stories(Timeline.of(order), new, stored, _Source(features), SETTINGS)
         redone = {aid for s in done.stories for aid in s.article_ids}
         assert new <= redone
         assert all(full[s.story_id] == s for s in done.stories)

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, Story
 from sitrep.resolve.dedup import Deduplicator, day_number, jaccard_sorted
-from sitrep.resolve.stories import day_of, story_of, undated_blocks
+from sitrep.resolve.stories import story_of, undated_blocks
 from sitrep.resolve.story_days import StoryDays
 from sitrep.resolve.story_features import StoryFeatures
 from sitrep.settings import ResolveSettings
@@ -50,14 +50,38 @@ def sort_key(aid: str, published: str | None) -> tuple[str, str]:
     return (published or "9999", aid)
 
 
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The articles in canonical order with their days read once: the dated ones as
+    (id, day number), in order (so their days never decrease), then the undated ids."""
+
+    dated: list[tuple[str, int]]
+    days: list[int]  # the dated articles' days, for bisection
+    undated: list[str]
+
+    @classmethod
+    def of(cls, order: Sequence[Placed]) -> Timeline:
+        dated: list[tuple[str, int]] = []
+        undated: list[str] = []
+        for aid, published in order:
+            day = day_number(published)
+            if day is None:
+                undated.append(aid)
+            else:
+                dated.append((aid, day))
+        return cls(dated, [day for _, day in dated], undated)
+
+
 def changed_blocks(
-    before: Sequence[Placed], after: Sequence[Placed], settings: ResolveSettings
+    before: Sequence[str], after: Sequence[str], settings: ResolveSettings
 ) -> list[tuple[str, ...]]:
-    """The blocks of undated articles of `after` (which holds `before`) that are not blocks
-    of `before`: the only ones whose stories can differ (a block's stories are a function
-    of its articles, which do not change)."""
-    old = {tuple(b) for b in undated_blocks([a for a, p in before if day_of(p) is None], settings)}
-    new = undated_blocks([a for a, p in after if day_of(p) is None], settings)
+    """The blocks of the undated articles `after` (which holds the undated `before`) that
+    are not blocks of `before`: the only ones whose stories can differ (a block's stories
+    are a function of its articles, which do not change)."""
+    if len(after) == len(before):
+        return []  # no undated article added: the same blocks
+    old = {tuple(block) for block in undated_blocks(list(before), settings)}
+    new = undated_blocks(list(after), settings)
     return [tuple(block) for block in new if tuple(block) not in old]
 
 
@@ -88,7 +112,7 @@ class Reclustered:
 
 
 def dated_stories(
-    order: Sequence[Placed],
+    timeline: Timeline,
     new_ids: set[str],
     stored_story: Mapping[str, str],
     source: FeatureSource,
@@ -96,26 +120,30 @@ def dated_stories(
 ) -> Reclustered:
     """The dated stories that adding `new_ids` to the store changes, as a full resolution
     clusters them (`StoryDays`): every dated article's story lies among them or stays as
-    stored. `order` is every article in canonical order, `stored_story` the stored story
-    of each earlier one, `source` gives stored or new articles' features.
+    stored. `timeline` holds every article, `stored_story` the stored story of each
+    earlier one, `source` gives stored or new articles' features.
 
     Days are clustered again from the first new article's day, starting from the stories
     open then (stored ones, cut at that day), until every new article up to that day has
     been fed and the open stories are again the stored ones cut at that day: from there
     the stored days follow as they were. Then the same from the next new article's day."""
-    dated = [(aid, d) for aid, p in order if (d := day_number(p)) is not None]
-    days = [d for _, d in dated]
+    dated, days = timeline.dated, timeline.days
+    position = {aid: i for i, (aid, _) in enumerate(dated)}
     root = _roots(dated, stored_story)
-    stored_root, stored = dict(root), _members(dated, root, new_ids)
-    day_of = dict(dated)
+    stored = _Stored(dated, position, dict(root), new_ids)
     read = _Read(source)
-    new_days = sorted({d for aid, d in dated if aid in new_ids})
+    new_days = sorted({days[position[aid]] for aid in new_ids if aid in position})
     seen: set[str] = set()
     at = fed = 0
     while at < len(new_days):
-        stepper, seeded = _seeded(dated, days, root, new_days[at], read, settings)
-        seen.update(seeded)
-        pos = bisect_left(days, new_days[at])
+        start = bisect_left(days, new_days[at])
+        first = bisect_left(days, new_days[at] - settings.story_window_days)
+        # The window and the days after it, in one read of their stretch of the store.
+        read.features([aid for aid, _ in dated[first : start + _READ_AHEAD]])
+        seeds = _members_of(dated, position, root, {root[a] for a, _ in dated[first:start]}, start)
+        stepper = StoryDays(settings, _seeds(seeds, read), new_days[at])
+        seen.update(aid for group in seeds.values() for aid in group)
+        pos = start
         while pos < len(dated):
             day, end = days[pos], bisect_right(days, days[pos])
             ids = [aid for aid, _ in dated[pos:end]]
@@ -128,16 +156,64 @@ def dated_stories(
                 at += 1
             # What the next day with articles can join: the stories open before it.
             until = days[pos] - 1 if pos < len(days) else day
-            if _settled(stepper.open_stories(until), day, stored_root, stored, day_of):
+            if stored.continues(stepper.open_stories(until), end):
                 break
         for story in stepper.stories():
             for member in story:
                 root[member.id] = story[0].id
-    wanted = {root[aid] for aid in seen}
-    groups = [g for r, g in _members(dated, root, set()).items() if r in wanted]
-    summaries = read.summaries([aid for group in groups for aid in group])
-    stories = [story_of([summaries[aid] for aid in group]) for group in groups]
+    groups = _members_of(dated, position, root, {root[aid] for aid in seen}, len(dated))
+    summaries = read.summaries([aid for group in groups.values() for aid in group])
+    stories = [story_of([summaries[aid] for aid in group]) for group in groups.values()]
     return Reclustered(stories, fed, len(seen))
+
+
+def _seeds(members: Mapping[str, list[str]], read: _Read) -> list[list[StoryFeatures]]:
+    """The seeds of a `StoryDays`: each story's members, those of the window (read before)
+    with their bags of terms, the others as summaries."""
+    found = read.summaries([aid for group in members.values() for aid in group])
+    return [[found[aid] for aid in group] for group in members.values()]
+
+
+def _members_of(
+    dated: Sequence[tuple[str, int]],
+    position: Mapping[str, int],
+    root: Mapping[str, str],
+    roots: set[str],
+    stop: int,
+    leave_out: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, list[str]]:
+    """The members before position `stop` of the stories named by `roots` (their first
+    members), less `leave_out`, in canonical order, the stories in the order of their
+    first members. A story's members come after its first member: the scan starts at the
+    earliest of them, so a store's older articles are not read."""
+    out: dict[str, list[str]] = {r: [] for r in sorted(roots, key=position.__getitem__)}
+    if not roots:
+        return out
+    for aid, _ in dated[min(position[r] for r in roots) : stop]:
+        group = out.get(root[aid])
+        if group is not None and aid not in leave_out:
+            group.append(aid)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """The stored stories (by their first members, `root`), for `continues`."""
+
+    dated: Sequence[tuple[str, int]]
+    position: Mapping[str, int]
+    root: Mapping[str, str]
+    new_ids: set[str]
+
+    def continues(self, open_stories: Sequence[Sequence[StoryFeatures]], stop: int) -> bool:
+        """Whether `open_stories` (those the next day with articles can join) are the
+        stored ones cut before position `stop` (the end of the last day fed), so the days
+        after it come out as stored. A story holding a new article is no stored one: new
+        articles are left out of the stored ones (and name no stored story)."""
+        ids = [[f.id for f in story] for story in open_stories]
+        roots = {self.root[story[0]] for story in ids}
+        cut = _members_of(self.dated, self.position, self.root, roots, stop, self.new_ids)
+        return all(cut[self.root[story[0]]] == story for story in ids)
 
 
 class _Read:
@@ -178,64 +254,6 @@ def _roots(dated: Sequence[tuple[str, int]], stored_story: Mapping[str, str]) ->
     return root
 
 
-def _members(
-    dated: Sequence[tuple[str, int]], root: Mapping[str, str], leave_out: set[str]
-) -> dict[str, list[str]]:
-    """The members of each story (by root), in canonical order, less `leave_out`."""
-    members: dict[str, list[str]] = {}
-    for aid, _ in dated:
-        if aid not in leave_out:
-            members.setdefault(root[aid], []).append(aid)
-    return members
-
-
-def _seeded(
-    dated: Sequence[tuple[str, int]],
-    days: Sequence[int],
-    root: Mapping[str, str],
-    day: int,
-    read: _Read,
-    settings: ResolveSettings,
-) -> tuple[StoryDays, list[str]]:
-    """A `StoryDays` holding the stories open on `day` as they stand (their members before
-    it), in canonical order of their first members, and the ids of those members. Only
-    the members within the window are read with their bags of terms."""
-    start = bisect_left(days, day)
-    first = bisect_left(days, day - settings.story_window_days)
-    window = [aid for aid, _ in dated[first:start]]
-    open_roots = {root[aid] for aid in window}
-    members: dict[str, list[str]] = {}
-    for aid, _ in dated[:start]:
-        if root[aid] in open_roots:
-            members.setdefault(root[aid], []).append(aid)
-    # The window and the days after it, in one read of their stretch of the store.
-    read.features([aid for aid, _ in dated[first : start + _READ_AHEAD]])
-    every = [aid for group in members.values() for aid in group]
-    found = read.summaries(every)  # the window's members come with their bags of terms
-    seeds = [[found[aid] for aid in group] for group in members.values()]  # first members'
-    return StoryDays(settings, seeds, day), every
-
-
-def _settled(
-    open_stories: Sequence[Sequence[StoryFeatures]],
-    day: int,
-    stored_root: Mapping[str, str],
-    stored: Mapping[str, list[str]],
-    day_of: Mapping[str, int],
-) -> bool:
-    """Whether `open_stories` (those the next day with articles can join) are the stored
-    ones cut at `day`, the last day fed, so the days after it come out as stored
-    (`stored`: the stored stories' members by root)."""
-    for story in open_stories:
-        ids = [f.id for f in story]
-        # A story holding a new article is no stored one: new articles are in no stored
-        # story, and one that starts a story is its own root, with no stored members.
-        same = stored.get(stored_root[ids[0]], [])
-        if [aid for aid in same if day_of[aid] <= day] != ids:
-            return False
-    return True
-
-
 def pair_compared(
     earlier: str | None, later: str | None, last_day: int | None, window: int
 ) -> bool:
@@ -272,25 +290,24 @@ def copies(pairs: Iterable[Pair], key_of: Mapping[str, tuple[str, str]]) -> dict
 
 
 def window_candidates(
-    order: Sequence[Placed], new_ids: set[str], last_day: int | None, window: int
+    timeline: Timeline, new_ids: set[str], last_day: int | None, window: int
 ) -> list[str]:
     """Stored articles a new one may be compared with (a superset: `pair_compared` decides):
-    within `window` days of a new article's date, in the last window, or undated."""
+    within `window` days of a new article's date, in the last window, or undated. Found by
+    the days' order, without a pass over the store."""
+    dated, days = timeline.dated, timeline.days
     if window <= 0:
-        return [aid for aid, _ in order if aid not in new_ids]
-    days = sorted(d for aid, p in order if aid in new_ids and (d := day_number(p)) is not None)
-    out: list[str] = []
-    for aid, published in order:
-        if aid in new_ids:
-            continue
-        day = day_number(published)
-        if day is None or (last_day is not None and day >= last_day - window):
-            out.append(aid)
-            continue
-        at = bisect_left(days, day - window)
-        if at < len(days) and days[at] <= day + window:
-            out.append(aid)
-    return out
+        every = [aid for aid, _ in dated] + timeline.undated
+        return [aid for aid in every if aid not in new_ids]
+    new_days = sorted({day for aid, day in dated if aid in new_ids})
+    spans = [(day - window, day + window) for day in new_days]
+    if last_day is not None:
+        spans.append((last_day - window, last_day))
+    wanted: set[int] = set()
+    for low, high in spans:
+        wanted.update(range(bisect_left(days, low), bisect_right(days, high)))
+    found = [dated[i][0] for i in sorted(wanted)] + timeline.undated
+    return [aid for aid in found if aid not in new_ids]
 
 
 def band_matches(

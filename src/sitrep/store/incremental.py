@@ -24,6 +24,7 @@ from sitrep.resolve.dedup import day_number
 from sitrep.resolve.incremental import (
     Pair,
     Placed,
+    Timeline,
     changed_blocks,
     copies,
     dated_stories,
@@ -75,6 +76,7 @@ def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> s
 @dataclass(slots=True)
 class _Stored:
     order: list[Placed]  # every article, canonical order
+    timeline: Timeline  # the same, days read
     pending: set[str]  # written since the last resolution
     story_of: dict[str, str]  # each stored article's story
 
@@ -95,16 +97,24 @@ def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
     ).fetchall()
     pending: set[str] = set()
     story_of: dict[str, str] = {}
+    dated: list[tuple[str, int]] = []
+    undated: list[str] = []
     for aid, published, seen, same, story in rows:
         if seen and not same:
             return None  # rewritten since: its old pairs and story are stale
-        if published and day_number(published) is None:
+        day = day_number(published)
+        if published and day is None:
             return None  # sorts among dated articles but has no day for the windows
+        if day is None:
+            undated.append(aid)
+        else:
+            dated.append((aid, day))
         if not seen:
             pending.add(aid)
         elif story is not None:
             story_of[aid] = story
-    return _Stored([(r[0], r[1]) for r in rows], pending, story_of)
+    timeline = Timeline(dated, [day for _, day in dated], undated)
+    return _Stored([(r[0], r[1]) for r in rows], timeline, pending, story_of)
 
 
 def resolve_incrementally(
@@ -117,8 +127,8 @@ def resolve_incrementally(
         return None
     if not stored.pending:  # nothing written since: the stored resolution stands
         return IncrementalReport(0, 0, 0, 0, *_counts(con))
-    days = [d for _, p in stored.order if (d := day_number(p)) is not None]
-    last_day = max(days) if days else None
+    days = stored.timeline.days
+    last_day = days[-1] if days else None  # dated articles come in the order of their days
     new = _articles(con, sorted(stored.pending))
     pairs, signatures = _copy_pairs(con, stored, new, last_day, settings)
     duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
@@ -179,12 +189,12 @@ def _restory(
     """The stories the new articles change (dated ones by day, undated ones by block), the
     days and blocks clustered again and the articles in them."""
     source = StoredFeatures(con, Analysers(), {a.id: a for a in new})
-    before = [p for p in stored.order if p[0] not in stored.pending]
-    blocks = changed_blocks(before, stored.order, settings)
+    undated = stored.timeline.undated
+    blocks = changed_blocks([a for a in undated if a not in stored.pending], undated, settings)
     stories = [
         story for block in blocks for story in block_stories(source.features(list(block)), settings)
     ]
-    dated = dated_stories(stored.order, stored.pending, stored.story_of, source, settings)
+    dated = dated_stories(stored.timeline, stored.pending, stored.story_of, source, settings)
     articles = sum(len(block) for block in blocks) + dated.articles
     return stories + dated.stories, len(blocks) + dated.days, articles
 
@@ -232,7 +242,7 @@ def _copy_pairs(
     """Every confirmed pair the full resolution would find: the stored ones it still
     compares (a later latest date moves the undated articles' window) and the new ones."""
     window = settings.dedup_window_days
-    candidates = window_candidates(stored.order, stored.pending, last_day, window)
+    candidates = window_candidates(stored.timeline, stored.pending, last_day, window)
     # The window's signatures, read from their stretch of the table (a full resolution
     # writes them in canonical order; new ones go to its end).
     published = dict(stored.order)
