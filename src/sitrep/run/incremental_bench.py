@@ -1,15 +1,16 @@
 """`sitrep bench-incremental`: the time to add a few articles to stores of growing size,
 resolved incrementally, against a full resolution of the same store.
 
-For each size N the benchmark takes N + `add` articles of the corpus (a seeded random
-sample, so every size spans the corpus's dates), stores and fully resolves all but `add`
-of them, writes the `add` others and times their incremental resolution; then it times a
-full resolution of the same store and checks that both leave the same copies, stories,
-canonical events, read model and alerts. Two ways of choosing the added articles:
-`latest` (the newest dates: news arriving, as under `sitrep watch`) and `random`
-(anywhere in time: a backfill). Only resolution is timed; articles are stored as
-ingested, with the event mentions of `--extract` (extraction is slow: without it there
-are no events to merge), or
+Two ways of choosing the `add` articles added: `latest` (the corpus's newest: news
+arriving, as under `sitrep watch`) and `random` (a seeded sample from anywhere in time: a
+backfill). The same articles are added to every store size, so the sizes differ in the
+store alone, not in what is added (longer or shorter texts). For each size N the store is
+N of the corpus's other articles (a seeded random sample, so every size spans the
+corpus's dates), stored and fully resolved; then the added articles are written and their
+incremental resolution is timed; then a full resolution of the same store, and both must
+leave the same copies, stories, canonical events, read model and alerts. Only
+resolution is timed; articles are stored as ingested, with the event mentions of
+`--extract` (extraction is slow: without it there are no events to merge), or
 `--mentions K` synthetic mentions per article (store/synthetic.py: countries, actors, types
 and dates drawn as in the query benchmark's store), so the alerts (timed after the addition,
 the stored articles' alerts recorded before it, as runs do) and the read model (timed inside
@@ -112,20 +113,39 @@ def run_incremental_bench(
     articles = [a for a in read_inputs([str(corpus)], settings.ingest) if isinstance(a, Article)]
     unique = list({a.id: a for a in articles}.values())
     random.Random(seed).shuffle(unique)
+    if len(unique) <= add:
+        raise SitrepError(f"the corpus has too few articles to add {add}")
     load_libraries()
     state_media = state_media_names(ActorKB.load(extra_files=[*settings.extract.actor_files]))
-    extracted = _extractions(unique[: max(sizes) + add], settings, extract)
+    added = _added(unique, add, seed)
+    stores = {
+        scenario: [a for a in unique if a.id not in {b.id for b in chosen}]
+        for scenario, chosen in added.items()
+    }
+    wanted = {a.id for chosen in added.values() for a in chosen}
+    wanted.update(a.id for others in stores.values() for a in others[: max(sizes)])
+    done = {e.article.id: e for e in _extractions(_in(unique, wanted), settings, extract)}
     timings: list[IncrementalTiming] = []
     for size in sizes:
-        sample = extracted[: min(size + add, len(extracted))]
-        if len(sample) <= add:
-            raise SitrepError(f"the corpus has too few articles for a store of {size}")
         for scenario in SCENARIOS:
-            timing = _one(sample, add, scenario, settings, state_media, seed, (mentions, repeat))
+            stored = [done[a.id] for a in stores[scenario][:size] if a.id in done]
+            new = [done[a.id] for a in added[scenario] if a.id in done]
+            timing = _one(stored, new, scenario, settings, state_media, (mentions, repeat))
             timings.append(timing)
             if on_row is not None:
                 on_row(timing)
     return timings
+
+
+def _added(unique: list[Article], add: int, seed: int) -> dict[str, list[Article]]:
+    """The articles each scenario adds, the same to every store size: the corpus's newest
+    (`latest`) and a seeded random sample (`random`)."""
+    newest = sorted(unique, key=lambda a: (a.published or "", a.id))[-add:]
+    return {"latest": newest, "random": random.Random(seed + 1).sample(unique, add)}
+
+
+def _in(articles: list[Article], ids: set[str]) -> list[Article]:
+    return [a for a in articles if a.id in ids]
 
 
 def _extractions(articles: list[Article], settings: Settings, extract: bool) -> list[Extraction]:
@@ -137,26 +157,18 @@ def _extractions(articles: list[Article], settings: Settings, extract: bool) -> 
 
 
 def _one(
-    sample: list[Extraction],
-    add: int,
+    stored: list[Extraction],
+    added: list[Extraction],
     scenario: str,
     settings: Settings,
     state_media: frozenset[str],
-    seed: int,
     counts: tuple[int, int],
 ) -> IncrementalTiming:
     mentions, repeat = counts
-    if scenario == "latest":
-        ordered = sorted(sample, key=lambda e: (e.article.published or "", e.article.id))
-        added = ordered[-add:]
-    else:
-        added = random.Random(seed + 1).sample(sample, add)
-    later = {e.article.id for e in added}
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-incr-") as folder:
         path = Path(folder) / "bench.duckdb"
         con = connect(path, memory_limit=settings.store.memory_limit)
         try:
-            stored = [e for e in sample if e.article.id not in later]
             write_batch(con, stored, [])
             add_mentions(con, [e.article.id for e in stored], mentions)
             _full(con, settings, state_media)
@@ -177,8 +189,8 @@ def _one(
             con.close()
     return IncrementalTiming(
         scenario,
-        len(sample) - add,
-        add,
+        len(stored),
+        len(added),
         incremental,
         full,
         alerts,
