@@ -98,8 +98,10 @@ class FeatureSource(Protocol):
 
 
 # Articles read at once, in canonical order, when a day to cluster again is not read yet:
-# one read of a stretch of the store costs about what a read of one day does.
-_READ_AHEAD = 256
+# one read of a stretch of the store costs little more than a read of one day, but most
+# re-clustering settles within days. The first read of a run of days takes the first
+# number past the window and the day, each further read twice the last, up to the second.
+_READ_AHEAD = (32, 512)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,9 @@ def dated_stories(
         start = bisect_left(days, new_days[at])
         first = bisect_left(days, new_days[at] - settings.story_window_days)
         # The window and the days after it, in one read of their stretch of the store.
-        read.features([aid for aid, _ in dated[first : start + _READ_AHEAD]])
+        ahead = _READ_AHEAD[0]
+        end = bisect_right(days, new_days[at])
+        read.features([aid for aid, _ in dated[first : end + ahead]])
         seeds = _members_of(dated, position, root, {root[a] for a, _ in dated[first:start]}, start)
         stepper = StoryDays(settings, _seeds(seeds, read), new_days[at])
         seen.update(aid for group in seeds.values() for aid in group)
@@ -147,7 +151,8 @@ def dated_stories(
         while pos < len(dated):
             day, end = days[pos], bisect_right(days, days[pos])
             ids = [aid for aid, _ in dated[pos:end]]
-            read.ahead([aid for aid, _ in dated[pos : max(end, pos + _READ_AHEAD)]])
+            if read.ahead(ids, [aid for aid, _ in dated[pos : end + ahead]]):
+                ahead = min(2 * ahead, _READ_AHEAD[1])
             stepper.add_day(day, read.features(ids))
             seen.update(ids)
             fed += 1
@@ -224,10 +229,13 @@ class _Read:
         self._full: dict[str, StoryFeatures] = {}
         self._summaries: dict[str, StoryFeatures] = {}
 
-    def ahead(self, ids: list[str]) -> None:
-        """Read these articles' features unless the first is read already."""
-        if ids and ids[0] not in self._full:
-            self.features(ids)
+    def ahead(self, needed: list[str], stretch: list[str]) -> bool:
+        """Read the features of `stretch` (which holds `needed`) unless every needed one
+        is read already; say whether it read."""
+        if all(aid in self._full for aid in needed):
+            return False
+        self.features(stretch)
+        return True
 
     def features(self, ids: list[str]) -> list[StoryFeatures]:
         missing = [aid for aid in ids if aid not in self._full]
