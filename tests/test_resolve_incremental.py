@@ -280,14 +280,16 @@ def test_the_incremental_benchmark_times_additions_and_checks_them_against_a_ful
     rows = report["timings"]
     assert [(r["scenario"], r["stored"], r["added"]) for r in rows] == [
         ("latest", 30, 8),
+        ("feed", 30, 8),
         ("random", 30, 8),
         ("latest", 100, 8),
+        ("feed", 100, 8),
         ("random", 100, 8),
     ]
     assert all(r["same_as_full"] and r["incremental_s"] > 0 for r in rows)
     assert all(r["read_model_s"] > 0 and r["alerts_s"] > 0 for r in rows)
     assert all(r["articles_reclustered"] >= 8 for r in rows if r["scenario"] == "random")
-    assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "random"}
+    assert set(report["per_article_ratio_largest_to_smallest"]) == {"latest", "feed", "random"}
 
 
 def test_an_earlier_original_arriving_later_updates_the_copy_s_story_events(
@@ -381,3 +383,23 @@ def test_window_candidates_by_bisection_are_those_of_a_scan(seed: int) -> None:
                 )
             ]
             assert window_candidates(Timeline.of(order), new, last, window) == scan
+
+
+def test_a_feed_store_holds_the_recent_past_of_the_added_articles_at_every_size() -> None:
+    from sitrep.model import Article
+    from sitrep.run.incremental_bench import _added, _recent_first
+
+    def article(n: int, day: int | None) -> Article:
+        published = None if day is None else (date(2024, 1, 1) + timedelta(day)).isoformat()
+        return Article(id=f"x{n:03}", text=f"text {n}", published=published)
+
+    pool = [article(n, None if n % 17 == 5 else n) for n in range(120)]  # some undated
+    random.Random(3).shuffle(pool)
+    newest = _added(pool, 5, 0)["feed"]
+    assert sorted(a.id for a in newest) == [f"x{n:03}" for n in range(115, 120)]
+    others = [a for a in pool if a not in newest]
+    ordered = _recent_first(others, newest, SETTINGS)
+    window = SETTINGS.resolve.dedup_window_days  # 20 in these settings
+    recent = {f"x{n:03}" for n in range(115 - window, 115) if n % 17 != 5}
+    assert {a.id for a in ordered[: len(recent)]} == recent
+    assert sorted(a.id for a in ordered) == sorted(a.id for a in others)

@@ -1,12 +1,16 @@
 """`sitrep bench-incremental`: the time to add a few articles to stores of growing size,
 resolved incrementally, against a full resolution of the same store.
 
-Two ways of choosing the `add` articles added: `latest` (the corpus's newest: news
-arriving, as under `sitrep watch`) and `random` (a seeded sample from anywhere in time: a
-backfill). The same articles are added to every store size, so the sizes differ in the
+Three scenarios: `latest` (the corpus's newest articles are added: news arriving, as
+under `sitrep watch`), `random` (a seeded sample from anywhere in time: a backfill) and
+`feed` (the newest again, to stores that all hold the corpus's articles of the 30 days
+before them). The same articles are added to every store size, so the sizes differ in the
 store alone, not in what is added (longer or shorter texts). For each size N the store is
 N of the corpus's other articles (a seeded random sample, so every size spans the
-corpus's dates), stored and fully resolved; then the added articles are written and their
+corpus's dates; for `feed`, the recent ones first, then a sample of the older): a bigger
+`latest` or `random` store is also denser around the added articles (more neighbours to
+compare with in the copy and story windows), a bigger `feed` store only holds more older
+news. Each store is stored and fully resolved; then the added articles are written and their
 incremental resolution is timed; then a full resolution of the same store, and both must
 leave the same copies, stories, canonical events, read model and alerts. Only
 resolution is timed; articles are stored as ingested, with the event mentions of
@@ -39,6 +43,7 @@ from sitrep.ingest import read_inputs
 from sitrep.kb.actors import ActorKB, state_media_names
 from sitrep.model import Article, Extraction
 from sitrep.resolve import load_libraries, resolve_ordered
+from sitrep.resolve.dedup import day_number
 from sitrep.settings import Settings
 from sitrep.store.db import connect
 from sitrep.store.incremental import IncrementalReport, resolve_incrementally, settings_digest
@@ -47,7 +52,7 @@ from sitrep.store.story_features import FeaturesWriter
 from sitrep.store.synthetic import add_mentions
 from sitrep.store.write import write_batch
 
-SCENARIOS = ("latest", "random")
+SCENARIOS = ("latest", "feed", "random")
 
 
 @dataclass(slots=True)
@@ -122,6 +127,7 @@ def run_incremental_bench(
         scenario: [a for a in unique if a.id not in {b.id for b in chosen}]
         for scenario, chosen in added.items()
     }
+    stores["feed"] = _recent_first(stores["feed"], added["feed"], settings)
     wanted = {a.id for chosen in added.values() for a in chosen}
     wanted.update(a.id for others in stores.values() for a in others[: max(sizes)])
     done = {e.article.id: e for e in _extractions(_in(unique, wanted), settings, extract)}
@@ -139,9 +145,26 @@ def run_incremental_bench(
 
 def _added(unique: list[Article], add: int, seed: int) -> dict[str, list[Article]]:
     """The articles each scenario adds, the same to every store size: the corpus's newest
-    (`latest`) and a seeded random sample (`random`)."""
+    (`latest`, `feed`) and a seeded random sample (`random`)."""
     newest = sorted(unique, key=lambda a: (a.published or "", a.id))[-add:]
-    return {"latest": newest, "random": random.Random(seed + 1).sample(unique, add)}
+    sample = random.Random(seed + 1).sample(unique, add)
+    return {"latest": newest, "feed": newest, "random": sample}
+
+
+def _recent_first(others: list[Article], added: list[Article], settings: Settings) -> list[Article]:
+    """`others` with the articles of the copy window before the added ones first (it holds
+    the stories' window too): a store of any size then holds the same recent past, as a
+    feed's store does whatever it has kept from before, and differs only in older news."""
+    days = [d for a in added if (d := day_number(a.published)) is not None]
+    if not days:
+        return others
+    since = min(days) - max(settings.resolve.dedup_window_days, settings.resolve.story_window_days)
+
+    def recent(article: Article) -> bool:
+        day = day_number(article.published)
+        return day is not None and day >= since
+
+    return [a for a in others if recent(a)] + [a for a in others if not recent(a)]
 
 
 def _in(articles: list[Article], ids: set[str]) -> list[Article]:
