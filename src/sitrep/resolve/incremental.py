@@ -11,12 +11,13 @@ Each step of resolution is local, and each local unit is recomputed only when it
   `band_matches`) give the same components. An undated article is compared with what
   the window holds at the end, so a later latest date can drop stored pairs: every pair
   is checked again (`copies`).
-- **stories**: story blocks (`stories.story_blocks`) depend on ids and dates only, and
-  each boundary only on the articles of its calendar run (dated) or hash prefix
-  (undated); a block's stories depend on its articles only. A block with the same
-  articles keeps its stories; only the changed ones (`changed_blocks`) are clustered
-  again, so an arrival re-clusters the blocks of its own run, wherever it lands in time,
-  from the articles' stored bags of terms (resolve/story_features.py), not their texts.
+- **stories**: dated stories are clustered day by day (resolve/story_days.py), so a
+  story's members up to a day depend only on the articles up to that day: an arrival
+  re-clusters its own day and, as long as the stories open after it differ from the
+  stored ones, the days after it (`dated_stories`). Undated blocks depend on ids only
+  (hash prefixes) and a block's stories on its articles only: only the changed blocks
+  (`changed_blocks`) are clustered again. Both from the articles' stored bags of terms
+  (resolve/story_features.py), not their texts.
 - **canonical events** merge within one story and type: a story's events depend on its
   mentions and its articles' copies, outlets and dates, so only new stories and stories
   whose articles' copies changed are merged again (store/incremental.py).
