@@ -46,10 +46,10 @@ def resolve_ordered(
     on_block: BlockSink | None = None,
 ) -> Resolution:
     """`resolve` over articles already in canonical order (`canonical_key`), read once:
-    only MinHash data, one story block of texts and each article's outlet and date are
+    only MinHash data, the story window's features and each article's outlet and date are
     kept, so the articles can stream from the store. `state_media` names the outlets whose
     reports alone flag an event as state-media-only (kb.actors.state_media_names);
-    `on_block` receives each story block's features (the store keeps them)."""
+    `on_block` receives each story day's and block's features (the store keeps them)."""
     dedup = Deduplicator(settings)
     clusterer = StoryClusterer(settings, on_block)
     outlet_of: dict[str, str | None] = {}

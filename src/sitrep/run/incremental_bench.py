@@ -66,7 +66,7 @@ class IncrementalTiming:
     full_seconds: float
     alerts_seconds: float
     read_model_seconds: float  # the read model's update, part of incremental_seconds
-    blocks: int  # story blocks clustered again
+    blocks: int  # story days and undated blocks clustered again
     block_articles: int
     same: bool  # incremental and full left the same rows
 

@@ -3,7 +3,7 @@
 `WHERE id IN (…)` makes DuckDB read the wide columns of every row and keep the matching
 ones: the time follows the table, not the rows wanted (190 articles' features took 0.2 s
 at 10,000 stored; 50 texts up to 3 s on a busy machine). The rows wanted usually lie
-together (new articles at the end of `articles`, a story block's features together, as a
+together (new articles at the end of `articles`, a story day's features together, as a
 full resolution writes them in canonical order), so their row ids are found first, from
 the id column alone, and the read is limited to that stretch of row ids, which DuckDB
 prunes by its vectors' row ids. Correct wherever the rows lie; fast when they are close.
