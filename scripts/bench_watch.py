@@ -7,6 +7,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--trace-from N --trace-at N,N,...]
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
+                                               [--step-peaks]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -294,6 +295,51 @@ def duckdb_on_every_open(statements: list[str]) -> None:
     store_db._open = _open
 
 
+class StepPeaks:
+    """Per poll, the Python heap's peak inside each of `finish`'s two steps above what it
+    held when the step began (tracemalloc's peak is reset at each step's start), and the
+    poll's own peak kept across those resets. Records nothing while tracemalloc is off."""
+
+    STEPS = ("resolve_store", "record_alerts")
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self.poll_peak = 0
+
+    def wrap(self, name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        def measured_step(*args: Any, **kwargs: Any) -> Any:
+            if not tracemalloc.is_tracing():
+                return step(*args, **kwargs)
+            start, peak_before = tracemalloc.get_traced_memory()
+            self.poll_peak = max(self.poll_peak, peak_before)
+            tracemalloc.reset_peak()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                peak = tracemalloc.get_traced_memory()[1]
+                self.poll_peak = max(self.poll_peak, peak)
+                grown = round((peak - start) / 2**20, 2)
+                self.steps[name] = max(self.steps.get(name, 0.0), grown)
+
+        return measured_step
+
+    def install(self) -> None:
+        """Wrap the steps where `finish` looks them up (its module's names)."""
+        import sitrep.finish as finishing
+
+        for name in self.STEPS:
+            setattr(finishing, name, self.wrap(name, getattr(finishing, name)))
+
+    def take(self) -> dict[str, float]:
+        """This poll's step peaks (MB, 0 for a step that did not run) and the poll's own
+        peak; then starts the next poll afresh."""
+        poll_peak = max(self.poll_peak, tracemalloc.get_traced_memory()[1])
+        found = {f"{name}_peak_mb": self.steps.get(name, 0.0) for name in self.STEPS}
+        found["py_peak_mb"] = round(poll_peak / 2**20, 2)
+        self.steps, self.poll_peak = {}, 0
+        return found
+
+
 def malloc_trim() -> None:
     """Hand glibc's free heap pages back to the system (a probe of fragmentation)."""
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -445,6 +491,9 @@ def run(
     trace_at = set(probes.trace_at) if probes else set()
     news_until = probes.news_until if probes else 0
     resolve_every_poll = bool(probes and probes.resolve_every_poll)
+    step_peaks = StepPeaks() if probes and probes.step_peaks else None
+    if step_peaks is not None:
+        step_peaks.install()
     traced: list[tracemalloc.Snapshot] = []
     settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
@@ -505,6 +554,8 @@ def run(
                 **accounted,
                 **glibc_heap(),
                 **rss_parts(),
+                # --step-peaks: each step's own peak, and the poll's kept across its resets.
+                **(step_peaks.take() if step_peaks is not None else {}),
             }
             rows.append(row)
             if tracemalloc.is_tracing():
@@ -573,6 +624,11 @@ def main(argv: list[str]) -> int:
         type=lambda text: [int(n) for n in text.split(",")],
         default=[],
         help="polls at which to print tracemalloc's largest growths (comma-separated)",
+    )
+    parser.add_argument(
+        "--step-peaks",
+        action="store_true",
+        help="with --trace-from: record the Python heap's peak inside resolution and alerts",
     )
     parser.add_argument(
         "--duckdb",

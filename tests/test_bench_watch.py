@@ -120,3 +120,18 @@ def test_day_every_dates_the_feeds_entries_a_day_apart_every_n_entries() -> None
     assert apart.published(1) == apart.published(10) == "Tue, 01 Oct 2030 10:00:00 GMT"
     assert apart.published(11) == "Wed, 02 Oct 2030 10:00:00 GMT"
     assert together.published(500) == together.published(1)  # the default: one day
+
+
+def test_step_peaks_record_the_heap_peak_inside_resolution_and_alerts(tmp_path: Path) -> None:
+    """`--step-peaks`: tracing from poll 2, polls 3 and 4 record how far the Python heap
+    rose inside resolution and inside the alerts (poll 1, untraced, records 0), and the
+    poll's own peak is kept across the steps' resets (never below a step's rise)."""
+    polls = tmp_path / "polls.csv"
+    done = _bench_watch(["--polls", "4", "--csv", str(polls), "--trace-from", "2", "--step-peaks"])
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(polls.open()))
+    steps = ("resolve_store_peak_mb", "record_alerts_peak_mb")
+    assert all(float(rows[0][step]) == 0 for step in steps)
+    for row in rows[2:]:
+        assert all(float(row[step]) > 0 for step in steps)
+        assert float(row["py_peak_mb"]) >= max(float(row[step]) for step in steps)
