@@ -7,7 +7,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--trace-from N --trace-at N,N,...]
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
-                                               [--step-peaks]
+                                               [--step-peaks] [--step-peak MODULE:NAME ...]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -35,6 +35,12 @@ feed gaining entries after poll N (it then answers 304), which tells growth with
 store from growth with the number of polls; `--resolve-every-poll` keeps resolving in
 polls that store nothing; `--duckdb` runs a statement on every open (a probe of DuckDB's
 settings).
+
+`--step-peaks` (with `--trace-from`) also records, per poll, the most the Python heap grew
+inside each of `finish`'s two steps, resolution (`sitrep.finish.resolve_store`) and the
+alerts (`record_alerts`), above what it held when the step began: which step's working
+set follows the store. `--step-peak MODULE:NAME` does the same for any function (as
+called from MODULE), also one inside another measured step.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import csv
 import ctypes
 import ctypes.util
 import gc
+import importlib
 import json
 import statistics
 import sys
@@ -52,6 +59,7 @@ import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -295,46 +303,65 @@ def duckdb_on_every_open(statements: list[str]) -> None:
     store_db._open = _open
 
 
+FINISH_STEPS = ("sitrep.finish:resolve_store", "sitrep.finish:record_alerts")
+
+
+@dataclass(slots=True)
+class _OpenStep:
+    name: str
+    start: int  # bytes traced when the step began
+    high: int  # the most traced since it began (across the resets of steps inside it)
+
+
 class StepPeaks:
-    """Per poll, the Python heap's peak inside each of `finish`'s two steps above what it
-    held when the step began (tracemalloc's peak is reset at each step's start), and the
-    poll's own peak kept across those resets. Records nothing while tracemalloc is off."""
+    """Per poll, the Python heap's peak inside each named step above what it held when the
+    step began, and the poll's own peak. tracemalloc keeps one peak, reset at each step's
+    start; the peak reached until then is first credited to the steps still open (a step
+    inside another) and to the poll, so every one keeps its own. Steps are `module:name`,
+    wrapped where they are looked up (`sitrep.store.incremental:dated_stories` measures
+    the calls made from that module). Records nothing while tracemalloc is off."""
 
-    STEPS = ("resolve_store", "record_alerts")
-
-    def __init__(self) -> None:
+    def __init__(self, steps: list[str]) -> None:
+        self.names = steps
         self.steps: dict[str, float] = {}
+        self.open: list[_OpenStep] = []
         self.poll_peak = 0
+
+    def _credit(self, peak: int) -> None:
+        self.poll_peak = max(self.poll_peak, peak)
+        for step in self.open:
+            step.high = max(step.high, peak)
 
     def wrap(self, name: str, step: Callable[..., Any]) -> Callable[..., Any]:
         def measured_step(*args: Any, **kwargs: Any) -> Any:
             if not tracemalloc.is_tracing():
                 return step(*args, **kwargs)
             start, peak_before = tracemalloc.get_traced_memory()
-            self.poll_peak = max(self.poll_peak, peak_before)
+            self._credit(peak_before)
             tracemalloc.reset_peak()
+            self.open.append(_OpenStep(name, start, start))
             try:
                 return step(*args, **kwargs)
             finally:
-                peak = tracemalloc.get_traced_memory()[1]
-                self.poll_peak = max(self.poll_peak, peak)
-                grown = round((peak - start) / 2**20, 2)
+                self._credit(tracemalloc.get_traced_memory()[1])
+                done = self.open.pop()
+                grown = round((done.high - done.start) / 2**20, 2)
                 self.steps[name] = max(self.steps.get(name, 0.0), grown)
 
         return measured_step
 
     def install(self) -> None:
-        """Wrap the steps where `finish` looks them up (its module's names)."""
-        import sitrep.finish as finishing
-
-        for name in self.STEPS:
-            setattr(finishing, name, self.wrap(name, getattr(finishing, name)))
+        """Wrap each step in the module that looks it up."""
+        for spec in self.names:
+            module_name, _, name = spec.partition(":")
+            module = importlib.import_module(module_name)
+            setattr(module, name, self.wrap(spec, getattr(module, name)))
 
     def take(self) -> dict[str, float]:
-        """This poll's step peaks (MB, 0 for a step that did not run) and the poll's own
-        peak; then starts the next poll afresh."""
+        """This poll's step peaks (MB, by the step's name less its module; 0 for a step
+        that did not run) and the poll's own peak; then starts the next poll afresh."""
         poll_peak = max(self.poll_peak, tracemalloc.get_traced_memory()[1])
-        found = {f"{name}_peak_mb": self.steps.get(name, 0.0) for name in self.STEPS}
+        found = {f"{n.partition(':')[2]}_peak_mb": self.steps.get(n, 0.0) for n in self.names}
         found["py_peak_mb"] = round(poll_peak / 2**20, 2)
         self.steps, self.poll_peak = {}, 0
         return found
@@ -491,7 +518,11 @@ def run(
     trace_at = set(probes.trace_at) if probes else set()
     news_until = probes.news_until if probes else 0
     resolve_every_poll = bool(probes and probes.resolve_every_poll)
-    step_peaks = StepPeaks() if probes and probes.step_peaks else None
+    steps = [
+        *(FINISH_STEPS if probes and probes.step_peaks else ()),
+        *(probes.step_peak if probes else ()),
+    ]
+    step_peaks = StepPeaks(steps) if steps else None
     if step_peaks is not None:
         step_peaks.install()
     traced: list[tracemalloc.Snapshot] = []
@@ -629,6 +660,14 @@ def main(argv: list[str]) -> int:
         "--step-peaks",
         action="store_true",
         help="with --trace-from: record the Python heap's peak inside resolution and alerts",
+    )
+    parser.add_argument(
+        "--step-peak",
+        action="append",
+        default=[],
+        metavar="MODULE:NAME",
+        help="with --trace-from: record the Python heap's peak inside this function too, "
+        "as called from MODULE (sitrep.store.incremental:_restory)",
     )
     parser.add_argument(
         "--duckdb",
