@@ -8,6 +8,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
                                                [--step-peaks] [--step-peak MODULE:NAME ...]
+                                               [--distinct]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -50,8 +51,10 @@ import csv
 import ctypes
 import ctypes.util
 import gc
+import html
 import importlib
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -124,7 +127,10 @@ def vocab_strings(watcher: Watcher) -> int:
 
 
 def article_text(n: int) -> str:
-    """Invented reporting, different for every n (so no article is a copy of another)."""
+    """Invented reporting, a different text for every n, but near-identical ones: word
+    3-grams shared at a Jaccard of 0.5 or more, so the deduplicator finds every entry a copy
+    of every other (one copy group holding the whole feed). The default, which the numbers
+    in docs/performance.md before "Stories day by day" were measured with."""
     place, act = PLACES[n % len(PLACES)], ACTS[n % len(ACTS)]
     return (
         f"Russian forces {act} the city of {place} overnight, regional officials said on "
@@ -136,13 +142,49 @@ def article_text(n: int) -> str:
     )
 
 
+# `--distinct`: the slots of the sentences after the lead, each drawn per entry (seeded by
+# its number), so two entries share few word 3-grams beyond their lead.
+WHO = ["Residents", "Medics", "Volunteers", "Engineers", "Teachers", "Drivers", "Farmers",
+       "Firefighters", "Nurses", "Clerks", "Students", "Pensioners"]  # fmt: skip
+DID = ["described", "reported", "recalled", "counted", "photographed", "mapped", "inspected",
+       "cleared", "repaired", "listed", "measured", "documented"]  # fmt: skip
+WHAT = ["broken windows", "burnt cars", "damaged roofs", "fresh craters", "fallen power lines",
+        "burst water pipes", "shattered shop fronts", "a gutted school gym", "bus shelters",
+        "a leaking gas main", "a cracked bridge", "two warehouses"]  # fmt: skip
+WHERE = ["near the station", "by the river", "along the main road", "behind the market",
+         "outside the clinic", "in the old town", "at the port", "beside the park",
+         "around the depot", "past the stadium", "under the overpass",
+         "off the ring road"]  # fmt: skip
+WHEN = ["before noon", "after midnight", "at first light", "by evening", "during the curfew",
+        "within hours", "on Monday", "on Tuesday", "at dusk", "before the rain",
+        "after the sirens", "by the weekend"]  # fmt: skip
+
+
+def distinct_article_text(n: int) -> str:
+    """Invented reporting whose entries are no copies of one another: the lead names the
+    act and the place (what stories are made of, shared by one entry in 28), and six
+    sentences drawn per entry tell the details, so the texts share few word 3-grams."""
+    place, act = PLACES[n % len(PLACES)], ACTS[n % len(ACTS)]
+    draw = random.Random(n)
+    details = " ".join(
+        f"{draw.choice(WHO)} {draw.choice(DID)} {draw.choice(WHAT)} {draw.choice(WHERE)} "
+        f"{draw.choice(WHEN)}."
+        for _ in range(6)
+    )
+    return (
+        f"Russian forces {act} the city of {place} overnight, regional officials said. "
+        f"{details} Report number {n} ends here."
+    )
+
+
 class Feed:
     """The feed's entries: `newest` grows by one before every poll (until `--news-until`).
     Its ETag names the newest entry, so an unchanged feed is answered 304."""
 
-    def __init__(self, size: int, day_every: int = 0) -> None:
+    def __init__(self, size: int, day_every: int = 0, distinct: bool = False) -> None:
         self.size = size
         self.day_every = day_every
+        self.distinct = distinct
         self.newest = 0
         self.base = ""
 
@@ -153,6 +195,10 @@ class Feed:
         day = (n - 1) // self.day_every if self.day_every else 0
         stamp = datetime(2030, 10, 1, 10, tzinfo=UTC) + timedelta(days=day)
         return format_datetime(stamp, usegmt=True)
+
+    def text(self, n: int) -> str:
+        """Entry n's article text (`--distinct`: no copy of another entry's)."""
+        return distinct_article_text(n) if self.distinct else article_text(n)
 
     def etag(self) -> str:
         return f'"bench-{self.newest}"'
@@ -183,9 +229,10 @@ def _handler(feed: Feed) -> type[BaseHTTPRequestHandler]:
                 self._send("application/rss+xml", feed.rss(), feed.etag())
             elif self.path.startswith("/a/") and self.path.endswith(".html"):
                 n = int(self.path[3:-5])
+                text = html.escape(feed.text(n), quote=False)
                 body = (
                     f"<!doctype html><html><head><title>Strike report {n}</title></head>"
-                    f"<body><article><h1>Strike report {n}</h1><p>{article_text(n)}</p>"
+                    f"<body><article><h1>Strike report {n}</h1><p>{text}</p>"
                     "</article></body></html>"
                 )
                 self._send("text/html; charset=utf-8", body.encode())
@@ -532,7 +579,7 @@ def run(
     # What `sitrep watch` and `serve --watch` do at their start (--set
     # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
     fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
-    feed = Feed(feed_size, probes.day_every if probes else 0)
+    feed = Feed(feed_size, probes.day_every if probes else 0, bool(probes and probes.distinct))
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
         # By default each poll opens the file, as `sitrep watch` does.
@@ -621,6 +668,12 @@ def main(argv: list[str]) -> int:
         default=0,
         metavar="N",
         help="entries' pubDate a day later every N entries (default: all on one day)",
+    )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="entries that are no copies of one another (default: near-identical texts, "
+        "which the deduplicator groups into one copy group)",
     )
     parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"

@@ -10,11 +10,15 @@ import os
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+
+from sitrep.resolve.dedup import Deduplicator, jaccard_sorted
+from sitrep.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -175,3 +179,36 @@ def test_step_peaks_of_a_step_inside_another_are_each_their_own() -> None:
         assert peaks.take()["outer_peak_mb"] == 0.0  # nothing ran in this poll
     finally:
         tracemalloc.stop()
+
+
+def test_distinct_entries_are_no_copies_while_the_default_ones_all_are() -> None:
+    """The default feed's texts are near-identical (every pair a copy by the deduplicator's
+    Jaccard: one copy group holding the feed); `--distinct` texts share a lead per place
+    and act but no pair reaches the threshold."""
+    bench = _bench_module()
+    settings = load_settings().resolve
+    dedup = Deduplicator(settings)
+
+    def most_alike(text_of: Callable[[int], str]) -> tuple[float, float]:
+        shingles = [dedup.signature(text_of(n))[1] for n in range(1, 61)]
+        found = [jaccard_sorted(a, b) for i, a in enumerate(shingles) for b in shingles[:i]]
+        return min(found), max(found)
+
+    assert most_alike(bench.article_text)[0] >= settings.dedup_threshold
+    assert most_alike(bench.distinct_article_text)[1] < settings.dedup_threshold
+    feed = bench.Feed(20, distinct=True)
+    assert feed.text(5) == bench.distinct_article_text(5) != bench.Feed(20).text(5)
+
+
+def test_bench_watch_distinct_feed_stores_no_copies(tmp_path: Path) -> None:
+    db = tmp_path / "bench.duckdb"
+    done = _bench_watch(["--polls", "3", "--db", str(db), "--distinct"])
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT count(*), count(duplicate_of), count(DISTINCT text) FROM articles"
+        ).fetchone()
+    finally:
+        con.close()
+    assert stored == (3, 0, 3)
