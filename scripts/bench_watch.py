@@ -5,6 +5,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--set SECTION.KEY=VALUE ...]
                                                [--clear-caches] [--malloc-trim]
                                                [--trace-from N --trace-at N,N,...]
+                                               [--trace-frames N]
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
                                                [--step-peaks] [--step-peak MODULE:NAME ...]
@@ -421,15 +422,21 @@ def malloc_trim() -> None:
 
 
 def trace_report(since: tracemalloc.Snapshot, poll: int, top: int = 15) -> None:
-    """The largest growths of Python allocations since `since`, by line, to stderr."""
+    """The largest growths of Python allocations since `since`, to stderr: by line, or by
+    traceback (its innermost frames first) when tracemalloc keeps more than one frame
+    (`--trace-frames`)."""
     now = tracemalloc.take_snapshot().filter_traces(
         [tracemalloc.Filter(False, tracemalloc.__file__)]
     )
-    stats = now.compare_to(since, "lineno")
+    by_traceback = tracemalloc.get_traceback_limit() > 1
+    stats = now.compare_to(since, "traceback" if by_traceback else "lineno")
     total = sum(s.size_diff for s in stats)
     print(f"# tracemalloc, poll {poll}: {total / 1024:+.0f} KB since the start", file=sys.stderr)
     for stat in stats[:top]:
         print(f"#   {stat}", file=sys.stderr)
+        if by_traceback:
+            for line in stat.traceback.format(most_recent_first=True):
+                print(f"#     {line.strip()}", file=sys.stderr)
 
 
 def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
@@ -605,7 +612,7 @@ def run(
             if trim:
                 malloc_trim()
             if trace_from and report.number == trace_from:
-                tracemalloc.start()
+                tracemalloc.start(probes.trace_frames if probes else 1)
                 traced.append(tracemalloc.take_snapshot())
             elif traced and report.number in trace_at:
                 trace_report(traced[0], report.number)
@@ -703,6 +710,14 @@ def main(argv: list[str]) -> int:
         help="resolve the store in every poll, also one that stored nothing",
     )
     parser.add_argument("--trace-from", type=int, default=0, help="start tracemalloc here")
+    parser.add_argument(
+        "--trace-frames",
+        type=int,
+        default=1,
+        metavar="N",
+        help="frames tracemalloc keeps per allocation; above 1, --trace-at reports growth "
+        "by traceback instead of by line",
+    )
     parser.add_argument(
         "--trace-at",
         type=lambda text: [int(n) for n in text.split(",")],

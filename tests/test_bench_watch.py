@@ -212,3 +212,16 @@ def test_bench_watch_distinct_feed_stores_no_copies(tmp_path: Path) -> None:
     finally:
         con.close()
     assert stored == (3, 0, 3)
+
+
+def test_trace_frames_reports_growth_by_traceback(tmp_path: Path) -> None:
+    """`--trace-frames 4`: the growths printed at `--trace-at` come with their tracebacks
+    (by line, the default, they do not: see the probes test above)."""
+    done = _bench_watch(["--polls", "3", "--trace-from", "1", "--trace-at", "3"])
+    assert done.returncode == 0, done.stderr
+    assert "# tracemalloc, poll 3:" in done.stderr and '#     File "' not in done.stderr
+    framed = _bench_watch(
+        ["--polls", "3", "--trace-from", "1", "--trace-at", "3", "--trace-frames", "4"]
+    )
+    assert framed.returncode == 0, framed.stderr
+    assert "# tracemalloc, poll 3:" in framed.stderr and '#     File "' in framed.stderr
