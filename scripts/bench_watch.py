@@ -55,6 +55,7 @@ import gc
 import html
 import importlib
 import json
+import linecache
 import random
 import statistics
 import sys
@@ -425,18 +426,27 @@ def trace_report(since: tracemalloc.Snapshot, poll: int, top: int = 15) -> None:
     """The largest growths of Python allocations since `since`, to stderr: by line, or by
     traceback (its innermost frames first) when tracemalloc keeps more than one frame
     (`--trace-frames`)."""
+    # Not the tracer's own memory, nor the source lines an earlier report read to print
+    # its tracebacks (linecache keeps them).
     now = tracemalloc.take_snapshot().filter_traces(
-        [tracemalloc.Filter(False, tracemalloc.__file__)]
+        [
+            tracemalloc.Filter(False, tracemalloc.__file__),
+            tracemalloc.Filter(False, linecache.__file__),
+        ]
     )
     by_traceback = tracemalloc.get_traceback_limit() > 1
     stats = now.compare_to(since, "traceback" if by_traceback else "lineno")
     total = sum(s.size_diff for s in stats)
     print(f"# tracemalloc, poll {poll}: {total / 1024:+.0f} KB since the start", file=sys.stderr)
     for stat in stats[:top]:
-        print(f"#   {stat}", file=sys.stderr)
-        if by_traceback:
-            for line in stat.traceback.format(most_recent_first=True):
-                print(f"#     {line.strip()}", file=sys.stderr)
+        if not by_traceback:
+            print(f"#   {stat}", file=sys.stderr)
+            continue
+        print(
+            f"#   {stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks", file=sys.stderr
+        )
+        for line in stat.traceback.format(most_recent_first=True):
+            print(f"#     {line.strip()}", file=sys.stderr)
 
 
 def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
