@@ -134,4 +134,5 @@ def test_fast_caches_forget_when_full_and_answer_the_same(
         assert _annotations(fast, [text]) == _annotations(stock, [text])
         # Emptied before a document once full: at most one document's keys over the bound.
         assert len(ruler._keys) < 12 + longest and len(lemmatizer._lemmas) < 12 + longest
+        assert len(lemmatizer.stock.cache) < 12 + longest  # the stock one's with it
     assert len(ruler._keys) > 0  # still caching between the clears

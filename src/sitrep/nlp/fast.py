@@ -303,7 +303,12 @@ class FastLemmatizer:
         if not len(doc):
             return doc
         if len(self._lemmas) >= self.max_cached_keys:
-            self._lemmas.clear()  # refills with the forms that come back (MAX_CACHED_KEYS)
+            # Refills with the forms that come back (MAX_CACHED_KEYS); the stock component's
+            # own cache, filled only by our misses, with it.
+            self._lemmas.clear()
+            stock_cache = getattr(self.stock, "cache", None)
+            if isinstance(stock_cache, dict):
+                stock_cache.clear()
         rows = doc.to_array(_LEMMA_KEY)
         lemmas = self._lemmas
         out: list[int] = []
