@@ -5,8 +5,11 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--set SECTION.KEY=VALUE ...]
                                                [--clear-caches] [--malloc-trim]
                                                [--trace-from N --trace-at N,N,...]
+                                               [--trace-frames N]
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
+                                               [--step-peaks] [--step-peak MODULE:NAME ...]
+                                               [--distinct]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -34,6 +37,12 @@ feed gaining entries after poll N (it then answers 304), which tells growth with
 store from growth with the number of polls; `--resolve-every-poll` keeps resolving in
 polls that store nothing; `--duckdb` runs a statement on every open (a probe of DuckDB's
 settings).
+
+`--step-peaks` (with `--trace-from`) also records, per poll, the most the Python heap grew
+inside each of `finish`'s two steps, resolution (`sitrep.finish.resolve_store`) and the
+alerts (`record_alerts`), above what it held when the step began: which step's working
+set follows the store. `--step-peak MODULE:NAME` does the same for any function (as
+called from MODULE), also one inside another measured step.
 """
 
 from __future__ import annotations
@@ -43,7 +52,11 @@ import csv
 import ctypes
 import ctypes.util
 import gc
+import html
+import importlib
 import json
+import linecache
+import random
 import statistics
 import sys
 import tempfile
@@ -51,6 +64,7 @@ import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,7 +129,10 @@ def vocab_strings(watcher: Watcher) -> int:
 
 
 def article_text(n: int) -> str:
-    """Invented reporting, different for every n (so no article is a copy of another)."""
+    """Invented reporting, a different text for every n, but near-identical ones: word
+    3-grams shared at a Jaccard of 0.5 or more, so the deduplicator finds every entry a copy
+    of every other (one copy group holding the whole feed). The default, which the numbers
+    in docs/performance.md before "Stories day by day" were measured with."""
     place, act = PLACES[n % len(PLACES)], ACTS[n % len(ACTS)]
     return (
         f"Russian forces {act} the city of {place} overnight, regional officials said on "
@@ -127,13 +144,49 @@ def article_text(n: int) -> str:
     )
 
 
+# `--distinct`: the slots of the sentences after the lead, each drawn per entry (seeded by
+# its number), so two entries share few word 3-grams beyond their lead.
+WHO = ["Residents", "Medics", "Volunteers", "Engineers", "Teachers", "Drivers", "Farmers",
+       "Firefighters", "Nurses", "Clerks", "Students", "Pensioners"]  # fmt: skip
+DID = ["described", "reported", "recalled", "counted", "photographed", "mapped", "inspected",
+       "cleared", "repaired", "listed", "measured", "documented"]  # fmt: skip
+WHAT = ["broken windows", "burnt cars", "damaged roofs", "fresh craters", "fallen power lines",
+        "burst water pipes", "shattered shop fronts", "a gutted school gym", "bus shelters",
+        "a leaking gas main", "a cracked bridge", "two warehouses"]  # fmt: skip
+WHERE = ["near the station", "by the river", "along the main road", "behind the market",
+         "outside the clinic", "in the old town", "at the port", "beside the park",
+         "around the depot", "past the stadium", "under the overpass",
+         "off the ring road"]  # fmt: skip
+WHEN = ["before noon", "after midnight", "at first light", "by evening", "during the curfew",
+        "within hours", "on Monday", "on Tuesday", "at dusk", "before the rain",
+        "after the sirens", "by the weekend"]  # fmt: skip
+
+
+def distinct_article_text(n: int) -> str:
+    """Invented reporting whose entries are no copies of one another: the lead names the
+    act and the place (what stories are made of, shared by one entry in 28), and six
+    sentences drawn per entry tell the details, so the texts share few word 3-grams."""
+    place, act = PLACES[n % len(PLACES)], ACTS[n % len(ACTS)]
+    draw = random.Random(n)
+    details = " ".join(
+        f"{draw.choice(WHO)} {draw.choice(DID)} {draw.choice(WHAT)} {draw.choice(WHERE)} "
+        f"{draw.choice(WHEN)}."
+        for _ in range(6)
+    )
+    return (
+        f"Russian forces {act} the city of {place} overnight, regional officials said. "
+        f"{details} Report number {n} ends here."
+    )
+
+
 class Feed:
     """The feed's entries: `newest` grows by one before every poll (until `--news-until`).
     Its ETag names the newest entry, so an unchanged feed is answered 304."""
 
-    def __init__(self, size: int, day_every: int = 0) -> None:
+    def __init__(self, size: int, day_every: int = 0, distinct: bool = False) -> None:
         self.size = size
         self.day_every = day_every
+        self.distinct = distinct
         self.newest = 0
         self.base = ""
 
@@ -144,6 +197,10 @@ class Feed:
         day = (n - 1) // self.day_every if self.day_every else 0
         stamp = datetime(2030, 10, 1, 10, tzinfo=UTC) + timedelta(days=day)
         return format_datetime(stamp, usegmt=True)
+
+    def text(self, n: int) -> str:
+        """Entry n's article text (`--distinct`: no copy of another entry's)."""
+        return distinct_article_text(n) if self.distinct else article_text(n)
 
     def etag(self) -> str:
         return f'"bench-{self.newest}"'
@@ -174,9 +231,10 @@ def _handler(feed: Feed) -> type[BaseHTTPRequestHandler]:
                 self._send("application/rss+xml", feed.rss(), feed.etag())
             elif self.path.startswith("/a/") and self.path.endswith(".html"):
                 n = int(self.path[3:-5])
+                text = html.escape(feed.text(n), quote=False)
                 body = (
                     f"<!doctype html><html><head><title>Strike report {n}</title></head>"
-                    f"<body><article><h1>Strike report {n}</h1><p>{article_text(n)}</p>"
+                    f"<body><article><h1>Strike report {n}</h1><p>{text}</p>"
                     "</article></body></html>"
                 )
                 self._send("text/html; charset=utf-8", body.encode())
@@ -294,6 +352,70 @@ def duckdb_on_every_open(statements: list[str]) -> None:
     store_db._open = _open
 
 
+FINISH_STEPS = ("sitrep.finish:resolve_store", "sitrep.finish:record_alerts")
+
+
+@dataclass(slots=True)
+class _OpenStep:
+    name: str
+    start: int  # bytes traced when the step began
+    high: int  # the most traced since it began (across the resets of steps inside it)
+
+
+class StepPeaks:
+    """Per poll, the Python heap's peak inside each named step above what it held when the
+    step began, and the poll's own peak. tracemalloc keeps one peak, reset at each step's
+    start; the peak reached until then is first credited to the steps still open (a step
+    inside another) and to the poll, so every one keeps its own. Steps are `module:name`,
+    wrapped where they are looked up (`sitrep.store.incremental:dated_stories` measures
+    the calls made from that module). Records nothing while tracemalloc is off."""
+
+    def __init__(self, steps: list[str]) -> None:
+        self.names = steps
+        self.steps: dict[str, float] = {}
+        self.open: list[_OpenStep] = []
+        self.poll_peak = 0
+
+    def _credit(self, peak: int) -> None:
+        self.poll_peak = max(self.poll_peak, peak)
+        for step in self.open:
+            step.high = max(step.high, peak)
+
+    def wrap(self, name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        def measured_step(*args: Any, **kwargs: Any) -> Any:
+            if not tracemalloc.is_tracing():
+                return step(*args, **kwargs)
+            start, peak_before = tracemalloc.get_traced_memory()
+            self._credit(peak_before)
+            tracemalloc.reset_peak()
+            self.open.append(_OpenStep(name, start, start))
+            try:
+                return step(*args, **kwargs)
+            finally:
+                self._credit(tracemalloc.get_traced_memory()[1])
+                done = self.open.pop()
+                grown = round((done.high - done.start) / 2**20, 2)
+                self.steps[name] = max(self.steps.get(name, 0.0), grown)
+
+        return measured_step
+
+    def install(self) -> None:
+        """Wrap each step in the module that looks it up."""
+        for spec in self.names:
+            module_name, _, name = spec.partition(":")
+            module = importlib.import_module(module_name)
+            setattr(module, name, self.wrap(spec, getattr(module, name)))
+
+    def take(self) -> dict[str, float]:
+        """This poll's step peaks (MB, by the step's name less its module; 0 for a step
+        that did not run) and the poll's own peak; then starts the next poll afresh."""
+        poll_peak = max(self.poll_peak, tracemalloc.get_traced_memory()[1])
+        found = {f"{n.partition(':')[2]}_peak_mb": self.steps.get(n, 0.0) for n in self.names}
+        found["py_peak_mb"] = round(poll_peak / 2**20, 2)
+        self.steps, self.poll_peak = {}, 0
+        return found
+
+
 def malloc_trim() -> None:
     """Hand glibc's free heap pages back to the system (a probe of fragmentation)."""
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -301,15 +423,30 @@ def malloc_trim() -> None:
 
 
 def trace_report(since: tracemalloc.Snapshot, poll: int, top: int = 15) -> None:
-    """The largest growths of Python allocations since `since`, by line, to stderr."""
+    """The largest growths of Python allocations since `since`, to stderr: by line, or by
+    traceback (its innermost frames first) when tracemalloc keeps more than one frame
+    (`--trace-frames`)."""
+    # Not the tracer's own memory, nor the source lines an earlier report read to print
+    # its tracebacks (linecache keeps them).
     now = tracemalloc.take_snapshot().filter_traces(
-        [tracemalloc.Filter(False, tracemalloc.__file__)]
+        [
+            tracemalloc.Filter(False, tracemalloc.__file__),
+            tracemalloc.Filter(False, linecache.__file__),
+        ]
     )
-    stats = now.compare_to(since, "lineno")
+    by_traceback = tracemalloc.get_traceback_limit() > 1
+    stats = now.compare_to(since, "traceback" if by_traceback else "lineno")
     total = sum(s.size_diff for s in stats)
     print(f"# tracemalloc, poll {poll}: {total / 1024:+.0f} KB since the start", file=sys.stderr)
     for stat in stats[:top]:
-        print(f"#   {stat}", file=sys.stderr)
+        if not by_traceback:
+            print(f"#   {stat}", file=sys.stderr)
+            continue
+        print(
+            f"#   {stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks", file=sys.stderr
+        )
+        for line in stat.traceback.format(most_recent_first=True):
+            print(f"#     {line.strip()}", file=sys.stderr)
 
 
 def summary(rows: list[dict[str, float]], db: Path) -> dict[str, Any]:
@@ -445,6 +582,13 @@ def run(
     trace_at = set(probes.trace_at) if probes else set()
     news_until = probes.news_until if probes else 0
     resolve_every_poll = bool(probes and probes.resolve_every_poll)
+    steps = [
+        *(FINISH_STEPS if probes and probes.step_peaks else ()),
+        *(probes.step_peak if probes else ()),
+    ]
+    step_peaks = StepPeaks(steps) if steps else None
+    if step_peaks is not None:
+        step_peaks.install()
     traced: list[tracemalloc.Snapshot] = []
     settings = load_settings(overrides=overrides).with_overrides(
         {"ingest": {"allow_private": True}, "watch": {"settle_seconds": 0.0}}
@@ -452,7 +596,7 @@ def run(
     # What `sitrep watch` and `serve --watch` do at their start (--set
     # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
     fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
-    feed = Feed(feed_size, probes.day_every if probes else 0)
+    feed = Feed(feed_size, probes.day_every if probes else 0, bool(probes and probes.distinct))
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
         # By default each poll opens the file, as `sitrep watch` does.
@@ -478,7 +622,7 @@ def run(
             if trim:
                 malloc_trim()
             if trace_from and report.number == trace_from:
-                tracemalloc.start()
+                tracemalloc.start(probes.trace_frames if probes else 1)
                 traced.append(tracemalloc.take_snapshot())
             elif traced and report.number in trace_at:
                 trace_report(traced[0], report.number)
@@ -505,6 +649,8 @@ def run(
                 **accounted,
                 **glibc_heap(),
                 **rss_parts(),
+                # --step-peaks: each step's own peak, and the poll's kept across its resets.
+                **(step_peaks.take() if step_peaks is not None else {}),
             }
             rows.append(row)
             if tracemalloc.is_tracing():
@@ -541,6 +687,12 @@ def main(argv: list[str]) -> int:
         help="entries' pubDate a day later every N entries (default: all on one day)",
     )
     parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="entries that are no copies of one another (default: near-identical texts, "
+        "which the deduplicator groups into one copy group)",
+    )
+    parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"
     )
     parser.add_argument(
@@ -569,10 +721,31 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--trace-from", type=int, default=0, help="start tracemalloc here")
     parser.add_argument(
+        "--trace-frames",
+        type=int,
+        default=1,
+        metavar="N",
+        help="frames tracemalloc keeps per allocation; above 1, --trace-at reports growth "
+        "by traceback instead of by line",
+    )
+    parser.add_argument(
         "--trace-at",
         type=lambda text: [int(n) for n in text.split(",")],
         default=[],
         help="polls at which to print tracemalloc's largest growths (comma-separated)",
+    )
+    parser.add_argument(
+        "--step-peaks",
+        action="store_true",
+        help="with --trace-from: record the Python heap's peak inside resolution and alerts",
+    )
+    parser.add_argument(
+        "--step-peak",
+        action="append",
+        default=[],
+        metavar="MODULE:NAME",
+        help="with --trace-from: record the Python heap's peak inside this function too, "
+        "as called from MODULE (sitrep.store.incremental:_restory)",
     )
     parser.add_argument(
         "--duckdb",

@@ -9,12 +9,28 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from sitrep.resolve.dedup import Deduplicator, jaccard_sorted
+from sitrep.settings import load_settings
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench_module() -> Any:
+    """scripts/bench_watch.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up there
+    spec.loader.exec_module(bench)
+    return bench
 
 
 def _bench_watch(args: list[str]) -> subprocess.CompletedProcess[str]:
@@ -68,10 +84,7 @@ def test_bench_watch_probes_run_and_report_what_grows(tmp_path: Path) -> None:
 
 
 def test_growth_by_window_is_the_slope_of_each_hundred_polls_after_the_first() -> None:
-    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench_module()
     # Flat for 100 polls, rising 1 MB a poll for 100, flat again for the last 50.
     mb = [500.0] * 100 + [500.0 + n for n in range(100)] + [600.0] * 50
     found = bench.windows(mb)
@@ -112,11 +125,103 @@ def test_bench_watch_feed_that_stops_adding_news_is_answered_not_modified(
 
 
 def test_day_every_dates_the_feeds_entries_a_day_apart_every_n_entries() -> None:
-    spec = importlib.util.spec_from_file_location("bench_watch", ROOT / "scripts/bench_watch.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench_module()
     apart, together = bench.Feed(20, 10), bench.Feed(20)
     assert apart.published(1) == apart.published(10) == "Tue, 01 Oct 2030 10:00:00 GMT"
     assert apart.published(11) == "Wed, 02 Oct 2030 10:00:00 GMT"
     assert together.published(500) == together.published(1)  # the default: one day
+
+
+def test_step_peaks_record_the_heap_peak_inside_resolution_and_alerts(tmp_path: Path) -> None:
+    """`--step-peaks`: tracing from poll 2, polls 3 and 4 record how far the Python heap
+    rose inside resolution and inside the alerts (poll 1, untraced, records 0), and the
+    poll's own peak is kept across the steps' resets (never below a step's rise); a step
+    inside resolution (`--step-peak`) never rises above it."""
+    polls = tmp_path / "polls.csv"
+    done = _bench_watch(
+        ["--polls", "4", "--csv", str(polls), "--trace-from", "2", "--step-peaks"]
+        + ["--step-peak", "sitrep.store.incremental:_restory"]
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(polls.open()))
+    steps = ("resolve_store_peak_mb", "record_alerts_peak_mb", "_restory_peak_mb")
+    assert all(float(rows[0][step]) == 0 for step in steps)
+    for row in rows[2:]:
+        assert all(float(row[step]) > 0 for step in steps)
+        assert float(row["py_peak_mb"]) >= max(float(row[step]) for step in steps)
+        assert float(row["resolve_store_peak_mb"]) >= float(row["_restory_peak_mb"])
+
+
+def test_step_peaks_of_a_step_inside_another_are_each_their_own() -> None:
+    """The outer step holds 1 MB and calls the inner one, which rises 2 MB and frees it:
+    the inner step's peak is 2 MB, the outer's 3 MB (the inner's reset does not lose it),
+    the poll's at least that; the next poll starts afresh."""
+    bench = _bench_module()
+    peaks = bench.StepPeaks(["m:outer", "m:inner"])
+
+    def inner() -> int:
+        return len(bytearray(2 * 2**20))
+
+    measured_inner = peaks.wrap("m:inner", inner)
+
+    def outer() -> int:
+        held = bytearray(2**20)
+        return len(held) + measured_inner()
+
+    tracemalloc.start()
+    try:
+        peaks.wrap("m:outer", outer)()
+        found = peaks.take()
+        assert 2.0 <= found["inner_peak_mb"] < 2.1
+        assert 3.0 <= found["outer_peak_mb"] < 3.1
+        assert found["py_peak_mb"] >= 3.0
+        tracemalloc.reset_peak()
+        assert peaks.take()["outer_peak_mb"] == 0.0  # nothing ran in this poll
+    finally:
+        tracemalloc.stop()
+
+
+def test_distinct_entries_are_no_copies_while_the_default_ones_all_are() -> None:
+    """The default feed's texts are near-identical (every pair a copy by the deduplicator's
+    Jaccard: one copy group holding the feed); `--distinct` texts share a lead per place
+    and act but no pair reaches the threshold."""
+    bench = _bench_module()
+    settings = load_settings().resolve
+    dedup = Deduplicator(settings)
+
+    def most_alike(text_of: Callable[[int], str]) -> tuple[float, float]:
+        shingles = [dedup.signature(text_of(n))[1] for n in range(1, 61)]
+        found = [jaccard_sorted(a, b) for i, a in enumerate(shingles) for b in shingles[:i]]
+        return min(found), max(found)
+
+    assert most_alike(bench.article_text)[0] >= settings.dedup_threshold
+    assert most_alike(bench.distinct_article_text)[1] < settings.dedup_threshold
+    feed = bench.Feed(20, distinct=True)
+    assert feed.text(5) == bench.distinct_article_text(5) != bench.Feed(20).text(5)
+
+
+def test_bench_watch_distinct_feed_stores_no_copies(tmp_path: Path) -> None:
+    db = tmp_path / "bench.duckdb"
+    done = _bench_watch(["--polls", "3", "--db", str(db), "--distinct"])
+    assert done.returncode == 0, done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT count(*), count(duplicate_of), count(DISTINCT text) FROM articles"
+        ).fetchone()
+    finally:
+        con.close()
+    assert stored == (3, 0, 3)
+
+
+def test_trace_frames_reports_growth_by_traceback(tmp_path: Path) -> None:
+    """`--trace-frames 4`: the growths printed at `--trace-at` come with their tracebacks
+    (by line, the default, they do not: see the probes test above)."""
+    done = _bench_watch(["--polls", "3", "--trace-from", "1", "--trace-at", "3"])
+    assert done.returncode == 0, done.stderr
+    assert "# tracemalloc, poll 3:" in done.stderr and '#     File "' not in done.stderr
+    framed = _bench_watch(
+        ["--polls", "3", "--trace-from", "1", "--trace-at", "3", "--trace-frames", "4"]
+    )
+    assert framed.returncode == 0, framed.stderr
+    assert "# tracemalloc, poll 3:" in framed.stderr and '#     File "' in framed.stderr

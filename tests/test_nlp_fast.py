@@ -114,3 +114,25 @@ def test_paragraph_breaks_start_sentences_at_line_breaks_and_after_datelines() -
     assert starts == ["Shelling", "ODESA", "Missiles", "Two"]
     assert len(paragraph_breaks(nlp.make_doc(""))) == 0
     assert not any(t.is_sent_start for t in paragraph_breaks(nlp.make_doc("one line two"))[1:])
+
+
+def test_fast_caches_forget_when_full_and_answer_the_same(
+    stock: Language, settings: Settings
+) -> None:
+    """A long watch meets new word forms for as long as it runs: the fast components'
+    per-key caches empty themselves at `max_cached_keys` keys, so they stay bounded, and
+    the annotations stay the stock ones."""
+    fast = spacy.load(settings.nlp.model)
+    use_fast_attribute_ruler(fast)
+    use_fast_lemma_index(fast)
+    use_fast_lemmatizer(fast)
+    ruler, lemmatizer = fast.get_pipe(FAST_ATTRIBUTE_RULER), fast.get_pipe(FAST_LEMMATIZER)
+    ruler.max_cached_keys = lemmatizer.max_cached_keys = 12
+    numbered = [f"{text} Report {n} of {n + 7} ends." for n, text in enumerate(TEXTS * 3)]
+    longest = max(len(doc) for doc in stock.pipe(numbered))
+    for text in numbered:
+        assert _annotations(fast, [text]) == _annotations(stock, [text])
+        # Emptied before a document once full: at most one document's keys over the bound.
+        assert len(ruler._keys) < 12 + longest and len(lemmatizer._lemmas) < 12 + longest
+        assert len(lemmatizer.stock.cache) < 12 + longest  # the stock one's with it
+    assert len(ruler._keys) > 0  # still caching between the clears

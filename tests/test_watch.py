@@ -423,3 +423,39 @@ def test_kill_9_mid_poll_then_restart_loses_nothing_and_stores_nothing_twice(
     assert seen == [("urn:courier:1", True), ("urn:courier:2", True)]
     linked = _rows(db, "SELECT count(*) FROM watch_seen s JOIN articles a ON a.id = s.article_id")
     assert linked == [(2,)]
+
+
+def _state_outlet(path: Path, name: str) -> None:
+    path.write_text(
+        "actors:\n"
+        f"  - {{id: INT.MED.example, name: {name}, country: null, sector: MED,"
+        " kind: outlet, state_media: true, outlet_type: outlet}\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_watcher_reads_state_media_once_and_again_when_an_actor_file_changes(
+    site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path
+) -> None:
+    """Resolution after every poll needs the state-media outlets' names: the watcher reads
+    them from the actor KB at its first resolution and keeps them (building the KB per
+    poll took ~0.4 s), until the user's actor file changes."""
+    outlets = tmp_path / "outlets.yaml"
+    _state_outlet(outlets, "Invented State Wire")
+    settings = watch_settings.with_overrides({"extract": {"actor_files": [str(outlets)]}})
+    watcher = Watcher(
+        [f"{site.base}/feed.rss"], settings, tmp_path / "w.duckdb", extractor=extractor
+    )
+    assert watcher.poll().articles == 2
+    kept = watcher._state_media
+    assert kept is not None and {"TASS", "Invented State Wire"} <= kept.names
+    site.feed_numbers = [1, 2, 3]
+    assert watcher.poll().articles == 1
+    assert watcher._state_media is kept  # resolved again, the names not read again
+    _state_outlet(outlets, "Another Invented Broadcaster")
+    site.feed_numbers = [1, 2, 3, 4]
+    assert watcher.poll().articles == 1
+    assert watcher._state_media is not None
+    assert "Another Invented Broadcaster" in watcher._state_media.names
+    assert "Invented State Wire" not in watcher._state_media.names
+    watcher.close()

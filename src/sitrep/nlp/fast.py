@@ -82,6 +82,13 @@ def _supported(token_spec: dict[str, Any]) -> bool:
     return True
 
 
+# Distinct token keys a fast component remembers before it forgets them all and starts
+# again: the caches are keyed by word form, and a long watch keeps meeting new names and
+# numbers, so unbounded they would grow for as long as it runs (~1 KB a key in all). The
+# most frequent forms come back within a few articles, so little is recomputed.
+MAX_CACHED_KEYS = 50_000
+
+
 class FastAttributeRuler:
     """The rules of a stock AttributeRuler, applied with per-key caching.
 
@@ -104,6 +111,7 @@ class FastAttributeRuler:
         self._multi_general: list[int] = []
         self._keys: dict[tuple[int, ...], Key] = {}
         self._encodings: dict[tuple[int, ...], _Encoded] = {}
+        self.max_cached_keys = MAX_CACHED_KEYS
 
     def adopt(self, ruler: AttributeRuler) -> bool:
         """Take over the rules of `ruler`; False when a rule uses a feature this class does
@@ -214,9 +222,17 @@ class FastAttributeRuler:
             found = self._encodings[ints] = self._encode(self._effect(ints))
         return found
 
+    def _forget_when_full(self) -> None:
+        """Empty the per-key caches once they hold `max_cached_keys` keys (they refill
+        with the forms that come back; the answers are the same)."""
+        if len(self._keys) >= self.max_cached_keys:
+            for cached in (self._effects, self._starts, self._keys, self._encodings):
+                cached.clear()
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        self._forget_when_full()
         rows = [tuple(r) for r in doc.to_array(_ARRAY_ATTRS).tolist()]
         extra = self._multi_hits(rows) if self.multi else {}
         masks: list[list[int]] = []
@@ -281,10 +297,18 @@ class FastLemmatizer:
         self.name = name
         self.vocab = stock.vocab
         self._lemmas: dict[tuple[int, int, int], int] = {}
+        self.max_cached_keys = MAX_CACHED_KEYS
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
+        if len(self._lemmas) >= self.max_cached_keys:
+            # Refills with the forms that come back (MAX_CACHED_KEYS); the stock component's
+            # own cache, filled only by our misses, with it.
+            self._lemmas.clear()
+            stock_cache = getattr(self.stock, "cache", None)
+            if isinstance(stock_cache, dict):
+                stock_cache.clear()
         rows = doc.to_array(_LEMMA_KEY)
         lemmas = self._lemmas
         out: list[int] = []

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from sitrep.analyze.alert_config import AlertConfig
     from sitrep.analyze.alerts import Alert
     from sitrep.extract.service import Extractor
+    from sitrep.kb.state_media import StateMedia
 
 
 @dataclass(slots=True)
@@ -74,6 +75,9 @@ class Store:
         self._alerts: tuple[tuple[int, ...], list[Alert]] | None = None
         # The alert rules and weights, read once and again only when their files change.
         self._alert_config: AlertConfig | None = None
+        # The state-media outlets' names for resolving after an ingest, read once and
+        # again only when an actor file changes (kb/state_media.py).
+        self._state_media: StateMedia | None = None
         # The same alerts by actor pair, built once per cached list (see alerts_of_pair).
         self._by_pair: tuple[list[Alert], dict[tuple[str, str], list[Alert]]] | None = None
         # Answers of requests without parameters (pairs, stats), per state of the file.
@@ -191,6 +195,7 @@ class Store:
         from sitrep.analyze.alert_config import current
         from sitrep.finish import finish
         from sitrep.ingest.jsonl import record_to_article
+        from sitrep.kb.state_media import current_state_media
         from sitrep.store.write import write_batch
 
         report = IngestReport()
@@ -205,12 +210,16 @@ class Store:
             # Nothing new stored: the resolution stands. Alerts are delivered by
             # `sitrep alerts --deliver/--follow`, not by a request.
             self._alert_config = current(self._alert_config, self.settings.analyze)
+            self._state_media = current_state_media(
+                self._state_media, self.settings.extract.actor_files
+            )
             finished = finish(
                 con,
                 self.settings,
                 resolve=bool(extractions),
                 deliver=False,
                 alert_config=self._alert_config,
+                state_media=self._state_media.names,
             )
             report.alerts = finished.alerts
         report.stored = [e.article.id for e in extractions]
