@@ -403,3 +403,31 @@ def test_a_feed_store_holds_the_recent_past_of_the_added_articles_at_every_size(
     recent = {f"x{n:03}" for n in range(115 - window, 115) if n % 17 != 5}
     assert {a.id for a in ordered[: len(recent)]} == recent
     assert sorted(a.id for a in ordered) == sorted(a.id for a in others)
+
+
+def test_a_later_latest_date_drops_an_undated_copy_s_pair_as_a_full_resolution_does(
+    tmp_path: Path,
+) -> None:
+    """An undated article is compared with the copy window before the latest date: news
+    dated past the window drops its stored pair, and it is no copy any more; a new copy of
+    another article joins that one's group. Only those groups are read and written."""
+    rnd = random.Random(9)
+    text = _text(rnd, 3)
+    original = _article(0, text, "2024-01-01", rnd)
+    undated = _article(1, text.replace("said", "told reporters"), None, rnd)
+    other = _article(2, _text(rnd, 5), "2024-01-02", rnd)
+    later = _article(3, _text(rnd, 1), "2024-03-01", rnd)  # the window moves past January
+    reprint = _article(4, other["text"], "2024-03-01", rnd)  # a new copy, outside the window
+    fresh = _article(5, later["text"], "2024-03-02", rnd)  # a copy of the new one
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, [original, undated, other], [], 0)
+    resolve_store(con, SETTINGS)
+    copies_of = "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
+    assert con.execute(copies_of).fetchall() == [("a001", "a000")]
+    _write(con, [later, reprint, fresh], [], 1)
+    assert resolve_store(con, SETTINGS) is not None
+    assert con.execute(copies_of + " ORDER BY id").fetchall() == [("a005", "a003")]
+    assert con.execute("SELECT * FROM copy_pairs").fetchall() == [("a003", "a005")]
+    incremental = _snapshot(con)
+    resolve_store(con, SETTINGS, full=True)
+    assert _snapshot(con) == incremental

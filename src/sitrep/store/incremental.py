@@ -45,7 +45,7 @@ from sitrep.store.resolution import (
     event_row,
     resolution_mentions,
     story_row,
-    write_copy_state,
+    update_copy_state,
 )
 from sitrep.store.story_features import StoredFeatures
 from sitrep.store.write import insert_rows
@@ -130,8 +130,8 @@ def resolve_incrementally(
     days = stored.timeline.days
     last_day = days[-1] if days else None  # dated articles come in the order of their days
     new = _articles(con, sorted(stored.pending))
-    pairs, signatures = _copy_pairs(con, stored, new, last_day, settings)
-    duplicate_of, copy_changed = _copy_groups(con, stored, pairs)
+    change = _copy_pairs(con, stored, new, last_day, settings)
+    duplicate_of, copy_changed = _copy_groups(con, stored, change)
     stories, steps, block_articles = _restory(con, stored, new, settings)
     reclustered = {aid for story in stories for aid in story.article_ids}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
@@ -166,8 +166,7 @@ def resolve_incrementally(
     touched = moved | stored.pending | copy_changed
     seconds = _write(
         con,
-        pairs,
-        signatures,
+        change,
         duplicate_of,
         copy_changed,
         redone,
@@ -209,17 +208,39 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
 
 
 def _copy_groups(
-    con: duckdb.DuckDBPyConnection, stored: _Stored, pairs: Sequence[Pair]
+    con: duckdb.DuckDBPyConnection, stored: _Stored, change: _CopyChange
 ) -> tuple[dict[str, str], set[str]]:
-    """{copy: original} from all confirmed pairs, and the articles whose original changed."""
-    key_of = {aid: sort_key(aid, p) for aid, p in stored.order}
-    duplicate_of = copies(pairs, key_of)
-    old = dict(
+    """{copy: original} of every article, and the articles whose original changed. Only
+    the copy groups a found or dropped pair touches can change (pairs never cross
+    groups): their stored members and pairs are read, and their components found again
+    from those pairs less the dropped ones plus the found ones."""
+    old: dict[str, str] = dict(
         con.execute(
             "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
         ).fetchall()
     )
-    changed = {a for a in set(duplicate_of) | set(old) if duplicate_of.get(a) != old.get(a)}
+    touched = {x for pair in (*change.found, *change.dropped) for x in pair}
+    if not touched:
+        return old, set()
+    originals = sorted({old.get(a, a) for a in touched})
+    members = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT unnest($1)) "
+            "OR duplicate_of IN (SELECT unnest($1))",
+            [originals],
+        ).fetchall()
+    } | touched
+    group_pairs = con.execute(
+        "SELECT earlier, later FROM copy_pairs WHERE earlier IN (SELECT unnest($1))",
+        [sorted(members)],
+    ).fetchall()
+    pairs = (set(group_pairs) - set(change.dropped)) | set(change.found)
+    published = dict(stored.order)
+    key_of = {aid: sort_key(aid, published[aid]) for aid in members}
+    regrouped = copies(sorted(pairs), key_of)
+    changed = {a for a in members if regrouped.get(a) != old.get(a)}
+    duplicate_of = {a: o for a, o in old.items() if a not in members} | regrouped
     return duplicate_of, changed
 
 
@@ -232,15 +253,27 @@ def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef
     return sorted((ArticleRef(*row) for row in rows), key=lambda a: sort_key(a.id, a.published))
 
 
+@dataclass(slots=True)
+class _CopyChange:
+    """What the new articles change in the copy pairs: pairs found (each with a new
+    article) and stored pairs no longer compared (`pair_compared`), with the new
+    articles' MinHash signatures."""
+
+    found: list[Pair]
+    dropped: list[Pair]
+    signatures: dict[str, NDArray[np.uint64] | None]
+
+
 def _copy_pairs(
     con: duckdb.DuckDBPyConnection,
     stored: _Stored,
     new: list[ArticleRef],
     last_day: int | None,
     settings: ResolveSettings,
-) -> tuple[list[Pair], dict[str, NDArray[np.uint64] | None]]:
-    """Every confirmed pair the full resolution would find: the stored ones it still
-    compares (a later latest date moves the undated articles' window) and the new ones."""
+) -> _CopyChange:
+    """The pairs the full resolution would find and the new articles add, and the stored
+    ones it no longer compares: only a pair whose later article is undated can drop out
+    (an undated article is compared with the window before the latest date, which moves)."""
     window = settings.dedup_window_days
     candidates = window_candidates(stored.timeline, stored.pending, last_day, window)
     # The window's signatures, read from their stretch of the table (a full resolution
@@ -259,9 +292,16 @@ def _copy_pairs(
         return {a.id: a.text for a in _articles(con, ids)}
 
     found, signatures = new_copy_pairs(new, signed, text_of, last_day, settings)
-    old = con.execute("SELECT earlier, later FROM copy_pairs").fetchall()
-    still = [(a, b) for a, b in old if pair_compared(published[a], published[b], last_day, window)]
-    return sorted(set(still) | set(found)), signatures
+    undated_later = con.execute(
+        "SELECT p.earlier, p.later FROM copy_pairs p JOIN articles a ON a.id = p.later "
+        "WHERE coalesce(a.published, '') = ''"
+    ).fetchall()
+    dropped = sorted(
+        (a, b)
+        for a, b in undated_later
+        if not pair_compared(published[a], published[b], last_day, window)
+    )
+    return _CopyChange(sorted(found), dropped, signatures)
 
 
 def _story_of(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
@@ -306,8 +346,7 @@ def _merge(
 
 def _write(
     con: duckdb.DuckDBPyConnection,
-    pairs: Sequence[Pair],
-    signatures: Mapping[str, NDArray[np.uint64] | None],
+    change: _CopyChange,
     duplicate_of: Mapping[str, str],
     copy_changed: set[str],
     stories: Sequence[Story],
@@ -348,7 +387,7 @@ def _write(
         new = _event_rows(con, "id", [e.id for e in events])
         stale = _changed_events(old, new, copy_stories)
         alert_inputs.mark_stale_events(con, stale)  # the alerts judge these again
-        write_copy_state(con, pairs, signatures, replace_all=False)
+        update_copy_state(con, change.found, change.dropped, change.signatures)
         started = time.perf_counter()
         firsts = [
             row[_FIRST_MENTION] for rows in (old, new) for i, row in rows.items() if i in stale

@@ -77,7 +77,7 @@ def write_resolution(con: duckdb.DuckDBPyConnection, result: Resolution, state: 
         insert_rows(con, "stories", [story_row(s) for s in result.stories])
         con.execute("DELETE FROM canonical_events")
         insert_rows(con, "canonical_events", [event_row(e) for e in result.events])
-        write_copy_state(con, result.pairs, result.signatures, replace_all=True)
+        write_copy_state(con, result.pairs, result.signatures)
         # The features of deleted articles (those of the others were written as clustered).
         con.execute(
             "DELETE FROM story_features f WHERE f.article_id NOT IN (SELECT id FROM articles)"
@@ -94,19 +94,45 @@ def write_copy_state(
     con: duckdb.DuckDBPyConnection,
     pairs: Sequence[tuple[str, str]],
     signatures: Mapping[str, NDArray[np.uint64] | None],
-    *,
-    replace_all: bool,
 ) -> None:
-    """Store the confirmed copy pairs (all of them) and these articles' signatures, with
-    the `ingested_at` they were resolved at (inside the caller's transaction)."""
+    """Store all the confirmed copy pairs and all the articles' signatures, with the
+    `ingested_at` they were resolved at (a full resolution; inside the caller's
+    transaction)."""
     con.execute("DELETE FROM copy_pairs")
+    _insert_pairs(con, pairs)
+    con.execute("DELETE FROM article_signatures")
+    _write_signatures(con, signatures)
+
+
+def update_copy_state(
+    con: duckdb.DuckDBPyConnection,
+    found: Sequence[tuple[str, str]],
+    dropped: Sequence[tuple[str, str]],
+    signatures: Mapping[str, NDArray[np.uint64] | None],
+) -> None:
+    """Add the pairs found, remove those dropped and store these (new) articles'
+    signatures (an incremental resolution; inside the caller's transaction): the rest of
+    the copy state stays as it is, so a write follows the new articles, not the store."""
+    if dropped:
+        con.execute(
+            "DELETE FROM copy_pairs WHERE (earlier, later) IN (SELECT (unnest($1), unnest($2)))",
+            [[p[0] for p in dropped], [p[1] for p in dropped]],
+        )
+    _insert_pairs(con, found)
+    _write_signatures(con, signatures)
+
+
+def _insert_pairs(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]) -> None:
     if pairs:
         con.execute(
             "INSERT INTO copy_pairs SELECT unnest($1), unnest($2)",
             [[p[0] for p in pairs], [p[1] for p in pairs]],
         )
-    if replace_all:
-        con.execute("DELETE FROM article_signatures")
+
+
+def _write_signatures(
+    con: duckdb.DuckDBPyConnection, signatures: Mapping[str, NDArray[np.uint64] | None]
+) -> None:
     # In the caller's order (canonical in a full resolution): a time window's signatures
     # then lie together, which is what incremental resolution reads (store/ranged.py).
     ids = list(signatures)
