@@ -6,22 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from actor_files import state_outlet_file
 from sitrep.kb.actors import ActorKB, state_media_names
 from sitrep.kb.state_media import current_state_media, file_stamps, load_state_media
 
 
-def _outlet_file(path: Path, name: str) -> str:
-    path.write_text(
-        "actors:\n"
-        f"  - {{id: INT.MED.example, name: {name}, country: null, sector: MED,"
-        " kind: outlet, state_media: true, outlet_type: outlet}\n",
-        encoding="utf-8",
-    )
-    return str(path)
-
-
 def test_the_names_are_the_kbs_with_the_users_files(tmp_path: Path) -> None:
-    user = _outlet_file(tmp_path / "outlets.yaml", "Invented State Wire")
+    user = state_outlet_file(tmp_path / "outlets.yaml", "Invented State Wire")
     found = load_state_media([user])
     assert found.names == state_media_names(ActorKB.load(extra_files=[user]))
     assert {"TASS", "Invented State Wire"} <= found.names
@@ -29,21 +20,21 @@ def test_the_names_are_the_kbs_with_the_users_files(tmp_path: Path) -> None:
 
 
 def test_kept_names_stand_until_an_actor_file_changes(tmp_path: Path) -> None:
-    user = _outlet_file(tmp_path / "outlets.yaml", "Invented State Wire")
+    user = state_outlet_file(tmp_path / "outlets.yaml", "Invented State Wire")
     kept = load_state_media([user])
     assert current_state_media(kept, [user]) is kept  # unchanged: not read again
     assert current_state_media(None, [user]) == kept
     assert current_state_media(kept, []).names == load_state_media([]).names  # other files
-    _outlet_file(tmp_path / "outlets.yaml", "Another Invented Broadcaster")
+    state_outlet_file(tmp_path / "outlets.yaml", "Another Invented Broadcaster")
     again = current_state_media(kept, [user])
     assert "Another Invented Broadcaster" in again.names
     assert "Invented State Wire" not in again.names
 
 
 def test_a_file_rewritten_with_the_same_size_counts_by_its_time(tmp_path: Path) -> None:
-    user = _outlet_file(tmp_path / "outlets.yaml", "Invented State Wire A")
+    user = state_outlet_file(tmp_path / "outlets.yaml", "Invented State Wire A")
     kept = load_state_media([user])
-    _outlet_file(tmp_path / "outlets.yaml", "Invented State Wire B")
+    state_outlet_file(tmp_path / "outlets.yaml", "Invented State Wire B")
     stat = os.stat(user)
     os.utime(user, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert "Invented State Wire B" in current_state_media(kept, [user]).names

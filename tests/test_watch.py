@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from actor_files import state_outlet_file
 from sitrep.cli import _one_line, main
 from sitrep.extract.service import Extractor
 from sitrep.run.watch import Watcher
@@ -425,15 +426,6 @@ def test_kill_9_mid_poll_then_restart_loses_nothing_and_stores_nothing_twice(
     assert linked == [(2,)]
 
 
-def _state_outlet(path: Path, name: str) -> None:
-    path.write_text(
-        "actors:\n"
-        f"  - {{id: INT.MED.example, name: {name}, country: null, sector: MED,"
-        " kind: outlet, state_media: true, outlet_type: outlet}\n",
-        encoding="utf-8",
-    )
-
-
 def test_the_watcher_reads_state_media_once_and_again_when_an_actor_file_changes(
     site: Site, watch_settings: Settings, extractor: Extractor, tmp_path: Path
 ) -> None:
@@ -441,7 +433,7 @@ def test_the_watcher_reads_state_media_once_and_again_when_an_actor_file_changes
     them from the actor KB at its first resolution and keeps them (building the KB per
     poll took ~0.4 s), until the user's actor file changes."""
     outlets = tmp_path / "outlets.yaml"
-    _state_outlet(outlets, "Invented State Wire")
+    state_outlet_file(outlets, "Invented State Wire")
     settings = watch_settings.with_overrides({"extract": {"actor_files": [str(outlets)]}})
     watcher = Watcher(
         [f"{site.base}/feed.rss"], settings, tmp_path / "w.duckdb", extractor=extractor
@@ -452,7 +444,7 @@ def test_the_watcher_reads_state_media_once_and_again_when_an_actor_file_changes
     site.feed_numbers = [1, 2, 3]
     assert watcher.poll().articles == 1
     assert watcher._state_media is kept  # resolved again, the names not read again
-    _state_outlet(outlets, "Another Invented Broadcaster")
+    state_outlet_file(outlets, "Another Invented Broadcaster")
     site.feed_numbers = [1, 2, 3, 4]
     assert watcher.poll().articles == 1
     assert watcher._state_media is not None
