@@ -8,7 +8,8 @@ from pathlib import Path
 
 from actor_files import state_outlet_file
 from sitrep.kb.actors import ActorKB, state_media_names
-from sitrep.kb.state_media import current_state_media, file_stamps, load_state_media
+from sitrep.kb.state_media import current_state_media, load_state_media
+from sitrep.model.files import file_stamps
 
 
 def test_the_names_are_the_kbs_with_the_users_files(tmp_path: Path) -> None:

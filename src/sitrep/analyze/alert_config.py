@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from sitrep import __version__
 from sitrep.analyze.escalation import Weights, load_weights
 from sitrep.analyze.watchlists import Rule, load_rules
+from sitrep.model.files import FileStamp, file_stamps
 from sitrep.model.ids import digest
 from sitrep.settings import AnalyzeSettings
 
@@ -52,9 +52,6 @@ def _canonical(value: Any) -> Any:
     return repr(value)
 
 
-FileStamp = tuple[str, int, int]  # path, size, modification time (ns); -1 when unreadable
-
-
 @dataclass(frozen=True, slots=True)
 class AlertConfig:
     analyze: AnalyzeSettings
@@ -81,13 +78,4 @@ def current(config: AlertConfig | None, cfg: AnalyzeSettings) -> AlertConfig:
 
 
 def _stamps(cfg: AnalyzeSettings) -> tuple[FileStamp, ...]:
-    files: Sequence[str] = [*cfg.watchlists, *([cfg.weights] if cfg.weights else [])]
-    return tuple(_stamp(os.path.expanduser(name)) for name in files)
-
-
-def _stamp(path: str) -> FileStamp:
-    try:
-        found = os.stat(path)
-    except OSError:  # reading it fails with the loader's own message
-        return (path, -1, -1)
-    return (path, found.st_size, found.st_mtime_ns)
+    return file_stamps([*cfg.watchlists, *([cfg.weights] if cfg.weights else [])])

@@ -11,13 +11,11 @@ time), so an edited file still counts from the next poll on, as the alert rules 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sitrep.kb.actors import ActorKB, state_media_names
-
-FileStamp = tuple[str, int, int]  # path, size, modification time (ns); -1 when unreadable
+from sitrep.model.files import FileStamp, file_stamps
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +39,3 @@ def current_state_media(kept: StateMedia | None, actor_files: Sequence[str]) -> 
     if kept is not None and kept.files == files and kept.stamps == file_stamps(files):
         return kept
     return load_state_media(files)
-
-
-def file_stamps(files: Sequence[str]) -> tuple[FileStamp, ...]:
-    """Each file's size and modification time ((path, -1, -1) when it cannot be read:
-    reading it then fails with the KB's own message)."""
-    found: list[FileStamp] = []
-    for name in files:
-        path = os.path.expanduser(name)
-        try:
-            info = os.stat(path)
-        except OSError:
-            found.append((path, -1, -1))
-            continue
-        found.append((path, info.st_size, info.st_mtime_ns))
-    return tuple(found)
