@@ -431,3 +431,17 @@ def test_a_later_latest_date_drops_an_undated_copy_s_pair_as_a_full_resolution_d
     incremental = _snapshot(con)
     resolve_store(con, SETTINGS, full=True)
     assert _snapshot(con) == incremental
+
+
+def test_a_stored_date_that_is_no_day_falls_back_to_a_full_resolution(tmp_path: Path) -> None:
+    """A date the canonical order sorts among the dated articles but the windows cannot
+    read as a day: the stored state cannot be built on."""
+    articles, mentions = _corpus(10)
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, articles[:40], mentions, 0)
+    resolve_store(con, SETTINGS)
+    _write(con, articles[40:45], mentions, 1)
+    assert resolve_store(con, SETTINGS) is not None
+    odd = {**articles[45], "published": "2024-05-late"}
+    _write(con, [odd], mentions, 2)
+    assert resolve_store(con, SETTINGS) is None

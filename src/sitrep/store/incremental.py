@@ -20,10 +20,8 @@ from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, CanonicalEvent, Story
 from sitrep.model.ids import digest
-from sitrep.resolve.dedup import day_number
 from sitrep.resolve.incremental import (
     Pair,
-    Placed,
     Timeline,
     changed_blocks,
     copies,
@@ -75,7 +73,7 @@ def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> s
 
 @dataclass(slots=True)
 class _Stored:
-    order: list[Placed]  # every article, canonical order
+    published: dict[str, str | None]  # every article's date, in canonical order
     timeline: Timeline  # the same, days read
     pending: set[str]  # written since the last resolution
     story_of: dict[str, str]  # each stored article's story
@@ -97,24 +95,18 @@ def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
     ).fetchall()
     pending: set[str] = set()
     story_of: dict[str, str] = {}
-    dated: list[tuple[str, int]] = []
-    undated: list[str] = []
-    for aid, published, seen, same, story in rows:
+    for aid, _, seen, same, story in rows:
         if seen and not same:
             return None  # rewritten since: its old pairs and story are stale
-        day = day_number(published)
-        if published and day is None:
-            return None  # sorts among dated articles but has no day for the windows
-        if day is None:
-            undated.append(aid)
-        else:
-            dated.append((aid, day))
         if not seen:
             pending.add(aid)
         elif story is not None:
             story_of[aid] = story
-    timeline = Timeline(dated, [day for _, day in dated], undated)
-    return _Stored([(r[0], r[1]) for r in rows], timeline, pending, story_of)
+    published: dict[str, str | None] = {r[0]: r[1] for r in rows}
+    timeline = Timeline.of(list(published.items()))
+    if any(published[aid] for aid in timeline.undated):
+        return None  # sorts among dated articles but has no day for the windows
+    return _Stored(published, timeline, pending, story_of)
 
 
 def resolve_incrementally(
@@ -152,8 +144,7 @@ def resolve_incrementally(
     merged_of = {aid: s.story_id for s in redone for aid in s.article_ids}
     merged_of.update(_members(con, kept))
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids} | merged_of
-    published = dict(stored.order)
-    events = _merge(con, merged_of, duplicate_of, published, settings, state_media)
+    events = _merge(con, merged_of, duplicate_of, stored.published, settings, state_media)
     # Whose rows of the read model change for their story: new articles and those whose
     # story is another now (or none). Those whose canonical events changed are added when
     # the events are written (`_write`); an article clustered again into the same story,
@@ -236,8 +227,7 @@ def _copy_groups(
         [sorted(members)],
     ).fetchall()
     pairs = (set(group_pairs) - set(change.dropped)) | set(change.found)
-    published = dict(stored.order)
-    key_of = {aid: sort_key(aid, published[aid]) for aid in members}
+    key_of = {aid: sort_key(aid, stored.published[aid]) for aid in members}
     regrouped = copies(sorted(pairs), key_of)
     changed = {a for a in members if regrouped.get(a) != old.get(a)}
     duplicate_of = {a: o for a, o in old.items() if a not in members} | regrouped
@@ -278,7 +268,7 @@ def _copy_pairs(
     candidates = window_candidates(stored.timeline, stored.pending, last_day, window)
     # The window's signatures, read from their stretch of the table (a full resolution
     # writes them in canonical order; new ones go to its end).
-    published = dict(stored.order)
+    published = stored.published
     rows = rows_by_id(
         con, "t.article_id, t.minhash", "article_signatures", "article_id", candidates
     )
