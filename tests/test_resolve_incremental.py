@@ -445,3 +445,42 @@ def test_a_stored_date_that_is_no_day_falls_back_to_a_full_resolution(tmp_path: 
     odd = {**articles[45], "published": "2024-05-late"}
     _write(con, [odd], mentions, 2)
     assert resolve_store(con, SETTINGS) is None
+
+
+def test_a_long_story_and_a_copy_at_the_window_s_edge_are_read_though_older_than_the_tail(
+    tmp_path: Path,
+) -> None:
+    """Incremental resolution reads the stored order only from the earliest day the new
+    articles' windows reach: a story running since before that keeps its old members (its
+    mean similarity and its id count them all), and a stored original exactly one copy
+    window before its new copy is still compared with it. (A story's mean counts members
+    beyond the story window as 0, so stories here run about a week, longer than the copy
+    window of 5 days.)"""
+    settings = SETTINGS.with_overrides({"resolve": {"dedup_window_days": 5}})
+    rnd = random.Random(12)
+    start = date(2024, 6, 1)
+
+    def on(day: int) -> str:
+        return (start + timedelta(day)).isoformat()
+
+    running = [_article(n, _text(rnd, 0), on(n), rnd) for n in range(30)]
+    original = _article(40, _text(rnd, 4), on(10), rnd)
+    con = connect(tmp_path / "s.duckdb")
+    _write(con, [*running, original], [], 0)
+    assert resolve_store(con, settings) is None
+    latest = _article(41, _text(rnd, 0), on(30), rnd)
+    _write(con, [latest], [], 1)
+    assert resolve_store(con, settings) is not None
+    incremental = _snapshot(con)
+    story = dict(incremental["story_of"])
+    members = [a for a in running if story[a["id"]] == story["a041"]]
+    assert len(members) > 5 and min(a["published"] for a in members) < on(30 - 5)
+    resolve_store(con, settings, full=True)
+    assert _snapshot(con) == incremental
+    copy = _article(42, original["text"].replace("said", "told reporters"), on(15), rnd)
+    _write(con, [copy], [], 2)
+    assert resolve_store(con, settings) is not None
+    incremental = _snapshot(con)
+    assert ("a042", "a040") in incremental["copies"]
+    resolve_store(con, settings, full=True)
+    assert _snapshot(con) == incremental

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import duckdb
 import numpy as np
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 from sitrep.model import ArticleRef, CanonicalEvent, Story
 from sitrep.model.ids import digest
+from sitrep.resolve.dedup import day_number
 from sitrep.resolve.incremental import (
     Pair,
     Timeline,
@@ -48,7 +50,8 @@ from sitrep.store.resolution import (
 from sitrep.store.story_features import StoredFeatures
 from sitrep.store.write import insert_rows
 
-_ORDER = "coalesce(nullif(a.published, ''), '9999'), a.id"
+# An article's key in canonical order (`sort_key`).
+_KEY = "coalesce(nullif(a.published, ''), '9999')"
 
 
 @dataclass(slots=True)
@@ -73,13 +76,19 @@ def settings_digest(settings: ResolveSettings, state_media: frozenset[str]) -> s
 
 @dataclass(slots=True)
 class _Stored:
-    published: dict[str, str | None]  # every article's date, in canonical order
+    """The part of the stored order a resolution of the new articles reads (`_read_state`):
+    the articles from the earliest day their windows reach to the end, and every member of
+    the stored stories found there, however old (a story's mean similarity counts them all)."""
+
+    published: dict[str, str | None]  # those articles' dates, in canonical order
     timeline: Timeline  # the same, days read
     pending: set[str]  # written since the last resolution
-    story_of: dict[str, str]  # each stored article's story
+    story_of: dict[str, str]  # each of those stored articles' story
 
 
-def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
+def _read_state(
+    con: duckdb.DuckDBPyConnection, state: str, settings: ResolveSettings
+) -> _Stored | None:
     row = con.execute("SELECT settings_digest FROM resolution_state").fetchone()
     if row is None or row[0] != state:
         return None
@@ -88,25 +97,63 @@ def _read_state(con: duckdb.DuckDBPyConnection, state: str) -> _Stored | None:
     ).fetchone()
     if orphans is None or orphans[0]:
         return None  # an article was deleted
-    rows = con.execute(
-        "SELECT a.id, a.published, s.article_id IS NOT NULL, "
-        "s.ingested_at IS NOT DISTINCT FROM a.ingested_at, a.story_id FROM articles a "
-        f"LEFT JOIN article_signatures s ON s.article_id = a.id ORDER BY {_ORDER}"
+    unseen = con.execute(
+        "SELECT a.id, a.published, s.article_id IS NOT NULL FROM articles a "
+        "LEFT JOIN article_signatures s ON s.article_id = a.id "
+        "WHERE s.article_id IS NULL OR s.ingested_at IS DISTINCT FROM a.ingested_at"
     ).fetchall()
-    pending: set[str] = set()
-    story_of: dict[str, str] = {}
-    for aid, _, seen, same, story in rows:
-        if seen and not same:
-            return None  # rewritten since: its old pairs and story are stale
-        if not seen:
-            pending.add(aid)
-        elif story is not None:
-            story_of[aid] = story
+    if any(seen for _, _, seen in unseen):
+        return None  # rewritten since: its old pairs and story are stale
+    days = _stored_days(con)
+    if days is None:
+        return None  # a date sorts among dated articles but has no day for the windows
+    new_days = [d for _, published, _ in unseen if (d := day_number(published)) is not None]
+    since = _reach(new_days, days[-1] if days else None, settings)
+    rows = con.execute(_TAIL_SQL, [since]).fetchall()
+    pending = {str(r[0]) for r in unseen}
+    story_of = {aid: story for aid, _, story in rows if story is not None and aid not in pending}
     published: dict[str, str | None] = {r[0]: r[1] for r in rows}
-    timeline = Timeline.of(list(published.items()))
-    if any(published[aid] for aid in timeline.undated):
-        return None  # sorts among dated articles but has no day for the windows
-    return _Stored(published, timeline, pending, story_of)
+    return _Stored(published, Timeline.of(list(published.items())), pending, story_of)
+
+
+# The articles from a date on (undated ones sort last), and the older members of the stored
+# stories among them, in canonical order.
+_TAIL_SQL = f"""
+WITH tail AS (SELECT a.id, a.published, a.story_id FROM articles a WHERE {_KEY} >= $1)
+SELECT id, published, story_id FROM tail
+UNION ALL
+SELECT a.id, a.published, a.story_id FROM articles a
+WHERE {_KEY} < $1 AND a.story_id IN (SELECT story_id FROM tail WHERE story_id IS NOT NULL)
+ORDER BY coalesce(nullif(published, ''), '9999'), id
+"""
+
+
+def _stored_days(con: duckdb.DuckDBPyConnection) -> list[int] | None:
+    """The days the stored dates fall on, or None when one is no day (`day_number` reads
+    a date's first ten characters: each distinct one read once, not each article)."""
+    prefixes = con.execute(
+        "SELECT DISTINCT substr(published, 1, 10) FROM articles WHERE coalesce(published, '') <> ''"
+    ).fetchall()
+    days = [day_number(str(p[0])) for p in prefixes]
+    return None if None in days else sorted(d for d in days if d is not None)
+
+
+def _reach(new_days: list[int], last_day: int | None, settings: ResolveSettings) -> str:
+    """The earliest date (ISO text, compared with the order's keys) that the new articles'
+    copy and story windows reach: a new dated article is compared with the copy window
+    before its day and the story window before it, a new undated one with the copy window
+    before the latest day (`window_candidates`, `dated_stories`). '' reads every article
+    (a copy window of 0 holds them all), '9999' the undated ones only."""
+    if settings.dedup_window_days <= 0:
+        return ""
+    if new_days:
+        widest = max(settings.dedup_window_days, settings.story_window_days, 0)
+        low = min(new_days) - widest
+    elif last_day is not None:
+        low = last_day - settings.dedup_window_days
+    else:
+        return "9999"
+    return date.fromordinal(max(low, 1)).isoformat()
 
 
 def resolve_incrementally(
@@ -114,7 +161,7 @@ def resolve_incrementally(
 ) -> IncrementalReport | None:
     """Resolve the articles written since the last resolution against it (module doc);
     None when a full resolution is needed instead."""
-    stored = _read_state(con, settings_digest(settings, state_media))
+    stored = _read_state(con, settings_digest(settings, state_media), settings)
     if stored is None:
         return None
     if not stored.pending:  # nothing written since: the stored resolution stands
@@ -123,7 +170,8 @@ def resolve_incrementally(
     last_day = days[-1] if days else None  # dated articles come in the order of their days
     new = _articles(con, sorted(stored.pending))
     change = _copy_pairs(con, stored, new, last_day, settings)
-    duplicate_of, copy_changed = _copy_groups(con, stored, change)
+    regrouped = _copy_groups(con, change)
+    copy_changed = regrouped.changed
     stories, steps, block_articles = _restory(con, stored, new, settings)
     reclustered = {aid for story in stories for aid in story.article_ids}
     old_story_of = _story_of(con, (reclustered | copy_changed) - stored.pending)
@@ -144,7 +192,7 @@ def resolve_incrementally(
     merged_of = {aid: s.story_id for s in redone for aid in s.article_ids}
     merged_of.update(_members(con, kept))
     story_of = {aid: s.story_id for s in stories for aid in s.article_ids} | merged_of
-    events = _merge(con, merged_of, duplicate_of, stored.published, settings, state_media)
+    events = _merge(con, merged_of, regrouped, settings, state_media)
     # Whose rows of the read model change for their story: new articles and those whose
     # story is another now (or none). Those whose canonical events changed are added when
     # the events are written (`_write`); an article clustered again into the same story,
@@ -158,8 +206,7 @@ def resolve_incrementally(
     seconds = _write(
         con,
         change,
-        duplicate_of,
-        copy_changed,
+        regrouped,
         redone,
         (gone, kept, copy_stories),
         events,
@@ -198,40 +245,59 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
-def _copy_groups(
-    con: duckdb.DuckDBPyConnection, stored: _Stored, change: _CopyChange
-) -> tuple[dict[str, str], set[str]]:
-    """{copy: original} of every article, and the articles whose original changed. Only
-    the copy groups a found or dropped pair touches can change (pairs never cross
+@dataclass(slots=True)
+class _Regrouped:
+    """The copy groups a found or dropped pair touches: their members, each one's original
+    now (absent: no copy) and those whose original changed. Every other article keeps its
+    stored original (`duplicate_of`)."""
+
+    members: set[str]
+    original: dict[str, str]
+    changed: set[str]
+
+    def originals(self, con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
+        """{copy: original} of the copies among `ids`, as they are now."""
+        stored = con.execute(
+            "SELECT id, duplicate_of FROM articles "
+            "WHERE duplicate_of IS NOT NULL AND id IN (SELECT unnest($1))",
+            [ids],
+        ).fetchall()
+        out = {str(a): str(o) for a, o in stored if a not in self.members}
+        out.update((a, o) for a, o in self.original.items() if a in set(ids))
+        return out
+
+
+def _copy_groups(con: duckdb.DuckDBPyConnection, change: _CopyChange) -> _Regrouped:
+    """Only the copy groups a found or dropped pair touches can change (pairs never cross
     groups): their stored members and pairs are read, and their components found again
     from those pairs less the dropped ones plus the found ones."""
-    old: dict[str, str] = dict(
-        con.execute(
-            "SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"
-        ).fetchall()
-    )
-    touched = {x for pair in (*change.found, *change.dropped) for x in pair}
+    touched = sorted({x for pair in (*change.found, *change.dropped) for x in pair})
     if not touched:
-        return old, set()
-    originals = sorted({old.get(a, a) for a in touched})
-    members = {
-        str(r[0])
-        for r in con.execute(
-            "SELECT id FROM articles WHERE id IN (SELECT unnest($1)) "
-            "OR duplicate_of IN (SELECT unnest($1))",
-            [originals],
-        ).fetchall()
-    } | touched
+        return _Regrouped(set(), {}, set())
+    originals = sorted(
+        {
+            str(r[0])
+            for r in con.execute(
+                "SELECT coalesce(duplicate_of, id) FROM articles WHERE id IN (SELECT unnest($1))",
+                [touched],
+            ).fetchall()
+        }
+    )
+    rows = con.execute(
+        "SELECT id, published, duplicate_of FROM articles WHERE id IN (SELECT unnest($1)) "
+        "OR id IN (SELECT unnest($2)) OR duplicate_of IN (SELECT unnest($2))",
+        [touched, originals],
+    ).fetchall()
+    old = {str(a): str(o) for a, _, o in rows if o is not None}
+    key_of = {str(a): sort_key(a, published) for a, published, _ in rows}
     group_pairs = con.execute(
         "SELECT earlier, later FROM copy_pairs WHERE earlier IN (SELECT unnest($1))",
-        [sorted(members)],
+        [sorted(key_of)],
     ).fetchall()
     pairs = (set(group_pairs) - set(change.dropped)) | set(change.found)
-    key_of = {aid: sort_key(aid, stored.published[aid]) for aid in members}
     regrouped = copies(sorted(pairs), key_of)
-    changed = {a for a in members if regrouped.get(a) != old.get(a)}
-    duplicate_of = {a: o for a, o in old.items() if a not in members} | regrouped
-    return duplicate_of, changed
+    changed = {a for a in key_of if regrouped.get(a) != old.get(a)}
+    return _Regrouped(set(key_of), regrouped, changed)
 
 
 def _articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[ArticleRef]:
@@ -283,13 +349,14 @@ def _copy_pairs(
 
     found, signatures = new_copy_pairs(new, signed, text_of, last_day, settings)
     undated_later = con.execute(
-        "SELECT p.earlier, p.later FROM copy_pairs p JOIN articles a ON a.id = p.later "
+        "SELECT p.earlier, p.later, e.published, a.published FROM copy_pairs p "
+        "JOIN articles a ON a.id = p.later JOIN articles e ON e.id = p.earlier "
         "WHERE coalesce(a.published, '') = ''"
     ).fetchall()
     dropped = sorted(
         (a, b)
-        for a, b in undated_later
-        if not pair_compared(published[a], published[b], last_day, window)
+        for a, b, first, second in undated_later
+        if not pair_compared(first, second, last_day, window)
     )
     return _CopyChange(sorted(found), dropped, signatures)
 
@@ -314,20 +381,21 @@ def _members(con: duckdb.DuckDBPyConnection, story_ids: set[str]) -> dict[str, s
 def _merge(
     con: duckdb.DuckDBPyConnection,
     story_of: Mapping[str, str],
-    duplicate_of: Mapping[str, str],
-    published: Mapping[str, str | None],
+    regrouped: _Regrouped,
     settings: ResolveSettings,
     state_media: frozenset[str],
 ) -> list[CanonicalEvent]:
     """Canonical events of the stories in `story_of` (which holds all their articles)."""
     ids = sorted(story_of)
+    duplicate_of = regrouped.originals(con, ids)
     originals = sorted({duplicate_of.get(a, a) for a in ids})
-    outlet_of = dict(
-        con.execute(
-            "SELECT id, coalesce(wire, outlet) FROM articles WHERE id IN (SELECT unnest($1))",
-            [sorted(set(ids) | set(originals))],
-        ).fetchall()
-    )
+    rows = con.execute(
+        "SELECT id, coalesce(wire, outlet), published FROM articles "
+        "WHERE id IN (SELECT unnest($1))",
+        [sorted(set(ids) | set(originals))],
+    ).fetchall()
+    outlet_of = {str(r[0]): r[1] for r in rows}
+    published = {str(r[0]): r[2] for r in rows}
     mentions = resolution_mentions(con, ids)
     return merge_events(
         mentions, story_of, duplicate_of, outlet_of, published, settings, state_media
@@ -337,8 +405,7 @@ def _merge(
 def _write(
     con: duckdb.DuckDBPyConnection,
     change: _CopyChange,
-    duplicate_of: Mapping[str, str],
-    copy_changed: set[str],
+    regrouped: _Regrouped,
     stories: Sequence[Story],
     replaced: tuple[set[str], set[str], set[str]],
     events: Sequence[CanonicalEvent],
@@ -349,7 +416,7 @@ def _write(
     again, and the stories whose articles' copies changed; `touched`: the articles whose
     rows of the read model change for their story or copy (those of the changed canonical
     events' first reports are added). Returns the seconds the read model's update took."""
-    changed = sorted(copy_changed)
+    changed = sorted(regrouped.changed)
     story_of = sorted((aid, s.story_id) for s in stories for aid in s.article_ids)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -357,7 +424,7 @@ def _write(
             con.execute(
                 "UPDATE articles SET duplicate_of = d.original FROM (SELECT unnest($1) AS copy, "
                 "unnest($2) AS original) d WHERE articles.id = d.copy",
-                [changed, [duplicate_of.get(aid) for aid in changed]],
+                [changed, [regrouped.original.get(aid) for aid in changed]],
             )
         if story_of:
             con.execute(
