@@ -9,7 +9,7 @@ Usage: .venv/bin/python scripts/bench_watch.py [--polls 200] [--every 0.05] [--d
                                                [--news-until N] [--resolve-every-poll]
                                                [--duckdb STATEMENT ...] [--day-every N]
                                                [--step-peaks] [--step-peak MODULE:NAME ...]
-                                               [--distinct]
+                                               [--distinct] [--new-words K]
 
 Serves an invented RSS feed and its article pages from a 127.0.0.1 HTTP server in this
 process; before every poll the feed gains one new entry (and keeps its newest
@@ -179,14 +179,37 @@ def distinct_article_text(n: int) -> str:
     )
 
 
+# `--new-words`: syllables of the invented names an entry brings that no entry before had,
+# as real news keeps naming people and places a process has not met.
+SYLLABLES = ["ka", "lo", "mi", "ren", "tu", "vas", "el", "dor", "shi", "pa", "nek", "ri",
+             "zo", "bel", "gar", "um"]  # fmt: skip
+
+
+def invented_names(n: int, count: int) -> list[str]:
+    """`count` names of entry n, spelt from a number no other entry's names use."""
+    names = []
+    for i in range(count):
+        x, parts = n * count + i, []
+        while True:
+            x, digit = divmod(x, len(SYLLABLES))
+            parts.append(SYLLABLES[digit])
+            if not x:
+                break
+        names.append("".join(parts).capitalize() + "ski")
+    return names
+
+
 class Feed:
     """The feed's entries: `newest` grows by one before every poll (until `--news-until`).
     Its ETag names the newest entry, so an unchanged feed is answered 304."""
 
-    def __init__(self, size: int, day_every: int = 0, distinct: bool = False) -> None:
+    def __init__(
+        self, size: int, day_every: int = 0, distinct: bool = False, new_words: int = 0
+    ) -> None:
         self.size = size
         self.day_every = day_every
         self.distinct = distinct
+        self.new_words = new_words
         self.newest = 0
         self.base = ""
 
@@ -199,8 +222,13 @@ class Feed:
         return format_datetime(stamp, usegmt=True)
 
     def text(self, n: int) -> str:
-        """Entry n's article text (`--distinct`: no copy of another entry's)."""
-        return distinct_article_text(n) if self.distinct else article_text(n)
+        """Entry n's article text (`--distinct`: no copy of another entry's; `--new-words`:
+        with names no earlier entry had)."""
+        text = distinct_article_text(n) if self.distinct else article_text(n)
+        if not self.new_words:
+            return text
+        *names, last = invented_names(n, self.new_words)
+        return f"{text} Officials named {', '.join(names)} and {last} among those at the scene."
 
     def etag(self) -> str:
         return f'"bench-{self.newest}"'
@@ -596,7 +624,12 @@ def run(
     # What `sitrep watch` and `serve --watch` do at their start (--set
     # watch.malloc_mmap_threshold=0: glibc's adaptive default, as before).
     fix_mmap_threshold(settings.watch.malloc_mmap_threshold)
-    feed = Feed(feed_size, probes.day_every if probes else 0, bool(probes and probes.distinct))
+    feed = Feed(
+        feed_size,
+        probes.day_every if probes else 0,
+        bool(probes and probes.distinct),
+        probes.new_words if probes else 0,
+    )
     rows: list[dict[str, float]] = []
     with serve(feed) as base, ExitStack() as files:
         # By default each poll opens the file, as `sitrep watch` does.
@@ -691,6 +724,14 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="entries that are no copies of one another (default: near-identical texts, "
         "which the deduplicator groups into one copy group)",
+    )
+    parser.add_argument(
+        "--new-words",
+        type=int,
+        default=0,
+        metavar="K",
+        help="each entry names K invented people no earlier entry named (new words for "
+        "spaCy's vocabulary, as real news brings; default 0)",
     )
     parser.add_argument(
         "--shared", action="store_true", help="one open database for all polls (serve --watch)"
