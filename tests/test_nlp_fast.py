@@ -136,3 +136,55 @@ def test_fast_caches_forget_when_full_and_answer_the_same(
         assert len(ruler._keys) < 12 + longest and len(lemmatizer._lemmas) < 12 + longest
         assert len(lemmatizer.stock.cache) < 12 + longest  # the stock one's with it
     assert len(ruler._keys) > 0  # still caching between the clears
+
+
+# Invented words (a lemma of each is a new string: "zorvated" → "zorvate"), as news keeps
+# bringing names and forms a long-running process has not met.
+NEW_WORDS = [
+    "The Brenthavians were zorvating the Quindlemarks near Ostravelo, officials said.",
+    "Kelmirov said the Quindlemarks had zorvated two Dushelkas before the Brenthavians left.",
+]
+
+
+def _fast(settings: Settings) -> Language:
+    fast = spacy.load(settings.nlp.model)
+    use_fast_attribute_ruler(fast)
+    use_fast_lemma_index(fast)
+    use_fast_lemmatizer(fast)
+    return fast
+
+
+def test_a_memory_zone_frees_the_new_words_and_the_lemmas_stay_right(
+    stock: Language, settings: Settings
+) -> None:
+    """Inside `nlp.memory_zone()` the strings of new words are transient: gone when it
+    ends. The fast lemmatizer forgets the keys it cached inside a zone, so the next zone's
+    lemmas are still the stock ones (a kept hash would name a string that is gone)."""
+    fast = _fast(settings)
+    lemmatizer = fast.get_pipe(FAST_LEMMATIZER)
+    expected = _annotations(stock, NEW_WORDS)
+    before = len(fast.vocab.strings)
+    for _ in range(3):
+        with fast.memory_zone():
+            assert _annotations(fast, NEW_WORDS) == expected
+        assert len(fast.vocab.strings) == before
+        assert "zorvate" not in fast.vocab.strings
+    assert not lemmatizer._lemmas and not lemmatizer.stock.cache
+    # Outside a zone the strings stay, and so do the cached keys.
+    assert _annotations(fast, NEW_WORDS) == expected
+    assert len(fast.vocab.strings) > before and lemmatizer._lemmas
+
+
+def test_extract_transient_extracts_the_same_and_keeps_no_new_words(
+    extractor: Extractor,
+) -> None:
+    articles = [
+        Article(id=f"z{n}", text=text * 3, published="2024-05-01")
+        for n, text in enumerate(NEW_WORDS)
+    ]
+    before = len(extractor.nlp.vocab.strings)
+    transient = [x.to_dict() for x in extractor.extract_transient(articles)]
+    assert len(extractor.nlp.vocab.strings) == before
+    assert "Ostravelo" not in extractor.nlp.vocab.strings
+    assert transient == [x.to_dict() for x in extractor.extract(articles)]
+    assert any(e["name"] == "Kelmirov" for x in transient for e in x["entities"])

@@ -49,6 +49,15 @@ class Extractor:
             for article, doc in zip(articles, docs, strict=True)
         ]
 
+    def extract_transient(self, articles: list[Article]) -> list[Extraction]:
+        """`extract` inside a spaCy memory zone (`Language.memory_zone`): the strings and
+        lexemes these articles add to the vocabulary (news brings new names, numbers and
+        misspellings, ~25 strings an article) are freed when it ends, so a process that
+        extracts for weeks (`sitrep watch`, the server's ingest) does not grow with every
+        word it has met. The extractions hold Python values only, nothing of the zone."""
+        with self.nlp.memory_zone():
+            return self.extract(articles)
+
     def stream(
         self, items: Iterable[Article | Reject], timings: dict[str, float] | None = None
     ) -> Iterator[Extraction | Reject]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -298,6 +299,24 @@ class FastLemmatizer:
         self.vocab = stock.vocab
         self._lemmas: dict[tuple[int, int, int], int] = {}
         self.max_cached_keys = MAX_CACHED_KEYS
+        self._zone_keys: list[tuple[int, int, int]] | None = None  # inside a memory zone
+
+    @contextmanager
+    def memory_zone(self, mem: object = None) -> Iterator[None]:
+        """spaCy's hook for `Language.memory_zone`: a lemma first met inside the zone is a
+        transient string, freed when the zone ends, so the keys cached inside it (ours and
+        the stock component's, which is keyed the same) are forgotten then; a cached hash
+        would otherwise name a string that is gone. What was learnt outside zones stays."""
+        self._zone_keys = []
+        try:
+            yield
+        finally:
+            added, self._zone_keys = self._zone_keys, None
+            stock_cache = getattr(self.stock, "cache", None)
+            for key in added:
+                self._lemmas.pop(key, None)
+                if isinstance(stock_cache, dict):
+                    stock_cache.pop(key, None)
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -320,6 +339,8 @@ class FastLemmatizer:
             found = lemmas.get(key)
             if found is None:
                 found = lemmas[key] = self.vocab.strings.add(self.stock.lemmatize(doc[i])[0])
+                if self._zone_keys is not None:
+                    self._zone_keys.append(key)
             out.append(found)
         doc.from_array([LEMMA], cast(Any, np.array(out, dtype=np.uint64).reshape(-1, 1)))
         return doc

@@ -224,7 +224,7 @@ class Watcher:
             return []
         if self._extractor is None:
             self._extractor = Extractor(self.settings)
-        return self._extractor.extract(articles)
+        return self._extractor.extract_transient(articles)
 
 
 def watch(

@@ -187,7 +187,7 @@ class Store:
                 from sitrep.extract.service import Extractor
 
                 self._extractor = Extractor(self.settings)
-            return self._extractor.extract(articles)
+            return self._extractor.extract_transient(articles)
 
     def ingest(self, records: Sequence[object]) -> IngestReport:
         """Extract and store input records (the contract's input shape), then recompute
