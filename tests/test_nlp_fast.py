@@ -11,6 +11,8 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 
 from sitrep.extract.service import Extractor
+from sitrep.extract.timex import normalise_exact
+from sitrep.kb.geofold import fold
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.fast import (
     FAST_ATTRIBUTE_RULER,
@@ -161,7 +163,7 @@ def test_a_memory_zone_frees_the_new_words_and_the_lemmas_stay_right(
     ends. The fast lemmatizer forgets the keys it cached inside a zone, so the next zone's
     lemmas are still the stock ones (a kept hash would name a string that is gone)."""
     fast = _fast(settings)
-    lemmatizer = fast.get_pipe(FAST_LEMMATIZER)
+    lemmatizer, ruler = fast.get_pipe(FAST_LEMMATIZER), fast.get_pipe(FAST_ATTRIBUTE_RULER)
     expected = _annotations(stock, NEW_WORDS)
     before = len(fast.vocab.strings)
     for _ in range(3):
@@ -169,13 +171,16 @@ def test_a_memory_zone_frees_the_new_words_and_the_lemmas_stay_right(
             assert _annotations(fast, NEW_WORDS) == expected
         assert len(fast.vocab.strings) == before
         assert "zorvate" not in fast.vocab.strings
-    assert not lemmatizer._lemmas and not lemmatizer.stock.cache
+    # Both fast components keep nothing of the zones (the ruler's keys are safe to keep,
+    # but a watch extracts every batch in a zone and would keep a key per word form).
+    assert not lemmatizer._lemmas and not lemmatizer.stock.cache and not ruler._keys
+    assert not ruler._effects and not ruler._encodings
     # Outside a zone the strings stay, and so do the cached keys.
     assert _annotations(fast, NEW_WORDS) == expected
-    assert len(fast.vocab.strings) > before and lemmatizer._lemmas
+    assert len(fast.vocab.strings) > before and lemmatizer._lemmas and ruler._keys
 
 
-def test_extract_transient_extracts_the_same_and_keeps_no_new_words(
+def test_extract_transient_extracts_the_same_and_keeps_nothing_of_the_batch(
     extractor: Extractor,
 ) -> None:
     articles = [
@@ -185,6 +190,9 @@ def test_extract_transient_extracts_the_same_and_keeps_no_new_words(
     before = len(extractor.nlp.vocab.strings)
     transient = [x.to_dict() for x in extractor.extract_transient(articles)]
     assert len(extractor.nlp.vocab.strings) == before
+    # Nor do the caches keyed by what articles contain keep anything of the batch.
+    assert extractor.knowledge.actors._cached.cache_info().currsize == 0
+    assert fold.cache_info().currsize == normalise_exact.cache_info().currsize == 0
     assert "Ostravelo" not in extractor.nlp.vocab.strings
     assert transient == [x.to_dict() for x in extractor.extract(articles)]
     assert any(e["name"] == "Kelmirov" for x in transient for e in x["entities"])

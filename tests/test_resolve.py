@@ -27,7 +27,7 @@ from sitrep.resolve.dedup import (
     shingle_hashes,
     shingles,
 )
-from sitrep.resolve.merge import merge_events
+from sitrep.resolve.merge import _content_words, merge_events
 from sitrep.resolve.stories import cluster_stories
 from sitrep.settings import ResolveSettings, Settings
 from sitrep.store import api_queries, query
@@ -168,6 +168,9 @@ def test_one_story_holds_many_events_with_unknown_parties() -> None:
     ]
     events = merge_events(mentions, story, {}, outlets, published, RS)
     assert sorted(e.mention_ids for e in events) == [["a", "c"], ["b"]]
+    # The sentences' words are cached within a merge only (a watch merges every poll).
+    assert _content_words.cache_info().currsize == 0
+    assert merge_events(mentions, story, {}, outlets, published, RS) == events
 
 
 def test_one_speakers_statements_on_different_matters_stay_apart() -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitrep.extract.document import extract_article, load_knowledge
+from sitrep.extract.timex import normalise_exact
+from sitrep.kb.geofold import fold
 from sitrep.model import Article, Extraction, Reject
 from sitrep.nlp.pipeline import load_pipeline, parse_texts
 from sitrep.settings import Settings
@@ -54,9 +56,17 @@ class Extractor:
         lexemes these articles add to the vocabulary (news brings new names, numbers and
         misspellings, ~25 strings an article) are freed when it ends, so a process that
         extracts for weeks (`sitrep watch`, the server's ingest) does not grow with every
-        word it has met. The extractions hold Python values only, nothing of the zone."""
-        with self.nlp.memory_zone():
-            return self.extract(articles)
+        word it has met. The extractions hold Python values only, nothing of the zone.
+        The caches keyed by what articles contain (resolved names, folded names, time
+        phrases) are emptied after it for the same reason: bounded for batch runs at tens
+        of thousands of entries, they would otherwise fill over a watch's first weeks."""
+        try:
+            with self.nlp.memory_zone():
+                return self.extract(articles)
+        finally:
+            self.knowledge.actors.forget_resolved()
+            fold.cache_clear()
+            normalise_exact.cache_clear()
 
     def stream(
         self, items: Iterable[Article | Reject], timings: dict[str, float] | None = None

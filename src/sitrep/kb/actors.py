@@ -232,6 +232,11 @@ class ActorKB:
 
     # -- resolution
 
+    def forget_resolved(self) -> None:
+        """Empty the cache of resolved names (a long-running process does after each
+        batch: the cache is bounded, but a watch meets new names for as long as it runs)."""
+        self._cached.cache_clear()
+
     def resolve(
         self, name: str, label: str | None = None, on: dt.date | None = None
     ) -> ActorMatch | None:

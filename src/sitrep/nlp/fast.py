@@ -113,6 +113,23 @@ class FastAttributeRuler:
         self._keys: dict[tuple[int, ...], Key] = {}
         self._encodings: dict[tuple[int, ...], _Encoded] = {}
         self.max_cached_keys = MAX_CACHED_KEYS
+        self._zone_keys: set[tuple[int, ...]] | None = None  # inside a memory zone
+
+    @contextmanager
+    def memory_zone(self, mem: object = None) -> Iterator[None]:
+        """spaCy's hook for `Language.memory_zone`: the keys first met inside the zone are
+        forgotten when it ends. Its answers name only the rules' own strings, which stay,
+        but a long-running process extracts every batch inside a zone (the new words of
+        news are freed then) and would otherwise keep a key for every word form it has
+        met, up to `max_cached_keys` (~1 KB a key); a batch still shares its keys."""
+        self._zone_keys = set()
+        try:
+            yield
+        finally:
+            added, self._zone_keys = self._zone_keys, None
+            for cached in (self._effects, self._starts, self._keys, self._encodings):
+                for ints in added:
+                    cached.pop(ints, None)
 
     def adopt(self, ruler: AttributeRuler) -> bool:
         """Take over the rules of `ruler`; False when a rule uses a feature this class does
@@ -159,6 +176,8 @@ class FastAttributeRuler:
             strings = self.vocab.strings
             key = (strings[ints[0]], strings[ints[1]], strings[ints[2]], bool(ints[3]))
             self._keys[ints] = key
+            if self._zone_keys is not None:
+                self._zone_keys.add(ints)
         return key
 
     def _hits(self, key: Key) -> list[tuple[int, Effect]]:

@@ -280,6 +280,10 @@ def merge_events(
         _canonical(g, story_of, duplicate_of, outlet_of, published_of, state_media) for g in groups
     ]
     _link_disputes(groups, events, settings)
+    # The sentences' content words are compared many times within one merge, never across
+    # merges once their stories are settled: a watch merging every poll would otherwise
+    # keep the sentences of every poll up to the cache's bound (tens of MB).
+    _content_words.cache_clear()
     return events
 
 
