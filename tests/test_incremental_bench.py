@@ -69,9 +69,12 @@ def test_the_whole_addition_is_timed_as_a_run_into_the_stored_store(
 
         con = connect(args[2])
         (count,) = con.execute("SELECT count(*) FROM articles").fetchone() or (0,)
+        (mentions,) = con.execute("SELECT count(*) FROM events").fetchone() or (0,)
         con.close()
         stored_after.append((report.articles, count, report.resolved_incrementally is not None))
+        # Without --extract the stored articles are bare: every event is the run's own.
         events.append(report.events)
+        assert mentions == report.events
         return report
 
     monkeypatch.setattr(whole_bench, "run_to_store", run_and_count)

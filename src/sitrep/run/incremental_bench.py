@@ -55,7 +55,6 @@ from sitrep.store.synthetic import add_mentions
 from sitrep.store.write import write_batch
 
 if TYPE_CHECKING:  # loading spaCy only when extraction or `--whole` asks for it
-    from sitrep.extract.service import Extractor
     from sitrep.run.whole_bench import WholeAddition
 
 SCENARIOS = ("latest", "feed", "random")
@@ -161,12 +160,7 @@ def run_incremental_bench(
     wanted = {a.id for chosen in added.values() for a in chosen}
     wanted.update(a.id for others in stores.values() for a in others[: max(sizes)])
     adding = _whole(added, settings) if whole else None
-    extractor = adding.extractor if adding is not None else None
-    if extract and extractor is None:
-        from sitrep.extract.service import Extractor
-
-        extractor = Extractor(settings)
-    done = {e.article.id: e for e in _extractions(_in(unique, wanted), extractor)}
+    done = {e.article.id: e for e in _extractions(_in(unique, wanted), settings, extract, adding)}
     timings: list[IncrementalTiming] = []
     for size in sizes:
         for scenario in SCENARIOS:
@@ -214,10 +208,19 @@ def _whole(added: dict[str, list[Article]], settings: Settings) -> WholeAddition
     return prepare_whole(added, settings)
 
 
-def _extractions(articles: list[Article], extractor: Extractor | None) -> list[Extraction]:
-    """The articles extracted, or bare (no extractor: `--extract` not given)."""
-    if extractor is None:
+def _extractions(
+    articles: list[Article], settings: Settings, extract: bool, whole: WholeAddition | None
+) -> list[Extraction]:
+    """The articles extracted with `extract` (by the whole addition's extractor, when it
+    has loaded one), else bare: `--whole` alone extracts only what its runs add."""
+    if not extract:
         return [Extraction(article) for article in articles]
+    if whole is not None:
+        extractor = whole.extractor
+    else:
+        from sitrep.extract.service import Extractor
+
+        extractor = Extractor(settings)
     return [r for r in extractor.stream(articles) if isinstance(r, Extraction)]
 
 
