@@ -18,6 +18,7 @@ from sitrep.finish import RunReport
 from sitrep.model import Article
 from sitrep.run import local, whole_bench
 from sitrep.run.whole_bench import corpus_lines
+from sitrep.store.db import connect
 
 _SIDES = [("Avaria", "Borvik"), ("Corland", "Dunmere"), ("Estavia", "Farholt")]
 _PLACES = ["Kelm", "Ostrava Nova", "Tarnel", "Vesk", "Lurin", "Pallow"]
@@ -65,8 +66,6 @@ def test_the_whole_addition_is_timed_as_a_run_into_the_stored_store(
 
     def run_and_count(*args: Any, **kwargs: Any) -> RunReport:
         report = real_run(*args, **kwargs)
-        from sitrep.store.db import connect
-
         con = connect(args[2])
         (count,) = con.execute("SELECT count(*) FROM articles").fetchone() or (0,)
         (mentions,) = con.execute("SELECT count(*) FROM events").fetchone() or (0,)
