@@ -483,6 +483,7 @@ def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
         extract=args.extract,
         mentions=args.mentions,
         repeat=args.repeat,
+        whole=args.whole,
         on_row=progress,
     )
     rows = [t.as_dict() for t in timings]
@@ -491,8 +492,12 @@ def cmd_bench_incremental(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"timings": rows, "per_article_ratio_largest_to_smallest": ratio}))
         return EXIT_OK
     print(table(rows, list(rows[0]) if rows else []))
-    for scenario, value in ratio.items():
-        print(f"{scenario}: per-article cost, largest store / smallest = {value}")
+    for key, value in ratio.items():
+        if key.startswith("whole:"):
+            scenario = key.removeprefix("whole:")
+            print(f"{scenario}: whole addition's per-article cost, largest / smallest = {value}")
+        else:
+            print(f"{key}: per-article cost, largest store / smallest = {value}")
     return EXIT_OK
 
 

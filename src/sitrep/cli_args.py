@@ -201,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=3,
         help="time each addition this many times, from a copy of the store, and keep the least",
     )
+    ibench.add_argument(
+        "--whole",
+        action="store_true",
+        help="also time the whole addition as `sitrep run --db STORE FILE` does it "
+        "(reading, extraction, store write, resolution, alerts; needs a JSON Lines corpus)",
+    )
     ibench.add_argument("--format", choices=["table", "json"], default="table")
 
     qbench = commands.add_parser(

@@ -20,7 +20,9 @@ and dates drawn as in the query benchmark's store), so the alerts (timed after t
 the stored articles' alerts recorded before it, as runs do) and the read model (timed inside
 the incremental resolution) have events to work on. Each addition is timed `--repeat` times
 from a copy of the store before it, and the least time is reported (the others only add
-the load of a shared machine).
+the load of a shared machine). With `--whole`, the whole addition is timed too: the added
+articles' corpus lines run into a copy of the stored store as `sitrep run` runs them
+(reading, extraction, store write, incremental resolution, alerts; run/whole_bench.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -52,6 +54,9 @@ from sitrep.store.story_features import FeaturesWriter
 from sitrep.store.synthetic import add_mentions
 from sitrep.store.write import write_batch
 
+if TYPE_CHECKING:  # loading spaCy only when extraction or `--whole` asks for it
+    from sitrep.run.whole_bench import WholeAddition
+
 SCENARIOS = ("latest", "feed", "random")
 
 
@@ -69,10 +74,19 @@ class IncrementalTiming:
     blocks: int  # story days and undated blocks clustered again
     block_articles: int
     same: bool  # incremental and full left the same rows
+    # `sitrep run` of the added articles into the stored store (run/whole_bench.py);
+    # None without `--whole`.
+    whole_seconds: float | None = None
 
     @property
     def per_article(self) -> float:
         return self.incremental_seconds / self.added if self.added else 0.0
+
+    @property
+    def whole_per_article(self) -> float | None:
+        if self.whole_seconds is None or not self.added:
+            return None
+        return self.whole_seconds / self.added
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,16 +101,29 @@ class IncrementalTiming:
             "blocks_reclustered": self.blocks,
             "articles_reclustered": self.block_articles,
             "same_as_full": self.same,
+            "whole_seconds": _rounded(self.whole_seconds, 3),
+            "whole_per_article_seconds": _rounded(self.whole_per_article, 4),
         }
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 def ratios(timings: Sequence[IncrementalTiming]) -> dict[str, float]:
-    """Per scenario: per-article cost at the largest store / at the smallest."""
+    """Per scenario: per-article cost at the largest store / at the smallest, of the
+    incremental resolution (key: the scenario) and, where timed, of the whole addition
+    (key: "whole:" and the scenario)."""
     out: dict[str, float] = {}
     for scenario in SCENARIOS:
         rows = sorted((t for t in timings if t.scenario == scenario), key=lambda t: t.stored)
-        if len(rows) >= 2 and rows[0].per_article:
+        if len(rows) < 2:
+            continue
+        if rows[0].per_article:
             out[scenario] = round(rows[-1].per_article / rows[0].per_article, 3)
+        smallest, largest = rows[0].whole_per_article, rows[-1].whole_per_article
+        if smallest and largest is not None:
+            out[f"whole:{scenario}"] = round(largest / smallest, 3)
     return out
 
 
@@ -110,11 +137,13 @@ def run_incremental_bench(
     mentions: int = 0,
     repeat: int = 3,
     seed: int = 0,
+    whole: bool = False,
     on_row: Callable[[IncrementalTiming], None] | None = None,
 ) -> list[IncrementalTiming]:
     """Time the addition of `add` articles to stores of each size (module doc); with
     `mentions`, each article stored carries that many synthetic event mentions; each
-    addition is timed `repeat` times and the least time kept."""
+    addition is timed `repeat` times and the least time kept. `whole` times the whole
+    addition as well (run/whole_bench.py: the corpus must be JSON Lines)."""
     articles = [a for a in read_inputs([str(corpus)], settings.ingest) if isinstance(a, Article)]
     unique = list({a.id: a for a in articles}.values())
     random.Random(seed).shuffle(unique)
@@ -130,13 +159,15 @@ def run_incremental_bench(
     stores["feed"] = _recent_first(stores["feed"], added["feed"], settings)
     wanted = {a.id for chosen in added.values() for a in chosen}
     wanted.update(a.id for others in stores.values() for a in others[: max(sizes)])
-    done = {e.article.id: e for e in _extractions(_in(unique, wanted), settings, extract)}
+    adding = _whole(added, settings) if whole else None
+    done = {e.article.id: e for e in _extractions(_in(unique, wanted), settings, extract, adding)}
     timings: list[IncrementalTiming] = []
     for size in sizes:
         for scenario in SCENARIOS:
             stored = [done[a.id] for a in stores[scenario][:size] if a.id in done]
             new = [done[a.id] for a in added[scenario] if a.id in done]
-            timing = _one(stored, new, scenario, settings, state_media, (mentions, repeat))
+            counts = (mentions, repeat)
+            timing = _one(stored, new, scenario, settings, state_media, counts, adding)
             timings.append(timing)
             if on_row is not None:
                 on_row(timing)
@@ -171,12 +202,26 @@ def _in(articles: list[Article], ids: set[str]) -> list[Article]:
     return [a for a in articles if a.id in ids]
 
 
-def _extractions(articles: list[Article], settings: Settings, extract: bool) -> list[Extraction]:
+def _whole(added: dict[str, list[Article]], settings: Settings) -> WholeAddition:
+    from sitrep.run.whole_bench import prepare_whole
+
+    return prepare_whole(added, settings)
+
+
+def _extractions(
+    articles: list[Article], settings: Settings, extract: bool, whole: WholeAddition | None
+) -> list[Extraction]:
+    """The articles extracted with `extract` (by the whole addition's extractor, when it
+    has loaded one), else bare: `--whole` alone extracts only what its runs add."""
     if not extract:
         return [Extraction(article) for article in articles]
-    from sitrep.extract.service import Extractor
+    if whole is not None:
+        extractor = whole.extractor
+    else:
+        from sitrep.extract.service import Extractor
 
-    return [r for r in Extractor(settings).stream(articles) if isinstance(r, Extraction)]
+        extractor = Extractor(settings)
+    return [r for r in extractor.stream(articles) if isinstance(r, Extraction)]
 
 
 def _one(
@@ -186,16 +231,23 @@ def _one(
     settings: Settings,
     state_media: frozenset[str],
     counts: tuple[int, int],
+    whole: WholeAddition | None = None,
 ) -> IncrementalTiming:
     mentions, repeat = counts
+    whole_seconds: float | None = None
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-incr-") as folder:
         path = Path(folder) / "bench.duckdb"
+        kept = Path(folder) / "stored.duckdb"  # the store before the addition, for --whole
         con = connect(path, memory_limit=settings.store.memory_limit)
         try:
             write_batch(con, stored, [])
             add_mentions(con, [e.article.id for e in stored], mentions)
             _full(con, settings, state_media)
             record_alerts(con, settings)  # as a run does: the alerts of the stored articles
+            if whole is not None:
+                con.close()
+                shutil.copyfile(path, kept)
+                con = connect(path, memory_limit=settings.store.memory_limit)
             write_batch(con, added, [])
             add_mentions(con, [e.article.id for e in added], mentions)
             con, done, incremental = _timed_incremental(con, path, settings, state_media, repeat)
@@ -210,6 +262,8 @@ def _one(
             same = _snapshot(con) == after and _alert_rows(record_alerts(con, settings)) == raised
         finally:
             con.close()
+        if whole is not None:
+            whole_seconds = _timed_whole(kept, scenario, whole, settings, repeat)
     return IncrementalTiming(
         scenario,
         len(stored),
@@ -221,7 +275,16 @@ def _one(
         done.blocks,
         done.block_articles,
         same,
+        whole_seconds,
     )
+
+
+def _timed_whole(
+    kept: Path, scenario: str, whole: WholeAddition, settings: Settings, repeat: int
+) -> float:
+    from sitrep.run.whole_bench import timed_whole_addition
+
+    return timed_whole_addition(kept, kept.parent, scenario, whole, settings, repeat)
 
 
 def _timed_incremental(
