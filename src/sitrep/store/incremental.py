@@ -262,8 +262,9 @@ class _Regrouped:
             "WHERE duplicate_of IS NOT NULL AND id IN (SELECT unnest($1))",
             [ids],
         ).fetchall()
+        wanted = set(ids)
         out = {str(a): str(o) for a, o in stored if a not in self.members}
-        out.update((a, o) for a, o in self.original.items() if a in set(ids))
+        out.update((a, o) for a, o in self.original.items() if a in wanted)
         return out
 
 
