@@ -100,8 +100,9 @@ class FeatureSource(Protocol):
 
 # Articles read at once, in canonical order, when a day to cluster again is not read yet:
 # one read of a stretch of the store costs little more than a read of one day, but most
-# re-clustering settles within days. The first read of a run of days takes the first
-# number past the window and the day, each further read twice the last, up to the second.
+# re-clustering settles within days. The first read takes the first number past the
+# window and the day, each further read twice the last, up to the second; a later run of
+# days (a backfill's next new article) goes on from the last size.
 _READ_AHEAD = (32, 512)
 
 
@@ -138,11 +139,12 @@ def dated_stories(
     new_days = sorted({days[position[aid]] for aid in new_ids if aid in position})
     seen: set[str] = set()
     at = fed = 0
+    # Kept from one run of days to the next: a backfill's runs are many, each read once.
+    ahead = _READ_AHEAD[0]
     while at < len(new_days):
         start = bisect_left(days, new_days[at])
         first = bisect_left(days, new_days[at] - settings.story_window_days)
         # The window and the days after it, in one read of their stretch of the store.
-        ahead = _READ_AHEAD[0]
         end = bisect_right(days, new_days[at])
         read.features([aid for aid, _ in dated[first : end + ahead]])
         seeds = _members_of(dated, position, root, {root[a] for a, _ in dated[first:start]}, start)
