@@ -13,8 +13,8 @@ components took about a third of a plain `en_core_web_sm` pass (see docs/perform
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -90,6 +90,30 @@ def _supported(token_spec: dict[str, Any]) -> bool:
 MAX_CACHED_KEYS = 50_000
 
 
+class _ZoneKeys:
+    """The keys a component caches inside spaCy's memory zone (`Language.memory_zone`),
+    forgotten from its caches when the zone ends (`forgetting`)."""
+
+    def __init__(self) -> None:
+        self._added: set[Hashable] | None = None  # None: outside a zone
+
+    def add(self, key: Hashable) -> None:
+        if self._added is not None:
+            self._added.add(key)
+
+    @contextmanager
+    def forgetting(self, caches: Callable[[], Iterable[dict[Any, Any]]]) -> Iterator[None]:
+        """Record the keys added until the zone ends, then drop them from `caches()`."""
+        self._added = set()
+        try:
+            yield
+        finally:
+            added, self._added = self._added, None
+            for cached in caches():
+                for key in added:
+                    cached.pop(key, None)
+
+
 class FastAttributeRuler:
     """The rules of a stock AttributeRuler, applied with per-key caching.
 
@@ -113,23 +137,17 @@ class FastAttributeRuler:
         self._keys: dict[tuple[int, ...], Key] = {}
         self._encodings: dict[tuple[int, ...], _Encoded] = {}
         self.max_cached_keys = MAX_CACHED_KEYS
-        self._zone_keys: set[tuple[int, ...]] | None = None  # inside a memory zone
+        self._zone_keys = _ZoneKeys()
 
-    @contextmanager
-    def memory_zone(self, mem: object = None) -> Iterator[None]:
+    def memory_zone(self, mem: object = None) -> AbstractContextManager[None]:
         """spaCy's hook for `Language.memory_zone`: the keys first met inside the zone are
         forgotten when it ends. Its answers name only the rules' own strings, which stay,
         but a long-running process extracts every batch inside a zone (the new words of
         news are freed then) and would otherwise keep a key for every word form it has
         met, up to `max_cached_keys` (~1 KB a key); a batch still shares its keys."""
-        self._zone_keys = set()
-        try:
-            yield
-        finally:
-            added, self._zone_keys = self._zone_keys, None
-            for cached in (self._effects, self._starts, self._keys, self._encodings):
-                for ints in added:
-                    cached.pop(ints, None)
+        return self._zone_keys.forgetting(
+            lambda: (self._effects, self._starts, self._keys, self._encodings)
+        )
 
     def adopt(self, ruler: AttributeRuler) -> bool:
         """Take over the rules of `ruler`; False when a rule uses a feature this class does
@@ -176,8 +194,7 @@ class FastAttributeRuler:
             strings = self.vocab.strings
             key = (strings[ints[0]], strings[ints[1]], strings[ints[2]], bool(ints[3]))
             self._keys[ints] = key
-            if self._zone_keys is not None:
-                self._zone_keys.add(ints)
+            self._zone_keys.add(ints)
         return key
 
     def _hits(self, key: Key) -> list[tuple[int, Effect]]:
@@ -318,24 +335,18 @@ class FastLemmatizer:
         self.vocab = stock.vocab
         self._lemmas: dict[tuple[int, int, int], int] = {}
         self.max_cached_keys = MAX_CACHED_KEYS
-        self._zone_keys: list[tuple[int, int, int]] | None = None  # inside a memory zone
+        self._zone_keys = _ZoneKeys()
 
-    @contextmanager
-    def memory_zone(self, mem: object = None) -> Iterator[None]:
+    def memory_zone(self, mem: object = None) -> AbstractContextManager[None]:
         """spaCy's hook for `Language.memory_zone`: a lemma first met inside the zone is a
         transient string, freed when the zone ends, so the keys cached inside it (ours and
         the stock component's, which is keyed the same) are forgotten then; a cached hash
         would otherwise name a string that is gone. What was learnt outside zones stays."""
-        self._zone_keys = []
-        try:
-            yield
-        finally:
-            added, self._zone_keys = self._zone_keys, None
-            stock_cache = getattr(self.stock, "cache", None)
-            for key in added:
-                self._lemmas.pop(key, None)
-                if isinstance(stock_cache, dict):
-                    stock_cache.pop(key, None)
+        return self._zone_keys.forgetting(self._caches)
+
+    def _caches(self) -> list[dict[Any, Any]]:
+        stock_cache = getattr(self.stock, "cache", None)
+        return [self._lemmas, *([stock_cache] if isinstance(stock_cache, dict) else [])]
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -358,8 +369,7 @@ class FastLemmatizer:
             found = lemmas.get(key)
             if found is None:
                 found = lemmas[key] = self.vocab.strings.add(self.stock.lemmatize(doc[i])[0])
-                if self._zone_keys is not None:
-                    self._zone_keys.append(key)
+                self._zone_keys.add(key)
             out.append(found)
         doc.from_array([LEMMA], cast(Any, np.array(out, dtype=np.uint64).reshape(-1, 1)))
         return doc
