@@ -71,23 +71,25 @@ def prepare_whole(added: dict[str, list[Article]], settings: Settings) -> WholeA
 def corpus_lines(articles: Sequence[Article]) -> bytes:
     """The lines `articles` were read from ("path:line" origins of JSON Lines input), in
     their order, as one JSON Lines file's bytes."""
+    places = [_line_place(article) for article in articles]
     wanted: dict[str, set[int]] = defaultdict(set)
-    for article in articles:
-        path, _, number = (article.origin or "").rpartition(":")
-        if not path or not number.isdigit():
-            raise SitrepError(
-                f"--whole needs a JSON Lines corpus: article {article.id!r} was read "
-                f"from {article.origin!r}, not from a line of one"
-            )
-        wanted[path].add(int(number))
+    for path, number in places:
+        wanted[path].add(number)
     found: dict[tuple[str, int], bytes] = {}
     for path, numbers in wanted.items():
         found.update(((path, n), line) for n, line in _lines_of(Path(path), numbers).items())
-    out: list[bytes] = []
-    for article in articles:
-        path, _, number = (article.origin or "").rpartition(":")
-        out.append(found[(path, int(number))].rstrip(b"\r\n") + b"\n")
-    return b"".join(out)
+    return b"".join(found[place].rstrip(b"\r\n") + b"\n" for place in places)
+
+
+def _line_place(article: Article) -> tuple[str, int]:
+    """(path, line number) of a "path:line" origin."""
+    path, _, number = (article.origin or "").rpartition(":")
+    if not path or not number.isdigit():
+        raise SitrepError(
+            f"--whole needs a JSON Lines corpus: article {article.id!r} was read "
+            f"from {article.origin!r}, not from a line of one"
+        )
+    return path, int(number)
 
 
 def _lines_of(path: Path, numbers: set[int]) -> dict[int, bytes]:
